@@ -1,0 +1,104 @@
+/// The exact, lexer-aware nesting oracle: the ground truth for every NestNet label.
+///
+/// Brackets `()[]{}` count only in code: not in comments, string or char literals,
+/// preprocessor directives or `#if 0` groups. Preprocessor conditionals are checked branch by
+/// branch (see `Scanner`). Works on raw bytes (any encoding, NUL bytes, CRLF).
+public enum NestingOracle {
+    /// Checks `bytes` and returns the verdict with the first error, if any.
+    public static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return Verdict(error: nil, maxDepth: 0, finalDepth: 0) }
+        var s = Scanner(base, count: bytes.count, observer: NoObserver())
+        s.run()
+        return Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)
+    }
+
+    /// Checks any contiguous byte collection (`[UInt8]`, `Data`, `String.UTF8View`, …).
+    public static func check<C: Collection>(_ bytes: C) -> Verdict where C.Element == UInt8 {
+        if let v = bytes.withContiguousStorageIfAvailable({ check($0) }) { return v }
+        return Array(bytes).withUnsafeBufferPointer { check($0) }
+    }
+
+    /// Checks a string's UTF-8 bytes.
+    public static func check(_ text: String) -> Verdict {
+        var t = text
+        return t.withUTF8 { check($0) }
+    }
+
+    /// Checks `bytes` and records, for every byte, its region and the code depth after it.
+    public static func analyze(_ bytes: UnsafeBufferPointer<UInt8>) -> Analysis {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            return Analysis(verdict: Verdict(error: nil, maxDepth: 0, finalDepth: 0), depth: [], regions: [])
+        }
+        var depth = [Int32](repeating: 0, count: bytes.count)
+        var regions = [Region](repeating: .code, count: bytes.count)
+        let verdict: Verdict = depth.withUnsafeMutableBufferPointer { d in
+            regions.withUnsafeMutableBufferPointer { r in
+                var s = Scanner(base, count: bytes.count, observer: ProfileObserver(depth: d, regions: r))
+                s.run()
+                return Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)
+            }
+        }
+        return Analysis(verdict: verdict, depth: depth, regions: regions)
+    }
+
+    /// `analyze` for any byte collection.
+    public static func analyze<C: Collection>(_ bytes: C) -> Analysis where C.Element == UInt8 {
+        if let a = bytes.withContiguousStorageIfAvailable({ analyze($0) }) { return a }
+        return Array(bytes).withUnsafeBufferPointer { analyze($0) }
+    }
+}
+
+/// The oracle's answer for one text.
+public struct Verdict: Sendable, Equatable {
+    /// The first nesting error in scan order, nil when the nesting is valid.
+    public var error: NestingError?
+    /// The deepest code nesting reached anywhere in the text.
+    public var maxDepth: Int
+    /// Code brackets still open at the end of the text.
+    public var finalDepth: Int
+    public var isValid: Bool { error == nil }
+}
+
+/// A verdict plus the per-byte depth profile and lexer regions.
+public struct Analysis: Sendable {
+    public var verdict: Verdict
+    /// Code nesting depth after each byte (the checker's recovering stack after an error).
+    public var depth: [Int32]
+    /// What the lexer took each byte to be.
+    public var regions: [Region]
+
+    /// Per-byte flag: 1 from the byte where the nesting is already broken beyond repair
+    /// (a bad closer or a conditional mismatch), 0 before it. Unclosed openers are only
+    /// known at the end, so they set the last byte alone.
+    public var brokenFlags: [UInt8] {
+        var f = [UInt8](repeating: 0, count: depth.count)
+        guard let e = verdict.error, !f.isEmpty else { return f }
+        let from = e.kind == .unclosedOpener ? f.count - 1 : e.offset
+        for i in from..<f.count { f[i] = 1 }
+        return f
+    }
+}
+
+/// Fills the depth and region arrays segment by segment as the scanner reports changes.
+struct ProfileObserver: ScanObserver {
+    let depth: UnsafeMutableBufferPointer<Int32>
+    let regions: UnsafeMutableBufferPointer<Region>
+    var last = 0
+    var lastDepth: Int32 = 0
+    var lastRegion: Region = .code
+
+    init(depth: UnsafeMutableBufferPointer<Int32>, regions: UnsafeMutableBufferPointer<Region>) {
+        self.depth = depth; self.regions = regions
+    }
+
+    mutating func change(at offset: Int, region: Region, depth d: Int) {
+        let o = min(offset, depth.count)
+        if o > last {
+            for k in last..<o { depth[k] = lastDepth; regions[k] = lastRegion }
+            last = o
+        }
+        lastDepth = Int32(d); lastRegion = region
+    }
+
+    mutating func finish(length: Int) { change(at: length, region: .code, depth: 0) }
+}

@@ -1,0 +1,64 @@
+import FileSupport
+import NestingOracle
+
+/// One labelled text: the unit of every dataset.
+public struct Example: Sendable, Equatable {
+    public var text: [UInt8]
+    /// The oracle's verdict on `text`.
+    public var valid: Bool
+    public var maxDepth: Int
+    public var edit: Edit?
+    public var error: NestingError?
+
+    public init(text: [UInt8], valid: Bool, maxDepth: Int, edit: Edit?, error: NestingError?) {
+        self.text = text; self.valid = valid; self.maxDepth = maxDepth; self.edit = edit; self.error = error
+    }
+
+    /// Labels `text` with the oracle.
+    public init(labelling text: [UInt8], edit: Edit?) {
+        let v = NestingOracle.check(text)
+        self.init(text: text, valid: v.isValid, maxDepth: v.maxDepth, edit: edit, error: v.error)
+    }
+
+    /// One JSONL line (without the newline):
+    /// `{"text", "valid", "length", "max_depth", "edit": {kind, offset} | null, "error": {…} | null}`.
+    public func jsonLine(into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"text": "#.utf8)
+        JSONText.appendString(text, to: &out)
+        out.append(contentsOf: #", "valid": \#(valid), "length": \#(text.count), "max_depth": \#(maxDepth), "edit": "#.utf8)
+        if let e = edit {
+            out.append(contentsOf: #"{"kind": "\#(e.name)", "offset": \#(e.offset)}"#.utf8)
+        } else { out.append(contentsOf: "null".utf8) }
+        out.append(contentsOf: #", "error": "#.utf8)
+        if let e = error {
+            out.append(contentsOf: #"{"kind": "\#(e.kind.rawValue)", "offset": \#(e.offset), "line": \#(e.line), "column": \#(e.column)}"#.utf8)
+        } else { out.append(contentsOf: "null".utf8) }
+        out.append(125)
+    }
+
+    /// Parses one JSONL line. Only `text` is required; `valid` defaults to the oracle's verdict.
+    public init(jsonLine line: UnsafeBufferPointer<UInt8>) throws {
+        let v: JSONValue
+        do { v = try JSONParser.parse(line) } catch let f as JSONParser.Failure {
+            throw NestNetError("invalid JSON: \(f)")
+        }
+        guard case .object = v else { throw NestNetError("expected a JSON object") }
+        guard let text = v["text"]?.string else { throw NestNetError("missing string field \"text\"") }
+        let bytes = Array(text.utf8)
+        var edit: Edit? = nil
+        if let e = v["edit"], !e.isNull {
+            guard let name = e["kind"]?.string, let off = e["offset"]?.int, let parsed = Edit(name: name, offset: off) else {
+                throw NestNetError("field \"edit\" must be null or {\"kind\": <edit kind>, \"offset\": <integer>}")
+            }
+            edit = parsed
+        }
+        let verdict = NestingOracle.check(bytes)
+        var valid = verdict.isValid
+        if let field = v["valid"] {
+            guard let b = field.bool else { throw NestNetError("field \"valid\" must be true or false") }
+            valid = b
+        }
+        self.init(text: bytes, valid: valid, maxDepth: v["max_depth"]?.int ?? verdict.maxDepth,
+                  edit: edit, error: verdict.error)
+    }
+}

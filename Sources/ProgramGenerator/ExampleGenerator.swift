@@ -1,0 +1,86 @@
+import FileSupport
+import NestingOracle
+
+/// Makes labelled examples: a valid base text, then either a corrupting edit (target invalid)
+/// or a decoy edit inside a string or comment (target valid). Labels come from the oracle;
+/// an edit whose verdict misses the target class is discarded and another one tried.
+public struct ExampleGenerator: Sendable {
+    public let options: GeneratorOptions
+    let c: CProgramGenerator
+    let dyck: DyckGenerator?
+
+    public init(_ options: GeneratorOptions) throws {
+        try options.validate()
+        self.options = options
+        c = CProgramGenerator(distractorRate: options.distractors, maxDepth: options.maxDepth ?? 64)
+        if options.language == .c {
+            dyck = nil
+        } else {
+            let g = DyckGenerator(pairTypes: options.language.pairTypes, maxLength: options.maxLength, maxDepth: options.maxDepth)
+            guard g.canReach(minLength: options.minLength, maxLength: options.maxLength) else {
+                throw NestNetError("\(options.language.rawValue) cannot reach a length in [\(options.minLength), \(options.maxLength)] with these settings")
+            }
+            dyck = g
+        }
+    }
+
+    /// Edit kinds with their weights: half the mass keeps every bracket count unchanged.
+    var editMenu: [(EditKind, Double)] {
+        switch options.language {
+        case .c: return [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
+                         (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
+        case .dyck1: return [(.moveOpener, 0.5), (.flipBracket, 0.5)]
+        case .dyck2, .dyck3: return [(.swapClosers, 0.25), (.moveOpener, 0.25), (.flipBracket, 0.25), (.replaceCloser, 0.25)]
+        }
+    }
+
+    /// A valid base text with length in the window, leaving room for a ±1 edit when it can.
+    func base(rng: inout SeededRandom) -> [UInt8] {
+        let lo = options.minLength, hi = options.maxLength
+        if let d = dyck { return d.generate(minLength: lo, maxLength: hi, rng: &rng) }
+        let a = max(lo, CProgramGenerator.minimumLength)
+        let target = hi - a >= 2 ? rng.int(in: (a + 1)...(hi - 1)) : rng.int(in: a...hi)
+        return c.generate(target: target, minLength: hi - a >= 2 ? a + 1 : a, maxLength: hi - a >= 2 ? hi - 1 : hi, rng: &rng)
+    }
+
+    /// Example `index` of the stream `seed`, of the requested class.
+    public func example(seed: UInt64, index: Int, valid: Bool) -> Example {
+        var rng = SeededRandom(seed: seed, index: UInt64(index))
+        let menu = editMenu
+        let weights = menu.map(\.1)
+        var last: Example? = nil
+        for attempt in 0..<200 {
+            let text = base(rng: &rng)
+            let v = NestingOracle.check(text)
+            guard v.isValid else { continue }  // never happens by construction; never trusted either
+            if valid && dyck != nil {
+                return Example(text: text, valid: true, maxDepth: v.maxDepth, edit: nil, error: nil)
+            }
+            let window = options.errorPosition.window(length: text.count)
+            let editor = Editor(text: text, window: valid || attempt >= 150 ? 0..<text.count : window)
+            let decoyEditor = valid ? Editor(text: text, window: window) : editor
+            for _ in 0..<6 {
+                let kind = menu[rng.weighted(weights)].0
+                let inBounds = (options.minLength...options.maxLength).contains(text.count + kind.lengthDelta)
+                guard inBounds else { continue }
+                guard let (t, e) = (decoyEditor.apply(kind, decoy: valid, rng: &rng)
+                                    ?? (valid ? editor.apply(kind, decoy: true, rng: &rng) : nil)) else { continue }
+                let ex = Example(labelling: t, edit: e)
+                if ex.valid == valid { return ex }
+            }
+            if valid { last = Example(text: text, valid: true, maxDepth: v.maxDepth, edit: nil, error: nil) }
+        }
+        // A valid program with no place for a decoy (no comments or strings): keep it unedited.
+        if let l = last { return l }
+        preconditionFailure("could not generate an example for \(options)")
+    }
+
+    /// Labels for `count` examples: exactly round(count × validFraction) valid, shuffled.
+    public static func labels(count: Int, validFraction: Double, seed: UInt64) -> [Bool] {
+        let nValid = Int((Double(count) * validFraction).rounded())
+        var labels = [Bool](repeating: true, count: nValid) + [Bool](repeating: false, count: count - nValid)
+        var rng = SeededRandom(seed: seed, index: 0, stream: 0x1ABE1)
+        rng.shuffle(&labels)
+        return labels
+    }
+}

@@ -1,0 +1,72 @@
+import Dispatch
+import FileSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Progress for long work: a live line (rewritten in place) on a terminal, plain periodic lines
+/// in CI logs and pipes. Goes to stderr so stdout stays machine-readable.
+struct ProgressLine {
+    let label: String
+    let total: Int?
+    let interactive: Bool
+    let start = DispatchTime.now().uptimeNanoseconds
+    var lastPrint: UInt64 = 0
+    /// Seconds between plain lines when not on a terminal.
+    var plainInterval: Double = 10
+
+    init(_ label: String, total: Int?, quiet: Bool = false) {
+        self.label = label; self.total = total
+        self.interactive = !quiet && isatty(2) == 1 && getenv("CI") == nil
+        self.quiet = quiet
+    }
+    let quiet: Bool
+
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    /// Reports `done` units, with an optional detail string.
+    mutating func update(_ done: Int, _ detail: String = "") {
+        guard !quiet else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let minGap = interactive ? 0.1 : plainInterval
+        guard Double(now - lastPrint) / 1e9 >= minGap || done == total else { return }
+        lastPrint = now
+        var s = "\(label): \(done)"
+        if let t = total, t > 0 {
+            s += "/\(t) (\(Int(Double(done) / Double(t) * 100))%)"
+            if done > 0 && done < t {
+                let eta = elapsed / Double(done) * Double(t - done)
+                s += ", ETA \(formatDuration(eta))"
+            }
+        }
+        if !detail.isEmpty { s += ", " + detail }
+        if interactive { writeStderr("\r\u{1B}[K" + s) } else { writeStderr(s + "\n") }
+    }
+
+    /// Ends the live line.
+    func finish(_ summary: String) {
+        guard !quiet else { return }
+        if interactive { writeStderr("\r\u{1B}[K") }
+        writeStderr(summary + "\n")
+    }
+}
+
+func formatDuration(_ s: Double) -> String {
+    if s < 60 { return "\(Int(s.rounded()))s" }
+    if s < 3600 { return "\(Int(s) / 60)m\(String(format02(Int(s) % 60)))s" }
+    return "\(Int(s) / 3600)h\(format02((Int(s) % 3600) / 60))m"
+}
+
+func format02(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+
+/// `x` with `d` decimals, no Foundation needed.
+func fixed(_ x: Double, _ d: Int) -> String {
+    guard x.isFinite else { return "\(x)" }
+    var p = 1.0
+    for _ in 0..<d { p *= 10 }
+    let r = (abs(x) * p).rounded()
+    let ip = Int(r / p), fp = Int(r.truncatingRemainder(dividingBy: p))
+    var f = String(fp)
+    while f.count < d { f = "0" + f }
+    return (x < 0 && r != 0 ? "-" : "") + "\(ip)" + (d > 0 ? "." + f : "")
+}

@@ -1,0 +1,34 @@
+import Testing
+@testable import FileSupport
+
+@Suite("JSON and atomic files")
+struct JSONTests {
+    @Test func parsesValues() throws {
+        let v = try JSONParser.parse(#"{"a": [1, -2.5e3, true, null], "b": "x\u00e9\ud83d\ude00\n"}"#)
+        #expect(v["a"]?.array?.count == 4)
+        #expect(v["a"]?.array?[1].number == -2500)
+        #expect(v["b"]?.string == "xé😀\n")
+    }
+
+    @Test func rejectsBadJSON() {
+        for bad in ["{", "{\"a\" 1}", "[1,]", "\"\\ud800\"", "\"a\u{1}\"", "01", "{} x", "tru"] {
+            #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }
+        }
+    }
+
+    @Test func quoting() throws {
+        let s = "a\"b\\c\n\u{0}"
+        #expect(try JSONParser.parse(JSONText.quote(s)).string == s)
+    }
+
+    @Test func atomicWriteReplacesWhole() throws {
+        let p = "/tmp/nestnet-atomic-\(UInt32.random(in: 0...UInt32.max))"
+        try AtomicFile.write(Array("old".utf8), to: p)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) { try AtomicFile.write(to: p) { w in w.write("partial"); throw Boom() } }
+        #expect(try readFile(p) == Array("old".utf8))
+        try AtomicFile.write(Array("new".utf8), to: p)
+        #expect(try readFile(p) == Array("new".utf8))
+        #expect(throws: NestNetError.self) { try readFile(p, limit: 2) }
+    }
+}

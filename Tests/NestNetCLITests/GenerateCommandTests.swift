@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@Suite("nestnet generate / dataset stats")
+struct GenerateCommandTests {
+    @Test func generatesDeterministicFilesAndStats() throws {
+        let d = CLI.tempDir()
+        let args = ["generate", "--language", "c", "--count", "40", "--min-length", "64", "--max-length", "256",
+                    "--seed", "3", "--quiet"]
+        #expect(try CLI.run(args + ["--out", "\(d)/a.jsonl"]).status == 0)
+        #expect(try CLI.run(args + ["--out", "\(d)/b.jsonl", "--threads", "1"]).status == 0)
+        let a = try Data(contentsOf: URL(fileURLWithPath: "\(d)/a.jsonl"))
+        #expect(a == (try Data(contentsOf: URL(fileURLWithPath: "\(d)/b.jsonl"))))
+        #expect(a.split(separator: UInt8(ascii: "\n")).count == 40)
+        let stats = try CLI.run(["dataset", "stats", "\(d)/a.jsonl", "--format", "json"])
+        #expect(stats.status == 0)
+        #expect(stats.stdout.contains("\"count\": 40") && stats.stdout.contains("\"valid\": 20"))
+    }
+
+    @Test(arguments: [
+        ["--count", "0"],
+        ["--count", "5", "--min-length", "100", "--max-length", "50"],
+        ["--count", "5", "--language", "dyck1", "--min-length", "7", "--max-length", "7"],
+        ["--count", "5", "--language", "cobol"],
+        ["--count", "5", "--max-length", "10"],
+        ["--count", "5", "--valid-fraction", "2"],
+    ])
+    func badSettingsExitTwoWithOneLine(extra: [String]) throws {
+        let d = CLI.tempDir()
+        let r = try CLI.run(["generate", "--out", "\(d)/x.jsonl", "--quiet"] + extra)
+        #expect(r.status == 2, "\(extra): \(r.stderr)")
+        #expect(r.stderr.hasPrefix("nestnet: error: "))
+        #expect(!FileManager.default.fileExists(atPath: "\(d)/x.jsonl"))
+    }
+
+    @Test func unwritableOutput() throws {
+        let r = try CLI.run(["generate", "--count", "3", "--out", "/nonexistent-dir/x.jsonl", "--quiet"])
+        #expect(r.status == 2 && r.stderr.contains("cannot write"))
+    }
+
+    @Test func malformedDatasetNamesTheLine() throws {
+        let d = CLI.tempDir()
+        try Data("{\"text\": \"()\"}\nnot json\n".utf8).write(to: URL(fileURLWithPath: "\(d)/bad.jsonl"))
+        let r = try CLI.run(["dataset", "stats", "\(d)/bad.jsonl"])
+        #expect(r.status == 2 && r.stderr.contains("bad.jsonl:2:"))
+        let missing = try CLI.run(["dataset", "stats", "\(d)/missing.jsonl"])
+        #expect(missing.status == 2 && missing.stderr.contains("cannot read"))
+    }
+
+    @Test func helpForEverySubcommand() throws {
+        for sub in [[], ["generate"], ["dataset"], ["dataset", "stats"], ["bench"]] {
+            let r = try CLI.run(sub + ["--help"])
+            #expect(r.status == 0 && r.stdout.contains("USAGE"), "\(sub)")
+        }
+    }
+}

@@ -1,0 +1,195 @@
+import Testing
+@testable import NestingOracle
+
+/// The kind of the first error, or nil when valid.
+private func err(_ s: String) -> NestingErrorKind? { NestingOracle.check(s).error?.kind }
+
+@Suite("Lexing: brackets count only in code")
+struct LexingTests {
+    @Test func plainCode() {
+        #expect(err("int f(int a[3]) { return a[0]; }") == nil)
+        #expect(err("") == nil)
+        #expect(err("no brackets at all") == nil)
+    }
+
+    @Test func errorKinds() {
+        #expect(err("f(a]") == .mismatchedCloser)
+        #expect(err("x) ") == .unexpectedCloser)
+        #expect(err("{ {") == .unclosedOpener)
+        #expect(err("int main() { return 0; ") == .unclosedOpener)
+    }
+
+    @Test func commentsHideBrackets() {
+        #expect(err("f(); // } ) ]\n") == nil)
+        #expect(err("f(/* ) */);") == nil)
+        #expect(err("/* { */ }") == .unexpectedCloser)
+        #expect(err("{ /* } never closed") == .unclosedOpener)  // comment runs to end of text
+        #expect(err("// line comment \\\n continued ) \n") == nil)
+        #expect(err("// line comment \\\r\n continued ) \r\n") == nil)
+        #expect(err("a / b ( c )") == nil)  // a lone slash is division
+    }
+
+    @Test func stringsAndChars() {
+        #expect(err(#"puts("}}}");"#) == nil)
+        #expect(err(#"puts("\"{");"#) == nil)
+        #expect(err(#"char c = '{'; char d = '\''; char e = ')';"#) == nil)
+        #expect(err(#"s = "a\\"; }"#) == .unexpectedCloser)  // escaped backslash ends the string
+        #expect(err("s = \"unterminated { \n }") == .unexpectedCloser)  // string ends at the line end
+        #expect(err("c = '{ \n }") == .unexpectedCloser)
+        #expect(err("s = \"line \\\n continued ) \"; ") == nil)
+    }
+
+    @Test func cppLiterals() {
+        #expect(err("int n = 1'000'000; f(n);") == nil)  // digit separators
+        #expect(err("x = 0xFF'FF; { }") == nil)
+        #expect(err(#"auto s = R"x( ) } " )x"; f();"#) == nil)
+        #expect(err(#"auto s = u8R"(})"; g();"#) == nil)
+        #expect(err(#"auto s = L'{'; h();"#) == nil)
+    }
+
+    @Test func directivesDoNotCount() {
+        #expect(err("#define OPEN {\nint x;\n") == nil)
+        #expect(err("  #  define F(x) ((x)\nint y;\n") == nil)
+        #expect(err("#define M(a) \\\n  do { a; \nint z;\n") == nil)
+        #expect(err("x = a # b ( ;") == .unclosedOpener)  // not at line start: not a directive
+        #expect(err("#define X /* multi\n line { */ 1\n") == nil)
+    }
+
+    @Test func crlfAndNulBytes() {
+        #expect(err("int f()\r\n{\r\n  return 0;\r\n}\r\n") == nil)
+        let bytes: [UInt8] = Array("{ a".utf8) + [0, 0] + Array(" }".utf8)
+        #expect(NestingOracle.check(bytes).isValid)
+        let latin1: [UInt8] = [0x7B, 0xE9, 0xFF, 0x80, 0x7D]  // not UTF-8
+        #expect(NestingOracle.check(latin1).isValid)
+    }
+
+    @Test func positions() throws {
+        let v = NestingOracle.check("int f() {\n  g(a];\n}\n")
+        let e = try #require(v.error)
+        #expect(e.kind == .mismatchedCloser)
+        #expect(e.offset == 15 && e.line == 2 && e.column == 6)
+        #expect(e.found == .square && e.expected == .paren && e.openerOffset == 13)
+        #expect(e.message == "expected ')' but found ']'")
+
+        let u = try #require(NestingOracle.check("a {\n b (\n").error)
+        #expect(u.kind == .unclosedOpener && u.line == 2 && u.column == 4)  // innermost opener
+
+        let crlf = try #require(NestingOracle.check("x;\r\n)").error)
+        #expect(crlf.line == 2 && crlf.column == 1)
+    }
+
+    @Test func firstErrorWins() throws {
+        let e = try #require(NestingOracle.check("} ) {").error)
+        #expect(e.kind == .unexpectedCloser && e.offset == 0)
+    }
+}
+
+@Suite("Preprocessor conditionals")
+struct ConditionalTests {
+    @Test func sharedCloserAcrossBranches() {
+        // The SQLite pattern: each branch opens the same brace, one closer after #endif.
+        let src = """
+        #ifdef FAST
+        static int f(int x) {
+        #else
+        static int f(long x) {
+        #endif
+          return (int)x;
+        }
+        """
+        #expect(err(src) == nil)
+    }
+
+    @Test func branchesMustAgree() throws {
+        let src = "#if A\nint f() {\n#else\nint f();\n#endif\n"
+        let e = try #require(NestingOracle.check(src).error)
+        #expect(e.kind == .conditionalMismatch && e.line == 5)  // compared at #endif
+        #expect(err("#if A\n{\n#elif B\n(\n#endif\n") == .conditionalMismatch)
+        #expect(err("#if A\n{\n#elif B\n{\n#else\n[\n#endif\n") == .conditionalMismatch)
+        #expect(err("#if A\n{\n#elif B\n{\n#else\n{\n#endif\n}") == nil)
+    }
+
+    @Test func conditionalWithoutElseSimplyCounts() {
+        #expect(err("#ifdef X\n{\n#endif\n") == .unclosedOpener)
+        #expect(err("{\n#ifndef X\n}\n#endif\n") == nil)
+    }
+
+    @Test func branchesClosingTheSameBrace() {
+        #expect(err("void f() {\n#if A\n}\n#else\n}\n#endif\n") == nil)
+    }
+
+    @Test func ifZeroIsSkipped() {
+        #expect(err("#if 0\n  broken( [ {\n#endif\nint x;\n") == nil)
+        #expect(err("#if 0 /* old */\n } } }\n#endif\n") == nil)
+        #expect(err("#if (0)\n ) \n#endif\n") == nil)
+        #expect(err("#if 0\n#if A\n{\n#else\n(\n#endif\n ]\n#endif\n") == nil)  // nested conditionals respected
+        #expect(err("#if 0\n ) \n#else\n{\n#endif\n") == .unclosedOpener)  // #else branch counts
+        #expect(err("#if 0\n ) \n#elif B\n{\n#else\n(\n#endif\n") == .conditionalMismatch)
+        #expect(err("#if 00\n ) \n#endif\n") == .unexpectedCloser)  // only a literal 0 skips
+        #expect(err("/*\n#if 0\n*/ )") == .unexpectedCloser)  // directive inside a comment is no directive
+    }
+
+    @Test func unmatchedDirectivesIgnored() {
+        #expect(err("#endif\n#else\n#elif X\n{ }\n") == nil)
+    }
+
+    @Test func directivesInsideSkippedStrings() {
+        #expect(err("#if 0\nconst char *s = \"#endif\";\n ) \n#endif\n") == nil)
+    }
+}
+
+@Suite("Depth profile and regions")
+struct ProfileTests {
+    @Test func depthAfterEachByte() {
+        let a = NestingOracle.analyze(Array("a{b(c)}d".utf8))
+        #expect(a.depth == [0, 1, 1, 2, 2, 1, 0, 0])
+        #expect(a.verdict.maxDepth == 2 && a.verdict.isValid)
+    }
+
+    @Test func regions() {
+        let s = "x(\"(\"); // {\n#define Y {\n'['"
+        let a = NestingOracle.analyze(Array(s.utf8))
+        let r = a.regions
+        #expect(r[0] == .code && r[1] == .code)
+        #expect(r[2...4].allSatisfy { $0 == .string })
+        #expect(r[8...11].allSatisfy { $0 == .lineComment })
+        #expect(r[12] == .code)
+        #expect(r[13...23].allSatisfy { $0 == .directive })
+        #expect(r[25...27].allSatisfy { $0 == .char })
+        #expect(r.count == 28 && a.depth[13...23].allSatisfy { $0 == 0 })
+    }
+
+    @Test func skippedRegion() {
+        let a = NestingOracle.analyze(Array("#if 0\n(\n#endif\n{".utf8))
+        #expect(a.regions[6] == .skipped)
+        #expect(a.depth[6] == 0 && a.depth.last == 1)
+    }
+
+    @Test func brokenFlags() {
+        let a = NestingOracle.analyze(Array("(a]b".utf8))
+        #expect(a.brokenFlags == [0, 0, 1, 1])
+        let u = NestingOracle.analyze(Array("(ab".utf8))
+        #expect(u.brokenFlags == [0, 0, 1])
+    }
+}
+
+@Suite("Deep nesting")
+struct DeepNestingTests {
+    @Test func millionDeep() {
+        let n = 1_000_000
+        var bytes = [UInt8](repeating: UInt8(ascii: "{"), count: n)
+        bytes += [UInt8](repeating: UInt8(ascii: "}"), count: n)
+        let v = NestingOracle.check(bytes)
+        #expect(v.isValid && v.maxDepth == n)
+        bytes.removeLast()
+        #expect(NestingOracle.check(bytes).error?.kind == .unclosedOpener)
+    }
+
+    @Test func deepConditionalsStayLinear() {
+        // 20000 nested braces, each level inside its own #if/#else pair.
+        var s = ""
+        for _ in 0..<20000 { s += "#if A\n{\n#else\n{\n#endif\n" }
+        s += String(repeating: "}", count: 20000)
+        #expect(err(s) == nil)
+    }
+}
