@@ -2,7 +2,7 @@
 // NestNet: recurrent networks that check brace / paren / bracket nesting in C-like code.
 //
 // Data flow, one module per concern; a module only imports modules to its left:
-//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → Training → Reporting → nestnet
+//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → RecurrentNet → Training → Reporting → nestnet
 import PackageDescription
 
 #if arch(x86_64)
@@ -28,16 +28,18 @@ let package = Package(
         .target(name: "FileSupport", swiftSettings: fastMath),
         .target(name: "NestingOracle", swiftSettings: fastMath),
         .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"], swiftSettings: fastMath),
+        .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: fastMath),
         .executableTarget(
             name: "nestnet",
             dependencies: [
-                "FileSupport", "NestingOracle", "ProgramGenerator",
+                "FileSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
         .testTarget(name: "NestingOracleTests", dependencies: ["NestingOracle"]),
         .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle"]),
+        .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"]),
         // Runs the built `nestnet` binary: exit codes, messages, files.
         .testTarget(name: "NestNetCLITests", dependencies: ["nestnet"]),
     ]

@@ -3,30 +3,76 @@ import Dispatch
 import FileSupport
 import NestingOracle
 import ProgramGenerator
+import RecurrentNet
 
 /// `nestnet bench`: throughput measurements that print one JSON line each.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure throughput; prints one JSON line per measurement.",
         discussion: """
+        --target model (default): training or inference throughput of the recurrent classifier \
+        on random bytes with random labels (Adam, clipping 1.0), with the fields of \
+        ../shared/anchors/pytorch_rnn_bench.py so the two compare side by side. \
         --target oracle: the exact checker over generated C (MB/s), plain verdicts and with the \
         per-byte depth profile. --target generator: `c` example generation (MB/s of text).
         """)
 
-    enum Target: String, ExpressibleByArgument, CaseIterable { case oracle, generator }
+    enum Target: String, ExpressibleByArgument, CaseIterable { case model, oracle, generator }
+    enum Mode: String, ExpressibleByArgument, CaseIterable { case train, infer }
 
-    @Option(help: "What to measure: oracle or generator.") var target: Target = .oracle
+    @Option(help: "What to measure: model, oracle or generator.") var target: Target = .model
+    @Option(help: "rnn, lstm or gru.") var arch: Architecture = .lstm
+    @Option(help: "Embedding size.") var embed: Int = 16
+    @Option(help: "Hidden size.") var hidden: Int = 64
+    @Option(help: "Recurrent layers.") var layers: Int = 1
+    @Option(help: "Sequences per batch.") var batch: Int = 32
+    @Option(help: "Bytes per sequence.") var seqLen: Int = 512
+    @Option(help: "Timed steps.") var steps: Int = 20
+    @Option(help: "Untimed warm-up steps.") var warmup: Int = 3
+    @Option(help: "Threads.") var threads: Int = 2
+    @Option(help: "train or infer.") var mode: Mode = .train
     @Option(help: "Megabytes of text to process per measurement.") var megabytes: Int = 64
     @Option(help: "Seed for the generated text.") var seed: UInt64 = 1
 
     func run() throws {
         switch target {
+        case .model: try benchModel()
         case .oracle: benchOracle()
         case .generator: try benchGenerator()
         }
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+    func benchModel() throws {
+        guard batch > 0, seqLen > 0, steps > 0, warmup >= 0, threads > 0 else {
+            throw NestNetError("--batch, --seq-len, --steps and --threads must be positive")
+        }
+        let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: embed, hidden: hidden, layers: layers), seed: 0)
+        var rng = SeededRandom(seed: 0)
+        let seqs = (0..<batch).map { _ in (0..<seqLen).map { _ in UInt8(truncatingIfNeeded: rng.next()) } }
+        let labels = (0..<batch).map { _ in Float(rng.below(2)) }
+        let data = SequenceBatch(sequences: seqs, labels: labels)
+        var opt = Optimizer(.adam, learningRate: 1e-3, parameterCount: model.parameterCount)
+        func step() {
+            if mode == .train {
+                model.backward(data, threads: threads)
+                clipGlobalNorm(&model.gradients, maxNorm: 1)
+                opt.update(&model.parameters, model.gradients)
+                model.prepare()
+            } else {
+                _ = model.predict(seqs, threads: threads)
+            }
+        }
+        for _ in 0..<warmup { step() }
+        let t0 = Self.now()
+        for _ in 0..<steps { step() }
+        let s = Self.now() - t0
+        print("{\"impl\": \"nestnet\", \"version\": \"\(NestNet.version)\", \"arch\": \"\(arch.rawValue)\", \"embed\": \(embed), "
+              + "\"hidden\": \(hidden), \"batch\": \(batch), \"seq_len\": \(seqLen), \"threads\": \(threads), "
+              + "\"mode\": \"\(mode.rawValue)\", \"steps\": \(steps), \"seconds\": \(fixed(s, 4)), "
+              + "\"tokens_per_sec\": \(fixed(Double(batch * seqLen * steps) / s, 1))}")
+    }
 
     func benchOracle() {
         // One long stream of generated (valid) C, checked as one text.

@@ -1,0 +1,71 @@
+import ProgramGenerator
+
+extension RecurrentModel {
+    /// Fresh weights, deterministic in `seed`:
+    /// embedding N(0, 1) (as `nn.Embedding`); input weights Xavier-uniform per gate block;
+    /// recurrent weights orthogonal per gate block; biases 0 except the LSTM forget gate
+    /// (`bias_ih` f block = `forgetBias`); heads uniform(±1/√H).
+    public static func initialized(_ config: ModelConfig, seed: UInt64, forgetBias: Float = 1) throws -> RecurrentModel {
+        let m = try RecurrentModel(config: config)
+        var rng = SeededRandom(seed: seed, index: 0, stream: 0x1A17)
+        let H = config.hidden, G = config.arch.gates
+        func setTensor(_ name: String, _ values: [Float]) {
+            let s = m.layout[name]
+            precondition(values.count == s.count)
+            for i in 0..<s.count { m.parameters[s.offset + i] = values[i] }
+        }
+        setTensor("embedding.weight", (0..<256 * config.embed).map { _ in Float(gaussian(&rng)) })
+        for l in 0..<config.layers {
+            let inW = config.inputWidth(l)
+            let bound = (6.0 / Double(inW + H)).squareRoot()
+            setTensor("rnn.weight_ih_l\(l)", (0..<G * H * inW).map { _ in Float((rng.unit() * 2 - 1) * bound) })
+            var whh: [Float] = []
+            for _ in 0..<G { whh += orthogonal(H, &rng) }
+            setTensor("rnn.weight_hh_l\(l)", whh)
+            var bih = [Float](repeating: 0, count: G * H)
+            if config.arch == .lstm { for j in H..<(2 * H) { bih[j] = forgetBias } }
+            setTensor("rnn.bias_ih_l\(l)", bih)
+            setTensor("rnn.bias_hh_l\(l)", [Float](repeating: 0, count: G * H))
+        }
+        let hb = 1 / Double(H).squareRoot()
+        setTensor("head.weight", (0..<H).map { _ in Float((rng.unit() * 2 - 1) * hb) })
+        if config.stepOutputs > 0 {
+            setTensor("step_head.weight", (0..<config.stepOutputs * H).map { _ in Float((rng.unit() * 2 - 1) * hb) })
+        }
+        m.prepare()
+        return m
+    }
+}
+
+/// Standard normal (Box–Muller).
+func gaussian(_ rng: inout SeededRandom) -> Double {
+    let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
+    return (-2 * logD(u1)).squareRoot() * cosD(2 * Double.pi * u2)
+}
+
+/// A random n×n orthogonal matrix (row-major): Gram–Schmidt on a Gaussian matrix, in Double.
+func orthogonal(_ n: Int, _ rng: inout SeededRandom) -> [Float] {
+    var q = [[Double]]()
+    while q.count < n {
+        var v = (0..<n).map { _ in gaussian(&rng) }
+        for _ in 0..<2 {  // re-orthogonalise once for accuracy
+            for u in q {
+                var d = 0.0
+                for i in 0..<n { d += u[i] * v[i] }
+                for i in 0..<n { v[i] -= d * u[i] }
+            }
+        }
+        let norm = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        if norm < 1e-8 { continue }
+        q.append(v.map { $0 / norm })
+    }
+    return q.flatMap { $0.map(Float.init) }
+}
+
+#if canImport(Glibc)
+import Glibc
+func cosD(_ x: Double) -> Double { Glibc.cos(x) }
+#else
+import Darwin
+func cosD(_ x: Double) -> Double { Darwin.cos(x) }
+#endif

@@ -1,0 +1,96 @@
+/// The recurrent cell of a model. Gate order follows `torch.nn`: LSTM i, f, g, o; GRU r, z, n.
+public enum Architecture: String, Sendable, CaseIterable, Codable {
+    case rnn, lstm, gru
+
+    /// Gate blocks per layer (the G in G·H).
+    public var gates: Int {
+        switch self { case .rnn: return 1; case .lstm: return 4; case .gru: return 3 }
+    }
+}
+
+/// The shape of a byte-level classifier:
+///
+///     bytes → Embedding(256, E) → `layers` × (tanh RNN | LSTM | GRU, hidden H)
+///           → Linear(H, 1) on each sequence's last step → sigmoid = P(valid)
+///
+/// plus an optional per-step head Linear(H, P) trained from per-byte targets.
+public struct ModelConfig: Sendable, Equatable, Codable {
+    public var arch: Architecture
+    public var embed: Int
+    public var hidden: Int
+    public var layers: Int
+    /// Outputs of the per-step head (0: none).
+    public var stepOutputs: Int
+
+    public init(arch: Architecture, embed: Int = 16, hidden: Int = 64, layers: Int = 1, stepOutputs: Int = 0) {
+        self.arch = arch; self.embed = embed; self.hidden = hidden; self.layers = layers; self.stepOutputs = stepOutputs
+    }
+
+    public var gateWidth: Int { arch.gates * hidden }
+    /// Width of layer `l`'s input.
+    public func inputWidth(_ l: Int) -> Int { l == 0 ? embed : hidden }
+
+    /// One-line summary, e.g. `lstm-h64`.
+    public var shortName: String { "\(arch.rawValue)-h\(hidden)" + (layers > 1 ? "x\(layers)" : "") }
+
+    public func validate() throws {
+        guard (1...4096).contains(embed) else { throw ModelError("embedding size must be in 1...4096 (got \(embed))") }
+        guard (1...4096).contains(hidden) else { throw ModelError("hidden size must be in 1...4096 (got \(hidden))") }
+        guard (1...8).contains(layers) else { throw ModelError("layers must be in 1...8 (got \(layers))") }
+        guard (0...8).contains(stepOutputs) else { throw ModelError("step outputs must be in 0...8 (got \(stepOutputs))") }
+    }
+}
+
+/// A one-line error from the engine (bad shapes, corrupt checkpoints, …).
+public struct ModelError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public init(_ m: String) { message = m }
+    public var description: String { message }
+}
+
+/// A named tensor inside the flat parameter buffer.
+public struct TensorSpec: Sendable, Equatable {
+    public var name: String
+    public var shape: [Int]
+    public var offset: Int
+    public var count: Int { shape.reduce(1, *) }
+}
+
+/// Parameter names, shapes and offsets in `torch.nn` conventions:
+/// `embedding.weight [256,E]`, `rnn.weight_ih_l{k} [G·H, in]`, `rnn.weight_hh_l{k} [G·H, H]`,
+/// `rnn.bias_ih_l{k} [G·H]`, `rnn.bias_hh_l{k} [G·H]`, `head.weight [1,H]`, `head.bias [1]`,
+/// and `step_head.weight [P,H]`, `step_head.bias [P]` when the per-step head is on.
+public struct ParameterLayout: Sendable, Equatable {
+    public let specs: [TensorSpec]
+    public let count: Int
+
+    public init(_ c: ModelConfig) {
+        var specs: [TensorSpec] = []
+        var off = 0
+        func add(_ name: String, _ shape: [Int]) {
+            specs.append(TensorSpec(name: name, shape: shape, offset: off))
+            off += shape.reduce(1, *)
+        }
+        let gh = c.gateWidth
+        add("embedding.weight", [256, c.embed])
+        for l in 0..<c.layers {
+            add("rnn.weight_ih_l\(l)", [gh, c.inputWidth(l)])
+            add("rnn.weight_hh_l\(l)", [gh, c.hidden])
+            add("rnn.bias_ih_l\(l)", [gh])
+            add("rnn.bias_hh_l\(l)", [gh])
+        }
+        add("head.weight", [1, c.hidden])
+        add("head.bias", [1])
+        if c.stepOutputs > 0 {
+            add("step_head.weight", [c.stepOutputs, c.hidden])
+            add("step_head.bias", [c.stepOutputs])
+        }
+        self.specs = specs
+        self.count = off
+    }
+
+    public subscript(name: String) -> TensorSpec {
+        guard let s = specs.first(where: { $0.name == name }) else { preconditionFailure("no tensor \(name)") }
+        return s
+    }
+}

@@ -1,0 +1,5 @@
+import ArgumentParser
+import RecurrentNet
+
+extension Architecture: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}

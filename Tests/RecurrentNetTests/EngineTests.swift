@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import ProgramGenerator
+@testable import RecurrentNet
+
+@Suite("Chunking, checkpoints, learning, determinism")
+struct EngineTests {
+    @Test(arguments: Architecture.allCases)
+    func truncatedBPTTWithLongChunksIsFullBPTT(arch: Architecture) throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 4, hidden: 16, layers: 2), seed: 1)
+        let seqs: [[UInt8]] = (0..<6).map { (i: Int) -> [UInt8] in
+            (0..<(5 + i * 7)).map { (t: Int) -> UInt8 in UInt8(40 + (t * 3 + i) % 86) }
+        }
+        let batch = SequenceBatch(sequences: seqs, labels: seqs.indices.map { Float($0 % 2) })
+        let full = model.backward(batch, threads: 2)
+        let g = model.gradients
+        let chunked = model.backward(batch, threads: 2, bptt: 64)
+        #expect(abs(full.loss - chunked.loss) < 1e-9)
+        for (a, b) in zip(g, model.gradients) { #expect(a == b) }
+        // Short chunks: same forward (loss), gradients cut at chunk boundaries.
+        let short = model.backward(batch, threads: 2, bptt: 4)
+        #expect(abs(full.loss - short.loss) < 1e-5)
+        #expect(zip(g, model.gradients).contains { abs($0 - $1) > 1e-6 })
+    }
+
+    @Test func chunkedInferenceCarriesStateExactly() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 1), seed: 2)
+        var rng = SeededRandom(seed: 4)
+        let long = (0..<(RecurrentModel.inferenceChunk + 300)).map { _ in UInt8(rng.below(256)) }
+        let seqs = [long, Array(long.prefix(50)), []]
+        let chunked = model.predict(seqs, threads: 2, stepOutputs: true)
+        let whole = model.run(SequenceBatch(sequences: seqs, labels: [1, 0, 1]), train: true, threads: 1, wantSteps: false)
+        for i in 0..<3 { #expect(abs(chunked.probabilities[i] - whole.probabilities[i]) < 1e-5) }
+        #expect(chunked.stepLogits?[0].count == long.count)
+    }
+
+    @Test func checkpointRoundTrip() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .gru, embed: 8, hidden: 24, layers: 2, stepOutputs: 1), seed: 9)
+        let path = NSTemporaryDirectory() + "nestnet-ckpt-\(UUID().uuidString).safetensors"
+        try model.save(to: path, metadata: ["note": "round trip", "accuracy": "0.5"])
+        let back = try RecurrentModel.load(from: path)
+        #expect(back.model.config == model.config)
+        #expect(back.model.parameters == model.parameters)
+        #expect(back.metadata["note"] == "round trip" && back.metadata["arch"] == "gru")
+        let seqs: [[UInt8]] = [Array("{(x)}".utf8)]
+        #expect(back.model.predict(seqs).probabilities == model.predict(seqs).probabilities)
+    }
+
+    @Test func corruptAndMismatchedCheckpointsAreOneLineErrors() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8), seed: 1)
+        let good = Safetensors.encode(model.namedTensors, metadata: model.architectureMetadata)
+        var cases: [(String, [UInt8])] = [
+            ("empty", []),
+            ("truncated", Array(good.prefix(good.count - 9))),
+            ("header cut", Array(good.prefix(20))),
+            ("garbage", Array("not a checkpoint at all, just text.".utf8)),
+        ]
+        var badLen = good; badLen[7] = 0x7F
+        cases.append(("huge header length", badLen))
+        // Architecture says rnn but tensors are LSTM-shaped.
+        var meta = model.architectureMetadata; meta["arch"] = "rnn"
+        cases.append(("wrong arch", Safetensors.encode(model.namedTensors, metadata: meta)))
+        meta = model.architectureMetadata; meta["hidden"] = "9"
+        cases.append(("wrong hidden", Safetensors.encode(model.namedTensors, metadata: meta)))
+        cases.append(("no metadata", Safetensors.encode(model.namedTensors, metadata: [:])))
+        cases.append(("missing tensor", Safetensors.encode(Array(model.namedTensors.dropLast()), metadata: model.architectureMetadata)))
+        var nan = model.namedTensors; nan[0].1.values[0] = .nan
+        cases.append(("nan", Safetensors.encode(nan, metadata: model.architectureMetadata)))
+        for (name, bytes) in cases {
+            do {
+                _ = try RecurrentModel.load(bytes: bytes, source: "x.safetensors")
+                Issue.record("\(name): loaded")
+            } catch let e as ModelError {
+                #expect(!e.message.contains("\n") && e.message.hasPrefix("x.safetensors"), "\(name): \(e.message)")
+            }
+        }
+        #expect(throws: ModelError.self) { try RecurrentModel.load(from: "/nonexistent/model.safetensors") }
+    }
+
+    /// Trains on Dyck-1 (balanced parentheses vs one flipped bracket) for a few seconds.
+    func trainDyck(arch: Architecture, seed: UInt64, steps: Int) throws -> (RecurrentModel, [Double]) {
+        let gen = try ExampleGenerator(GeneratorOptions(language: .dyck1, minLength: 2, maxLength: 20))
+        let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 4, hidden: 16), seed: seed)
+        var opt = Optimizer(.adam, learningRate: 0.02, parameterCount: model.parameterCount)
+        var losses: [Double] = []
+        for s in 0..<steps {
+            let ex = (0..<32).map { gen.example(seed: seed, index: s * 32 + $0, valid: $0 % 2 == 0) }
+            let r = model.backward(SequenceBatch(sequences: ex.map(\.text), labels: ex.map { $0.valid ? 1 : 0 }), threads: 1)
+            losses.append(r.loss)
+            clipGlobalNorm(&model.gradients, maxNorm: 1)
+            opt.update(&model.parameters, model.gradients)
+            model.prepare()
+        }
+        return (model, losses)
+    }
+
+    @Test func tinyLSTMLearnsDyck1() throws {
+        let (model, _) = try trainDyck(arch: .lstm, seed: 1, steps: 250)
+        let gen = try ExampleGenerator(GeneratorOptions(language: .dyck1, minLength: 2, maxLength: 20))
+        let test = (0..<400).map { gen.example(seed: 999, index: $0, valid: $0 % 2 == 0) }
+        let p = model.predict(test.map(\.text)).probabilities
+        let acc = Double(zip(p, test).filter { ($0 > 0.5) == $1.valid }.count) / Double(test.count)
+        #expect(acc >= 0.9, "held-out accuracy \(acc)")
+    }
+
+    @Test func sameSeedSameLossCurve() throws {
+        let a = try trainDyck(arch: .gru, seed: 5, steps: 15).1
+        let b = try trainDyck(arch: .gru, seed: 5, steps: 15).1
+        #expect(a == b)
+        let c = try trainDyck(arch: .gru, seed: 6, steps: 15).1
+        #expect(a != c)
+    }
+
+    @Test func optimizersReduceAQuadratic() {
+        for kind in OptimizerKind.allCases {
+            var p: [Float] = [3, -2]
+            var opt = Optimizer(kind, learningRate: kind == .sgd ? 0.05 : 0.1, parameterCount: 2)
+            for _ in 0..<300 { opt.update(&p, p.map { 2 * $0 }) }
+            #expect(abs(p[0]) < 0.1 && abs(p[1]) < 0.1, "\(kind): \(p)")
+        }
+        var g: [Float] = [3, 4]
+        #expect(clipGlobalNorm(&g, maxNorm: 1) == 5)
+        #expect(abs((g[0] * g[0] + g[1] * g[1]).squareRoot() - 1) < 1e-4)
+    }
+
+    @Test func initialisationFollowsTheRecipe() throws {
+        let m = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 8, hidden: 16), seed: 3)
+        let whh = Array(m.tensor("rnn.weight_hh_l0"))
+        // Each gate block is orthogonal: rows have unit norm and are mutually orthogonal.
+        for g in 0..<4 {
+            for i in 0..<16 {
+                for j in 0..<16 {
+                    var d: Float = 0
+                    for k in 0..<16 { d += whh[(g * 16 + i) * 16 + k] * whh[(g * 16 + j) * 16 + k] }
+                    #expect(abs(d - (i == j ? 1 : 0)) < 1e-4)
+                }
+            }
+        }
+        let bih = Array(m.tensor("rnn.bias_ih_l0"))
+        #expect(bih[16..<32].allSatisfy { $0 == 1 } && bih[0..<16].allSatisfy { $0 == 0 })
+        let again = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 8, hidden: 16), seed: 3)
+        #expect(again.parameters == m.parameters)
+    }
+}

@@ -1,0 +1,92 @@
+import Testing
+@testable import RecurrentNet
+
+@Suite("Finite-difference gradient checks against a Double reference")
+struct GradientCheckTests {
+    static let cases: [(Architecture, Int, Int, Int, Int)] = [
+        // arch, embed, hidden, layers, step outputs. Odd sizes exercise the scalar edges,
+        // 16 the SIMD micro-kernels.
+        (.rnn, 3, 5, 1, 0), (.lstm, 3, 5, 1, 0), (.gru, 3, 5, 1, 0),
+        (.rnn, 4, 16, 2, 2), (.lstm, 4, 16, 2, 2), (.gru, 4, 16, 2, 2),
+        (.lstm, 5, 7, 1, 1), (.gru, 2, 9, 2, 1),
+    ]
+
+    static func batch(steps: Int) -> SequenceBatch {
+        let seqs: [[UInt8]] = [Array("f(a[1]){".utf8), Array("}x".utf8), [], Array("(((".utf8), Array("{[()]}ab".utf8)]
+        let targets: [[UInt8]]? = steps > 0 ? seqs.map { s in s.indices.map { UInt8(($0 * 7 + s.count) % 4) } } : nil
+        return SequenceBatch(sequences: seqs, labels: [1, 0, 1, 0, 1], stepTargets: targets, stepWeight: 0.7)
+    }
+
+    @Test(arguments: 0..<cases.count)
+    func everyParameterMatchesFiniteDifferences(caseIndex: Int) throws {
+        let (arch, e, h, layers, steps) = Self.cases[caseIndex]
+        let config = ModelConfig(arch: arch, embed: e, hidden: h, layers: layers, stepOutputs: steps)
+        let model = try RecurrentModel.initialized(config, seed: 11)
+        // Non-zero biases so every bias path is exercised.
+        for s in model.layout.specs where s.name.contains("bias") {
+            for i in 0..<s.count { model.parameters[s.offset + i] = Float(((i * 37 + s.offset) % 11) - 5) * 0.05 }
+        }
+        model.prepare()
+        let batch = Self.batch(steps: steps)
+        let result = model.backward(batch, threads: 2)
+        var ref = ReferenceModel(model)
+        #expect(abs(result.loss + result.stepLoss * Double(batch.stepWeight) - ref.loss(batch)) < 1e-4)
+
+        let usedBytes = Set(batch.sequences.joined())
+        var worst = 0.0, checked = 0
+        for s in model.layout.specs {
+            // Small tensors in full; large ones at 60 spread-out entries.
+            let picks = s.count <= 60 ? Array(0..<s.count) : (0..<60).map { ($0 * 7919 + 13) % s.count }
+            for i in picks {
+                if s.name == "embedding.weight" && !usedBytes.contains(UInt8(i / e)) { 
+                    #expect(model.gradients[s.offset + i] == 0)
+                    continue
+                }
+                let k = s.offset + i
+                let eps = 1e-5
+                let saved = ref.p[k]
+                ref.p[k] = saved + eps; let up = ref.loss(batch)
+                ref.p[k] = saved - eps; let down = ref.loss(batch)
+                ref.p[k] = saved
+                let numeric = (up - down) / (2 * eps)
+                let analytic = Double(model.gradients[k])
+                let err = abs(numeric - analytic) / max(1e-2, abs(numeric) + abs(analytic))
+                worst = max(worst, err)
+                #expect(err < 2e-3, "\(arch) \(s.name)[\(i)]: analytic \(analytic) numeric \(numeric)")
+                checked += 1
+            }
+        }
+        #expect(checked > 50)  // the smallest case has 57 checked entries
+    }
+
+    @Test(arguments: Architecture.allCases)
+    func forwardMatchesReferenceAndThreadsAgree(arch: Architecture) throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 8, hidden: 32, layers: 1), seed: 3)
+        let seqs: [[UInt8]] = (0..<9).map { i in (0..<(i * 13 % 40)).map { UInt8(($0 * 31 + i) % 256) } }
+        let one = model.predict(seqs, threads: 1), two = model.predict(seqs, threads: 2)
+        let ref = ReferenceModel(model)
+        for (i, s) in seqs.enumerated() {
+            let z = ref.logits(s).0
+            #expect(abs(Double(one.probabilities[i]) - ReferenceModel.sig(z)) < 1e-5)
+            #expect(abs(one.probabilities[i] - two.probabilities[i]) < 1e-6)
+        }
+        let b = SequenceBatch(sequences: seqs, labels: seqs.indices.map { Float($0 % 2) })
+        _ = model.backward(b, threads: 1)
+        let g1 = model.gradients
+        _ = model.backward(b, threads: 2)
+        for (a, c) in zip(g1, model.gradients) { #expect(abs(a - c) <= 1e-5 + 1e-4 * abs(a)) }
+    }
+
+    @Test func stepLogitsMatchReference() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 2), seed: 5)
+        let seqs: [[UInt8]] = [Array("int f() { return (a[0]); }".utf8), Array("{".utf8)]
+        let r = model.predict(seqs, threads: 2, stepOutputs: true)
+        let ref = ReferenceModel(model)
+        for (i, s) in seqs.enumerated() {
+            let steps = ref.logits(s).1
+            let got = try #require(r.stepLogits?[i])
+            #expect(got.count == s.count * 2)
+            for t in 0..<s.count { for k in 0..<2 { #expect(abs(Double(got[t * 2 + k]) - steps[t][k]) < 1e-4) } }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+@testable import RecurrentNet
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A deliberately plain Double-precision implementation of the same classifier, written from
+/// the `torch.nn` equations with scalar loops and no shared code with the engine. Used for
+/// forward agreement and finite-difference gradient checks.
+struct ReferenceModel {
+    let config: ModelConfig
+    let layout: ParameterLayout
+    var p: [Double]
+
+    /// Tensor offsets, looked up once.
+    let offsets: [String: Int]
+    let emb, headW, headB, stepW, stepB: Int
+    let wih, whh, bih, bhh: [Int]
+
+    init(_ m: RecurrentModel) {
+        config = m.config; layout = m.layout; p = m.parameters.map(Double.init)
+        offsets = Dictionary(uniqueKeysWithValues: layout.specs.map { ($0.name, $0.offset) })
+        emb = offsets["embedding.weight"]!; headW = offsets["head.weight"]!; headB = offsets["head.bias"]!
+        stepW = offsets["step_head.weight"] ?? 0; stepB = offsets["step_head.bias"] ?? 0
+        let L = m.config.layers
+        wih = (0..<L).map { [offsets] in offsets["rnn.weight_ih_l\($0)"]! }
+        whh = (0..<L).map { [offsets] in offsets["rnn.weight_hh_l\($0)"]! }
+        bih = (0..<L).map { [offsets] in offsets["rnn.bias_ih_l\($0)"]! }
+        bhh = (0..<L).map { [offsets] in offsets["rnn.bias_hh_l\($0)"]! }
+    }
+    static func sig(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    /// Final logit and per-step head logits of one sequence.
+    func logits(_ s: [UInt8]) -> (Double, [[Double]]) {
+        let E = config.embed, H = config.hidden, G = config.gateWidth
+        var xs: [[Double]] = s.map { b in (0..<E).map { p[emb + Int(b) * E + $0] } }
+        for l in 0..<config.layers {
+            let inW = config.inputWidth(l)
+            var h = [Double](repeating: 0, count: H), c = [Double](repeating: 0, count: H)
+            var out: [[Double]] = []
+            for x in xs {
+                var gi = [Double](repeating: 0, count: G), gh = [Double](repeating: 0, count: G)
+                for g in 0..<G {
+                    gi[g] = p[bih[l] + g]
+                    for k in 0..<inW { gi[g] += p[wih[l] + g * inW + k] * x[k] }
+                    gh[g] = p[bhh[l] + g]
+                    for k in 0..<H { gh[g] += p[whh[l] + g * H + k] * h[k] }
+                }
+                var nh = [Double](repeating: 0, count: H)
+                for j in 0..<H {
+                    switch config.arch {
+                    case .rnn:
+                        nh[j] = tanh(gi[j] + gh[j])
+                    case .lstm:
+                        let i = Self.sig(gi[j] + gh[j]), f = Self.sig(gi[H + j] + gh[H + j])
+                        let gg = tanh(gi[2 * H + j] + gh[2 * H + j]), o = Self.sig(gi[3 * H + j] + gh[3 * H + j])
+                        c[j] = f * c[j] + i * gg
+                        nh[j] = o * tanh(c[j])
+                    case .gru:
+                        let r = Self.sig(gi[j] + gh[j]), z = Self.sig(gi[H + j] + gh[H + j])
+                        let n = tanh(gi[2 * H + j] + r * gh[2 * H + j])
+                        nh[j] = (1 - z) * n + z * h[j]
+                    }
+                }
+                h = nh
+                out.append(h)
+            }
+            xs = out
+        }
+        let last = xs.last ?? [Double](repeating: 0, count: H)
+        var z = p[headB]
+        for j in 0..<H { z += p[headW + j] * last[j] }
+        var steps: [[Double]] = []
+        let P = config.stepOutputs
+        if P > 0 {
+            for h in xs {
+                steps.append((0..<P).map { (k: Int) -> Double in
+                    var s = p[stepB + k]
+                    for j in 0..<H { s += p[stepW + k * H + j] * h[j] }
+                    return s
+                })
+            }
+        }
+        return (z, steps)
+    }
+
+    static func bce(_ z: Double, _ y: Double) -> Double {
+        max(z, 0) - z * y + log(1 + exp(-abs(z)))
+    }
+
+    /// The engine's training loss: mean final BCE + weight × mean per-step BCE.
+    func loss(_ batch: SequenceBatch) -> Double {
+        var final = 0.0, step = 0.0, nSteps = 0
+        for (i, s) in batch.sequences.enumerated() {
+            let (z, st) = logits(s)
+            final += Self.bce(z, Double(batch.labels[i]))
+            if let targets = batch.stepTargets {
+                for (t, row) in st.enumerated() {
+                    for (k, zk) in row.enumerated() {
+                        step += Self.bce(zk, Double((targets[i][t] >> k) & 1))
+                        nSteps += 1
+                    }
+                }
+            }
+        }
+        let n = Double(batch.sequences.count)
+        return final / n + (nSteps > 0 ? Double(batch.stepWeight) * step / Double(nSteps) : 0)
+    }
+}
