@@ -2,16 +2,34 @@
 // NestNet: recurrent networks that check brace / paren / bracket nesting in C-like code.
 //
 // Data flow, one module per concern; a module only imports modules to its left:
-//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → RecurrentNet → Training → Reporting → nestnet
+//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → Training → RecurrentNet → Training → Reporting → nestnet
 import PackageDescription
-
-#if arch(x86_64)
-/// Release builds get AVX2 + FMA; without a CPU target SIMD FMA becomes one libm call per
-/// lane (see ../shared/notes/performance.md).
-let fastMath: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
-#else
-let fastMath: [SwiftSetting] = []
+#if os(Linux)
+import Foundation
 #endif
+
+/// Release builds target the CPU they are built on, because NestNet is built from source
+/// where it runs: AVX-512 (512-bit GEMM tiles) when the build machine has it, else AVX2 + FMA.
+/// Without a CPU target SIMD FMA becomes one libm call per lane (../shared/notes/performance.md).
+/// `NESTNET_PORTABLE=1 swift build` forces the AVX2 baseline for binaries that move machines.
+func cpuSettings() -> [SwiftSetting] {
+    #if arch(x86_64) && os(Linux)
+    let env = ProcessInfo.processInfo.environment
+    let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+    let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) && env["NESTNET_PORTABLE"] != "1"
+    if avx512 {
+        return [.unsafeFlags(["-target-cpu", "skylake-avx512"], .when(configuration: .release)),
+                .define("NESTNET_AVX512", .when(configuration: .release))]
+    }
+    return [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+    #elseif arch(x86_64)
+    return [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+    #else
+    return []
+    #endif
+}
+let fastMath = cpuSettings()
 
 let package = Package(
     name: "NestNet",
@@ -29,10 +47,11 @@ let package = Package(
         .target(name: "NestingOracle", swiftSettings: fastMath),
         .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"], swiftSettings: fastMath),
         .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: fastMath),
+        .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle"], swiftSettings: fastMath),
         .executableTarget(
             name: "nestnet",
             dependencies: [
-                "FileSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet",
+                "FileSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet", "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),

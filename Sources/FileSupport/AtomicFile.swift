@@ -122,3 +122,13 @@ public func writeStderr(_ s: String) {
         }
     }
 }
+
+/// Throws the same one-line error `AtomicFile.write` would, before any long work starts:
+/// the folder of `path` must exist and be writable.
+public func checkWritable(_ path: String) throws {
+    let dir = AtomicFile.parentDirectory(of: path)
+    var st = stat()
+    guard stat(dir, &st) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    guard (st.st_mode & S_IFMT) == S_IFDIR else { throw NestNetError("cannot write \(path): \(dir) is not a directory") }
+    guard access(dir, W_OK) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+}

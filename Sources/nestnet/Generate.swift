@@ -37,6 +37,7 @@ struct Generate: ParsableCommand {
                                        maxDepth: maxDepth, distractors: distractors,
                                        errorPosition: errorPosition, validFraction: validFraction)
         let generator = try ExampleGenerator(options)
+        try checkWritable(out)
         var progress = ProgressLine("generate", total: count, quiet: quiet)
         try Dataset.write(generator, count: count, seed: seed, to: out, threads: threads) { progress.update($0) }
         progress.finish("wrote \(count) examples to \(out) in \(fixed(progress.elapsed, 2))s")

@@ -17,19 +17,19 @@ enum GRUCell {
             let ar = a + m * G, gr = gh + m * G, hr = h + m * H, nr = ghn + m * H
             let hp = hPrev.map { $0 + m * H }
             var j = 0
-            while j + 8 <= 2 * H {  // r and z
-                store8(simdSigmoid(load8(ar + j) + load8(gr + j)), ar + j)
-                j += 8
+            while j + Vec.scalarCount <= 2 * H {  // r and z
+                storeV(simdSigmoid(loadV(ar + j) + loadV(gr + j)), ar + j)
+                j += Vec.scalarCount
             }
             while j < 2 * H { ar[j] = scalarSigmoid(ar[j] + gr[j]); j += 1 }
             j = 0
-            while j + 8 <= H {
-                let r = load8(ar + j), z = load8(ar + H + j), ghnv = load8(gr + 2 * H + j)
-                let n = simdTanh(load8(ar + 2 * H + j) + r * ghnv)
-                let prev = hp.map { load8($0 + j) } ?? .zero
-                store8(n, ar + 2 * H + j); store8(ghnv, nr + j)
-                store8(n + z * (prev - n), hr + j)
-                j += 8
+            while j + Vec.scalarCount <= H {
+                let r = loadV(ar + j), z = loadV(ar + H + j), ghnv = loadV(gr + 2 * H + j)
+                let n = simdTanh(loadV(ar + 2 * H + j) + r * ghnv)
+                let prev = hp.map { loadV($0 + j) } ?? .zero
+                storeV(n, ar + 2 * H + j); storeV(ghnv, nr + j)
+                storeV(n + z * (prev - n), hr + j)
+                j += Vec.scalarCount
             }
             while j < H {
                 let r = ar[j], z = ar[H + j], ghnv = gr[2 * H + j]
@@ -59,16 +59,16 @@ enum GRUCell {
             let nr = ghn + m * H, dhr = dh + m * H, dp = dhPrev + m * H
             let hp = hPrev.map { $0 + m * H }
             var j = 0
-            while j + 8 <= H {
-                let r = load8(ar + j), z = load8(ar + H + j), n = load8(ar + 2 * H + j)
-                let d = load8(dhr + j), prev = hp.map { load8($0 + j) } ?? .zero
+            while j + Vec.scalarCount <= H {
+                let r = loadV(ar + j), z = loadV(ar + H + j), n = loadV(ar + 2 * H + j)
+                let d = loadV(dhr + j), prev = hp.map { loadV($0 + j) } ?? .zero
                 let dan = d * (1 - z) * (1 - n * n)
                 let daz = d * (prev - n) * z * (1 - z)
-                let dar = dan * load8(nr + j) * r * (1 - r)
-                store8(dar, di + j); store8(daz, di + H + j); store8(dan, di + 2 * H + j)
-                store8(dar, dg + j); store8(daz, dg + H + j); store8(dan * r, dg + 2 * H + j)
-                store8(d * z, dp + j)
-                j += 8
+                let dar = dan * loadV(nr + j) * r * (1 - r)
+                storeV(dar, di + j); storeV(daz, di + H + j); storeV(dan, di + 2 * H + j)
+                storeV(dar, dg + j); storeV(daz, dg + H + j); storeV(dan * r, dg + 2 * H + j)
+                storeV(d * z, dp + j)
+                j += Vec.scalarCount
             }
             while j < H {
                 let r = ar[j], z = ar[H + j], n = ar[2 * H + j]

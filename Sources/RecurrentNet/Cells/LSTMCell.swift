@@ -21,13 +21,13 @@ enum LSTMCell {
             let cr = c + m * H, tr = tc + m * H, hr = h + m * H
             let cp = cPrev.map { $0 + m * H }
             var j = 0
-            while j + 8 <= H {
-                let i = load8(ar + j), f = load8(ar + H + j), g = load8(ar + 2 * H + j), o = load8(ar + 3 * H + j)
-                let prev = cp.map { load8($0 + j) } ?? .zero
+            while j + Vec.scalarCount <= H {
+                let i = loadV(ar + j), f = loadV(ar + H + j), g = loadV(ar + 2 * H + j), o = loadV(ar + 3 * H + j)
+                let prev = cp.map { loadV($0 + j) } ?? .zero
                 let cn = f * prev + i * g
                 let t = simdTanh(cn)
-                store8(cn, cr + j); store8(t, tr + j); store8(o * t, hr + j)
-                j += 8
+                storeV(cn, cr + j); storeV(t, tr + j); storeV(o * t, hr + j)
+                j += Vec.scalarCount
             }
             while j < H {
                 let cn = ar[H + j] * (cp?[j] ?? 0) + ar[j] * ar[2 * H + j]
@@ -56,17 +56,17 @@ enum LSTMCell {
             let tr = tc + m * H, dhr = dh + m * H, dcr = dc + m * H
             let cp = cPrev.map { $0 + m * H }
             var j = 0
-            while j + 8 <= H {
-                let i = load8(ar + j), f = load8(ar + H + j), g = load8(ar + 2 * H + j), o = load8(ar + 3 * H + j)
-                let t = load8(tr + j), d = load8(dhr + j)
-                let prev = cp.map { load8($0 + j) } ?? .zero
-                let dcv = load8(dcr + j) + d * o * (1 - t * t)
-                store8(dcv * g * i * (1 - i), dar + j)
-                store8(dcv * prev * f * (1 - f), dar + H + j)
-                store8(dcv * i * (1 - g * g), dar + 2 * H + j)
-                store8(d * t * o * (1 - o), dar + 3 * H + j)
-                store8(dcv * f, dcr + j)
-                j += 8
+            while j + Vec.scalarCount <= H {
+                let i = loadV(ar + j), f = loadV(ar + H + j), g = loadV(ar + 2 * H + j), o = loadV(ar + 3 * H + j)
+                let t = loadV(tr + j), d = loadV(dhr + j)
+                let prev = cp.map { loadV($0 + j) } ?? .zero
+                let dcv = loadV(dcr + j) + d * o * (1 - t * t)
+                storeV(dcv * g * i * (1 - i), dar + j)
+                storeV(dcv * prev * f * (1 - f), dar + H + j)
+                storeV(dcv * i * (1 - g * g), dar + 2 * H + j)
+                storeV(d * t * o * (1 - o), dar + 3 * H + j)
+                storeV(dcv * f, dcr + j)
+                j += Vec.scalarCount
             }
             while j < H {
                 let i = ar[j], f = ar[H + j], g = ar[2 * H + j], o = ar[3 * H + j]

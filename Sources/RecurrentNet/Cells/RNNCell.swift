@@ -18,10 +18,10 @@ enum RNNCell {
     static func backward(M: Int, H: Int, h: UnsafePointer<Float>, dh: UnsafePointer<Float>, da: UnsafeMutablePointer<Float>) {
         let n = M * H
         var j = 0
-        while j + 8 <= n {
-            let hv = load8(h + j)
-            store8(load8(dh + j) * (1 - hv * hv), da + j)
-            j += 8
+        while j + Vec.scalarCount <= n {
+            let hv = loadV(h + j)
+            storeV(loadV(dh + j) * (1 - hv * hv), da + j)
+            j += Vec.scalarCount
         }
         while j < n { da[j] = dh[j] * (1 - h[j] * h[j]); j += 1 }
     }

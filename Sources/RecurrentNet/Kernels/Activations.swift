@@ -1,9 +1,15 @@
-/// Vectorised exp, sigmoid and tanh (SIMD8 polynomial; ~1e-7 absolute error), written
+/// Vectorised exp, sigmoid and tanh (polynomial on the machine's vector width; ~1e-7 absolute error), written
 /// so the hot loop stays in registers: no libm calls, no clamping helpers that compile to calls.
 
-/// e^x for |x| ≤ 87 (inputs are clamped to that range first).
+#if NESTNET_AVX512
+typealias VecI = SIMD16<Int32>
+#else
+typealias VecI = SIMD8<Int32>
+#endif
+
+/// e^x for |x| ≤ 87 (inputs are clamped to that range first), on the machine's vector width.
 @inline(__always)
-func simdExp(_ x0: SIMD8<Float>) -> SIMD8<Float> {
+func simdExp(_ x0: Vec) -> Vec {
     var x = x0
     x.replace(with: 87, where: x .> 87)
     x.replace(with: -87, where: x .< -87)
@@ -13,7 +19,7 @@ func simdExp(_ x0: SIMD8<Float>) -> SIMD8<Float> {
     let n = t - magic
     let r = x - n * ln2hi - n * ln2lo  // |r| ≤ ln2/2
     // e^r, degree-6 minimax-style Taylor polynomial.
-    var p = SIMD8<Float>(repeating: 1.0 / 720)
+    var p = Vec(repeating: 1.0 / 720)
     p = p * r + 1.0 / 120
     p = p * r + 1.0 / 24
     p = p * r + 1.0 / 6
@@ -21,35 +27,37 @@ func simdExp(_ x0: SIMD8<Float>) -> SIMD8<Float> {
     p = p * r + 1
     p = p * r + 1
     // 2^n from the integer held in t's mantissa.
-    let ni = unsafeBitCast(t, to: SIMD8<Int32>.self) &- unsafeBitCast(SIMD8<Float>(repeating: magic), to: SIMD8<Int32>.self)
-    let scale = unsafeBitCast((ni &+ 127) &<< 23, to: SIMD8<Float>.self)
+    let ni = unsafeBitCast(t, to: VecI.self) &- unsafeBitCast(Vec(repeating: magic), to: VecI.self)
+    let scale = unsafeBitCast((ni &+ 127) &<< 23, to: Vec.self)
     return p * scale
 }
 
 @inline(__always)
-func simdSigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> { 1 / (1 + simdExp(-x)) }
+func simdSigmoid(_ x: Vec) -> Vec { 1 / (1 + simdExp(-x)) }
 
 @inline(__always)
-func simdTanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+func simdTanh(_ x: Vec) -> Vec {
     // tanh x = 1 − 2/(e^{2x} + 1): no cancellation for large |x|, ~1e-7 absolute near 0.
     1 - 2 / (simdExp(x + x) + 1)
 }
 
-@inline(__always) func scalarSigmoid(_ x: Float) -> Float { simdSigmoid(SIMD8(repeating: x))[0] }
-@inline(__always) func scalarTanh(_ x: Float) -> Float { simdTanh(SIMD8(repeating: x))[0] }
+@inline(__always) func scalarSigmoid(_ x: Float) -> Float { simdSigmoid(Vec(repeating: x))[0] }
+@inline(__always) func scalarTanh(_ x: Float) -> Float { simdTanh(Vec(repeating: x))[0] }
 
 /// In place over n floats.
 @inline(__always)
 func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    let W = Vec.scalarCount
     var j = 0
-    while j + 8 <= n { store8(simdSigmoid(load8(p + j)), p + j); j += 8 }
+    while j + W <= n { storeV(simdSigmoid(loadV(p + j)), p + j); j += W }
     while j < n { p[j] = scalarSigmoid(p[j]); j += 1 }
 }
 
 @inline(__always)
 func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+    let W = Vec.scalarCount
     var j = 0
-    while j + 8 <= n { store8(simdTanh(load8(p + j)), p + j); j += 8 }
+    while j + W <= n { storeV(simdTanh(loadV(p + j)), p + j); j += W }
     while j < n { p[j] = scalarTanh(p[j]); j += 1 }
 }
 

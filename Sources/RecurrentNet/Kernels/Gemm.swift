@@ -3,10 +3,28 @@
 ///     gemm(aTransposed: false): C[M×N] += A[M×K] · B[K×N]     A(i,k) = A[i·lda + k]
 ///     gemm(aTransposed: true):  C[M×N] += Aᵀ · B               A(i,k) = A[k·lda + i]
 ///
-/// B and C are row-major with leading dimensions ldb, ldc. The 4×16 micro-kernel keeps eight
-/// SIMD8 accumulators in registers and reads one 16-wide row of B and four values of A per k;
-/// K is processed in blocks so the slice of B being reused stays in L2. Edges fall back to a
-/// 1×16 kernel and scalar loops, so any shape is correct and multiples of 4×16 are fast.
+/// B and C are row-major with leading dimensions ldb, ldc. `Vec` is the machine's vector
+/// (SIMD16 with AVX-512, SIMD8 with AVX2; W lanes). The 6×2W micro-kernel keeps twelve vector
+/// accumulators in registers (enough independent FMAs to hide their latency) and reads one
+/// 2W-wide row of B and six values of A per k; 4×2W and 1×2W kernels take the remaining rows
+/// and scalar loops the remaining columns, so any shape is correct and multiples of 2W are
+/// fast. K is processed in blocks so the slice of B being reused stays in L2.
+#if NESTNET_AVX512
+typealias Vec = SIMD16<Float>
+#else
+typealias Vec = SIMD8<Float>
+#endif
+
+@inline(__always)
+func loadV(_ p: UnsafePointer<Float>) -> Vec {
+    UnsafeRawPointer(p).loadUnaligned(as: Vec.self)
+}
+
+@inline(__always)
+func storeV(_ v: Vec, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vec.self)
+}
+
 @inline(__always)
 func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
@@ -41,33 +59,72 @@ private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
                        _ A: UnsafePointer<Float>, _ rs: Int, _ ks: Int,
                        _ B: UnsafePointer<Float>, _ ldb: Int,
                        _ C: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    let N16 = N & ~15
+    let W = Vec.scalarCount, N16 = N / (2 * W) * (2 * W)
     var i = 0
+    while i + 6 <= M {
+        var j = 0
+        while j < N16 {
+            let c0 = C + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc
+            var a00 = loadV(c0), a01 = loadV(c0 + W)
+            var a10 = loadV(c1), a11 = loadV(c1 + W)
+            var a20 = loadV(c2), a21 = loadV(c2 + W)
+            var a30 = loadV(c3), a31 = loadV(c3 + W)
+            var a40 = loadV(c4), a41 = loadV(c4 + W)
+            var a50 = loadV(c5), a51 = loadV(c5 + W)
+            var pa = A + i * rs
+            var pb = B + j
+            for _ in 0..<K {
+                let b0 = loadV(pb), b1 = loadV(pb + W)
+                var x = Vec(repeating: pa[0])
+                a00.addProduct(x, b0); a01.addProduct(x, b1)
+                x = Vec(repeating: pa[rs])
+                a10.addProduct(x, b0); a11.addProduct(x, b1)
+                x = Vec(repeating: pa[2 * rs])
+                a20.addProduct(x, b0); a21.addProduct(x, b1)
+                x = Vec(repeating: pa[3 * rs])
+                a30.addProduct(x, b0); a31.addProduct(x, b1)
+                x = Vec(repeating: pa[4 * rs])
+                a40.addProduct(x, b0); a41.addProduct(x, b1)
+                x = Vec(repeating: pa[5 * rs])
+                a50.addProduct(x, b0); a51.addProduct(x, b1)
+                pa += ks; pb += ldb
+            }
+            storeV(a00, c0); storeV(a01, c0 + W)
+            storeV(a10, c1); storeV(a11, c1 + W)
+            storeV(a20, c2); storeV(a21, c2 + W)
+            storeV(a30, c3); storeV(a31, c3 + W)
+            storeV(a40, c4); storeV(a41, c4 + W)
+            storeV(a50, c5); storeV(a51, c5 + W)
+            j += 2 * W
+        }
+        if N16 < N { gemmScalar(i, i + 6, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
+        i += 6
+    }
     while i + 4 <= M {
         var j = 0
         while j < N16 {
             let c0 = C + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-            var a00 = load8(c0), a01 = load8(c0 + 8)
-            var a10 = load8(c1), a11 = load8(c1 + 8)
-            var a20 = load8(c2), a21 = load8(c2 + 8)
-            var a30 = load8(c3), a31 = load8(c3 + 8)
+            var a00 = loadV(c0), a01 = loadV(c0 + W)
+            var a10 = loadV(c1), a11 = loadV(c1 + W)
+            var a20 = loadV(c2), a21 = loadV(c2 + W)
+            var a30 = loadV(c3), a31 = loadV(c3 + W)
             var pa = A + i * rs
             var pb = B + j
             for _ in 0..<K {
-                let b0 = load8(pb), b1 = load8(pb + 8)
-                let x0 = SIMD8<Float>(repeating: pa[0]), x1 = SIMD8<Float>(repeating: pa[rs])
-                let x2 = SIMD8<Float>(repeating: pa[2 * rs]), x3 = SIMD8<Float>(repeating: pa[3 * rs])
+                let b0 = loadV(pb), b1 = loadV(pb + W)
+                let x0 = Vec(repeating: pa[0]), x1 = Vec(repeating: pa[rs])
+                let x2 = Vec(repeating: pa[2 * rs]), x3 = Vec(repeating: pa[3 * rs])
                 a00.addProduct(x0, b0); a01.addProduct(x0, b1)
                 a10.addProduct(x1, b0); a11.addProduct(x1, b1)
                 a20.addProduct(x2, b0); a21.addProduct(x2, b1)
                 a30.addProduct(x3, b0); a31.addProduct(x3, b1)
                 pa += ks; pb += ldb
             }
-            store8(a00, c0); store8(a01, c0 + 8)
-            store8(a10, c1); store8(a11, c1 + 8)
-            store8(a20, c2); store8(a21, c2 + 8)
-            store8(a30, c3); store8(a31, c3 + 8)
-            j += 16
+            storeV(a00, c0); storeV(a01, c0 + W)
+            storeV(a10, c1); storeV(a11, c1 + W)
+            storeV(a20, c2); storeV(a21, c2 + W)
+            storeV(a30, c3); storeV(a31, c3 + W)
+            j += 2 * W
         }
         if N16 < N { gemmScalar(i, i + 4, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
         i += 4
@@ -76,16 +133,16 @@ private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
         var j = 0
         while j < N16 {
             let c0 = C + i * ldc + j
-            var a0 = load8(c0), a1 = load8(c0 + 8)
+            var a0 = loadV(c0), a1 = loadV(c0 + W)
             var pa = A + i * rs
             var pb = B + j
             for _ in 0..<K {
-                let x = SIMD8<Float>(repeating: pa[0])
-                a0.addProduct(x, load8(pb)); a1.addProduct(x, load8(pb + 8))
+                let x = Vec(repeating: pa[0])
+                a0.addProduct(x, loadV(pb)); a1.addProduct(x, loadV(pb + W))
                 pa += ks; pb += ldb
             }
-            store8(a0, c0); store8(a1, c0 + 8)
-            j += 16
+            storeV(a0, c0); storeV(a1, c0 + W)
+            j += 2 * W
         }
         if N16 < N { gemmScalar(i, i + 1, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
         i += 1
@@ -106,9 +163,9 @@ private func gemmScalar(_ i0: Int, _ i1: Int, _ j0: Int, _ j1: Int, _ K: Int,
     }
 }
 
-extension SIMD8 where Scalar == Float {
+extension SIMD where Scalar == Float {
     /// self += a·b as one fused multiply-add per lane.
-    @inline(__always) mutating func addProduct(_ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+    @inline(__always) mutating func addProduct(_ a: Self, _ b: Self) {
         self = self.addingProduct(a, b)
     }
 }

@@ -1,0 +1,53 @@
+import Dispatch
+import ProgramGenerator
+import RecurrentNet
+
+/// A model's predictions on a labelled dataset, and the accuracy they give.
+public struct Evaluation: Sendable {
+    public var count: Int
+    public var probabilities: [Float]
+    public var correct: Int
+    /// Mean binary cross-entropy.
+    public var loss: Double
+    public var seconds: Double
+    public var bytes: Int
+
+    public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }
+    public var bytesPerSecond: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
+
+    /// Predicts in batches (longest texts batched together to keep shards balanced).
+    public init(model: RecurrentModel, examples: [Example], threads: Int = 2, batch: Int = 64) {
+        let clock = Clock()
+        count = examples.count
+        probabilities = [Float](repeating: 0, count: examples.count)
+        let order = examples.indices.sorted { examples[$0].text.count > examples[$1].text.count }
+        var start = 0
+        while start < order.count {
+            let idx = Array(order[start..<min(order.count, start + batch)])
+            let r = model.predict(idx.map { examples[$0].text }, threads: threads)
+            for (k, i) in idx.enumerated() { probabilities[i] = r.probabilities[k] }
+            start += batch
+        }
+        var c = 0, l = 0.0
+        for (p, e) in zip(probabilities, examples) {
+            if (p > 0.5) == e.valid { c += 1 }
+            let q = Double(min(max(p, 1e-7), 1 - 1e-7))
+            l -= e.valid ? log(q) : log(1 - q)
+        }
+        correct = c
+        loss = examples.isEmpty ? 0 : l / Double(examples.count)
+        seconds = clock.seconds
+        bytes = examples.reduce(0) { $0 + $1.text.count }
+    }
+}
+
+/// Wall-clock seconds since creation.
+public struct Clock: Sendable {
+    let start = DispatchTime.now().uptimeNanoseconds
+    public init() {}
+    public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

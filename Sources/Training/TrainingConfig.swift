@@ -1,0 +1,44 @@
+import RecurrentNet
+
+/// Everything that determines a training run besides the data.
+public struct TrainingConfig: Sendable, Equatable, Codable {
+    public var model: ModelConfig
+    public var batch = 32
+    public var epochs = 5
+    public var learningRate: Float = 2e-3
+    public var optimizer: OptimizerKind = .adam
+    /// Global-norm clip (0: off).
+    public var clip: Float = 1
+    /// Truncated BPTT chunk (nil: full BPTT).
+    public var bptt: Int? = nil
+    public var seed: UInt64 = 1
+    public var threads = 2
+    public var forgetBias: Float = 1
+
+    public init(model: ModelConfig) { self.model = model }
+
+    public func validate() throws {
+        try model.validate()
+        guard batch >= 1 else { throw ModelError("--batch must be at least 1") }
+        guard epochs >= 1 else { throw ModelError("--epochs must be at least 1") }
+        guard learningRate > 0, learningRate.isFinite else { throw ModelError("--lr must be positive") }
+        guard clip >= 0 else { throw ModelError("--clip must not be negative") }
+        if let k = bptt, k < 1 { throw ModelError("--bptt must be at least 1") }
+        guard threads >= 1 else { throw ModelError("--threads must be at least 1") }
+    }
+
+    /// The configuration as checkpoint metadata (string values).
+    public var metadata: [String: String] {
+        ["train.batch": "\(batch)", "train.epochs": "\(epochs)", "train.lr": "\(learningRate)",
+         "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)", "train.bptt": bptt.map(String.init) ?? "full",
+         "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)"]
+    }
+}
+
+/// FNV-1a 64 of a file's bytes: identifies the exact dataset a model was trained on.
+public func fingerprint(_ bytes: [UInt8]) -> String {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    let s = String(h, radix: 16)
+    return String(repeating: "0", count: 16 - s.count) + s
+}
