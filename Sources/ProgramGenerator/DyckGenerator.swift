@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Dyck-k strings from the PCFG used by Suzgun et al. (2019):
 /// S → (S) with p = 0.5, S → SS with q = 0.25, S → ε otherwise, each pair type uniform.
 ///
@@ -13,9 +19,13 @@ public struct DyckGenerator: Sendable {
     static let p = 0.5, q = 0.25, r = 0.25
     /// P(ε) solves P0 = r + q·P0².
     static let p0 = (1 - (1 - 4 * q * r).squareRoot()) / (2 * q)
-    /// mass[d][n/2]: probability that S derives a string of length n and depth ≤ d
-    /// (one row, depth unlimited, when `maxDepth` is nil).
+    /// mass[d][h] = c^h · P(S derives a string of length 2h and depth ≤ d) (one row, depth
+    /// unlimited, when `maxDepth` is nil). With a depth bound P decays exponentially in the
+    /// length and would underflow; sampling only compares terms of the same total length, so
+    /// the common factor c^h changes nothing but keeps the numbers representable.
     let mass: [[Double]]
+    /// The scale c per pair of brackets (1 when the masses need no rescaling).
+    let scale: Double
 
     public init(pairTypes: Int, maxLength: Int, maxDepth: Int? = nil) {
         precondition((1...3).contains(pairTypes))
@@ -23,27 +33,35 @@ public struct DyckGenerator: Sendable {
         self.maxLength = maxLength
         self.maxDepth = maxDepth
         let half = maxLength / 2
-        let scale = 1 / (1 - 2 * Self.q * Self.p0)  // folds in S → Sε and S → εS
-        func row(previous: [Double]?) -> [Double] {
-            var m = [Double](repeating: 0, count: half + 1)
-            m[0] = Self.p0
-            if half == 0 { return m }
-            for h in 1...half {
-                var s = Self.p * (previous ?? m)[h - 1]
-                var acc = 0.0
-                for k in 1..<h { acc += m[k] * m[h - k] }
-                s += Self.q * acc
-                m[h] = s * scale
+        let fold = 1 / (1 - 2 * Self.q * Self.p0)  // folds in S → Sε and S → εS
+        func table(upTo half: Int, c: Double) -> [[Double]] {
+            func row(previous: [Double]?) -> [Double] {
+                var m = [Double](repeating: 0, count: half + 1)
+                m[0] = Self.p0
+                if half == 0 { return m }
+                for h in 1...half {
+                    var s = Self.p * c * (previous ?? m)[h - 1]
+                    var acc = 0.0
+                    for k in 1..<h { acc += m[k] * m[h - k] }
+                    s += Self.q * acc
+                    m[h] = s * fold
+                }
+                return m
             }
-            return m
-        }
-        if let d = maxDepth {
+            guard let d = maxDepth else { return [row(previous: nil)] }
             var rows: [[Double]] = [[Self.p0] + [Double](repeating: 0, count: half)]
             for _ in 0..<max(d, 0) { rows.append(row(previous: rows.last!)) }
-            mass = rows
-        } else {
-            mass = [row(previous: nil)]
+            return rows
         }
+        // Estimate the top row's decay per pair on a short table, then rescale by its inverse.
+        let probe = table(upTo: min(half, 200), c: 1).last!
+        var c = 1.0
+        if probe.count > 40, let h1 = probe.indices.last(where: { probe[$0] > 1e-250 }), h1 >= 40 {
+            let h0 = h1 / 2
+            if probe[h0] > 0 { c = max(1, pow(probe[h0] / probe[h1], 1 / Double(h1 - h0))) }
+        }
+        scale = c
+        mass = table(upTo: half, c: c)
     }
 
     func m(_ depth: Int, _ half: Int) -> Double {
@@ -61,9 +79,11 @@ public struct DyckGenerator: Sendable {
     public func generate(minLength: Int, maxLength: Int, rng: inout SeededRandom) -> [UInt8] {
         let top = maxDepth ?? 0
         let lo = max(1, (minLength + 1) / 2), hi = min(maxLength, self.maxLength) / 2
-        var weights: [Double] = []
-        for h in lo...max(lo, hi) { weights.append(h <= hi ? m(top, h) : 0) }
-        let half = lo + rng.weighted(weights)
+        // P(length 2h) = mass / c^h, compared in log space.
+        let logC = log(scale)
+        let logs = (lo...max(lo, hi)).map { h in h <= hi && m(top, h) > 0 ? log(m(top, h)) - Double(h) * logC : -Double.infinity }
+        let best = logs.max() ?? 0
+        let half = lo + rng.weighted(logs.map { $0 == -.infinity ? 0 : exp($0 - best) })
         return expand(half: half, depth: top, rng: &rng)
     }
 
@@ -82,7 +102,7 @@ public struct DyckGenerator: Sendable {
             case .generate(let h, let d):
                 guard h > 0 else { continue }
                 weights.removeAll(keepingCapacity: true)
-                weights.append(Self.p * m(d - 1, h - 1))  // wrap
+                weights.append(Self.p * scale * m(d - 1, h - 1))  // wrap (one pair fewer: one factor c back)
                 for k in 1..<h { weights.append(Self.q * m(d, k) * m(d, h - k)) }  // split at 2k
                 let c = rng.weighted(weights)
                 if c == 0 {

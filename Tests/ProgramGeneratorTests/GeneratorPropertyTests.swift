@@ -153,6 +153,56 @@ struct DyckTests {
         return length
     }
 
+    @Test func longStringsUnderATightDepthBound() {
+        // P(length) decays exponentially under a depth bound: must not underflow.
+        let g = DyckGenerator(pairTypes: 3, maxLength: 4100, maxDepth: 2)
+        #expect(g.canReach(minLength: 4000, maxLength: 4100))
+        var rng = SeededRandom(seed: 8)
+        for _ in 0..<5 {
+            let s = g.generate(minLength: 4000, maxLength: 4100, rng: &rng)
+            #expect((4000...4100).contains(s.count))
+            let v = NestingOracle.check(s)
+            #expect(v.isValid && v.maxDepth <= 2)
+        }
+    }
+
+    @Test func rescaledTableMatchesRejectionSampling() {
+        // A long table under a depth bound is rescaled (c > 1); on short lengths its conditional
+        // distribution must still equal rejection sampling from the grammar with that bound.
+        let g = DyckGenerator(pairTypes: 1, maxLength: 600, maxDepth: 2)
+        #expect(g.scale > 1)
+        var rng = SeededRandom(seed: 21)
+        var exact = [Int: Int](), rejection = [Int: Int]()
+        let n = 6000
+        for _ in 0..<n { exact[g.generate(minLength: 2, maxLength: 10, rng: &rng).count, default: 0] += 1 }
+        var got = 0
+        while got < n {
+            if let s = sampleString(&rng, limit: 10), s.count >= 2, NestingOracle.check(s).maxDepth <= 2 {
+                rejection[s.count, default: 0] += 1; got += 1
+            }
+        }
+        for len in [2, 4, 6, 8, 10] {
+            let a = Double(exact[len, default: 0]) / Double(n), b = Double(rejection[len, default: 0]) / Double(n)
+            #expect(abs(a - b) < 0.03, "length \(len): \(a) vs \(b)")
+        }
+    }
+
+    /// One derivation of S → (S) | SS | ε as a string, or nil when longer than `limit`.
+    func sampleString(_ rng: inout SeededRandom, limit: Int) -> [UInt8]? {
+        enum Task { case s, close }
+        var out: [UInt8] = [], tasks: [Task] = [.s]
+        while let t = tasks.popLast() {
+            switch t {
+            case .close: out.append(41)
+            case .s:
+                let u = rng.unit()
+                if u < 0.5 { out.append(40); tasks.append(.close); tasks.append(.s) } else if u < 0.75 { tasks.append(.s); tasks.append(.s) }
+            }
+            if out.count + tasks.filter({ if case .close = $0 { return true }; return false }).count > limit { return nil }
+        }
+        return out
+    }
+
     @Test func depthBound() {
         let g = DyckGenerator(pairTypes: 1, maxLength: 200, maxDepth: 2)
         var rng = SeededRandom(seed: 3)
