@@ -44,22 +44,17 @@ func simdTanh(_ x: Vec) -> Vec {
 @inline(__always) func scalarSigmoid(_ x: Float) -> Float { simdSigmoid(Vec(repeating: x))[0] }
 @inline(__always) func scalarTanh(_ x: Float) -> Float { simdTanh(Vec(repeating: x))[0] }
 
-/// In place over n floats.
+/// x ← f(x) over n floats: full vectors, then the scalar tail through the same function.
 @inline(__always)
-func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
+func mapInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int, _ f: (Vec) -> Vec) {
     let W = Vec.scalarCount
     var j = 0
-    while j + W <= n { storeV(simdSigmoid(loadV(p + j)), p + j); j += W }
-    while j < n { p[j] = scalarSigmoid(p[j]); j += 1 }
+    while j + W <= n { storeV(f(loadV(p + j)), p + j); j += W }
+    while j < n { p[j] = f(Vec(repeating: p[j]))[0]; j += 1 }
 }
 
-@inline(__always)
-func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) {
-    let W = Vec.scalarCount
-    var j = 0
-    while j + W <= n { storeV(simdTanh(loadV(p + j)), p + j); j += W }
-    while j < n { p[j] = scalarTanh(p[j]); j += 1 }
-}
+@inline(__always) func sigmoidInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) { mapInPlace(p, n, simdSigmoid) }
+@inline(__always) func tanhInPlace(_ p: UnsafeMutablePointer<Float>, _ n: Int) { mapInPlace(p, n, simdTanh) }
 
 /// Numerically stable log(1 + e^x) and BCE pieces in Double for losses.
 @inline(__always)
