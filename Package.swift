@@ -48,10 +48,12 @@ let package = Package(
         .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"], swiftSettings: fastMath),
         .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: fastMath),
         .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle"], swiftSettings: fastMath),
+        // The trained LSTM shipped with the package (scripts/train-default.sh).
+        .target(name: "DefaultModel", dependencies: ["RecurrentNet"], resources: [.copy("Resources/default-lstm.safetensors")]),
         .executableTarget(
             name: "nestnet",
             dependencies: [
-                "FileSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet", "Training",
+                "FileSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet", "Training", "DefaultModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),

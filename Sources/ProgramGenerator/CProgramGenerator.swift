@@ -105,6 +105,8 @@ struct CBuilder {
             small ? 0 : 0.8, // 7 conditional items
             small ? 0 : 0.5, // 8 shared-brace function
             small ? 0 : 0.4, // 9 #if 0 with broken code
+            small ? 0 : 0.3, // 10 extern "C" split across #ifdef __cplusplus
+            0.4,             // 11 typedef of a function pointer
         ])
         switch choice {
         case 0: include()
@@ -116,7 +118,12 @@ struct CBuilder {
         case 6: if rng.chance(0.5) { prototype() } else { globalVar() }
         case 7: conditionalItems(budget: budget)
         case 8: sharedBraceFunction(budget: budget)
-        default: ifZeroGroup(budget: budget)
+        case 9: ifZeroGroup(budget: budget)
+        case 10: externC(budget: budget)
+        default:
+            line()
+            w.put("typedef \(rng.pick(["int", "void", "size_t", "bool"])) "); w.open(40); w.put("*\(rng.pick(Vocabulary.nouns))_cb"); w.close(41)
+            parameters(); w.put(";")
         }
     }
 
@@ -167,6 +174,7 @@ struct CBuilder {
         if rng.chance(config.distractorRate) {
             for _ in 0..<rng.int(in: 1...2) { words.insert(rng.pick(Vocabulary.brackety), at: rng.below(words.count + 1)) }
         }
+        if rng.chance(0.3) { words.insert(rng.pick(Vocabulary.asides), at: rng.below(words.count + 1)) }
         if rng.chance(0.15) { words.insert(rng.pick(["TODO:", "FIXME:", "NOTE:", "XXX"]), at: 0) }
         return words.joined(separator: " ")
     }
@@ -176,7 +184,7 @@ struct CBuilder {
         for _ in 0..<rng.int(in: 1...4) {
             switch rng.below(4) {
             case 0: parts.append(rng.pick(Vocabulary.formats))
-            case 1: parts.append(rng.pick(["\\n", "\\t", "\\\"", "\\\\", ": ", " = ", "%s: ", ", "]))
+            case 1: parts.append(rng.pick(["\\n", "\\t", "\\\"", "\\\\", ": ", " = ", "%s: ", ", ", "can't ", "'%s'", "it's "]))
             default: parts.append(rng.pick(Vocabulary.words))
             }
         }
@@ -334,12 +342,36 @@ struct CBuilder {
                 w.put("void "); w.open(40); w.put("*\(f)"); w.close(41); w.open(40); w.put("void *, int"); w.close(41); w.put(";")
             case 2: w.put("struct \(rng.pick(Vocabulary.structNames)) *\(f);")
             case 3: w.put("unsigned \(f) : \(rng.int(in: 1...8));")
-            default: w.put("\(typeName()) \(f);")
+            case 4 where canOpen(3):
+                w.put("\(typeName())\(align())*\(f) __attribute__"); w.open(40); w.open(40)
+                w.put(rng.pick(["aligned", "packed", "unused", "aligned"]))
+                if w.out.suffix(7).elementsEqual("aligned".utf8) { w.open(40); w.put(rng.pick(["8", "16", "64"])); w.close(41) }
+                w.close(41); w.close(41); w.put(";")
+            default: w.put("\(typeName())\(align())\(f);")
             }
-            if rng.chance(0.2) { w.put(" "); w.put(rng.chance(0.5) ? "/* \(sentence()) */" : "// \(sentence())") }
+            if rng.chance(0.3) { w.put(align()); w.put(rng.chance(0.5) ? "/* \(sentence()) */" : "// \(sentence())") }
         }
         w.endBlock()
         w.put(typedef ? " \(name)_t;" : ";")
+    }
+
+    /// Space between a type and a name: one space, or tabs/spaces as in aligned declarations.
+    mutating func align() -> String {
+        switch rng.below(4) {
+        case 0: return "\t"
+        case 1: return String(repeating: " ", count: rng.int(in: 2...8))
+        default: return " "
+        }
+    }
+
+    /// `extern "C" {` opened and closed in separate `#ifdef __cplusplus` blocks around items.
+    mutating func externC(budget: Int) {
+        if w.count > 0 { w.nlBare() }
+        w.put("#ifdef __cplusplus"); w.nlBare(); w.put("extern \"C\" {"); w.nlBare(); w.put("#endif")
+        let depth = w.depth
+        for _ in 0..<rng.int(in: 1...3) { w.nlBare(); topLevelItemSimple(budget: budget / 3) }
+        w.depth = depth
+        w.nlBare(); w.nlBare(); w.put("#ifdef __cplusplus"); w.nlBare(); w.put("}"); w.nlBare(); w.put("#endif")
     }
 
     mutating func enumDef() {
@@ -350,8 +382,9 @@ struct CBuilder {
         for i in 0..<n {
             w.nl()
             w.put(rng.pick(Vocabulary.nouns).uppercased() + "_" + rng.pick(Vocabulary.verbs).uppercased())
-            if rng.chance(0.3) { w.put(" = "); w.put(rng.chance(0.5) ? "\(i)" : "1 << \(i)") }
+            if rng.chance(0.3) { w.put(align()); w.put("= "); w.put(rng.chance(0.5) ? "\(i)" : "1 << \(i)") }
             if i < n - 1 || rng.chance(0.4) { w.put(",") }
+            if rng.chance(0.15) { w.put(align()); w.put("/* \(sentence()) */") }
         }
         w.endBlock(); w.put(";")
     }

@@ -47,7 +47,6 @@ public struct ExampleGenerator: Sendable {
     public func example(seed: UInt64, index: Int, valid: Bool) -> Example {
         var rng = SeededRandom(seed: seed, index: UInt64(index))
         let menu = editMenu
-        let weights = menu.map(\.1)
         var last: Example? = nil
         for attempt in 0..<200 {
             let text = base(rng: &rng)
@@ -56,23 +55,32 @@ public struct ExampleGenerator: Sendable {
             if valid && dyck != nil {
                 return Example(text: text, valid: true, maxDepth: v.maxDepth, edit: nil, error: nil)
             }
-            let window = options.errorPosition.window(length: text.count)
-            let editor = Editor(text: text, window: valid || attempt >= 150 ? 0..<text.count : window)
-            let decoyEditor = valid ? Editor(text: text, window: window) : editor
-            for _ in 0..<6 {
-                let kind = menu[rng.weighted(weights)].0
-                let inBounds = (options.minLength...options.maxLength).contains(text.count + kind.lengthDelta)
-                guard inBounds else { continue }
-                guard let (t, e) = (decoyEditor.apply(kind, decoy: valid, rng: &rng)
-                                    ?? (valid ? editor.apply(kind, decoy: true, rng: &rng) : nil)) else { continue }
-                let ex = Example(labelling: t, edit: e)
-                if ex.valid == valid { return ex }
-            }
+            if let ex = Self.edit(text, valid: valid, menu: menu, bounds: options.minLength...options.maxLength,
+                                  position: options.errorPosition, anywhere: attempt >= 150, rng: &rng) { return ex }
             if valid { last = Example(text: text, valid: true, maxDepth: v.maxDepth, edit: nil, error: nil) }
         }
         // A valid program with no place for a decoy (no comments or strings): keep it unedited.
         if let l = last { return l }
         preconditionFailure("could not generate an example for \(options)")
+    }
+
+    /// Applies a corrupting edit (target invalid) or a decoy edit (target valid) to a valid
+    /// `text`, keeping the length in `bounds`; nil when six tries miss the target class.
+    static func edit(_ text: [UInt8], valid: Bool, menu: [(EditKind, Double)], bounds: ClosedRange<Int>,
+                     position: ErrorPosition, anywhere: Bool, rng: inout SeededRandom) -> Example? {
+        let weights = menu.map(\.1)
+        let window = position.window(length: text.count)
+        let editor = Editor(text: text, window: valid || anywhere ? 0..<text.count : window)
+        let decoyEditor = valid ? Editor(text: text, window: window) : editor
+        for _ in 0..<6 {
+            let kind = menu[rng.weighted(weights)].0
+            guard bounds.contains(text.count + kind.lengthDelta) else { continue }
+            guard let (t, e) = (decoyEditor.apply(kind, decoy: valid, rng: &rng)
+                                ?? (valid ? editor.apply(kind, decoy: true, rng: &rng) : nil)) else { continue }
+            let ex = Example(labelling: t, edit: e)
+            if ex.valid == valid { return ex }
+        }
+        return nil
     }
 
     /// Labels for `count` examples: exactly round(count × validFraction) valid, shuffled.

@@ -3,7 +3,8 @@ enum Vocabulary {
     static let types = ["int", "unsigned", "long", "char", "size_t", "ssize_t", "uint8_t", "uint16_t",
                         "uint32_t", "uint64_t", "int32_t", "int64_t", "double", "float", "bool", "off_t",
                         "unsigned char", "unsigned long", "const char *", "char *", "void *", "FILE *",
-                        "struct node *", "struct buffer *", "sqlite3_int64", "u32", "u8", "i64"]
+                        "struct node *", "struct buffer *", "sqlite3_int64", "u32", "u8", "i64", "__u32", "__u16",
+                        "__be32", "__u8", "Py_ssize_t", "PyObject *", "const struct sockaddr *", "unsigned int", "long long"]
     static let scalarTypes = ["int", "unsigned", "long", "size_t", "uint32_t", "int64_t", "double", "char", "u8", "u16"]
     static let structNames = ["node", "buffer", "list", "entry", "parser", "token", "config", "ctx", "page",
                               "cursor", "hash_table", "stream", "header", "vec3", "point", "rect", "request"]
@@ -34,7 +35,15 @@ enum Vocabulary {
                         "buffer", "length", "pointer", "returns", "caller", "owns", "memory", "error", "value",
                         "check", "list", "node", "when", "empty", "NULL", "zero", "size", "count", "free",
                         "table", "entry", "key", "index", "loop", "first", "last", "next", "page", "cursor",
-                        "may", "can", "never", "always", "here", "so", "it", "in", "on", "handle", "case"]
+                        "may", "can", "never", "always", "here", "so", "it", "in", "on", "handle", "case",
+                        "doesn't", "can't", "it's", "don't", "caller's", "isn't", "won't", "that's", "we're",
+                        "e.g.", "i.e.", "etc.", "--update", "Note:", "See", "\"foo\"", "'x'", "`len`", "we'll",
+                        "Used", "internally", "by", "kernel", "allowed", "with", "only", "set", "bytes", "returns"]
+    /// Parentheticals that real comments are full of (balanced, but still brackets the
+    /// checker must ignore).
+    static let asides = ["(if any)", "(in bytes)", "(optional)", "(NULL if none)", "(see below)", "(e.g. 0x10)",
+                         "(i.e. the caller's)", "(default: 0)", "[0, n)", "(or -1 on error)", "(see foo())",
+                         "(it's a hint)", "[in, out]", "(rare)", "{ a, b }", "(see RFC 1035)", "(x[i])"]
     /// Comment and string fragments that carry brackets: the distractors the lexer must ignore.
     static let brackety = ["(see above)", "f(x)", "[in]", "[out]", "{", "}", "(", ")", "[", "]", ":-)", ":)",
                            "(TODO)", "a[i]", "{ ... }", "foo()", "[0..n)", "(n > 0", "len)", "}}", "((",

@@ -1,9 +1,13 @@
+import FileSupport
+import Foundation
 import ProgramGenerator
 import RecurrentNet
 
 /// One line of the training history.
-public struct EpochRecord: Sendable, Equatable {
+public struct EpochRecord: Sendable, Equatable, Codable {
     public var epoch: Int
+    public var maxLength: Int?
+    public var learningRate: Float
     public var trainLoss: Double
     public var trainAccuracy: Double
     public var validAccuracy: Double?
@@ -15,62 +19,206 @@ public struct EpochRecord: Sendable, Equatable {
 /// What the trainer reports while it runs.
 public enum TrainingEvent {
     case step(epoch: Int, step: Int, stepsPerEpoch: Int, loss: Double, accuracy: Double, tokensPerSecond: Double)
-    case epoch(EpochRecord)
+    case epoch(EpochRecord, improved: Bool)
+    case saved(path: String, step: Int)
+    case stoppedEarly(epoch: Int)
 }
 
-/// Fixed-dataset minibatch training with deterministic shuffling.
-public struct Trainer {
+/// Where the run is; everything a resumed run needs besides weights and optimizer moments.
+public struct TrainingProgress: Sendable, Equatable, Codable {
+    public var epoch = 1
+    /// Minibatches of `epoch` already applied.
+    public var stepInEpoch = 0
+    public var globalStep = 0
+    public var bestValidAccuracy: Double? = nil
+    public var bestValidLoss: Double? = nil
+    public var epochsSinceBest = 0
+    public var history: [EpochRecord] = []
+    // Running sums of the current epoch.
+    public var lossSum = 0.0
+    public var correct = 0
+    public var seen = 0
+    public var tokens = 0
+    public var epochSeconds = 0.0
+    public var finished = false
+}
+
+/// Minibatch training with a validation set, best-checkpoint keeping, early stopping and
+/// atomic, resumable state. All randomness is a function of (seed, epoch, position).
+public final class Trainer {
     public let config: TrainingConfig
+    public let data: TrainingData
+    public let valid: [Example]
     public private(set) var model: RecurrentModel
     public private(set) var optimizer: Optimizer
-    public private(set) var history: [EpochRecord] = []
+    public private(set) var progress = TrainingProgress()
+    /// Metadata stored with every checkpoint (dataset description, …).
+    public var metadata: [String: String] = [:]
 
-    public init(_ config: TrainingConfig) throws {
+    public init(_ config: TrainingConfig, data: TrainingData, valid: [Example]) throws {
         try config.validate()
-        self.config = config
+        guard data.count(epoch: 1) > 0 else { throw ModelError("the training set is empty") }
+        self.config = config; self.data = data; self.valid = valid
         model = try RecurrentModel.initialized(config.model, seed: config.seed, forgetBias: config.forgetBias)
         optimizer = Optimizer(config.optimizer, learningRate: config.learningRate, parameterCount: model.parameterCount)
     }
 
-    /// Trains for `config.epochs` epochs; throws if the loss stops being finite.
-    public mutating func train(_ data: [Example], valid: [Example]? = nil, report: (TrainingEvent) -> Void = { _ in }) throws {
-        guard !data.isEmpty else { throw ModelError("the training set is empty") }
-        var rng = SeededRandom(seed: config.seed, index: 1, stream: 0x5_4FF1E)
-        let stepsPerEpoch = (data.count + config.batch - 1) / config.batch
-        var globalStep = 0
-        for epoch in 1...config.epochs {
-            var order = Array(data.indices)
-            rng.shuffle(&order)
+    // MARK: State files
+
+    static let stateFormat = "nestnet-train-state-1"
+
+    /// Writes weights, optimizer moments and progress atomically.
+    public func saveState(to path: String) throws {
+        var meta = model.architectureMetadata
+        for (k, v) in metadata { meta[k] = v }
+        meta["state.format"] = Self.stateFormat
+        meta["state.config"] = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        meta["state.progress"] = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
+        meta["state.optimizer"] = String(decoding: try JSONEncoder().encode(OptimizerHeader(optimizer)), as: UTF8.self)
+        var extra: [(String, Safetensors.Tensor)] = []
+        if !optimizer.m.isEmpty { extra.append(("optimizer.m", .init(shape: [optimizer.m.count], values: optimizer.m))) }
+        if !optimizer.v.isEmpty { extra.append(("optimizer.v", .init(shape: [optimizer.v.count], values: optimizer.v))) }
+        try model.save(to: path, metadata: meta, extraTensors: extra)
+    }
+
+    /// Restores a state written by `saveState`; the run's configuration must be the same.
+    public func resume(from path: String) throws {
+        let ckpt = try RecurrentModel.load(from: path)
+        guard ckpt.metadata["state.format"] == Self.stateFormat,
+              let cfgJSON = ckpt.metadata["state.config"], let progJSON = ckpt.metadata["state.progress"],
+              let optJSON = ckpt.metadata["state.optimizer"] else {
+            throw ModelError("\(path): not a NestNet training state (it lacks the state.* metadata)")
+        }
+        let saved = try JSONDecoder().decode(TrainingConfig.self, from: Data(cfgJSON.utf8))
+        guard saved.model == config.model else {
+            throw ModelError("\(path): the state is for \(saved.model.shortName) (embed \(saved.model.embed), step outputs \(saved.model.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
+        }
+        guard saved == config else {
+            throw ModelError("\(path): the state was written with other training settings; resume with the same command line")
+        }
+        for (k, v) in metadata where k.hasPrefix("data.") {
+            guard ckpt.metadata[k] == v else { throw ModelError("\(path): the state was trained on other data (\(k) differs)") }
+        }
+        let header = try JSONDecoder().decode(OptimizerHeader.self, from: Data(optJSON.utf8))
+        var opt = Optimizer(header.kind, learningRate: header.learningRate, parameterCount: ckpt.model.parameterCount)
+        opt.step = header.step
+        if !opt.m.isEmpty {
+            guard let m = ckpt.extraTensors["optimizer.m"]?.values, m.count == opt.m.count else { throw ModelError("\(path): optimizer moments missing or mis-sized") }
+            opt.m = m
+        }
+        if !opt.v.isEmpty {
+            guard let v = ckpt.extraTensors["optimizer.v"]?.values, v.count == opt.v.count else { throw ModelError("\(path): optimizer moments missing or mis-sized") }
+            opt.v = v
+        }
+        model = ckpt.model
+        optimizer = opt
+        progress = try JSONDecoder().decode(TrainingProgress.self, from: Data(progJSON.utf8))
+    }
+
+    // MARK: The loop
+
+    /// Trains until the last epoch or early stop. Saves the state to `statePath` every
+    /// `saveEvery` steps and after each epoch, and the best model (by validation accuracy,
+    /// then loss) to `bestPath`.
+    public func run(statePath: String?, saveEvery: Int, bestPath: String?, report: (TrainingEvent) -> Void = { _ in }) throws {
+        while !progress.finished && progress.epoch <= config.epochs {
+            let epoch = progress.epoch
+            optimizer.learningRate = config.learningRate(epoch: epoch)
+            let n = data.count(epoch: epoch)
+            let steps = (n + config.batch - 1) / config.batch
+            var order: [Int] = []
+            if case .fixed(let e) = data {
+                order = Array(e.indices)
+                var rng = SeededRandom(seed: config.seed, index: UInt64(epoch), stream: 0x5_4FF1E)
+                rng.shuffle(&order)
+            }
             let clock = Clock()
-            var lossSum = 0.0, correct = 0, tokens = 0
-            for s in 0..<stepsPerEpoch {
-                let idx = order[(s * config.batch)..<min(data.count, (s + 1) * config.batch)]
-                let batch = SequenceBatch(sequences: idx.map { data[$0].text }, labels: idx.map { data[$0].valid ? 1 : 0 })
+            let secondsBefore = progress.epochSeconds
+            while progress.stepInEpoch < steps {
+                let s = progress.stepInEpoch
+                let examples = data.batch(epoch: epoch, step: s, size: config.batch, seed: config.seed, order: order)
+                let targets = config.stepLossWeight > 0 ? examples.map { StepTargets.compute($0.text) } : nil
+                let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
+                                          stepTargets: targets, stepWeight: config.stepLossWeight)
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
-                globalStep += 1
-                guard r.loss.isFinite else {
-                    throw ModelError("training diverged: loss is \(r.loss) at epoch \(epoch), step \(globalStep); try a lower --lr or --clip")
+                let step = progress.globalStep + 1
+                guard r.loss.isFinite, r.stepLoss.isFinite else {
+                    throw ModelError("training diverged: loss is \(r.loss.isFinite ? r.stepLoss : r.loss) at epoch \(epoch), step \(step); try a lower --lr or --clip")
                 }
                 let norm = clipGlobalNorm(&model.gradients, maxNorm: config.clip)
-                guard norm.isFinite else {
-                    throw ModelError("training diverged: gradient norm is \(norm) at epoch \(epoch), step \(globalStep)")
-                }
+                guard norm.isFinite else { throw ModelError("training diverged: gradient norm is \(norm) at epoch \(epoch), step \(step)") }
                 optimizer.update(&model.parameters, model.gradients)
                 model.prepare()
-                lossSum += r.loss * Double(idx.count); correct += r.correct
-                tokens += batch.sequences.reduce(0) { $0 + $1.count }
-                report(.step(epoch: epoch, step: s + 1, stepsPerEpoch: stepsPerEpoch, loss: lossSum / Double(s * config.batch + idx.count),
-                             accuracy: Double(correct) / Double(s * config.batch + idx.count), tokensPerSecond: Double(tokens) / clock.seconds))
+                progress.globalStep = step
+                progress.stepInEpoch += 1
+                progress.lossSum += r.loss * Double(examples.count)
+                progress.correct += r.correct
+                progress.seen += examples.count
+                progress.tokens += examples.reduce(0) { $0 + $1.text.count }
+                progress.epochSeconds = secondsBefore + clock.seconds
+                report(.step(epoch: epoch, step: progress.stepInEpoch, stepsPerEpoch: steps,
+                             loss: progress.lossSum / Double(progress.seen), accuracy: Double(progress.correct) / Double(progress.seen),
+                             tokensPerSecond: Double(progress.tokens) / max(progress.epochSeconds, 1e-9)))
+                if let p = statePath, saveEvery > 0, step % saveEvery == 0, progress.stepInEpoch < steps {
+                    try saveState(to: p)
+                    report(.saved(path: p, step: step))
+                }
             }
-            var record = EpochRecord(epoch: epoch, trainLoss: lossSum / Double(data.count),
-                                     trainAccuracy: Double(correct) / Double(data.count), validAccuracy: nil, validLoss: nil,
-                                     seconds: clock.seconds, tokensPerSecond: Double(tokens) / clock.seconds)
-            if let v = valid, !v.isEmpty {
-                let e = Evaluation(model: model, examples: v, threads: config.threads)
+            // End of epoch: validate, keep the best, maybe stop.
+            var record = EpochRecord(epoch: epoch, maxLength: maxLength(epoch), learningRate: optimizer.learningRate,
+                                     trainLoss: progress.lossSum / Double(max(progress.seen, 1)),
+                                     trainAccuracy: Double(progress.correct) / Double(max(progress.seen, 1)),
+                                     validAccuracy: nil, validLoss: nil, seconds: progress.epochSeconds,
+                                     tokensPerSecond: Double(progress.tokens) / max(progress.epochSeconds, 1e-9))
+            var improved = true
+            if !valid.isEmpty {
+                let e = Evaluation(model: model, examples: valid, threads: config.threads)
                 record.validAccuracy = e.accuracy; record.validLoss = e.loss
+                improved = progress.bestValidAccuracy.map { e.accuracy > $0 || (e.accuracy == $0 && e.loss < (progress.bestValidLoss ?? .infinity)) } ?? true
+                if improved { progress.bestValidAccuracy = e.accuracy; progress.bestValidLoss = e.loss; progress.epochsSinceBest = 0 }
+                else { progress.epochsSinceBest += 1 }
             }
-            history.append(record)
-            report(.epoch(record))
+            progress.history.append(record)
+            if improved, let b = bestPath { try saveModel(to: b) }
+            report(.epoch(record, improved: improved))
+            progress.epoch += 1
+            progress.stepInEpoch = 0; progress.lossSum = 0; progress.correct = 0; progress.seen = 0; progress.tokens = 0; progress.epochSeconds = 0
+            if let p = config.patience, progress.epochsSinceBest >= p {
+                progress.finished = true
+                report(.stoppedEarly(epoch: epoch))
+            }
+            if progress.epoch > config.epochs { progress.finished = true }
+            if let p = statePath { try saveState(to: p); report(.saved(path: p, step: progress.globalStep)) }
         }
+        if bestPath != nil && valid.isEmpty, let b = bestPath { try saveModel(to: b) }
     }
+
+    func maxLength(_ epoch: Int) -> Int? {
+        if case .generated(let g) = data { return g.maxLength(epoch: epoch) }
+        return nil
+    }
+
+    /// The model with its training description and metrics.
+    public func saveModel(to path: String) throws {
+        var meta = config.metadata
+        for (k, v) in metadata { meta[k] = v }
+        if let last = progress.history.last {
+            meta["metrics.epoch"] = "\(last.epoch)"
+            meta["metrics.train_accuracy"] = "\(last.trainAccuracy)"
+            meta["metrics.train_loss"] = "\(last.trainLoss)"
+            if let v = last.validAccuracy { meta["metrics.valid_accuracy"] = "\(v)" }
+            if let v = last.validLoss { meta["metrics.valid_loss"] = "\(v)" }
+        }
+        meta["metrics.steps"] = "\(progress.globalStep)"
+        meta["metrics.train_seconds"] = "\(progress.history.reduce(0) { $0 + $1.seconds })"
+        try model.save(to: path, metadata: meta)
+    }
+}
+
+/// The optimizer's scalars (its moment vectors travel as tensors).
+struct OptimizerHeader: Codable {
+    var kind: OptimizerKind
+    var learningRate: Float
+    var step: Int
+    init(_ o: Optimizer) { kind = o.kind; learningRate = o.learningRate; step = o.step }
 }

@@ -1,11 +1,19 @@
 import RecurrentNet
 
+/// How the learning rate moves over training.
+public enum LearningRateSchedule: String, Sendable, CaseIterable, Codable {
+    case constant
+    /// Cosine decay from the initial rate to 5% of it over all epochs.
+    case cosine
+}
+
 /// Everything that determines a training run besides the data.
 public struct TrainingConfig: Sendable, Equatable, Codable {
     public var model: ModelConfig
     public var batch = 32
     public var epochs = 5
     public var learningRate: Float = 2e-3
+    public var schedule: LearningRateSchedule = .constant
     public var optimizer: OptimizerKind = .adam
     /// Global-norm clip (0: off).
     public var clip: Float = 1
@@ -14,6 +22,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var seed: UInt64 = 1
     public var threads = 2
     public var forgetBias: Float = 1
+    /// Weight of the per-step oracle targets (see `StepTargets`); 0 trains on final labels only.
+    public var stepLossWeight: Float = 0
+    /// Stop after this many epochs without a better validation accuracy (nil: never).
+    public var patience: Int? = nil
 
     public init(model: ModelConfig) { self.model = model }
 
@@ -25,13 +37,29 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         guard clip >= 0 else { throw ModelError("--clip must not be negative") }
         if let k = bptt, k < 1 { throw ModelError("--bptt must be at least 1") }
         guard threads >= 1 else { throw ModelError("--threads must be at least 1") }
+        guard stepLossWeight >= 0 else { throw ModelError("--step-loss must not be negative") }
+        if let p = patience, p < 1 { throw ModelError("--patience must be at least 1") }
+        if stepLossWeight > 0 && model.stepOutputs != StepTargets.outputs {
+            throw ModelError("per-step training needs a step head with \(StepTargets.outputs) outputs")
+        }
+    }
+
+    /// The learning rate for epoch `epoch` (1-based).
+    public func learningRate(epoch: Int) -> Float {
+        switch schedule {
+        case .constant: return learningRate
+        case .cosine:
+            let f = epochs <= 1 ? 0 : Double(epoch - 1) / Double(epochs - 1)
+            return learningRate * Float(0.05 + 0.95 * 0.5 * (1 + cos(Double.pi * f)))
+        }
     }
 
     /// The configuration as checkpoint metadata (string values).
     public var metadata: [String: String] {
         ["train.batch": "\(batch)", "train.epochs": "\(epochs)", "train.lr": "\(learningRate)",
-         "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)", "train.bptt": bptt.map(String.init) ?? "full",
-         "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)"]
+         "train.schedule": schedule.rawValue, "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)",
+         "train.bptt": bptt.map(String.init) ?? "full", "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)",
+         "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none"]
     }
 }
 
@@ -42,3 +70,7 @@ public func fingerprint(_ bytes: [UInt8]) -> String {
     let s = String(h, radix: 16)
     return String(repeating: "0", count: 16 - s.count) + s
 }
+
+#if canImport(Glibc)
+import Glibc
+#endif

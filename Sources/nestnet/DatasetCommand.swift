@@ -7,7 +7,7 @@ struct DatasetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dataset",
         abstract: "Inspect JSONL datasets.",
-        subcommands: [Stats.self])
+        subcommands: [Stats.self, Windows.self])
 
     struct Stats: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,6 +19,53 @@ struct DatasetCommand: ParsableCommand {
         func run() throws {
             let stats = DatasetStats(try Dataset.read(file))
             print(format == .json ? stats.json : stats.text, terminator: format == .json ? "\n" : "")
+        }
+    }
+}
+
+extension DatasetCommand {
+    /// `nestnet dataset windows`: labelled windows of real source files.
+    struct Windows: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a labelled dataset from windows of real C files.",
+            discussion: """
+            Each window is a run of whole lines cut where the code nesting depth is 0, valid by \
+            the oracle; half then get a corrupting edit and half a decoy edit, as in `generate`. \
+            Directories are searched for C-like files (.c, .h, .cc, .cpp, …).
+            """)
+
+        @Argument(help: "Files or directories.") var paths: [String]
+        @Option(help: "Number of examples.") var count: Int
+        @Option(help: "Shortest window in bytes.") var minLength: Int = 64
+        @Option(help: "Longest window in bytes.") var maxLength: Int = 1024
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @Option(help: "Output JSONL file.") var out: String
+        @Flag(help: "No progress output.") var quiet = false
+
+        func run() throws {
+            guard count >= 1 else { throw NestNetError("--count must be at least 1") }
+            try checkWritable(out)
+            let files = SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths).compactMap { e -> String? in
+                if case .file(let f) = e { return f }
+                return nil
+            }
+            var skipped = 0
+            let windows = try RealCodeWindows(paths: files, minLength: minLength, maxLength: maxLength) { _, _ in skipped += 1 }
+            let labels = ExampleGenerator.labels(count: count, validFraction: 0.5, seed: seed)
+            var progress = ProgressLine("windows", total: count, quiet: quiet)
+            try AtomicFile.write(to: out) { w in
+                for (i, valid) in labels.enumerated() {
+                    guard let e = windows.example(seed: seed, index: i, valid: valid) else {
+                        throw NestNetError("found no valid window of \(minLength)...\(maxLength) bytes in \(windows.fileCount) files; try other lengths")
+                    }
+                    var line: [UInt8] = []
+                    e.jsonLine(into: &line)
+                    line.append(10)
+                    w.write(line)
+                    progress.update(i + 1)
+                }
+            }
+            progress.finish("wrote \(count) windows of \(windows.fileCount) files (\(skipped) skipped) to \(out)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DefaultModel
 import FileSupport
 import ProgramGenerator
 import RecurrentNet
@@ -8,7 +9,7 @@ import Training
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Evaluate a checkpoint on a JSONL dataset.")
 
-    @Option(help: "Checkpoint (.safetensors).") var model: String
+    @Option(help: "Checkpoint (.safetensors); default: the embedded model.") var model: String?
     @Option(help: "Labelled data (JSONL).") var data: String
     @Option(help: "text or json.") var format: OutputFormat = .text
     @Option(help: "Write one {\"index\", \"probability\", \"valid\"} line per example.") var predictions: String?
@@ -17,8 +18,8 @@ struct Eval: ParsableCommand {
     func run() throws {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         if let p = predictions { try checkWritable(p) }
-        let ckpt: RecurrentModel.Checkpoint
-        do { ckpt = try RecurrentModel.load(from: model) } catch let e as ModelError { throw NestNetError(e.message) }
+        let ckpt: RecurrentModel.Checkpoint, modelName: String
+        do { (ckpt, modelName) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
         let examples = try Dataset.read(data)
         let e = Evaluation(model: ckpt.model, examples: examples, threads: threads)
         if let path = predictions {
@@ -28,13 +29,10 @@ struct Eval: ParsableCommand {
                 }
             }
         }
+        let report = EvaluationReport(e, examples: examples)
         switch format {
-        case .json:
-            print("{\"model\": \(JSONText.quote(model)), \"arch\": \"\(ckpt.model.config.arch.rawValue)\", \"data\": \(JSONText.quote(data)), "
-                  + "\"count\": \(e.count), \"accuracy\": \(e.accuracy), \"loss\": \(e.loss), \"seconds\": \(fixed(e.seconds, 3)), "
-                  + "\"bytes_per_sec\": \(fixed(e.bytesPerSecond, 0))}")
-        case .text:
-            print("\(model) (\(ckpt.model.config.shortName)) on \(data): accuracy \(fixed(e.accuracy, 4)) (\(e.correct)/\(e.count)), loss \(fixed(e.loss, 4)), \(fixed(e.bytesPerSecond / 1e6, 2)) MB/s")
+        case .json: print(report.json(model: modelName, arch: ckpt.model.config.arch.rawValue, data: data))
+        case .text: print(report.text(model: "\(modelName) (\(ckpt.model.config.shortName))", data: data), terminator: "")
         }
     }
 }

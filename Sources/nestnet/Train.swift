@@ -1,68 +1,143 @@
 import ArgumentParser
 import FileSupport
+import Foundation
 import ProgramGenerator
 import RecurrentNet
 import Training
 
-/// `nestnet train`: trains a classifier on a JSONL dataset and writes a checkpoint.
+extension LearningRateSchedule: ExpressibleByArgument {}
+
+/// `nestnet train`: trains a classifier and writes the best checkpoint.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a recurrent nesting classifier on a JSONL dataset.",
-        discussion: "Writes a .safetensors checkpoint (torch.nn names) with the training configuration, the dataset fingerprint and the final metrics in its metadata.")
+        abstract: "Train a recurrent nesting classifier.",
+        discussion: """
+        Data comes from a JSONL file (--train) or is generated fresh every epoch (--language and \
+        the generator options), optionally with a length curriculum (--curriculum START grows the \
+        longest text from START to --max-length over --curriculum-epochs). The best model by \
+        validation accuracy is written to --out; the full training state (weights, optimizer \
+        moments, position) is written atomically to --state every --save-every steps and after \
+        every epoch, and --resume continues from it exactly.
+        """)
 
+    // Model.
     @Option(help: "rnn, lstm or gru.") var arch: Architecture = .lstm
-    @Option(help: "Training data (JSONL).") var train: String
-    @Option(help: "Validation data (JSONL), evaluated after every epoch.") var valid: String?
     @Option(help: "Embedding size.") var embed: Int = 16
     @Option(help: "Hidden size.") var hidden: Int = 64
     @Option(help: "Stacked recurrent layers.") var layers: Int = 1
+    // Data.
+    @Option(help: "Training data (JSONL). Without it, examples are generated (see --language).") var train: String?
+    @Option(help: "Validation data (JSONL), evaluated after every epoch.") var valid: String?
+    @Option(help: "Generated data: c, dyck1, dyck2 or dyck3.") var language: Language = .c
+    @Option(help: "Generated data: shortest text.") var minLength: Int = 64
+    @Option(help: "Generated data: longest text.") var maxLength: Int = 512
+    @Option(help: "Generated data: deepest nesting.") var maxDepth: Int?
+    @Option(help: "Generated data: bracket rate in comments and strings.") var distractors: Double = 0.35
+    @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
+    @Option(help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
+    @Option(help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
+    @Option(help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
+    @Option(help: "Generated data: epochs for the curriculum to reach --max-length.") var curriculumEpochs: Int?
+    @Option(help: "Generated validation examples when --valid is not given (0: none).") var validCount: Int = 1000
+    // Optimisation.
     @Option(help: "Sequences per minibatch.") var batch: Int = 32
-    @Option(help: "Passes over the training data.") var epochs: Int = 5
+    @Option(help: "Epochs.") var epochs: Int = 5
     @Option(help: "Learning rate.") var lr: Float = 2e-3
+    @Option(help: "constant or cosine (to 5% of --lr).") var schedule: LearningRateSchedule = .constant
     @Option(help: "adam, rmsprop or sgd (momentum 0.9).") var optimizer: OptimizerKind = .adam
     @Option(help: "Global gradient-norm clip (0: off).") var clip: Float = 1
     @Option(help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
-    @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = 1
+    @Option(help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
+    var stepLoss: Float = 0
+    @Option(help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
+    @Option(help: "Seed for initialisation, shuffling and generated data.") var seed: UInt64 = 1
     @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
-    @Option(help: "Checkpoint to write.") var out: String
+    // Files.
+    @Option(help: "Best model checkpoint to write.") var out: String
+    @Option(help: "Training state file (default: <out>.state).") var state: String?
+    @Option(help: "Save the training state every N steps (0: only after epochs).") var saveEvery: Int = 200
+    @Option(help: "Continue from this training state.") var resume: String?
     @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {
-        var config = TrainingConfig(model: ModelConfig(arch: arch, embed: embed, hidden: hidden, layers: layers))
-        config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.optimizer = optimizer
-        config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
+        var config = TrainingConfig(model: ModelConfig(arch: arch, embed: embed, hidden: hidden, layers: layers,
+                                                       stepOutputs: stepLoss > 0 ? StepTargets.outputs : 0))
+        config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
+        config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
+        config.stepLossWeight = stepLoss; config.patience = patience
         do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }
+        guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
+        let statePath = state ?? out + ".state"
         try checkWritable(out)
-        let trainBytes = try readFile(train)
-        let data = try Dataset.read(train)
-        let validData = try valid.map { try Dataset.read($0) }
-        var trainer = try Trainer(config)
-        var progress = ProgressLine("train \(config.model.shortName)", total: epochs * ((data.count + batch - 1) / batch), quiet: quiet)
-        var done = 0
+        try checkWritable(statePath)
+
+        // Data.
+        var meta: [String: String] = ["nestnet.version": NestNet.version]
+        let data: TrainingData
+        var validSet: [Example] = []
+        let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
+                                       distractors: distractors, errorPosition: errorPosition, validFraction: validFraction)
+        if let path = train {
+            let bytes = try readFile(path)
+            data = .fixed(try Dataset.read(path))
+            meta["data.train"] = path
+            meta["data.train_fingerprint"] = fingerprint(bytes)
+        } else {
+            guard examplesPerEpoch >= 1 else { throw NestNetError("--examples-per-epoch must be at least 1") }
+            let g = GeneratedData(options: options, examplesPerEpoch: examplesPerEpoch, curriculumStart: curriculum,
+                                  curriculumEpochs: curriculumEpochs ?? max(1, epochs / 2))
+            _ = try ExampleGenerator(options)  // validates the generator settings
+            if let c = curriculum { _ = try ExampleGenerator(g.options(epoch: 1)); guard c >= 1 else { throw NestNetError("--curriculum must be positive") } }
+            data = .generated(g)
+            meta["data.generator"] = String(decoding: try JSONEncoder().encode(g), as: UTF8.self)
+        }
+        if let v = valid {
+            validSet = try Dataset.read(v)
+            meta["data.valid"] = v
+            meta["data.valid_fingerprint"] = fingerprint(try readFile(v))
+        } else if train == nil && validCount > 0 {
+            let gen = try ExampleGenerator(options)
+            let validSeed = seed ^ 0x7A11_D5EE_D000_0000
+            let labels = ExampleGenerator.labels(count: validCount, validFraction: validFraction, seed: validSeed)
+            validSet = labels.enumerated().map { gen.example(seed: validSeed, index: $0.offset, valid: $0.element) }
+            meta["data.valid"] = "generated:\(validCount)"
+        }
+
+        let trainer: Trainer
         do {
-            try trainer.train(data, valid: validData) { event in
+            trainer = try Trainer(config, data: data, valid: validSet)
+            trainer.metadata = meta
+            if let r = resume { try trainer.resume(from: r) }
+        } catch let e as ModelError { throw NestNetError(e.message) }
+
+        let stepsPerEpoch = (data.count(epoch: 1) + batch - 1) / batch
+        var progress = ProgressLine("train \(config.model.shortName)", total: epochs * stepsPerEpoch, quiet: quiet)
+        if let r = resume, !quiet {
+            writeStderr("resuming from \(r) at epoch \(trainer.progress.epoch), step \(trainer.progress.globalStep)\n")
+        }
+        let startStep = trainer.progress.globalStep
+        do {
+            try trainer.run(statePath: statePath, saveEvery: saveEvery, bestPath: out) { event in
                 switch event {
-                case let .step(epoch, step, _, loss, acc, tps):
-                    done += 1
-                    progress.update(done, "epoch \(epoch) step \(step), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s")
-                case let .epoch(r):
-                    progress.finish("epoch \(r.epoch): loss \(fixed(r.trainLoss, 4)), train acc \(fixed(r.trainAccuracy, 4))"
-                        + (r.validAccuracy.map { ", valid acc \(fixed($0, 4))" } ?? "") + ", \(fixed(r.seconds, 1))s, \(Int(r.tokensPerSecond)) tok/s")
+                case let .step(epoch, step, steps, loss, acc, tps):
+                    progress.update((epoch - 1) * steps + step,
+                                    "epoch \(epoch) step \(step)/\(steps), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s")
+                case let .epoch(r, improved):
+                    progress.finish("epoch \(r.epoch)" + (r.maxLength.map { " (max length \($0))" } ?? "")
+                        + ": loss \(fixed(r.trainLoss, 4)), train acc \(fixed(r.trainAccuracy, 4))"
+                        + (r.validAccuracy.map { ", valid acc \(fixed($0, 4))" } ?? "")
+                        + ", lr \(r.learningRate), \(fixed(r.seconds, 1))s, \(Int(r.tokensPerSecond)) tok/s" + (improved ? " *" : ""))
+                case .saved: break
+                case let .stoppedEarly(epoch):
+                    progress.finish("stopping early after epoch \(epoch): no better validation accuracy for \(patience ?? 0) epochs")
                 }
             }
         } catch let e as ModelError { throw NestNetError(e.message) }
-        var meta = config.metadata
-        meta["dataset.train"] = train
-        meta["dataset.train_fingerprint"] = fingerprint(trainBytes)
-        meta["dataset.train_examples"] = "\(data.count)"
-        if let last = trainer.history.last {
-            meta["metrics.train_accuracy"] = "\(last.trainAccuracy)"
-            meta["metrics.train_loss"] = "\(last.trainLoss)"
-            if let v = last.validAccuracy { meta["metrics.valid_accuracy"] = "\(v)"; meta["dataset.valid"] = valid ?? "" }
+        if !quiet {
+            let best = trainer.progress.bestValidAccuracy.map { ", best valid acc \(fixed($0, 4))" } ?? ""
+            let secs = trainer.progress.history.reduce(0) { $0 + $1.seconds }
+            writeStderr("trained \(trainer.progress.globalStep - startStep) steps in \(formatDuration(secs))\(best); wrote \(out) (\(trainer.model.parameterCount) parameters) and \(statePath)\n")
         }
-        meta["nestnet.version"] = NestNet.version
-        try trainer.model.save(to: out, metadata: meta)
-        if !quiet { writeStderr("wrote \(out) (\(trainer.model.parameterCount) parameters)\n") }
     }
 }
 
@@ -74,7 +149,3 @@ let defaultThreads: Int = {
     return 2
     #endif
 }()
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -1,0 +1,117 @@
+import FileSupport
+import ProgramGenerator
+
+/// Accuracy with its breakdowns: the invalid class's precision/recall/F1, the confusion matrix,
+/// and accuracy by length bucket, edit kind, max depth and error position.
+public struct EvaluationReport: Sendable {
+    /// Examples and correct predictions in one group.
+    public struct Group: Sendable, Equatable {
+        public var key: String
+        public var count = 0
+        public var correct = 0
+        public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }
+    }
+
+    public let evaluation: Evaluation
+    /// confusion[truth][prediction], 0 = valid, 1 = invalid.
+    public var confusion = [[0, 0], [0, 0]]
+    public var byLength: [Group] = []
+    public var byEdit: [Group] = []
+    public var byDepth: [Group] = []
+    public var byErrorPosition: [Group] = []
+    public var threshold: Float
+
+    public init(_ evaluation: Evaluation, examples: [Example], threshold: Float = 0.5) {
+        self.evaluation = evaluation
+        self.threshold = threshold
+        var length: [Int: Group] = [:], edit: [String: Group] = [:], depth: [Int: Group] = [:], position: [Int: Group] = [:]
+        for (p, e) in zip(evaluation.probabilities, examples) {
+            let predictedValid = p > threshold
+            let ok = predictedValid == e.valid
+            confusion[e.valid ? 0 : 1][predictedValid ? 0 : 1] += 1
+            func add<K>(_ d: inout [K: Group], _ k: K, _ name: String) {
+                var g = d[k] ?? Group(key: name)
+                g.count += 1
+                if ok { g.correct += 1 }
+                d[k] = g
+            }
+            let b = DatasetStats.bucket(e.text.count)
+            add(&length, b, "[\(b), \(max(2 * b, 1)))")
+            let editName = e.edit?.name ?? "none"
+            add(&edit, editName, editName)
+            add(&depth, e.maxDepth, "\(e.maxDepth)")
+            let pos = Self.positionBucket(e)
+            add(&position, pos, Self.positionNames[pos])
+        }
+        byLength = length.keys.sorted().map { length[$0]! }
+        byEdit = edit.keys.sorted().map { edit[$0]! }
+        byDepth = depth.keys.sorted().map { depth[$0]! }
+        byErrorPosition = position.keys.sorted().map { position[$0]! }
+    }
+
+    static let positionNames = ["no edit", "0-10%", "10-25%", "25-50%", "50-75%", "75-90%", "90-100%"]
+
+    /// Where the example's edit falls, as a fraction of the text.
+    static func positionBucket(_ e: Example) -> Int {
+        guard let edit = e.edit, !e.text.isEmpty else { return 0 }
+        let f = Double(edit.offset) / Double(e.text.count)
+        switch f {
+        case ..<0.10: return 1
+        case ..<0.25: return 2
+        case ..<0.50: return 3
+        case ..<0.75: return 4
+        case ..<0.90: return 5
+        default: return 6
+        }
+    }
+
+    // Invalid is the positive class: it is what a lint step must catch.
+    public var truePositives: Int { confusion[1][1] }
+    public var precisionInvalid: Double { let d = confusion[1][1] + confusion[0][1]; return d == 0 ? 0 : Double(confusion[1][1]) / Double(d) }
+    public var recallInvalid: Double { let d = confusion[1][1] + confusion[1][0]; return d == 0 ? 0 : Double(confusion[1][1]) / Double(d) }
+    public var f1Invalid: Double { let p = precisionInvalid, r = recallInvalid; return p + r == 0 ? 0 : 2 * p * r / (p + r) }
+
+    public func text(model: String, data: String) -> String {
+        let e = evaluation
+        var s = "\(model) on \(data): accuracy \(f4(e.accuracy)) (\(e.correct)/\(e.count)), loss \(f4(e.loss))\n"
+        s += "invalid class: precision \(f4(precisionInvalid)), recall \(f4(recallInvalid)), F1 \(f4(f1Invalid))\n"
+        s += "confusion (rows: truth, columns: prediction):\n"
+        s += "              valid  invalid\n"
+        s += "  valid    \(pad(confusion[0][0], 8)) \(pad(confusion[0][1], 8))\n"
+        s += "  invalid  \(pad(confusion[1][0], 8)) \(pad(confusion[1][1], 8))\n"
+        for (title, groups) in [("length", byLength), ("edit kind", byEdit), ("max depth", byDepth), ("error position", byErrorPosition)] {
+            s += "by \(title):\n"
+            for g in groups { s += "  \(g.key.padding(24)) \(pad(g.count, 7))  \(f4(g.accuracy))\n" }
+        }
+        s += "throughput: \(f4(e.bytesPerSecond / 1e6)) MB/s (\(f4(e.seconds)) s)\n"
+        return s
+    }
+
+    public func json(model: String, arch: String, data: String) -> String {
+        let e = evaluation
+        func groups(_ g: [Group]) -> String {
+            "[" + g.map { "{\"key\": \(JSONText.quote($0.key)), \"count\": \($0.count), \"accuracy\": \($0.accuracy)}" }.joined(separator: ", ") + "]"
+        }
+        return "{\"model\": \(JSONText.quote(model)), \"arch\": \"\(arch)\", \"data\": \(JSONText.quote(data)), "
+            + "\"count\": \(e.count), \"accuracy\": \(e.accuracy), \"loss\": \(e.loss), "
+            + "\"precision_invalid\": \(precisionInvalid), \"recall_invalid\": \(recallInvalid), \"f1_invalid\": \(f1Invalid), "
+            + "\"confusion\": {\"valid_as_valid\": \(confusion[0][0]), \"valid_as_invalid\": \(confusion[0][1]), "
+            + "\"invalid_as_valid\": \(confusion[1][0]), \"invalid_as_invalid\": \(confusion[1][1])}, "
+            + "\"by_length\": \(groups(byLength)), \"by_edit\": \(groups(byEdit)), \"by_max_depth\": \(groups(byDepth)), "
+            + "\"by_error_position\": \(groups(byErrorPosition)), "
+            + "\"seconds\": \(e.seconds), \"bytes_per_sec\": \(e.bytesPerSecond)}"
+    }
+}
+
+private func f4(_ x: Double) -> String {
+    let r = (x * 10000).rounded() / 10000
+    var s = "\(r)"
+    if let dot = s.firstIndex(of: ".") { while s.distance(from: dot, to: s.endIndex) < 5 { s += "0" } } else { s += ".0000" }
+    return s
+}
+
+private func pad(_ n: Int, _ w: Int) -> String { let s = "\(n)"; return String(repeating: " ", count: max(0, w - s.count)) + s }
+
+extension String {
+    func padding(_ w: Int) -> String { count >= w ? self : self + String(repeating: " ", count: w - count) }
+}

@@ -1,0 +1,88 @@
+import Dispatch
+import ProgramGenerator
+
+/// Where training examples come from. Every example is a pure function of (seed, epoch,
+/// position), so a resumed run sees exactly the data an uninterrupted one would.
+public enum TrainingData: Sendable {
+    /// A fixed dataset, reshuffled every epoch.
+    case fixed([Example])
+    /// Fresh examples every epoch from the generator.
+    case generated(GeneratedData)
+
+    /// Examples of one epoch, in order.
+    public func count(epoch: Int) -> Int {
+        switch self {
+        case .fixed(let e): return e.count
+        case .generated(let g): return g.examplesPerEpoch
+        }
+    }
+
+    /// The examples of minibatch `step` of `epoch` (1-based epoch).
+    func batch(epoch: Int, step: Int, size: Int, seed: UInt64, order: [Int]) -> [Example] {
+        let lo = step * size, hi = min(count(epoch: epoch), lo + size)
+        switch self {
+        case .fixed(let e):
+            return (lo..<hi).map { e[order[$0]] }
+        case .generated(let g):
+            return g.examples(epoch: epoch, range: lo..<hi, seed: seed)
+        }
+    }
+}
+
+/// Generator settings for on-the-fly data, with an optional length curriculum.
+public struct GeneratedData: Sendable, Equatable, Codable {
+    public var options: GeneratorOptions
+    public var examplesPerEpoch: Int
+    /// Longest text in the first epoch; grows geometrically to `options.maxLength`.
+    public var curriculumStart: Int?
+    /// Epochs over which the curriculum reaches the full length.
+    public var curriculumEpochs: Int
+
+    public init(options: GeneratorOptions, examplesPerEpoch: Int, curriculumStart: Int? = nil, curriculumEpochs: Int = 1) {
+        self.options = options; self.examplesPerEpoch = examplesPerEpoch
+        self.curriculumStart = curriculumStart; self.curriculumEpochs = curriculumEpochs
+    }
+
+    /// The longest text of `epoch` under the curriculum.
+    public func maxLength(epoch: Int) -> Int {
+        guard let start = curriculumStart, start < options.maxLength, curriculumEpochs > 1 else { return options.maxLength }
+        let f = min(1, Double(epoch - 1) / Double(curriculumEpochs - 1))
+        let len = Double(start) * pow(Double(options.maxLength) / Double(start), f)
+        return min(options.maxLength, max(start, Int(len.rounded())))
+    }
+
+    /// The generator options in force at `epoch`.
+    public func options(epoch: Int) -> GeneratorOptions {
+        var o = options
+        o.maxLength = maxLength(epoch: epoch)
+        o.minLength = min(o.minLength, max(o.maxLength / 2, o.language == .c ? CProgramGenerator.minimumLength : 2))
+        return o
+    }
+
+    /// Examples `range` of `epoch`, generated on two threads.
+    func examples(epoch: Int, range: Range<Int>, seed: UInt64) -> [Example] {
+        guard let g = try? ExampleGenerator(options(epoch: epoch)) else { return [] }
+        let slots = ExampleSlots(count: range.count)
+        let streamSeed = seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
+        DispatchQueue.concurrentPerform(iterations: min(2, max(1, range.count))) { part in
+            var k = part
+            while k < range.count {
+                let i = range.lowerBound + k
+                var labelRNG = SeededRandom(seed: streamSeed, index: UInt64(i), stream: 0x1ABE1)
+                slots.set(k, g.example(seed: streamSeed, index: i, valid: labelRNG.chance(g.options.validFraction)))
+                k += 2
+            }
+        }
+        return slots.items
+    }
+}
+
+private final class ExampleSlots: @unchecked Sendable {
+    var items: [Example]
+    init(count: Int) { items = Array(repeating: Example(text: [], valid: true, maxDepth: 0, edit: nil, error: nil), count: count) }
+    func set(_ i: Int, _ e: Example) { items.withUnsafeMutableBufferPointer { $0[i] = e } }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
