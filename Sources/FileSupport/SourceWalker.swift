@@ -9,6 +9,8 @@ import Darwin
 /// once (a loop is reported, not followed again).
 public struct SourceWalker {
     public var extensions: Set<String>
+    /// When not empty, directory entries are taken by these globs instead of `extensions`.
+    public var includeGlobs: [String] = []
     public init(extensions: Set<String>) { self.extensions = extensions }
 
     public static let cLikeExtensions: Set<String> = ["c", "h", "cc", "cpp", "cxx", "c++", "hh", "hpp", "hxx", "h++", "inl", "ipp", "m", "mm"]
@@ -64,6 +66,10 @@ public struct SourceWalker {
     }
 
     func matches(_ name: String) -> Bool {
+        if !includeGlobs.isEmpty {
+            let base = name.split(separator: "/").last.map(String.init) ?? name
+            return includeGlobs.contains { fnmatch($0, base, 0) == 0 || fnmatch($0, name, 0) == 0 }
+        }
         guard let dot = name.lastIndex(of: ".") else { return false }
         return extensions.contains(String(name[name.index(after: dot)...]).lowercased())
     }

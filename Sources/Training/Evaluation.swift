@@ -11,6 +11,12 @@ public struct Evaluation: Sendable {
     public var loss: Double
     public var seconds: Double
     public var bytes: Int
+    /// Per example: the first byte where the step head's `broken` output passes 0.5, or nil
+    /// (only for models with a step head).
+    public var firstBroken: [Int?]
+
+    /// True when the model had a per-step head (so `firstBroken` is meaningful).
+    public var hasStepHead: Bool
 
     public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }
     public var bytesPerSecond: Double { seconds > 0 ? Double(bytes) / seconds : 0 }
@@ -20,12 +26,20 @@ public struct Evaluation: Sendable {
         let clock = Clock()
         count = examples.count
         probabilities = [Float](repeating: 0, count: examples.count)
+        firstBroken = [Int?](repeating: nil, count: examples.count)
+        let P = model.config.stepOutputs
+        hasStepHead = P > 0
         let order = examples.indices.sorted { examples[$0].text.count > examples[$1].text.count }
         var start = 0
         while start < order.count {
             let idx = Array(order[start..<min(order.count, start + batch)])
-            let r = model.predict(idx.map { examples[$0].text }, threads: threads)
-            for (k, i) in idx.enumerated() { probabilities[i] = r.probabilities[k] }
+            let r = model.predict(idx.map { examples[$0].text }, threads: threads, stepOutputs: P > 0)
+            for (k, i) in idx.enumerated() {
+                probabilities[i] = r.probabilities[k]
+                if let s = r.stepLogits?[k] {
+                    firstBroken[i] = (0..<examples[i].text.count).first { s[$0 * P] > 0 }
+                }
+            }
             start += batch
         }
         var c = 0, l = 0.0

@@ -20,6 +20,10 @@ public struct EvaluationReport: Sendable {
     public var byDepth: [Group] = []
     public var byErrorPosition: [Group] = []
     public var threshold: Float
+    /// Where the model places the error vs the oracle, over invalid examples it flags invalid:
+    /// exact byte, within one byte, same line (unclosed openers: the model must point at the
+    /// end, i.e. not break earlier). nil without a step head.
+    public var location: (total: Int, exact: Int, nearby: Int, sameLine: Int)?
 
     public init(_ evaluation: Evaluation, examples: [Example], threshold: Float = 0.5) {
         self.evaluation = evaluation
@@ -42,6 +46,24 @@ public struct EvaluationReport: Sendable {
             add(&depth, e.maxDepth, "\(e.maxDepth)")
             let pos = Self.positionBucket(e)
             add(&position, pos, Self.positionNames[pos])
+        }
+        if evaluation.hasStepHead {
+            var total = 0, exact = 0, nearby = 0, sameLine = 0
+            for (i, e) in examples.enumerated() where !e.valid && evaluation.probabilities[i] <= threshold {
+                guard let err = e.error else { continue }
+                total += 1
+                let got = evaluation.firstBroken[i]
+                if err.kind == .unclosedOpener {
+                    if got == nil || got! >= e.text.count - 1 { exact += 1; nearby += 1; sameLine += 1 }
+                    continue
+                }
+                guard let g = got else { continue }
+                if g == err.offset { exact += 1 }
+                if abs(g - err.offset) <= 1 { nearby += 1 }
+                let lo = min(g, err.offset), hi = max(g, err.offset)
+                if !e.text[lo..<hi].contains(10) { sameLine += 1 }
+            }
+            location = (total, exact, nearby, sameLine)
         }
         byLength = length.keys.sorted().map { length[$0]! }
         byEdit = edit.keys.sorted().map { edit[$0]! }
@@ -79,6 +101,9 @@ public struct EvaluationReport: Sendable {
         s += "              valid  invalid\n"
         s += "  valid    \(pad(confusion[0][0], 8)) \(pad(confusion[0][1], 8))\n"
         s += "  invalid  \(pad(confusion[1][0], 8)) \(pad(confusion[1][1], 8))\n"
+        if let l = location, l.total > 0 {
+            s += "error location vs the oracle (\(l.total) invalid texts flagged invalid): exact byte \(f4(Double(l.exact) / Double(l.total))), within 1 byte \(f4(Double(l.nearby) / Double(l.total))), same line \(f4(Double(l.sameLine) / Double(l.total)))\n"
+        }
         for (title, groups) in [("length", byLength), ("edit kind", byEdit), ("max depth", byDepth), ("error position", byErrorPosition)] {
             s += "by \(title):\n"
             for g in groups { s += "  \(g.key.padding(24)) \(pad(g.count, 7))  \(f4(g.accuracy))\n" }
@@ -99,6 +124,7 @@ public struct EvaluationReport: Sendable {
             + "\"invalid_as_valid\": \(confusion[1][0]), \"invalid_as_invalid\": \(confusion[1][1])}, "
             + "\"by_length\": \(groups(byLength)), \"by_edit\": \(groups(byEdit)), \"by_max_depth\": \(groups(byDepth)), "
             + "\"by_error_position\": \(groups(byErrorPosition)), "
+            + (location.map { l in "\"location\": {\"total\": \(l.total), \"exact\": \(l.exact), \"within_1_byte\": \(l.nearby), \"same_line\": \(l.sameLine)}, " } ?? "\"location\": null, ")
             + "\"seconds\": \(e.seconds), \"bytes_per_sec\": \(e.bytesPerSecond)}"
     }
 }

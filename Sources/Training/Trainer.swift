@@ -72,9 +72,9 @@ public final class Trainer {
         var meta = model.architectureMetadata
         for (k, v) in metadata { meta[k] = v }
         meta["state.format"] = Self.stateFormat
-        meta["state.config"] = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
-        meta["state.progress"] = String(decoding: try JSONEncoder().encode(progress), as: UTF8.self)
-        meta["state.optimizer"] = String(decoding: try JSONEncoder().encode(OptimizerHeader(optimizer)), as: UTF8.self)
+        meta["state.config"] = String(decoding: try stableJSON(config), as: UTF8.self)
+        meta["state.progress"] = String(decoding: try stableJSON(progress), as: UTF8.self)
+        meta["state.optimizer"] = String(decoding: try stableJSON(OptimizerHeader(optimizer)), as: UTF8.self)
         var extra: [(String, Safetensors.Tensor)] = []
         if !optimizer.m.isEmpty { extra.append(("optimizer.m", .init(shape: [optimizer.m.count], values: optimizer.m))) }
         if !optimizer.v.isEmpty { extra.append(("optimizer.v", .init(shape: [optimizer.v.count], values: optimizer.v))) }

@@ -1,3 +1,4 @@
+import Foundation
 import RecurrentNet
 
 /// How the learning rate moves over training.
@@ -74,3 +75,11 @@ public func fingerprint(_ bytes: [UInt8]) -> String {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// JSON with sorted keys, so the same value always gives the same text (metadata is compared
+/// as text when a run is resumed).
+public func stableJSON<T: Encodable>(_ value: T) throws -> Data {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return try e.encode(value)
+}

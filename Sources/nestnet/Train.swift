@@ -89,7 +89,7 @@ struct Train: ParsableCommand {
             _ = try ExampleGenerator(options)  // validates the generator settings
             if let c = curriculum { _ = try ExampleGenerator(g.options(epoch: 1)); guard c >= 1 else { throw NestNetError("--curriculum must be positive") } }
             data = .generated(g)
-            meta["data.generator"] = String(decoding: try JSONEncoder().encode(g), as: UTF8.self)
+            meta["data.generator"] = String(decoding: try stableJSON(g), as: UTF8.self)
         }
         if let v = valid {
             validSet = try Dataset.read(v)

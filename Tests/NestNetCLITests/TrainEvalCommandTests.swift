@@ -27,7 +27,7 @@ struct TrainEvalCommandTests {
         // The checkpoint names its training data and configuration.
         let header = try Data(contentsOf: URL(fileURLWithPath: model)).prefix(4096)
         let text = String(decoding: header, as: UTF8.self)
-        #expect(text.contains("dataset.train_fingerprint") && text.contains("\"arch\": \"gru\"") && text.contains("rnn.weight_hh_l0"))
+        #expect(text.contains("data.train_fingerprint") && text.contains("\"arch\": \"gru\"") && text.contains("rnn.weight_hh_l0"))
     }
 
     @Test func badInputsExitTwo() throws {

@@ -1,0 +1,162 @@
+import ArgumentParser
+import DefaultModel
+import Dispatch
+import FileSupport
+import NestingOracle
+import RecurrentNet
+import Reporting
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `nestnet check`: the CI lint step.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check the bracket nesting of C-like source files (the CI lint step).",
+        discussion: """
+        PATHs are files or directories (default: .; - reads standard input). Directories are \\
+        walked recursively for C-like files, in sorted order. Exit status: 0 when every file is \\
+        valid, 1 when some file is invalid, 2 on usage errors or when some file could not be \\
+        checked; every input file is listed in every report either way.
+        """)
+
+    enum Engine: String, ExpressibleByArgument, CaseIterable { case model, exact, both }
+
+    @Argument(help: "Files or directories (default: .).") var paths: [String] = []
+    @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
+    @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: Engine = .model
+    @Option(help: "Report a file invalid when the model's P(valid) is below this.") var threshold: Float = 0.5
+    @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
+    @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
+    @Option(help: "Files larger than this many bytes are errors.") var maxBytes: Int = 16 << 20
+    @Option(help: "text (compiler-style lines) or json.") var format: OutputFormat = .text
+    @Option(help: "Write a JUnit XML report here.") var junit: String?
+    @Flag(help: "JUnit without file/line on testcases (valid against the plain Jenkins junit-10.xsd).") var junitStrict = false
+    @Option(help: "Write a SARIF 2.1.0 report here.") var sarif: String?
+    @Flag(help: "Print GitHub Actions ::error workflow commands.") var github = false
+    @Flag(help: "Also list valid and skipped files.") var verbose = false
+    @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
+
+    func run() throws {
+        guard threshold > 0, threshold <= 1 else { throw NestNetError("--threshold must be in (0, 1]") }
+        guard maxBytes > 0 else { throw NestNetError("--max-bytes must be positive") }
+        guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
+        for p in [junit, sarif].compactMap({ $0 }) { try checkWritable(p) }
+        let clock = DispatchTime.now().uptimeNanoseconds
+
+        // The model (unless only the oracle runs).
+        var checker: ModelChecker? = nil
+        var modelName = "exact", modelPath = "", sha = ""
+        if engine != .exact {
+            do {
+                let (ckpt, name) = try DefaultModel.resolve(model)
+                checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads)
+                modelName = ckpt.model.config.shortName
+                modelPath = model ?? (DefaultModel.path ?? "embedded")
+                sha = SHA256.hex(try readFile(model ?? DefaultModel.path ?? ""))
+                _ = name
+            } catch let e as ModelError { throw NestNetError(e.message) }
+        }
+
+        // Inputs: every file gets a result, in a stable order.
+        let includes = (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        let excludes = (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        var walker = SourceWalker(extensions: SourceWalker.cLikeExtensions)
+        walker.includeGlobs = includes
+        var results: [FileResult] = []
+        var texts: [[UInt8]] = []
+        var textIndex: [Int] = []   // result index of each text
+        let inputs = paths.isEmpty ? ["."] : paths
+        var entries: [SourceWalker.Entry] = []
+        for p in inputs {
+            if p == "-" { entries.append(.file("-")) } else { entries += walker.walk([p]) }
+        }
+        for entry in entries {
+            switch entry {
+            case .problem(let path, let message):
+                results.append(FileResult(path: displayPath(Array(path.utf8)), status: .error, message: message))
+            case .file(let path):
+                let shown = path == "-" ? "<stdin>" : displayPath(Array(path.utf8))
+                if excludes.contains(where: { globMatch($0, path) }) {
+                    results.append(FileResult(path: shown, status: .skipped, message: "excluded by --exclude"))
+                    continue
+                }
+                let bytes: [UInt8]
+                do { bytes = path == "-" ? try readStdin(limit: maxBytes) : try readFile(path, limit: maxBytes) }
+                catch let e as NestNetError {
+                    let reason = e.message.contains("larger than") ? "larger than --max-bytes \(maxBytes)" : e.message.replacingOccurrences(of: "cannot read \(path): ", with: "")
+                    results.append(FileResult(path: shown, status: .error, message: reason))
+                    continue
+                }
+                if bytes.contains(0) {
+                    results.append(FileResult(path: shown, status: .skipped, message: "binary file (NUL bytes)", bytes: bytes.count))
+                    continue
+                }
+                results.append(FileResult(path: shown, status: .checked, valid: true, message: "", bytes: bytes.count))
+                texts.append(bytes); textIndex.append(results.count - 1)
+            }
+        }
+
+        // Verdicts.
+        let modelVerdicts = checker?.check(texts)
+        for (k, text) in texts.enumerated() {
+            var r = results[textIndex[k]]
+            let exact = engine == .model ? nil : exactVerdict(text)
+            if let mv = modelVerdicts?[k] {
+                r.valid = mv.valid; r.probability = mv.probability; r.location = mv.location; r.message = mv.message
+            } else if let e = exact {
+                r.valid = e.valid; r.location = e.location; r.message = e.message ?? ""
+            }
+            if engine == .both { r.exact = exact }
+            if text.isEmpty { r.message = r.valid == true ? "empty file" : r.message }
+            results[textIndex[k]] = r
+        }
+
+        let report = CheckReport(files: results, engine: engine.rawValue, modelName: modelName, modelPath: modelPath,
+                                 modelSHA256: sha, threshold: threshold, version: NestNet.version, timestamp: isoTimestamp(),
+                                 hostname: hostName(),
+                                 seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
+        if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
+        if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
+        if github { print(TextReport.github(report), terminator: "") }
+        switch format {
+        case .text: print(TextReport.render(report, verbose: verbose), terminator: "")
+        case .json: print(JSONReport.render(report), terminator: "")
+        }
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+}
+
+/// fnmatch(3) on the whole path and on its last component.
+func globMatch(_ pattern: String, _ path: String) -> Bool {
+    let base = path.split(separator: "/").last.map(String.init) ?? path
+    return fnmatch(pattern, path, 0) == 0 || fnmatch(pattern, base, 0) == 0
+        || path.split(separator: "/").contains { fnmatch(pattern, String($0), 0) == 0 }
+}
+
+func readStdin(limit: Int) throws -> [UInt8] {
+    var out: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+        if n < 0 { throw NestNetError("cannot read standard input: \(String(cString: strerror(errno)))") }
+        if n == 0 { break }
+        out += chunk[0..<n]
+        if out.count > limit { throw NestNetError("larger than \(limit) bytes") }
+    }
+    return out
+}
+
+func isoTimestamp() -> String {
+    var t = time(nil)
+    var tmv = tm()
+    gmtime_r(&t, &tmv)
+    var buf = [CChar](repeating: 0, count: 32)
+    strftime(&buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tmv)
+    return String(cString: buf)
+}
+
+func hostName() -> String {
+    var buf = [CChar](repeating: 0, count: 256)
+    return gethostname(&buf, 255) == 0 ? String(cString: buf) : "unknown"
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@Suite("nestnet check")
+struct CheckCommandTests {
+    /// A tree with every kind of input the lint step must survive.
+    func tree() throws -> String {
+        let d = CLI.tempDir()
+        let fm = FileManager.default
+        for sub in ["src", "src/nested", "vendor", "loop"] { try fm.createDirectory(atPath: "\(d)/\(sub)", withIntermediateDirectories: true) }
+        func put(_ p: String, _ s: String) throws { try Data(s.utf8).write(to: URL(fileURLWithPath: "\(d)/\(p)")) }
+        try put("src/ok.c", "int main(void) { return (1 + 2) * 3; }\n")
+        try put("src/nested/bad.h", "struct s { int a[3; };\n")
+        try put("src/empty.c", "")
+        try put("src/notes.txt", "not C, not listed ((\n")
+        try put("vendor/bad.c", "}")
+        try Data([0x69, 0x6e, 0x74, 0x00, 0x01, 0x7b]).write(to: URL(fileURLWithPath: "\(d)/src/blob.c"))
+        try Data([0x2f, 0x2a, 0xff, 0xfe, 0x2a, 0x2f, 0x0a, 0x7b, 0x7d, 0x0a]).write(to: URL(fileURLWithPath: "\(d)/src/latin1.c"))
+        let deep = String(repeating: "{", count: 20000) + String(repeating: "}", count: 20000)
+        try put("src/deep.c", deep)
+        try fm.createSymbolicLink(atPath: "\(d)/src/dangling.c", withDestinationPath: "\(d)/nowhere.c")
+        try fm.createSymbolicLink(atPath: "\(d)/loop/again", withDestinationPath: "\(d)/loop")
+        return d
+    }
+
+    @Test func exactEngineOnATreeWithEveryKindOfInput() throws {
+        let d = try tree()
+        let r = try CLI.run(["check", d, "--engine", "exact", "--format", "json", "--exclude", "vendor",
+                             "--junit", "\(d)/junit.xml", "--sarif", "\(d)/report.sarif"])
+        #expect(r.status == 2, "an unreadable file (dangling link) makes it 2: \(r.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        let files = json["files"] as! [[String: Any]]
+        func entry(_ suffix: String) -> [String: Any]? { files.first { ($0["file"] as! String).hasSuffix(suffix) } }
+        #expect(entry("src/ok.c")?["valid"] as? Bool == true)
+        #expect(entry("src/nested/bad.h")?["valid"] as? Bool == false)
+        #expect((entry("src/nested/bad.h")?["location"] as? [String: Any])?["column"] as? Int == 21)
+        #expect(entry("src/empty.c")?["valid"] as? Bool == true)
+        #expect(entry("src/blob.c")?["status"] as? String == "skipped")
+        #expect(entry("src/latin1.c")?["valid"] as? Bool == true)
+        #expect(entry("src/deep.c")?["valid"] as? Bool == true)
+        #expect(entry("src/dangling.c")?["status"] as? String == "error")
+        #expect(entry("vendor/bad.c")?["status"] as? String == "skipped")
+        #expect(entry("notes.txt") == nil)
+        #expect(files.contains { ($0["message"] as! String).contains("loop") })
+        // Sorted, stable order.
+        let names = files.compactMap { $0["file"] as? String }.filter { $0.contains("/src/") }
+        #expect(names == names.sorted())
+        let junit = try String(contentsOfFile: "\(d)/junit.xml", encoding: .utf8)
+        #expect(junit.components(separatedBy: "<testcase").count - 1 == files.count)
+        let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(d)/report.sarif"))) as! [String: Any]
+        let results = ((sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
+        #expect(results.count == 1 && (results[0]["ruleId"] as! String) == "nestnet/nesting")
+    }
+
+    @Test func exitCodesAndTextOutput() throws {
+        let d = try tree()
+        let ok = try CLI.run(["check", "\(d)/src/ok.c", "--engine", "exact"])
+        #expect(ok.status == 0 && ok.stdout.contains("1 valid, 0 invalid"))
+        let bad = try CLI.run(["check", "\(d)/src/nested/bad.h", "--engine", "exact"])
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("bad.h:1:21: error: expected ']' but found '}'"))
+        let big = try CLI.run(["check", "\(d)/src/deep.c", "--engine", "exact", "--max-bytes", "100"])
+        #expect(big.status == 2 && big.stdout.contains("larger than --max-bytes 100"))
+        let usage = try CLI.run(["check", "--threshold", "0"])
+        #expect(usage.status == 2)
+        let missing = try CLI.run(["check", "\(d)/nope.c", "--engine", "exact"])
+        #expect(missing.status == 2 && missing.stdout.contains("No such file"))
+    }
+
+    @Test func githubAnnotationsAreEscaped() throws {
+        let d = CLI.tempDir()
+        try Data("int f() {\n  g(a,\n".utf8).write(to: URL(fileURLWithPath: "\(d)/we,ird:name.c"))
+        let r = try CLI.run(["check", "\(d)/we,ird:name.c", "--engine", "exact", "--github"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("::error file=") && r.stdout.contains("we%2Cird%3Aname.c,line=2,col=4,title=nesting::"))
+    }
+
+    @Test func standardInput() throws {
+        let r = try CLI.run(["check", "-", "--engine", "exact"], stdin: Data("void f(void) { if (x) { } \n".utf8))
+        #expect(r.status == 1 && r.stdout.contains("<stdin>:1:14: error"))
+    }
+
+    @Test func embeddedModelRunsByDefault() throws {
+        let d = try tree()
+        let r = try CLI.run(["check", "\(d)/src/ok.c", "\(d)/src/nested/bad.h", "--format", "json", "--engine", "both"])
+        #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
+        #expect(r.stdout.contains("\"engine\": \"both\"") && r.stdout.contains("\"model\": \"lstm-h"))
+        #expect(r.stdout.contains("\"probability\": 0.") || r.stdout.contains("\"probability\": 1"))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Training survives kill -9")
+struct ResumeTests {
+    static let args = ["train", "--arch", "lstm", "--hidden", "8", "--embed", "4", "--language", "c",
+                       "--min-length", "24", "--max-length", "96", "--curriculum", "48", "--curriculum-epochs", "2",
+                       "--examples-per-epoch", "48", "--batch", "8", "--epochs", "4", "--step-loss", "1",
+                       "--valid-count", "24", "--save-every", "2", "--threads", "1", "--seed", "7", "--quiet"]
+
+    func predictions(_ model: String, _ data: String, _ d: String, _ tag: String) throws -> String {
+        let r = try CLI.run(["eval", "--model", model, "--data", data, "--predictions", "\(d)/\(tag).jsonl"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return try String(contentsOfFile: "\(d)/\(tag).jsonl", encoding: .utf8)
+    }
+
+    @Test func killedAndResumedRunEndsWithTheSameModel() throws {
+        let d = CLI.tempDir()
+        let data = "\(d)/probe.jsonl"
+        #expect(try CLI.run(["generate", "--count", "30", "--min-length", "24", "--max-length", "96", "--seed", "99", "--out", data, "--quiet"]).status == 0)
+
+        // Uninterrupted reference.
+        let a = try CLI.run(Self.args + ["--out", "\(d)/a.safetensors"])
+        #expect(a.status == 0, "\(a.stderr)")
+
+        // Same run, killed with SIGKILL as soon as its first state file lands, then resumed.
+        let state = "\(d)/b.safetensors.state"
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = Self.args + ["--out", "\(d)/b.safetensors"]
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: state) && p.isRunning && Date() < deadline { usleep(2_000) }
+        let killedEarly = p.isRunning
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: state))
+        if killedEarly { #expect(p.terminationReason == .uncaughtSignal) }
+
+        let r = try CLI.run(Self.args + ["--out", "\(d)/b.safetensors", "--resume", state])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try predictions("\(d)/a.safetensors", data, d, "a") == predictions("\(d)/b.safetensors", data, d, "b"))
+    }
+
+    @Test func resumingWithAnotherArchitectureFailsAndOverwritesNothing() throws {
+        let d = CLI.tempDir()
+        #expect(try CLI.run(Self.args + ["--out", "\(d)/m.safetensors"]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: "\(d)/m.safetensors.state"))
+        var other = Self.args
+        other[other.firstIndex(of: "--hidden")! + 1] = "12"
+        let r = try CLI.run(other + ["--out", "\(d)/m.safetensors", "--resume", "\(d)/m.safetensors.state"])
+        #expect(r.status == 2 && r.stderr.contains("state is for lstm-h8"), "\(r.stderr)")
+        #expect(r.stderr.split(separator: "\n").count == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(d)/m.safetensors.state")) == before)
+        let notState = try CLI.run(Self.args + ["--out", "\(d)/x.safetensors", "--resume", "\(d)/m.safetensors"])
+        #expect(notState.status == 2 && notState.stderr.contains("not a NestNet training state"))
+    }
+}
