@@ -136,7 +136,24 @@ struct CBuilder {
     mutating func define() {
         if w.count > 0 { w.nlBare() }
         let name = rng.pick(Vocabulary.macros)
-        switch rng.below(6) {
+        switch rng.below(9) {
+        case 6:
+            w.put("#if " + condition(depth: 2)); w.nlBare()
+            w.put("#  define \(name) \(rng.int(in: 0...9))"); w.nlBare()
+            w.put(rng.chance(0.5) ? "#elif " + condition(depth: 1) : "#else"); w.nlBare()
+            w.put("#  define \(name) (\(rng.pick(Vocabulary.macros)) + 1)"); w.nlBare()
+            w.put("#endif")
+        case 7:
+            w.put(rng.pick(["#pragma once", "#pragma GCC diagnostic push", "#undef \(name)",
+                            "#error \"\(name) needs a 64-bit platform (see config.h)\"", "#pragma pack(push, 1)",
+                            "#include <sys/types.h>  /* size_t (and ssize_t) */"]))
+        case 8:
+            w.put("#define \(name)(a, b) \\"); w.nlBare()
+            w.put("    do { \\"); w.nlBare()
+            w.put("        if ((a) != NULL && (b)[0]) { \\"); w.nlBare()
+            w.put("            \(rng.pick(Vocabulary.libcCalls))((a), (b)); \\"); w.nlBare()
+            w.put("        } \\"); w.nlBare()
+            w.put("    } while (0)")
         case 0: w.put("#define \(name) \(rng.int(in: 1...4096))")
         case 1: w.put("#define \(name)(a, b) ((a) > (b) ? (a) : (b))")
         case 2: w.put("#define \(name)(x) (sizeof(x) / sizeof((x)[0]))")
@@ -154,12 +171,39 @@ struct CBuilder {
         }
     }
 
+    /// A preprocessor condition with nested parentheses, as real headers write them.
+    mutating func condition(depth: Int) -> String {
+        var parts: [String] = []
+        for _ in 0..<rng.int(in: 1...3) {
+            let m = rng.pick(Vocabulary.macros)
+            switch rng.below(5) {
+            case 0: parts.append("defined(\(m))")
+            case 1: parts.append("!defined(\(m))")
+            case 2: parts.append("(\(m) >= \(rng.int(in: 1...3)))")
+            case 3 where depth > 0: parts.append("(" + condition(depth: depth - 1) + ")")
+            default: parts.append("defined(_MSC_VER) && _MSC_VER >= 1300")
+            }
+        }
+        return parts.joined(separator: rng.chance(0.7) ? " && " : " || ")
+    }
+
     mutating func comment(block: Bool, doc: Bool) {
         line()
         if block && doc {
-            w.put(rng.chance(0.5) ? "/**" : "/*")
-            for _ in 0..<rng.int(in: 1...4) { w.nl(); w.put(" * "); w.put(sentence()) }
-            w.nl(); w.put(" */")
+            switch rng.below(3) {
+            case 0:  // /** … * … */
+                w.put(rng.chance(0.5) ? "/**" : "/*")
+                for _ in 0..<rng.int(in: 1...6) { w.nl(); w.put(rng.chance(0.1) ? " *" : " * " + sentence()) }
+                w.nl(); w.put(" */")
+            case 1:  // prose wrapped over lines with no leading stars, closed on the last line
+                w.put("/* " + sentence())
+                for _ in 0..<rng.int(in: 1...5) { w.nl(); w.put("   " + sentence()) }
+                w.put(rng.chance(0.5) ? " */" : ". */")
+            default:  // text starts on the opening line, stars below, closer on its own line
+                w.put("/* " + sentence())
+                for _ in 0..<rng.int(in: 1...4) { w.nl(); w.put(" * " + sentence()) }
+                w.nl(); w.put(" */")
+            }
         } else if block {
             w.put("/* "); w.put(sentence()); w.put(" */")
         } else {
@@ -175,6 +219,7 @@ struct CBuilder {
             for _ in 0..<rng.int(in: 1...2) { words.insert(rng.pick(Vocabulary.brackety), at: rng.below(words.count + 1)) }
         }
         if rng.chance(0.3) { words.insert(rng.pick(Vocabulary.asides), at: rng.below(words.count + 1)) }
+        if rng.chance(config.distractorRate * 0.6) { words.insert(rng.pick(Vocabulary.quotedCode), at: rng.below(words.count + 1)) }
         if rng.chance(0.15) { words.insert(rng.pick(["TODO:", "FIXME:", "NOTE:", "XXX"]), at: 0) }
         return words.joined(separator: " ")
     }
@@ -282,9 +327,11 @@ struct CBuilder {
     /// Items wrapped in `#ifdef … [#else …] #endif`.
     mutating func conditionalItems(budget: Int) {
         if w.count > 0 { w.nlBare() }
-        w.put(rng.pick(["#ifdef ", "#ifndef ", "#if defined(", "#if "]) )
         let m = rng.pick(Vocabulary.macros)
-        w.put(w.out.last == 40 ? m + ")" : m)
+        if rng.chance(0.35) { w.put("#if " + condition(depth: 2)) } else {
+            w.put(rng.pick(["#ifdef ", "#ifndef ", "#if defined(", "#if "]) )
+            w.put(w.out.last == 40 ? m + ")" : m)
+        }
         w.nlBare()
         topLevelItemSimple(budget: budget / 2)
         if rng.chance(0.5) {
@@ -417,6 +464,13 @@ struct CBuilder {
 
     mutating func prototype() {
         line()
+        if rng.chance(0.3) && canOpen(2) {
+            // PyAPI_FUNC(PyObject *) PyFile_New(int);
+            w.put(rng.pick(Vocabulary.declMacros)); w.open(40); w.put(rng.pick(["int", "void", "PyObject *", "char *", "size_t"])); w.close(41)
+            w.put(" " + functionName())
+            parameters(); w.put(";")
+            return
+        }
         if rng.chance(0.3) { w.put("extern ") }
         w.put(rng.pick(["int", "void", "size_t", "char *", "struct node *"]) + " " + functionName())
         parameters()

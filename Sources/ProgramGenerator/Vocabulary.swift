@@ -39,6 +39,12 @@ enum Vocabulary {
                         "doesn't", "can't", "it's", "don't", "caller's", "isn't", "won't", "that's", "we're",
                         "e.g.", "i.e.", "etc.", "--update", "Note:", "See", "\"foo\"", "'x'", "`len`", "we'll",
                         "Used", "internally", "by", "kernel", "allowed", "with", "only", "set", "bytes", "returns"]
+    /// Code quoted inside comments: balanced or not, with quotes, as people write it.
+    static let quotedCode = ["\"{[(\"", "'('", "')'", "'{'", "\"}\"", "`a[i]`", "foo(a, b)", "if (x) {", "} else {", "{ 0 }",
+                             "\"%s)\"", "f(x", "a[i]]", "(void)", "x->buf[n]", "\"[\"", "\"(\" and \")\"", "'}' or ']'",
+                             "`f(x)`", "{...}", "sizeof(x[0])", "\"a(b\"", "'['", "return (-1);"]
+    /// Macros that wrap declarations in real headers.
+    static let declMacros = ["PyAPI_FUNC", "PyAPI_DATA", "SQLITE_API", "LUA_API", "EXPORT", "GIT_EXTERN", "Z_EXTERN"]
     /// Parentheticals that real comments are full of (balanced, but still brackets the
     /// checker must ignore).
     static let asides = ["(if any)", "(in bytes)", "(optional)", "(NULL if none)", "(see below)", "(e.g. 0x10)",
