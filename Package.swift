@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "NestingOracleTests", dependencies: ["NestingOracle"]),
         .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle"]),
         .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2"], resources: [.copy("Schemas")]),
         // Runs the built `nestnet` binary: exit codes, messages, files.
         .testTarget(name: "NestNetCLITests", dependencies: ["nestnet"]),

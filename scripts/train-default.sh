@@ -15,8 +15,8 @@ swift build -c release --product nestnet >/dev/null
 N=.build/release/nestnet
 
 TRAIN_ARGS=(--arch lstm --embed 16 --hidden 64
-  --language c --min-length 32 --max-length 2048 --curriculum 128 --curriculum-epochs 30
-  --examples-per-epoch 10000 --epochs 80 --valid-count 2000
+  --language c --min-length 32 --max-length 2048 --curriculum 128 --curriculum-epochs 35
+  --examples-per-epoch 10000 --epochs 100 --valid-count 2000
   --step-loss 1 --lr 3e-3 --schedule cosine --clip 1 --batch 32 --seed "$SEED")
 
 if [ "${EVAL_ONLY:-0}" != 1 ]; then

@@ -51,6 +51,10 @@ final class Workspace: @unchecked Sendable {
     let stepLogits = FloatBuffer()  // [T·B, P]
     let dStep = FloatBuffer()       // [T·B, P]
     let grads = FloatBuffer()       // internal gradient layout (see GradientLayout)
+    /// Probe: per (step, row) of the top layer, ‖∂L/∂h_t‖ and (LSTM) ‖∂L/∂c_t‖, when recording.
+    var recordNorms = false
+    var hNorms: [Float] = []
+    var cNorms: [Float] = []
     var x: [UInt8] = []             // [T·B] input bytes, time-major
     var targets: [UInt8] = []       // [T·B] per-step target bits
     var lengths: [Int] = []         // per row: steps in the current chunk, non-increasing

@@ -90,3 +90,36 @@ struct GradientCheckTests {
         }
     }
 }
+
+@Suite("Gradient-norm probe")
+struct GradientNormProbeTests {
+    @Test(arguments: Architecture.allCases)
+    func normsOfDLossDHMatchFiniteDifferences(arch: Architecture) throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 4, hidden: 8), seed: 12)
+        let seqs: [[UInt8]] = [Array("{(a[1])}".utf8), Array("((x".utf8)]
+        let batch = SequenceBatch(sequences: seqs, labels: [1, 0])
+        let norms = model.gradientNorms(batch, threads: 2)
+        let ref = ReferenceModel(model)
+        func loss(_ i: Int, _ nudge: (t: Int, j: Int, eps: Double)) -> Double {
+            // The batch loss is the mean over sequences: only sequence i feels the nudge.
+            var total = 0.0
+            for (k, s) in seqs.enumerated() {
+                total += ReferenceModel.bce(ref.logits(s, nudge: k == i ? nudge : nil).0, Double(batch.labels[k]))
+            }
+            return total / Double(seqs.count)
+        }
+        for (i, s) in seqs.enumerated() {
+            #expect(norms.h[i].count == s.count)
+            for t in 0..<s.count {
+                var sq = 0.0
+                for j in 0..<8 {
+                    let g = (loss(i, (t, j, 1e-5)) - loss(i, (t, j, -1e-5))) / 2e-5
+                    sq += g * g
+                }
+                let numeric = sq.squareRoot(), got = Double(norms.h[i][t])
+                #expect(abs(numeric - got) <= 1e-4 + 2e-3 * numeric, "\(arch) seq \(i) t \(t): \(got) vs \(numeric)")
+            }
+        }
+        #expect((norms.c != nil) == (arch == .lstm))
+    }
+}

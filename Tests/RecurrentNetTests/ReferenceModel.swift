@@ -29,8 +29,9 @@ struct ReferenceModel {
     }
     static func sig(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
-    /// Final logit and per-step head logits of one sequence.
-    func logits(_ s: [UInt8]) -> (Double, [[Double]]) {
+    /// Final logit and per-step head logits of one sequence; `nudge` adds eps to unit j of the
+    /// top layer's h at step t (for finite differences of ∂L/∂h_t).
+    func logits(_ s: [UInt8], nudge: (t: Int, j: Int, eps: Double)? = nil) -> (Double, [[Double]]) {
         let E = config.embed, H = config.hidden, G = config.gateWidth
         var xs: [[Double]] = s.map { b in (0..<E).map { p[emb + Int(b) * E + $0] } }
         for l in 0..<config.layers {
@@ -62,6 +63,7 @@ struct ReferenceModel {
                     }
                 }
                 h = nh
+                if let n = nudge, l == config.layers - 1, out.count == n.t { h[n.j] += n.eps }
                 out.append(h)
             }
             xs = out

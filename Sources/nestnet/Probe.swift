@@ -1,0 +1,106 @@
+import ArgumentParser
+import DefaultModel
+import FileSupport
+import ProgramGenerator
+import RecurrentNet
+import Training
+
+/// `nestnet probe …`: look inside a trained model.
+struct Probe: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Probe a model: gradient flow over distance, and counter units.",
+        subcommands: [Gradients.self, Counter.self])
+
+    struct Common: ParsableArguments {
+        @Option(help: "Checkpoint (default: the embedded model).") var model: String?
+        @Option(help: "Examples (JSONL).") var data: String
+        @Option(help: "Use at most this many examples.") var count: Int = 64
+        @Option(help: "text or json.") var format: OutputFormat = .text
+
+        func load() throws -> (RecurrentModel, String, [Example]) {
+            guard count >= 1 else { throw NestNetError("--count must be at least 1") }
+            let (ckpt, name): (RecurrentModel.Checkpoint, String)
+            do { (ckpt, name) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
+            let examples = Array(try Dataset.read(data).prefix(count))
+            return (ckpt.model, name, examples)
+        }
+    }
+
+    struct Gradients: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖ for an LSTM) against distance from the end, at initialisation and trained.",
+            discussion: "The loss is the final-label BCE with full BPTT. The initial model has the same architecture and the seed given.")
+        @OptionGroup var common: Common
+        @Option(help: "Seed of the freshly initialised model to compare with.") var initSeed: UInt64 = 1
+        @Option(help: "Print every Nth distance in text output.") var every: Int = 64
+
+        func run() throws {
+            let (model, name, examples) = try common.load()
+            let fresh = try RecurrentModel.initialized(model.config, seed: initSeed)
+            let trained = GradientProbe(model: model, examples: examples)
+            let initial = GradientProbe(model: fresh, examples: examples)
+            if common.format == .json {
+                func arr(_ v: [Double]?) -> String { v.map { "[" + $0.map { JSONText.number($0) }.joined(separator: ", ") + "]" } ?? "null" }
+                print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"examples\": \(examples.count), "
+                      + "\"trained\": {\"h\": \(arr(trained.h)), \"c\": \(arr(trained.c)), \"h_factor_per_100\": \(trained.hFactorPer100), \"c_factor_per_100\": \(trained.cFactorPer100.map { "\($0)" } ?? "null")}, "
+                      + "\"initial\": {\"h\": \(arr(initial.h)), \"c\": \(arr(initial.c)), \"h_factor_per_100\": \(initial.hFactorPer100), \"c_factor_per_100\": \(initial.cFactorPer100.map { "\($0)" } ?? "null")}, "
+                      + "\"counts\": [\(trained.counts.map(String.init).joined(separator: ", "))]}")
+                return
+            }
+            print("\(name) (\(model.config.shortName)), \(examples.count) examples: mean ‖∂L/∂h_t‖ by distance from the end")
+            print("fitted decay per 100 steps: trained ×\(sci(trained.hFactorPer100)), at initialisation ×\(sci(initial.hFactorPer100))"
+                  + (trained.cFactorPer100.map { "; ‖∂L/∂c_t‖: trained ×\(sci($0)), initial ×\(sci(initial.cFactorPer100 ?? 0))" } ?? ""))
+            print("distance  examples  trained ‖dh‖  initial ‖dh‖" + (trained.c != nil ? "  trained ‖dc‖  initial ‖dc‖" : ""))
+            for d in stride(from: 0, to: trained.h.count, by: max(1, every)) {
+                var line = "\(pad(d, 8))  \(pad(trained.counts[d], 8))  \(sci(trained.h[d]).padded(12))  \(sci(initial.h[d]).padded(12))"
+                if let c = trained.c, let ci = initial.c { line += "  \(sci(c[d]).padded(12))  \(sci(ci[d]).padded(12))" }
+                print(line)
+            }
+        }
+    }
+
+    struct Counter: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Correlation of each hidden/cell unit with the oracle's nesting depth at every byte, and a linear probe.")
+        @OptionGroup var common: Common
+        @Option(help: "Which example to trace.") var trace: Int = 0
+
+        func run() throws {
+            let (model, name, examples) = try common.load()
+            let p = CounterProbe(model: model, examples: examples, traceIndex: trace)
+            let unitName = "\(p.best.cell ? "c" : "h")[\(p.best.index)]"
+            if common.format == .json {
+                let units = p.units.map { "{\"unit\": \($0.index), \"cell\": \($0.cell), \"r\": \(JSONText.number($0.r))}" }.joined(separator: ", ")
+                let tr = p.trace.map { "[\($0.0), \($0.1), \($0.2)]" }.joined(separator: ", ")
+                print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"bytes\": \(p.bytes), "
+                      + "\"best\": {\"unit\": \(p.best.index), \"cell\": \(p.best.cell), \"r\": \(p.best.r)}, \"linear_r2\": \(p.linearR2), "
+                      + "\"units\": [\(units)], \"trace\": {\"example\": \(trace), \"columns\": [\"byte\", \"depth\", \"activation\"], \"rows\": [\(tr)]}}")
+                return
+            }
+            print("\(name) (\(model.config.shortName)), \(examples.count) examples, \(p.bytes) bytes")
+            print("best unit: \(unitName), r = \(fixed(p.best.r, 4)) with the oracle's depth")
+            print("linear probe from the state to the depth: R² = \(fixed(p.linearR2, 4))")
+            let top = p.units.sorted { abs($0.r) > abs($1.r) }.prefix(5)
+            print("top units: " + top.map { "\($0.cell ? "c" : "h")[\($0.index)] r=\(fixed($0.r, 3))" }.joined(separator: ", "))
+            print("trace of example \(trace) (byte, depth, \(unitName)):")
+            for (b, d, a) in p.trace.prefix(200) {
+                let ch = b >= 32 && b < 127 ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
+                print("  \(ch.padded(4)) \(pad(Int(d), 3))  \(fixed(Double(a), 4))")
+            }
+        }
+    }
+}
+
+func sci(_ x: Double) -> String {
+    guard x.isFinite, x != 0 else { return x == 0 ? "0" : "\(x)" }
+    var e = 0, m = abs(x)
+    while m >= 10 { m /= 10; e += 1 }
+    while m < 1 { m *= 10; e -= 1 }
+    return (x < 0 ? "-" : "") + fixed(m, 2) + "e" + (e >= 0 ? "+" : "") + "\(e)"
+}
+
+func pad(_ n: Int, _ w: Int) -> String { let s = "\(n)"; return String(repeating: " ", count: max(0, w - s.count)) + s }
+
+extension String {
+    func padded(_ w: Int) -> String { count >= w ? self : self + String(repeating: " ", count: w - count) }
+}

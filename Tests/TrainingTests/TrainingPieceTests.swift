@@ -1,0 +1,48 @@
+import Testing
+@testable import ProgramGenerator
+@testable import Training
+
+@Suite("Training pieces")
+struct TrainingPieceTests {
+    @Test func linearProbeRecoversALinearTarget() {
+        var rng = SeededRandom(seed: 1)
+        let x: [[Float]] = (0..<400).map { _ in (0..<3).map { _ in Float(rng.unit() * 2 - 1) } }
+        let y = x.map { 2 * Double($0[0]) - 0.5 * Double($0[2]) + 3 }
+        #expect(CounterProbe.ridgeR2(x, y) > 0.9999)
+        let noise = x.map { _ in rng.unit() }
+        #expect(CounterProbe.ridgeR2(x, noise) < 0.05)
+    }
+
+    @Test func decayFitOfAnExponential() {
+        let v = (0..<300).map { 0.5 * pow(0.99, Double($0)) }
+        #expect(abs(GradientProbe.decay(v) - pow(0.99, 100)) < 1e-9)
+        #expect(abs(GradientProbe.decay([Double](repeating: 2, count: 50)) - 1) < 1e-12)
+    }
+
+    @Test func stepTargetBits() {
+        let t = StepTargets.compute(Array("a(/*)*/]".utf8))
+        // a ( / * ) * / ]   open from '(' on; inert inside the comment; broken from ']'
+        #expect(t == [0, 2, 6, 6, 6, 6, 6, 1])  // the oracle recovers by popping the (, so depth is 0 at ]
+        let unclosed = StepTargets.compute(Array("{x".utf8))
+        #expect(unclosed == [2, 3])  // unclosed: broken only at the last byte
+    }
+
+    @Test func curriculumGrowsGeometricallyToTheTarget() {
+        let g = GeneratedData(options: GeneratorOptions(minLength: 32, maxLength: 2048), examplesPerEpoch: 10,
+                              curriculumStart: 128, curriculumEpochs: 5)
+        #expect(g.maxLength(epoch: 1) == 128 && g.maxLength(epoch: 3) == 512 && g.maxLength(epoch: 5) == 2048 && g.maxLength(epoch: 9) == 2048)
+        #expect(g.options(epoch: 1).minLength == 32)
+    }
+
+    @Test func cosineScheduleEndsAtFivePercent() {
+        var c = TrainingConfig(model: .init(arch: .lstm))
+        c.epochs = 11; c.learningRate = 1; c.schedule = .cosine
+        #expect(c.learningRate(epoch: 1) == 1)
+        #expect(abs(c.learningRate(epoch: 11) - 0.05) < 1e-6)
+        #expect(abs(c.learningRate(epoch: 6) - 0.525) < 1e-6)
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
