@@ -1,12 +1,6 @@
 /// Vectorised exp, sigmoid and tanh (polynomial on the machine's vector width; ~1e-7 absolute error), written
 /// so the hot loop stays in registers: no libm calls, no clamping helpers that compile to calls.
 
-#if NESTNET_AVX512
-typealias VecI = SIMD16<Int32>
-#else
-typealias VecI = SIMD8<Int32>
-#endif
-
 /// e^x for |x| ≤ 87 (inputs are clamped to that range first), on the machine's vector width.
 @inline(__always)
 func simdExp(_ x0: Vec) -> Vec {

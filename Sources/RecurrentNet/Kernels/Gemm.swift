@@ -11,8 +11,10 @@
 /// fast. K is processed in blocks so the slice of B being reused stays in L2.
 #if NESTNET_AVX512
 typealias Vec = SIMD16<Float>
+typealias VecI = SIMD16<Int32>  // same lanes, for bit tricks in the activations
 #else
 typealias Vec = SIMD8<Float>
+typealias VecI = SIMD8<Int32>
 #endif
 
 @inline(__always)
