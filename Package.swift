@@ -2,7 +2,7 @@
 // NestNet: recurrent networks that check brace / paren / bracket nesting in C-like code.
 //
 // Data flow, one module per concern; a module only imports modules to its left:
-//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → Training → Reporting → RecurrentNet → Training → Reporting → Reporting → nestnet
+//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → Training → Reporting → nestnet
 import PackageDescription
 #if os(Linux)
 import Foundation
@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle"], swiftSettings: fastMath),
         // libxml2 through pkg-config (Debian: libxml2-dev), for JUnit XML.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
-        .target(name: "Reporting", dependencies: ["CLibXML2", "FileSupport", "NestingOracle"], swiftSettings: fastMath),
+        .target(name: "Reporting", dependencies: ["CLibXML2", "FileSupport", "NestingOracle", "Training"], swiftSettings: fastMath),
         // The trained LSTM shipped with the package (scripts/train-default.sh).
         .target(name: "DefaultModel", dependencies: ["RecurrentNet"], resources: [.copy("Resources/default-lstm.safetensors")]),
         .executableTarget(
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle"]),
         .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2"], resources: [.copy("Schemas")]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),
         // Runs the built `nestnet` binary: exit codes, messages, files.
         .testTarget(name: "NestNetCLITests", dependencies: ["nestnet"]),
     ]

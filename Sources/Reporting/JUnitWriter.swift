@@ -2,14 +2,13 @@ import CLibXML2
 import FileSupport
 
 /// JUnit XML for CI dashboards (Jenkins, GitLab, GitHub), written with libxml2's
-/// `xmlTextWriter`, so escaping and well-formedness are libxml2's job: one `<testsuite>` per
-/// run, one `<testcase>` per input file, a `<failure>` per invalid file, `<error>` for files
-/// that could not be checked and `<skipped>` for skipped ones.
+/// `xmlTextWriter`, so escaping and well-formedness are libxml2's job.
 ///
-/// Valid against the Jenkins xunit-plugin `junit-10.xsd` with `strict`, otherwise against
-/// `junit-10-fileline.xsd` (testcases also carry `file` and `line`, which GitLab reads).
+/// With `strict` the output is valid against the Jenkins xunit-plugin `junit-10.xsd`;
+/// otherwise testcases also carry `file`/`line` (valid against `junit-10-fileline.xsd`, and
+/// read by GitLab) and their own `<properties>`.
 public enum JUnitWriter {
-    public static func render(_ r: CheckReport, strict: Bool = false) throws -> [UInt8] {
+    public static func render(_ suite: JUnitSuite, strict: Bool = false) throws -> [UInt8] {
         guard let buffer = xmlBufferCreate() else { throw NestNetError("libxml2: cannot allocate a buffer") }
         defer { xmlBufferFree(buffer) }
         guard let w = xmlNewTextWriterMemory(buffer, 0) else { throw NestNetError("libxml2: cannot create a writer") }
@@ -19,47 +18,44 @@ public enum JUnitWriter {
         func end() { check(xmlTextWriterEndElement(w)) }
         func attr(_ name: String, _ value: String) { check(xmlTextWriterWriteAttribute(w, name, sanitize(value))) }
         func text(_ s: String) { check(xmlTextWriterWriteString(w, sanitize(s))) }
+        func properties(_ ps: [(String, String)]) {
+            start("properties")
+            for (k, v) in ps { start("property"); attr("name", k); attr("value", v); end() }
+            end()
+        }
 
         check(xmlTextWriterSetIndent(w, 1))
         check(xmlTextWriterSetIndentString(w, "  "))
         check(xmlTextWriterStartDocument(w, "1.0", "UTF-8", nil))
-        let tests = r.files.count, failures = r.invalidCount, errors = r.errorCount
-        let time = fixed3(r.seconds)
+        let tests = suite.cases.count, time = fixed3(suite.seconds)
         start("testsuites")
-        attr("name", "nestnet"); attr("tests", "\(tests)"); attr("failures", "\(failures)"); attr("errors", "\(errors)"); attr("time", time)
+        attr("name", "nestnet"); attr("tests", "\(tests)"); attr("failures", "\(suite.failures)"); attr("errors", "\(suite.errors)"); attr("time", time)
         start("testsuite")
-        attr("name", "nestnet check"); attr("tests", "\(tests)"); attr("failures", "\(failures)"); attr("errors", "\(errors)")
-        attr("skipped", "\(r.skippedCount)"); attr("time", time); attr("timestamp", r.timestamp); attr("hostname", r.hostname)
-        start("properties")
-        for (k, v) in [("nestnet.version", r.version), ("engine", r.engine), ("model", r.modelName), ("model.path", r.modelPath),
-                       ("model.sha256", r.modelSHA256), ("threshold", "\(r.threshold)"), ("bytes", "\(r.bytes)"),
-                       ("disagreements", "\(r.disagreements)")] {
-            start("property"); attr("name", k); attr("value", v); end()
-        }
-        end()
-        let perFile = tests > 0 ? r.seconds / Double(tests) : 0
-        for f in r.files {
+        attr("name", suite.name); attr("tests", "\(tests)"); attr("failures", "\(suite.failures)"); attr("errors", "\(suite.errors)")
+        attr("skipped", "\(suite.skipped)"); attr("time", time); attr("timestamp", suite.timestamp); attr("hostname", suite.hostname)
+        properties(suite.properties)
+        for c in suite.cases {
             start("testcase")
-            attr("classname", "nestnet.\(r.engine == "exact" ? "exact" : r.modelName)")
-            attr("name", f.path)
-            attr("time", fixed3(perFile))
+            attr("classname", c.classname)
+            attr("name", c.name)
+            attr("time", fixed3(c.seconds))
             if !strict {
-                attr("file", f.path)
-                attr("line", "\(f.location?.line ?? 1)")
+                if let f = c.file { attr("file", f) }
+                if let l = c.line { attr("line", "\(l)") }
+                if !c.properties.isEmpty { properties(c.properties) }
             }
-            switch f.status {
-            case .checked where f.valid == false:
-                start("failure")
-                attr("type", "nesting")
-                attr("message", f.message)
-                text(r.diagnostic(f) + (f.exact.map { "\nexact oracle: " + ($0.valid ? "valid" : ($0.location.map { "\(f.path):\($0.line):\($0.column): " } ?? "") + ($0.message ?? "invalid")) } ?? ""))
-                end()
-            case .checked:
+            switch c.outcome {
+            case .passed:
                 break
-            case .error:
-                start("error"); attr("type", "unreadable"); attr("message", f.message); text("\(f.path): \(f.message)"); end()
-            case .skipped:
-                start("skipped"); attr("message", f.message); end()
+            case let .failure(type, message, body):
+                start("failure"); attr("type", type); attr("message", message); text(body); end()
+            case let .error(type, message, body):
+                start("error"); attr("type", type); attr("message", message); text(body); end()
+            case let .skipped(message):
+                start("skipped"); attr("message", message); end()
+            }
+            if strict && !c.properties.isEmpty {
+                start("system-out"); text(c.properties.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")); end()
             }
             end()
         }
@@ -72,8 +68,37 @@ public enum JUnitWriter {
         return Array(UnsafeBufferPointer(start: content, count: n))
     }
 
-    /// Writes the report atomically.
-    public static func write(_ r: CheckReport, to path: String, strict: Bool = false) throws {
-        try AtomicFile.write(try render(r, strict: strict), to: path)
+    /// Writes the suite atomically.
+    public static func write(_ suite: JUnitSuite, to path: String, strict: Bool = false) throws {
+        try AtomicFile.write(try render(suite, strict: strict), to: path)
+    }
+
+    // A lint run: one testcase per input file.
+    public static func render(_ r: CheckReport, strict: Bool = false) throws -> [UInt8] { try render(r.junitSuite, strict: strict) }
+    public static func write(_ r: CheckReport, to path: String, strict: Bool = false) throws { try write(r.junitSuite, to: path, strict: strict) }
+}
+
+extension CheckReport {
+    /// One testcase per input file: a `<failure>` per invalid file, `<error>` for files that
+    /// could not be checked and `<skipped>` for skipped ones.
+    public var junitSuite: JUnitSuite {
+        let perFile = files.isEmpty ? 0 : seconds / Double(files.count)
+        let cases = files.map { f -> JUnitCase in
+            let outcome: JUnitCase.Outcome
+            switch f.status {
+            case .checked where f.valid == false:
+                let exactLine = f.exact.map { "\nexact oracle: " + ($0.valid ? "valid" : ($0.location.map { "\(f.path):\($0.line):\($0.column): " } ?? "") + ($0.message ?? "invalid")) } ?? ""
+                outcome = .failure(type: "nesting", message: f.message, body: diagnostic(f) + exactLine)
+            case .checked: outcome = .passed
+            case .error: outcome = .error(type: "unreadable", message: f.message, body: "\(f.path): \(f.message)")
+            case .skipped: outcome = .skipped(message: f.message)
+            }
+            return JUnitCase(classname: "nestnet.\(engine == "exact" ? "exact" : modelName)", name: f.path, seconds: perFile,
+                             file: f.path, line: f.location?.line ?? 1, outcome: outcome)
+        }
+        let props = [("nestnet.version", version), ("engine", engine), ("model", modelName), ("model.path", modelPath),
+                     ("model.sha256", modelSHA256), ("threshold", "\(threshold)"), ("bytes", "\(bytes)"),
+                     ("disagreements", "\(disagreements)")]
+        return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
     }
 }

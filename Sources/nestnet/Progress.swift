@@ -43,6 +43,16 @@ struct ProgressLine {
         if interactive { writeStderr("\r\u{1B}[K" + s) } else { writeStderr(s + "\n") }
     }
 
+    /// Reports a stage without a count ("evaluating at length 512").
+    mutating func status(_ detail: String, force: Bool = false) {
+        guard !quiet else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard force || Double(now - lastPrint) / 1e9 >= (interactive ? 0.1 : plainInterval) else { return }
+        lastPrint = now
+        let s = "\(label): \(detail)"
+        if interactive { writeStderr("\r\u{1B}[K" + s) } else { writeStderr(s + "\n") }
+    }
+
     /// Ends the live line.
     func finish(_ summary: String) {
         guard !quiet else { return }

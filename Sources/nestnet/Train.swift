@@ -5,7 +5,6 @@ import ProgramGenerator
 import RecurrentNet
 import Training
 
-extension LearningRateSchedule: ExpressibleByArgument {}
 
 /// `nestnet train`: trains a classifier and writes the best checkpoint.
 struct Train: ParsableCommand {

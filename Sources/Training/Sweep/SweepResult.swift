@@ -1,0 +1,88 @@
+import ProgramGenerator
+import RecurrentNet
+
+/// Everything one sweep run measured; written as `runs/<id>/result.json` when the run ends.
+public struct SweepResult: Sendable, Codable {
+    /// Accuracy on one test length.
+    public struct Test: Sendable, Codable {
+        public var testLength: Int
+        public var count: Int
+        public var accuracy: Double
+        public var loss: Double
+        /// Invalid texts by distance from the breaking edit to the end of the text, in
+        /// power-of-two buckets `[2^k, 2^(k+1))`: (k, texts, correctly flagged).
+        public var byDistance: [DistanceBucket]
+    }
+    public struct DistanceBucket: Sendable, Codable, Equatable {
+        public var log2Distance: Int
+        public var count: Int
+        public var correct: Int
+    }
+    /// Mean gradient norms against distance from the end (index = distance).
+    public struct Gradients: Sendable, Codable {
+        public var probeLength: Int
+        public var h: [Double]
+        public var c: [Double]?
+        public var hInit: [Double]
+        public var cInit: [Double]?
+        public var hFactorPer100: Double
+        public var hInitFactorPer100: Double
+        public var cFactorPer100: Double?
+        public var cInitFactorPer100: Double?
+    }
+    public struct Counter: Sendable, Codable {
+        public var unit: Int
+        public var cell: Bool
+        public var r: Double
+        public var linearR2: Double
+        /// One valid probe text: bytes, oracle depth and the best unit's activation per byte.
+        public var traceText: String
+        public var traceDepth: [Int32]
+        public var traceActivation: [Float]
+    }
+
+    public var job: SweepJob
+    public var parameters: Int
+    public var trainSeconds: Double
+    public var tokensPerSecond: Double
+    public var bestValidAccuracy: Double?
+    public var history: [EpochRecord]
+    public var tests: [Test]
+    public var gradients: Gradients
+    public var counter: Counter
+    /// How the run was made: nestnet version, command line, git commit.
+    public var provenance: Provenance
+}
+
+/// Where a result came from.
+public struct Provenance: Sendable, Codable, Equatable {
+    public var version: String
+    public var command: String
+    public var commit: String
+    public var host: String
+    public var finished: String
+    public var threads: Int
+
+    public init(version: String, command: String, commit: String, host: String, finished: String, threads: Int) {
+        self.version = version; self.command = command; self.commit = commit; self.host = host; self.finished = finished; self.threads = threads
+    }
+}
+
+extension SweepResult {
+    /// `results.csv`: one row per (run, test length).
+    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2"
+
+    public var csvRows: [String] {
+        tests.map { t in
+            [job.language.rawValue, job.arch.rawValue, "\(job.seed)", "\(job.trainLength)", "\(t.testLength)",
+             csv(t.accuracy), csv(t.loss), "\(t.count)", "\(job.settings.hidden)", "\(parameters)", "\(history.count)",
+             csv(trainSeconds), csv(tokensPerSecond), bestValidAccuracy.map(csv) ?? "",
+             csv(gradients.hFactorPer100), csv(counter.r), csv(counter.linearR2)].joined(separator: ",")
+        }
+    }
+}
+
+private func csv(_ x: Double) -> String {
+    guard x.isFinite else { return "" }
+    return "\((x * 1e6).rounded() / 1e6)"
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import FileSupport
+import Foundation
+import RecurrentNet
+import Reporting
+import Training
+
+/// `nestnet report DIR`: merge a sweep folder's runs into results.csv, index.md, index.html,
+/// SVG charts and (optionally) a JUnit file with expectations.
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build the report of a sweep folder: results.csv, index.md, index.html, charts/*.svg, optional JUnit.",
+        discussion: """
+        Reads every finished run under DIR/runs (from one sweep or from many --list-jobs \
+        commands), rebuilds DIR/results.csv and writes the report next to it. --expect checks a \
+        claim on the mean accuracy over seeds, e.g. lstm@2048>=0.95, dyck1:rnn@4096/512<0.7 \
+        ([language:]arch@test_length[/train_length]); each (language, training length, arch, \
+        test length) is a JUnit testcase with its accuracy in properties, failing when an \
+        expectation about it does not hold. Exit status 1 when an expectation fails.
+        """)
+
+    @Argument(help: "Sweep output folder.") var dir: String
+    @Option(help: "Report title.") var title: String?
+    @Option(help: "Markdown file with the author's discussion, inserted after the findings.") var notes: String?
+    @Option(help: "JUnit XML file to write.") var junit: String?
+    @Flag(help: "JUnit strictly valid against Jenkins' junit-10.xsd (testcase properties go to system-out).") var junitStrict = false
+    @Option(help: "Expectation, repeatable: [language:]arch@test_length[/train_length](>=|>|<=|<)accuracy.") var expect: [String] = []
+
+    func run() throws {
+        let expectations = try expect.map(Expectation.init(parsing:))
+        let results: [SweepResult]
+        do { results = try SweepRunner.writeCSV(in: dir) } catch let e as ModelError { throw NestNetError(e.message) }
+        guard !results.isEmpty else { throw NestNetError("\(dir): no finished runs yet (runs/*/result.json)") }
+        var report = ExperimentReport(results: results, title: title ?? "NestNet sweep: \(URL(fileURLWithPath: dir).lastPathComponent)")
+        report.expectations = expectations
+        if let n = notes { report.notes = String(decoding: try readFile(n), as: UTF8.self) }
+        if let v = try? JSONParser.parse(try readFile(dir + "/sweep.json")), let a = v["invocations"]?.array {
+            report.invocations = a.compactMap { e in e["command"]?.string.map { ($0, e["commit"]?.string ?? "unknown", e["started"]?.string ?? "") } }
+        }
+        let doc: ReportDocument
+        do { doc = try report.document() } catch let e as NestNetError { throw e }
+        try FileManager.default.createDirectory(atPath: dir + "/charts", withIntermediateDirectories: true)
+        for (file, svg) in doc.charts { try AtomicFile.write(Array(svg.utf8), to: "\(dir)/charts/\(file)") }
+        try AtomicFile.write(Array(doc.markdown.utf8), to: dir + "/index.md")
+        try AtomicFile.write(Array(doc.html.utf8), to: dir + "/index.html")
+        var failed = 0
+        if let j = junit {
+            let suite = try report.junit(timestamp: isoTimestamp(), hostname: hostName())
+            try JUnitWriter.write(suite, to: j, strict: junitStrict)
+            failed = suite.failures
+        } else {
+            failed = try report.checks().filter { !$0.holds }.count
+        }
+        let checks = try report.checks()
+        for c in checks {
+            print("\(c.holds ? "ok  " : "FAIL") \(c.expectation) [\(c.language), trained on ≤\(c.trainLength)]: \(c.arch)@\(c.testLength) accuracy \(fixed(c.accuracy, 4))")
+        }
+        print("\(results.count) runs → \(dir)/index.md, \(dir)/index.html, \(doc.charts.count) charts, \(dir)/results.csv" + (junit.map { ", \($0)" } ?? ""))
+        if failed > 0 { throw ExitCode(1) }
+    }
+}

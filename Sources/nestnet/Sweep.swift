@@ -1,0 +1,194 @@
+import ArgumentParser
+import FileSupport
+import Foundation
+import ProgramGenerator
+import RecurrentNet
+import Training
+
+extension LearningRateSchedule: ExpressibleByArgument {}
+
+/// `nestnet sweep`: train and evaluate a grid of models (architecture × training length × seed
+/// × language) into one folder that `nestnet report` turns into a report.
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sequence-length sweep: train every (language, arch, training length, seed) and evaluate on every test length.",
+        discussion: """
+        Each run trains on texts from a quarter of its training length up to it (final label \
+        only, full BPTT), keeps the best checkpoint by validation accuracy, evaluates it on \
+        fixed test sets of every --test-lengths (texts from 3/4 of the length up to it), and \
+        probes gradient flow and counter units on --probe-count texts of --probe-length. \
+        Results go to OUT/runs/<id>/result.json as each run finishes and OUT/results.csv is \
+        rebuilt; running the same sweep again skips finished runs and resumes an interrupted \
+        one from its training state. --config reads the settings from a JSON object with the \
+        flag names as keys; flags given on the command line override it. --list-jobs prints \
+        one self-contained command per run instead (for GNU parallel, a Slurm array or a CI \
+        matrix); `nestnet report OUT` then merges them.
+        """)
+
+    @Option(help: "Output folder.") var out: String
+    @Option(help: "JSON config file (keys: the flag names, e.g. \"train-lengths\": [64, 256]).") var config: String?
+    @Option(help: "Languages (comma-separated): c, dyck1, dyck2, dyck3. Default c.") var languages: String?
+    @Option(help: "Architectures (comma-separated): rnn, gru, lstm. Default rnn,lstm.") var archs: String?
+    @Option(help: "Training lengths (comma-separated). Default 64,256.") var trainLengths: String?
+    @Option(help: "Test lengths (comma-separated). Default 32,64,…,1024.") var testLengths: String?
+    @Option(help: "Seeds (comma-separated). Default 1.") var seeds: String?
+    @Option(help: "Hidden size. Default 32.") var hidden: Int?
+    @Option(help: "Embedding size. Default 16.") var embed: Int?
+    @Option(help: "Epochs per run. Default 6.") var epochs: Int?
+    @Option(help: "Generated training examples per epoch. Default 6000.") var examplesPerEpoch: Int?
+    @Option(help: "Minibatch size. Default 32.") var batch: Int?
+    @Option(help: "Learning rate (Adam). Default 0.003.") var lr: Float?
+    @Option(help: "constant or cosine. Default cosine.") var schedule: LearningRateSchedule?
+    @Option(help: "Length curriculum: longest text of the first epoch (reaches the training length at half the epochs).") var curriculum: Int?
+    @Option(help: "Where breaking edits fall: any, early, middle, late. Default any.") var errorPosition: ErrorPosition?
+    @Option(help: "Bracket rate in comments and strings (C). Default 0.35.") var distractors: Double?
+    @Option(help: "Examples per test length. Default 400.") var testCount: Int?
+    @Option(help: "Validation examples per run. Default 500.") var validCount: Int?
+    @Option(help: "Length of the probe texts. Default 512.") var probeLength: Int?
+    @Option(help: "Number of probe texts. Default 32.") var probeCount: Int?
+    @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
+    @Flag(help: "Print one command per run instead of running.") var listJobs = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    func settings() throws -> SweepSettings {
+        var s = SweepSettings()
+        if let c = config {
+            let value: JSONValue
+            do { value = try JSONParser.parse(try readFile(c)) } catch let e as JSONParser.Failure { throw NestNetError("\(c): \(e)") }
+            do { try s.apply(config: value, source: c) } catch let e as ModelError { throw NestNetError(e.message) }
+        }
+        func list<T>(_ flag: String, _ text: String?, _ parse: (String) -> T?) throws -> [T]? {
+            guard let text else { return nil }
+            return try text.split(separator: ",", omittingEmptySubsequences: false).map {
+                let item = $0.trimmingCharacters(in: .whitespaces)
+                guard let v = parse(item) else { throw NestNetError("\(flag): cannot read \"\(item)\"") }
+                return v
+            }
+        }
+        if let v = try list("--languages", languages, { Language(rawValue: $0) }) { s.languages = v }
+        if let v = try list("--archs", archs, { Architecture(rawValue: $0) }) { s.archs = v }
+        if let v = try list("--train-lengths", trainLengths, { Int($0) }) { s.trainLengths = v }
+        if let v = try list("--test-lengths", testLengths, { Int($0) }) { s.testLengths = v }
+        if let v = try list("--seeds", seeds, { UInt64($0) }) { s.seeds = v }
+        if let v = hidden { s.hidden = v }
+        if let v = embed { s.embed = v }
+        if let v = epochs { s.epochs = v }
+        if let v = examplesPerEpoch { s.examplesPerEpoch = v }
+        if let v = batch { s.batch = v }
+        if let v = lr { s.learningRate = v }
+        if let v = schedule { s.schedule = v }
+        if let v = curriculum { s.curriculum = v }
+        if let v = errorPosition { s.errorPosition = v }
+        if let v = distractors { s.distractors = v }
+        if let v = testCount { s.testCount = v }
+        if let v = validCount { s.validCount = v }
+        if let v = probeLength { s.probeLength = v }
+        if let v = probeCount { s.probeCount = v }
+        do { try s.validate() } catch let e as ModelError { throw NestNetError(e.message) }
+        return s
+    }
+
+    func run() throws {
+        let s = try settings()
+        guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
+        if listJobs {
+            let exe = CommandLine.arguments.first ?? "nestnet"
+            for job in s.jobs {
+                print(([exe, "sweep", "--out", out] + job.alone.flags + ["--threads", "\(threads)", "--quiet"]).map(shellQuote).joined(separator: " "))
+            }
+            return
+        }
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try checkWritable(out + "/results.csv")
+        let command = CommandLine.arguments.map(shellQuote).joined(separator: " ")
+        let provenance = Provenance(version: NestNet.version, command: command, commit: gitCommit(), host: hostName(),
+                                    finished: "", threads: threads)
+        try recordInvocation(s, provenance)
+
+        let runner = SweepRunner(out: out, threads: threads, provenance: provenance)
+        let jobs = s.jobs
+        var progress = ProgressLine("sweep", total: nil, quiet: quiet)
+        var done = 0, skipped = 0
+        let clock = Clock()
+        do {
+            try runner.run(s) { event in
+                switch event {
+                case .skipped(let job):
+                    skipped += 1
+                    if !quiet { writeStderr("sweep: \(job.id) already finished, skipping\n") }
+                case let .started(job, index, total, resumed):
+                    progress = ProgressLine("[\(index)/\(total)] \(job.id)", total: nil, quiet: quiet)
+                    if resumed && !quiet { writeStderr("sweep: \(job.id) resuming from its training state\n") }
+                case let .training(_, t):
+                    switch t {
+                    case let .step(epoch, step, steps, loss, acc, tps):
+                        progress.status("epoch \(epoch)/\(s.epochs) step \(step)/\(steps), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s")
+                    case let .epoch(r, _):
+                        progress.status("epoch \(r.epoch)/\(s.epochs): train acc \(fixed(r.trainAccuracy, 3))" + (r.validAccuracy.map { ", valid acc \(fixed($0, 3))" } ?? ""), force: true)
+                    default: break
+                    }
+                case let .evaluating(_, n):
+                    progress.status("evaluating at length \(n)", force: true)
+                case .finished(let r):
+                    done += 1
+                    let accs = r.tests.map { "\($0.testLength):\(fixed($0.accuracy, 3))" }.joined(separator: " ")
+                    progress.finish("\(r.job.id): trained in \(formatDuration(r.trainSeconds)), valid \(fixed(r.bestValidAccuracy ?? 0, 3)); accuracy by length \(accs); grad ×\(sci(r.gradients.hFactorPer100))/100 steps; counter r=\(fixed(r.counter.r, 3))")
+                }
+            }
+        } catch let e as ModelError { throw NestNetError(e.message) }
+        if !quiet {
+            writeStderr("sweep: \(done) runs finished, \(skipped) already done, \(jobs.count) in all, in \(formatDuration(clock.seconds)); results in \(out)/results.csv (nestnet report \(out))\n")
+        }
+    }
+
+    /// Appends this invocation to OUT/sweep.json (settings and command), atomically.
+    func recordInvocation(_ s: SweepSettings, _ p: Provenance) throws {
+        let path = out + "/sweep.json"
+        var entries: [JSONValue] = []
+        if FileManager.default.fileExists(atPath: path) {
+            if let v = try? JSONParser.parse(try readFile(path)), let a = v["invocations"]?.array { entries = a }
+        }
+        let entry = JSONValue.object([("command", .string(p.command)), ("commit", .string(p.commit)), ("version", .string(p.version)),
+                                      ("host", .string(p.host)), ("started", .string(isoTimestamp())), ("threads", .number(Double(p.threads))),
+                                      ("flags", .array(s.flags.map { .string($0) }))])
+        let text = "{\"invocations\": [\n" + (entries + [entry]).map { "  " + jsonText($0) }.joined(separator: ",\n") + "\n]}\n"
+        try AtomicFile.write(Array(text.utf8), to: path)
+    }
+}
+
+/// The git commit of the working directory (with "+dirty" for uncommitted changes), or "unknown".
+func gitCommit() -> String {
+    func git(_ args: [String]) -> String? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["git"] + args
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        do { try p.run() } catch { return nil }
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    guard let head = git(["rev-parse", "HEAD"]), !head.isEmpty else { return "unknown" }
+    let dirty = git(["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
+    return head + (dirty ? "+dirty" : "")
+}
+
+func shellQuote(_ s: String) -> String {
+    let safe = s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,@+%".unicodeScalars.contains($0) }
+    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}
+
+/// Compact JSON text of a parsed value.
+func jsonText(_ v: JSONValue) -> String {
+    switch v {
+    case .null: return "null"
+    case .bool(let b): return b ? "true" : "false"
+    case .number(let d): return JSONText.number(d)
+    case .string(let s): return JSONText.quote(s)
+    case .array(let a): return "[" + a.map(jsonText).joined(separator: ", ") + "]"
+    case .object(let o): return "{" + o.map { JSONText.quote($0.0) + ": " + jsonText($0.1) }.joined(separator: ", ") + "}"
+    }
+}

@@ -1,0 +1,103 @@
+import FileSupport
+import Foundation
+import ProgramGenerator
+import RecurrentNet
+import Testing
+@testable import Training
+
+@Suite("Sweeps: grid, config files, resumable runs")
+struct SweepTests {
+    static func tiny() -> SweepSettings {
+        var s = SweepSettings()
+        s.languages = [.dyck1]; s.archs = [.rnn, .lstm]; s.trainLengths = [16]; s.testLengths = [8, 16, 32]
+        s.seeds = [1]; s.hidden = 4; s.embed = 3; s.epochs = 1; s.examplesPerEpoch = 32; s.batch = 8
+        s.testCount = 12; s.validCount = 8; s.probeLength = 16; s.probeCount = 4
+        return s
+    }
+
+    static func tempDir() -> String {
+        let d = NSTemporaryDirectory() + "nestnet-sweep-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }
+
+    @Test func gridOrderAndIds() {
+        var s = SweepSettings()
+        s.languages = [.c, .dyck2]; s.archs = [.rnn, .gru, .lstm]; s.trainLengths = [64, 256]; s.seeds = [1, 2]
+        let jobs = s.jobs
+        #expect(jobs.count == 2 * 3 * 2 * 2)
+        #expect(jobs.first?.id == "c-rnn-L64-s1" && jobs[1].id == "c-rnn-L64-s2" && jobs.last?.id == "dyck2-lstm-L256-s2")
+        #expect(Set(jobs.map(\.id)).count == jobs.count)
+        // A job carries the shared settings only, and alone it is a one-job sweep.
+        #expect(jobs[0].settings.archs.isEmpty && jobs[0].alone.jobs == [jobs[0]])
+    }
+
+    @Test func configFileKeysAndErrors() throws {
+        var s = SweepSettings()
+        try s.apply(config: try JSONParser.parse(#"{"archs": ["gru"], "train-lengths": [32, 128], "seeds": [7], "lr": 0.01, "curriculum": 24, "languages": ["dyck2"]}"#), source: "cfg.json")
+        #expect(s.archs == [.gru] && s.trainLengths == [32, 128] && s.seeds == [7] && s.learningRate == 0.01 && s.curriculum == 24 && s.languages == [.dyck2])
+        for bad in [#"{"arch": ["gru"]}"#, #"{"archs": ["transformer"]}"#, #"{"train-lengths": [1.5]}"#, #"{"hidden": "big"}"#, #"[1, 2]"#] {
+            var t = SweepSettings()
+            #expect(throws: ModelError.self) { try t.apply(config: try JSONParser.parse(bad), source: "cfg.json") }
+        }
+        var v = SweepSettings()
+        v.trainLengths = [10]; v.languages = [.c]
+        #expect(throws: ModelError.self) { try v.validate() }  // shorter than any C program
+        v = SweepSettings(); v.archs = []
+        #expect(throws: ModelError.self) { try v.validate() }
+    }
+
+    @Test func runsWriteResultsAndRerunsSkipFinishedOnes() throws {
+        let dir = Self.tempDir()
+        let prov = Provenance(version: "test", command: "test", commit: "abc", host: "h", finished: "", threads: 2)
+        let runner = SweepRunner(out: dir, threads: 2, provenance: prov)
+        var finished: [SweepResult] = [], skipped = 0
+        try runner.run(Self.tiny()) { e in
+            if case .finished(let r) = e { finished.append(r) }
+            if case .skipped = e { skipped += 1 }
+        }
+        #expect(finished.count == 2 && skipped == 0)
+        let csv = try String(contentsOfFile: dir + "/results.csv", encoding: .utf8).split(separator: "\n")
+        #expect(csv.first.map(String.init) == SweepResult.csvHeader)
+        #expect(csv.count == 1 + 2 * 3)
+        #expect(csv.dropFirst().allSatisfy { $0.hasPrefix("dyck1,rnn,1,16,") || $0.hasPrefix("dyck1,lstm,1,16,") })
+        let r = try #require(finished.first { $0.job.arch == .lstm })
+        #expect(r.tests.map(\.testLength) == [8, 16, 32] && r.tests.allSatisfy { $0.count == 12 && (0...1).contains($0.accuracy) })
+        // Distance buckets count the invalid test texts.
+        #expect(r.tests.allSatisfy { t in t.byDistance.reduce(0) { $0 + $1.count } == 6 })
+        #expect(r.gradients.h.count == 16 && r.gradients.c != nil && r.gradients.hInit.count == 16)
+        #expect(r.counter.traceDepth.count == r.counter.traceActivation.count && !r.counter.traceDepth.isEmpty)
+        #expect(r.history.count == 1 && r.parameters > 0)
+        // The result file round-trips, and the training state is gone once the run finished.
+        let back = try SweepResult.read(dir + "/runs/dyck1-lstm-L16-s1/result.json")
+        #expect(back.job == r.job && back.tests.map(\.accuracy) == r.tests.map(\.accuracy))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/runs/dyck1-lstm-L16-s1/train.state"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/runs/dyck1-lstm-L16-s1/model.safetensors"))
+
+        // Running again skips both; adding a seed runs only the new jobs.
+        finished = []; skipped = 0
+        var more = Self.tiny(); more.seeds = [1, 2]
+        try runner.run(more) { e in
+            if case .finished(let r) = e { finished.append(r) }
+            if case .skipped = e { skipped += 1 }
+        }
+        #expect(skipped == 2 && finished.map(\.job.id).sorted() == ["dyck1-lstm-L16-s2", "dyck1-rnn-L16-s2"])
+        #expect(try SweepRunner.results(in: dir).count == 4)
+
+        // The same run id with other settings is refused, not silently mixed.
+        var other = Self.tiny(); other.hidden = 5
+        #expect(throws: ModelError.self) { try runner.run(other) { _ in } }
+    }
+
+    @Test func sameSeedSameResult() throws {
+        let prov = Provenance(version: "test", command: "test", commit: "abc", host: "h", finished: "", threads: 2)
+        var s = Self.tiny(); s.archs = [.gru]
+        var accs: [[Double]] = []
+        for _ in 0..<2 {
+            let dir = Self.tempDir()
+            try SweepRunner(out: dir, threads: 2, provenance: prov).run(s) { _ in }
+            accs.append(try SweepRunner.results(in: dir)[0].tests.map(\.loss))
+        }
+        #expect(accs[0] == accs[1])
+    }
+}
