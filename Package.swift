@@ -30,6 +30,9 @@ func cpuSettings() -> [SwiftSetting] {
     #endif
 }
 let fastMath = cpuSettings()
+/// The hot modules are optimised in debug builds too: unoptimised, the SIMD kernels are ~400×
+/// and the generator ~50× slower, which would make every test that runs them crawl.
+let hot = fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "NestNet",
@@ -44,9 +47,9 @@ let package = Package(
     ],
     targets: [
         .target(name: "FileSupport", swiftSettings: fastMath),
-        .target(name: "NestingOracle", swiftSettings: fastMath),
-        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"], swiftSettings: fastMath),
-        .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: fastMath),
+        .target(name: "NestingOracle", swiftSettings: hot),
+        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"], swiftSettings: hot),
+        .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: hot),
         .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle"], swiftSettings: fastMath),
         // libxml2 through pkg-config (Debian: libxml2-dev), for JUnit XML.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),

@@ -11,8 +11,9 @@ public struct Evaluation: Sendable {
     public var loss: Double
     public var seconds: Double
     public var bytes: Int
-    /// Per example: the first byte where the step head's `broken` output passes 0.5, or nil
-    /// (only for models with a step head).
+    /// Per example: where the step head places the break (`StepTargets.breakStart`: the start
+    /// of the final run of bytes whose `broken` output passes 0.5, snapped back to a closing
+    /// bracket up to two bytes earlier), or nil (only for models with a step head).
     public var firstBroken: [Int?]
 
     /// True when the model had a per-step head (so `firstBroken` is meaningful).
@@ -37,7 +38,8 @@ public struct Evaluation: Sendable {
             for (k, i) in idx.enumerated() {
                 probabilities[i] = r.probabilities[k]
                 if let s = r.stepLogits?[k] {
-                    firstBroken[i] = (0..<examples[i].text.count).first { s[$0 * P] > 0 }
+                    firstBroken[i] = StepTargets.breakStart(s, count: examples[i].text.count, outputs: P)
+                        .map { StepTargets.snapToCloser(examples[i].text, start: $0) }
                 }
             }
             start += batch

@@ -24,3 +24,34 @@ public enum StepTargets {
         return out
     }
 }
+
+extension StepTargets {
+    /// Where a model's step head places the break in a text of `count` bytes: the start of the
+    /// final run of bytes whose `broken` logit (output 0 of `P` per byte) is positive, or nil
+    /// when the last byte is not broken. `broken` is absorbing in the oracle's targets, so only
+    /// a run that lasts to the end counts; a brief flicker earlier in the text is ignored.
+    public static func breakStart(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int) -> Int? {
+        guard count > 0, P > 0, logits[(count - 1) * P] > 0 else { return nil }
+        var t = count - 1
+        while t > 0 && logits[(t - 1) * P] > 0 { t -= 1 }
+        return t
+    }
+
+    public static func breakStart(_ logits: [Float], count: Int, outputs P: Int) -> Int? {
+        logits.withUnsafeBufferPointer { breakStart($0, count: count, outputs: P) }
+    }
+
+    /// The byte to report for a break the step head starts at `start`: nesting breaks at a
+    /// closing bracket, and the head tends to switch on at or just after it, so when `start`
+    /// is not a closer but one of the two bytes before it is, the nearest such closer.
+    public static func snapToCloser(_ text: UnsafeBufferPointer<UInt8>, start: Int) -> Int {
+        func closer(_ i: Int) -> Bool { i >= 0 && i < text.count && (text[i] == 41 || text[i] == 93 || text[i] == 125) }
+        if closer(start) { return start }
+        for back in 1...2 where closer(start - back) { return start - back }
+        return start
+    }
+
+    public static func snapToCloser(_ text: [UInt8], start: Int) -> Int {
+        text.withUnsafeBufferPointer { snapToCloser($0, start: start) }
+    }
+}

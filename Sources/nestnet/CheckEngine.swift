@@ -3,14 +3,17 @@ import Foundation
 import NestingOracle
 import RecurrentNet
 import Reporting
+import Training
 
 /// Runs the neural model over many files at once (batched so each step is a matrix product)
 /// and turns its outputs into verdicts and locations.
 ///
 /// Location: the per-step head's `broken` output (trained on the oracle's "nesting already
-/// broken at this byte") is read at every byte; the first byte where it exceeds 0.5 is where
-/// the model first sees the nesting break. When the file is judged invalid but nothing breaks
-/// before the end, the error is an unclosed bracket and the location is the end of the file.
+/// broken at this byte", which once set stays set) is read at every byte; the start of the run
+/// of bytes where it exceeds 0.5 that lasts to the end is where the model sees the nesting
+/// break (a flicker that the model itself takes back later is not a break). When the file is
+/// judged invalid but nothing breaks before the end, the error is an unclosed bracket and the
+/// location is the end of the file.
 struct ModelChecker {
     let model: RecurrentModel
     let threshold: Float
@@ -130,14 +133,16 @@ struct ModelChecker {
         return cuts
     }
 
-    /// The first byte of `piece` where the step head says the nesting is broken.
+    /// Where the step head says the nesting broke in `piece`: the start of the run of "broken"
+    /// bytes that lasts to the end of the piece (logit > 0 ⇔ P(broken) > 0.5), or nil.
     func firstBreak(_ piece: [UInt8], _ steps: [Float]?) -> Int? {
         let P = model.config.stepOutputs
         guard let s = steps, P > 0 else { return nil }
-        return (0..<piece.count).first { s[$0 * P] > 0 }  // logit > 0 ⇔ P(broken) > 0.5
+        return StepTargets.breakStart(s, count: piece.count, outputs: P)
     }
 
-    func breakVerdict(_ text: [UInt8], at offset: Int, probability p: Float) -> Verdict {
+    func breakVerdict(_ text: [UInt8], at start: Int, probability p: Float) -> Verdict {
+        let offset = StepTargets.snapToCloser(text, start: start)
         let b = text[offset]
         let what = Bracket.closerKind(b) != nil ? "unexpected '\(Character(UnicodeScalar(b)))': " : ""
         return Verdict(valid: false, probability: p, location: location(of: offset, in: text), message: what + "nesting breaks here")

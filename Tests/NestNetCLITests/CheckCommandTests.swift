@@ -87,4 +87,36 @@ struct CheckCommandTests {
         #expect(r.stdout.contains("\"engine\": \"both\"") && r.stdout.contains("\"model\": \"lstm-h"))
         #expect(r.stdout.contains("\"probability\": 0.") || r.stdout.contains("\"probability\": 1"))
     }
+
+    /// A file several times the model's 4096-byte reading piece: read in model-confirmed pieces,
+    /// a valid file must pass and a corrupted copy must fail, agreeing with the exact oracle.
+    @Test func longFilesAreReadInPiecesWithoutLosingTheVerdict() throws {
+        let d = CLI.tempDir()
+        var text = ""
+        for seed in 1...8 {
+            let g = try CLI.run(["generate", "--language", "c", "--count", "1", "--min-length", "1500", "--max-length", "2000",
+                                 "--valid-fraction", "1", "--seed", "\(seed)", "--out", "\(d)/g.jsonl", "--quiet"])
+            #expect(g.status == 0, "\(g.stderr)")
+            let line = try String(contentsOfFile: "\(d)/g.jsonl", encoding: .utf8)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            text += try #require(json["text"] as? String) + "\n"
+        }
+        #expect(text.utf8.count > 3 * 4096)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: "\(d)/long.c"))
+        let ok = try CLI.run(["check", "\(d)/long.c", "--engine", "both", "--threads", "2"])
+        #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
+        #expect(ok.stdout.contains("1 valid") && ok.stdout.contains("0 model/oracle disagreements"))
+
+        // Remove the closing brace of a function three quarters of the way in.
+        let bytes = Array(text.utf8)
+        var cut = bytes.count * 3 / 4
+        while cut + 1 < bytes.count, !(bytes[cut - 1] == 10 && bytes[cut] == 125 && bytes[cut + 1] == 10) { cut += 1 }
+        #expect(cut + 1 < bytes.count)
+        var broken = bytes
+        broken.remove(at: cut)
+        try Data(broken).write(to: URL(fileURLWithPath: "\(d)/long.c"))
+        let bad = try CLI.run(["check", "\(d)/long.c", "--engine", "both", "--threads", "2"])
+        #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
+        #expect(bad.stdout.contains("1 invalid") && bad.stdout.contains("0 model/oracle disagreements"), "\(bad.stdout)")
+    }
 }

@@ -19,6 +19,20 @@ struct TrainingPieceTests {
         #expect(abs(GradientProbe.decay([Double](repeating: 2, count: 50)) - 1) < 1e-12)
     }
 
+    @Test func breakLocationIsTheRunThatLastsToTheEnd() {
+        // logits for outputs (broken, open): a flicker at byte 1, then broken from byte 4 on.
+        let broken: [Float] = [-1, 2, -3, -1, 0.5, 3, 4]
+        let logits: [Float] = broken.flatMap { b -> [Float] in [b, -1] }
+        #expect(StepTargets.breakStart(logits, count: 7, outputs: 2) == 4)
+        #expect(StepTargets.breakStart(logits, count: 4, outputs: 2) == nil)  // not broken at the end
+        #expect(StepTargets.breakStart([1, 1, 1], count: 3, outputs: 1) == 0)
+        let text = Array("a(b]cd".utf8)
+        #expect(StepTargets.snapToCloser(text, start: 4) == 3)  // one byte after ']'
+        #expect(StepTargets.snapToCloser(text, start: 5) == 3)  // two bytes after
+        #expect(StepTargets.snapToCloser(text, start: 3) == 3)
+        #expect(StepTargets.snapToCloser(text, start: 1) == 1)  // no closer just before: unchanged
+    }
+
     @Test func stepTargetBits() {
         let t = StepTargets.compute(Array("a(/*)*/]".utf8))
         // a ( / * ) * / ]   open from '(' on; inert inside the comment; broken from ']'

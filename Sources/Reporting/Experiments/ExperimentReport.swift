@@ -112,6 +112,7 @@ public struct ExperimentReport {
             d.add(.table(header: ["expectation", "language", "trained on ≤", "arch", "test length", "mean accuracy", "holds"],
                          rows: try checks().map { [$0.expectation.description, $0.language, "\($0.trainLength)", $0.arch, "\($0.testLength)", f3($0.accuracy), $0.holds ? "yes" : "**no**"] }))
         }
+        inDistributionSection(&d)
         lengthSection(&d)
         distanceSection(&d)
         gradientSection(&d)
@@ -168,6 +169,29 @@ public struct ExperimentReport {
             items.append("**\(l)**: correlation of a single unit with the nesting depth: " + c.joined(separator: "; ") + ".")
         }
         d.add(.bullets(items))
+    }
+
+    func inDistributionSection(_ d: inout ReportDocument) {
+        guard languages.contains(where: { trainLengths($0).count > 1 }) else { return }
+        d.add(.heading(2, "Accuracy against training length"))
+        d.add(.paragraph("Each model tested on texts as long as the longest it was trained on (¾–1× that length): can the architecture learn the task at that length at all?"))
+        for l in languages where trainLengths(l).count > 1 {
+            var chart = SVGChart(title: "\(l): accuracy at the training length", xLabel: "training length = test length (bytes, log scale)", yLabel: "accuracy")
+            chart.xScale = .log2; chart.yRange = 0.4...1.0
+            chart.references = [.init(value: 0.5, label: "chance", vertical: false)]
+            var rows: [[String]] = []
+            for a in archs(l) {
+                let stats = trainLengths(l).compactMap { t -> (Double, Stat)? in
+                    guard let n = testLengths(l, t).last(where: { $0 <= t }), let s = accuracy(l, t, a, test: n) else { return nil }
+                    return (Double(t), s)
+                }
+                chart.series.append(.init(name: a, points: stats.map { ($0.0, $0.1.mean) }, band: stats.map { ($0.0, $0.1.min, $0.1.max) },
+                                          color: SVGChart.color(forArch: a)))
+                rows.append([a] + trainLengths(l).map { t in stats.first { $0.0 == Double(t) }.map { cell($0.1) } ?? "–" })
+            }
+            d.add(.chart(file: "accuracy-at-training-length-\(l).svg", svg: chart.render(), caption: "\(l): accuracy on texts of the training length, by training length (mean over seeds, min–max shaded)"))
+            d.add(.table(header: ["arch"] + trainLengths(l).map { "trained and tested at \($0)" }, rows: rows))
+        }
     }
 
     func lengthSection(_ d: inout ReportDocument) {
