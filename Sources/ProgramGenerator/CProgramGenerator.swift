@@ -58,6 +58,11 @@ struct CBuilder {
             declaredLocals = (0..<3).map { _ in rng.pick(Vocabulary.locals) }
         }
         var failures = 0
+        if !fragment && target >= 200 && rng.chance(0.3) {
+            // Most real files open with a licence or banner comment.
+            if rng.chance(0.6) { banner() } else { comment(block: true, doc: true) }
+            if w.count > maxLength { w.truncate(to: 0, depth: 0, level: 0) }
+        }
         while w.count < target - 8 && failures < 8 {
             let mark = w.count, depth = w.depth, level = w.level
             let remaining = target - w.count
@@ -105,8 +110,10 @@ struct CBuilder {
             small ? 0 : 0.8, // 7 conditional items
             small ? 0 : 0.5, // 8 shared-brace function
             small ? 0 : 0.4, // 9 #if 0 with broken code
-            small ? 0 : 0.3, // 10 extern "C" split across #ifdef __cplusplus
+            small ? 0 : 0.6, // 10 extern "C" split across #ifdef __cplusplus
             0.4,             // 11 typedef of a function pointer
+            small ? 0 : 0.6, // 12 C++: namespace, class template, lambda
+            0.4,             // 13 a run of long function-like macros
         ])
         switch choice {
         case 0: include()
@@ -120,6 +127,8 @@ struct CBuilder {
         case 8: sharedBraceFunction(budget: budget)
         case 9: ifZeroGroup(budget: budget)
         case 10: externC(budget: budget)
+        case 12: cppItem(budget: budget)
+        case 13: defineRun()
         default:
             line()
             w.put("typedef \(rng.pick(["int", "void", "size_t", "bool"])) "); w.open(40); w.put("*\(rng.pick(Vocabulary.nouns))_cb"); w.close(41)
@@ -171,6 +180,27 @@ struct CBuilder {
         }
     }
 
+    /// A run of long function-like macros, as generated container APIs write them (OpenSSL's
+    /// `sk_*`, GLib's casts): many lines of inert parentheses, often inside `extern "C" {`,
+    /// where the code depth must be held across all of them.
+    mutating func defineRun() {
+        if w.count > 0 { w.nlBare() }
+        let type = rng.pick(["ESS_CERT_ID", "X509_NAME", "node", "GObject", "CONF_VALUE", "entry"])
+        let lib = rng.pick(["OPENSSL_sk", "g_list", "uv__queue", "lh"])
+        if rng.chance(0.4) { w.put("/* clang-format off */"); w.nlBare() }
+        for i in 0..<rng.int(in: 3...28) {
+            if i > 0 { w.nlBare() }
+            let verb = rng.pick(Vocabulary.verbs)
+            switch rng.below(4) {
+            case 0: w.put("#define sk_\(type)_\(verb)(sk) \(lib)_\(verb)(ossl_check_const_\(type)_sk_type(sk))")
+            case 1: w.put("#define sk_\(type)_\(verb)(sk, idx) ((\(type) *)\(lib)_\(verb)(ossl_check_const_\(type)_sk_type(sk), (idx)))")
+            case 2: w.put("#define sk_\(type)_\(verb)(sk, ptr) \(lib)_\(verb)(ossl_check_\(type)_sk_type(sk), ossl_check_\(type)_type(ptr))")
+            default: w.put("#define sk_\(type)_\(verb)(cmp) ((STACK_OF(\(type)) *)\(lib)_\(verb)(ossl_check_\(type)_compfunc_type(cmp)))")
+            }
+        }
+        if rng.chance(0.4) { w.nlBare(); w.put("/* clang-format on */") }
+    }
+
     /// A preprocessor condition with nested parentheses, as real headers write them.
     mutating func condition(depth: Int) -> String {
         var parts: [String] = []
@@ -190,7 +220,10 @@ struct CBuilder {
     mutating func comment(block: Bool, doc: Bool) {
         line()
         if block && doc {
-            switch rng.below(3) {
+            switch rng.below(4) {
+            case 3:  // banners: /*****…, ** lines or none, ****…*/ (X11, licence headers)
+                banner()
+                return
             case 0:  // /** … * … */
                 w.put(rng.chance(0.5) ? "/**" : "/*")
                 for _ in 0..<rng.int(in: 1...6) { w.nl(); w.put(rng.chance(0.1) ? " *" : " * " + sentence()) }
@@ -208,6 +241,32 @@ struct CBuilder {
             w.put("/* "); w.put(sentence()); w.put(" */")
         } else {
             w.put("// "); w.put(sentence())
+        }
+    }
+
+    /// Banner comments of real headers: an opening rule of stars (or dashes, equals signs),
+    /// text lines with `**`, ` *`, `*` or no prefix, blank lines, and a closing rule.
+    mutating func banner() {
+        let fill = rng.pick(["*", "*", "*", "-", "="])
+        let width = rng.int(in: 8...78)
+        w.put("/*" + String(repeating: fill, count: width))
+        if rng.chance(0.25) { w.put("*/"); if rng.chance(0.5) { return } ; w.nlBare(); w.put("/*") }
+        let prefix = rng.pick(["**  ", " * ", "*", "", " ", "\t", "** "])
+        for _ in 0..<rng.int(in: 1...14) {
+            w.nlBare()
+            switch rng.below(6) {
+            case 0: w.put(String(prefix.reversed().drop { $0 == " " }.reversed()))
+            case 1: w.put(prefix + String(repeating: fill, count: rng.int(in: 4...78)))
+            case 2: w.put(prefix + "Copyright (C) \(rng.int(in: 1985...2024)) " + rng.pick(["Sistina Software, Inc.", "The Open Group", "Red Hat, Inc. (all rights reserved)", "the authors [see AUTHORS]"]))
+            default: w.put(prefix + sentence())
+            }
+        }
+        w.nlBare()
+        switch rng.below(4) {
+        case 0: w.put(" */")
+        case 1: w.put(String(repeating: fill == "*" ? "*" : fill, count: rng.int(in: 8...78)) + "*/")
+        case 2: w.put("*" + String(repeating: fill, count: rng.int(in: 8...78)) + "/")
+        default: w.put("**/")
         }
     }
 
@@ -252,9 +311,12 @@ struct CBuilder {
     mutating func parameters() {
         w.open(40)
         let n = rng.weighted([1, 2, 3, 2, 1])
+        // One parameter per line, as in X11 and many library headers: `f(\n    int a,\n    int b\n    );`
+        let perLine = n >= 2 && rng.chance(0.15)
+        let indent = rng.pick(["    ", "\t", "  ", "\t\t"])
         if n == 0 { w.put("void") }
         for i in 0..<n {
-            if i > 0 { w.put(", ") }
+            if perLine { if i > 0 { w.put(",") }; w.nlBare(); w.put(indent) } else if i > 0 { w.put(", ") }
             let name = rng.pick(Vocabulary.locals)
             switch rng.below(8) {
             case 0: w.put("const char *\(name)")
@@ -264,7 +326,9 @@ struct CBuilder {
             default: w.put("\(typeName()) \(name)")
             }
             declaredLocals.append(name)
+            if perLine && rng.chance(0.2) { w.put("\t/* \(sentence()) */") }
         }
+        if perLine && rng.chance(0.5) { w.nlBare(); w.put(indent) }
         w.close(41)
     }
 
@@ -343,7 +407,8 @@ struct CBuilder {
     }
 
     mutating func topLevelItemSimple(budget: Int) {
-        switch rng.below(5) {
+        switch rng.below(6) {
+        case 5: defineRun()
         case 0: define()
         case 1: structDef()
         case 2 where budget > 120: function(budget: budget)
@@ -396,7 +461,18 @@ struct CBuilder {
                 w.close(41); w.close(41); w.put(";")
             default: w.put("\(typeName())\(align())\(f);")
             }
-            if rng.chance(0.3) { w.put(align()); w.put(rng.chance(0.5) ? "/* \(sentence()) */" : "// \(sentence())") }
+            if rng.chance(0.3) {
+                w.put(align())
+                switch rng.below(5) {
+                case 0, 1: w.put("/* \(sentence()) */")
+                case 2: w.put("// \(sentence())")
+                default:  // a trailing comment continued on aligned lines
+                    let indent = String(repeating: "\t", count: rng.int(in: 2...5))
+                    w.put("/* \(sentence())" + (rng.chance(0.5) ? "  " : ""))
+                    for _ in 0..<rng.int(in: 1...3) { w.nlBare(); w.put(indent + (rng.chance(0.6) ? " * " : "   ") + sentence()) }
+                    w.put(rng.chance(0.5) ? " */" : "\t*/")
+                }
+            }
         }
         w.endBlock()
         w.put(typedef ? " \(name)_t;" : ";")
@@ -411,12 +487,50 @@ struct CBuilder {
         }
     }
 
+    /// C++ as found in headers next to C: a namespace around items, a class template with
+    /// access specifiers, initialiser lists and inline members, a lambda. `<>` are not brackets.
+    mutating func cppItem(budget: Int) {
+        line()
+        switch rng.below(3) {
+        case 0 where canOpen(1):
+            let ns = rng.pick(["detail", "internal", "v8", "llvm", "icu", "node", "util"])
+            w.put("namespace \(ns) {"); w.depth += 1
+            for _ in 0..<rng.int(in: 1...3) { w.nlBare(); topLevelItemSimple(budget: budget / 3) }
+            w.nlBare(); w.nlBare(); w.put("}"); w.depth -= 1
+            if rng.chance(0.7) { w.put("  // namespace \(ns)") }
+        case 1 where canOpen(4):
+            let name = rng.pick(["Handle", "Buffer", "Scope", "Vector", "Parser", "Node", "Slot"]) + rng.pick(["", "Impl", "Base", "Ref"])
+            if rng.chance(0.6) { w.put("template <typename T" + (rng.chance(0.3) ? ", size_t N = \(rng.int(in: 2...64))" : "") + ">"); w.nl() }
+            w.put("class \(name)" + (rng.chance(0.5) ? " : public \(rng.pick(["Object", "Base<T>", "std::enable_shared_from_this<\(name)>"]))" : ""))
+            w.beginBlock()
+            w.level -= 1; w.nl(); w.put("public:"); w.level += 1
+            w.nl(); w.put("explicit \(name)"); w.open(40); w.put("T value"); w.close(41); w.put(" : value_"); w.open(40); w.put("value"); w.close(41); w.put(" "); w.open(123); w.close(125)
+            w.nl(); w.put("T get"); w.open(40); w.close(41); w.put(" const "); w.open(123); w.put(" return value_; "); w.close(125)
+            if rng.chance(0.5) { w.nl(); w.put("bool operator()"); w.open(40); w.put("const T& other"); w.close(41); w.put(" const;") }
+            if rng.chance(0.5) { w.nl(); w.put("static std::unique_ptr<\(name)> create"); w.open(40); w.put("std::vector<std::pair<int, T>>* items"); w.close(41); w.put(";") }
+            w.level -= 1; w.nl(); w.put(rng.chance(0.7) ? "private:" : "protected:"); w.level += 1
+            w.nl(); w.put("T value_;")
+            if rng.chance(0.5) { w.nl(); w.put("std::map<std::string, \(rng.pick(["int", "T", "size_t"]))> \(rng.pick(Vocabulary.fields))_;") }
+            if rng.chance(0.3) { w.nl(); w.put("/* \(sentence()) */") }
+            w.endBlock(); w.put(";")
+        case 2 where canOpen(3):
+            let v = rng.pick(Vocabulary.locals)
+            w.put("static auto \(v)_cb = [&]"); w.open(40); w.put("int \(v)"); w.close(41); w.put(" "); w.open(123)
+            w.put(" return static_cast<int>"); w.open(40); w.put("\(v) \(rng.pick(["+", "*", ">>", "<<"])) \(rng.int(in: 1...9))"); w.close(41); w.put("; ")
+            w.close(125); w.put(";")
+        default:
+            w.put("using \(rng.pick(Vocabulary.nouns))_t = std::vector<\(rng.pick(Vocabulary.scalarTypes))>;")
+        }
+    }
+
     /// `extern "C" {` opened and closed in separate `#ifdef __cplusplus` blocks around items.
     mutating func externC(budget: Int) {
         if w.count > 0 { w.nlBare() }
         w.put("#ifdef __cplusplus"); w.nlBare(); w.put("extern \"C\" {"); w.nlBare(); w.put("#endif")
-        let depth = w.depth
-        for _ in 0..<rng.int(in: 1...3) { w.nlBare(); topLevelItemSimple(budget: budget / 3) }
+        let depth = w.depth, start = w.count
+        // Real headers wrap everything in it: items until most of the budget is used.
+        let items = rng.int(in: 1...12)
+        for _ in 0..<items where w.count - start < budget * 3 / 4 { w.nlBare(); topLevelItemSimple(budget: budget / 4) }
         w.depth = depth
         w.nlBare(); w.nlBare(); w.put("#ifdef __cplusplus"); w.nlBare(); w.put("}"); w.nlBare(); w.put("#endif")
     }

@@ -33,6 +33,7 @@ struct Report: ParsableCommand {
         guard !results.isEmpty else { throw NestNetError("\(dir): no finished runs yet (runs/*/result.json)") }
         var report = ExperimentReport(results: results, title: title ?? "NestNet sweep: \(URL(fileURLWithPath: dir).lastPathComponent)")
         report.expectations = expectations
+        report.reportCommand = CommandLine.arguments.map(shellQuote).joined(separator: " ")
         if let n = notes { report.notes = String(decoding: try readFile(n), as: UTF8.self) }
         if let v = try? JSONParser.parse(try readFile(dir + "/sweep.json")), let a = v["invocations"]?.array {
             report.invocations = a.compactMap { e in e["command"]?.string.map { ($0, e["commit"]?.string ?? "unknown", e["started"]?.string ?? "") } }
@@ -41,6 +42,11 @@ struct Report: ParsableCommand {
         do { doc = try report.document() } catch let e as NestNetError { throw e }
         try FileManager.default.createDirectory(atPath: dir + "/charts", withIntermediateDirectories: true)
         for (file, svg) in doc.charts { try AtomicFile.write(Array(svg.utf8), to: "\(dir)/charts/\(file)") }
+        // Charts of an earlier report that this one no longer has would mislead: remove them.
+        let current = Set(doc.charts.map(\.file))
+        for f in (try? FileManager.default.contentsOfDirectory(atPath: dir + "/charts")) ?? [] where f.hasSuffix(".svg") && !current.contains(f) {
+            try? FileManager.default.removeItem(atPath: "\(dir)/charts/\(f)")
+        }
         try AtomicFile.write(Array(doc.markdown.utf8), to: dir + "/index.md")
         try AtomicFile.write(Array(doc.html.utf8), to: dir + "/index.html")
         var failed = 0

@@ -15,6 +15,8 @@ public struct ExperimentReport {
     /// Markdown inserted after the findings (the author's discussion).
     public var notes: String?
     public var expectations: [Expectation] = []
+    /// The command that made this report.
+    public var reportCommand: String?
 
     public init(results: [SweepResult], title: String) { self.results = results; self.title = title }
 
@@ -137,7 +139,7 @@ public struct ExperimentReport {
         var cmds = invocations.map(\.command)
         if cmds.isEmpty { cmds = unique(results.map(\.provenance.command)) }
         d.add(.paragraph("Commands that produced these runs (re-running one skips finished runs):"))
-        d.add(.code(unique(cmds).joined(separator: "\n")))
+        d.add(.code(unique(cmds).joined(separator: "\n") + (reportCommand.map { "\n" + $0 } ?? "")))
     }
 
     func findingsSection(_ d: inout ReportDocument) {
@@ -243,7 +245,7 @@ public struct ExperimentReport {
 
     func gradientSection(_ d: inout ReportDocument) {
         d.add(.heading(2, "Gradient flow: ‖∂L/∂h_t‖ against distance from the end"))
-        d.add(.paragraph("The loss is the final-label BCE; the norm of its gradient with respect to the hidden state t steps before the end, averaged over the probe texts and over seeds (log scale). Solid: trained; dashed: the same architecture at initialisation. An exponential decay is a straight line here; the fitted factor per 100 steps is in the table."))
+        d.add(.paragraph("The loss is the final-label BCE; the norm of its gradient with respect to the hidden state t steps before the end, averaged over the probe texts and over seeds (log scale). Solid: trained; dashed: the same architecture at initialisation. An exponential decay is a straight line here; the fitted factor per 100 steps is in the table. Norms below about 1e-38 underflow 32-bit floats and are not drawn."))
         for l in languages {
             guard let t = trainLengths(l).last else { continue }
             var chart = SVGChart(title: "\(l): ‖∂L/∂h_t‖ vs distance from the end (trained on ≤\(t))", xLabel: "distance from the end of the text (bytes)", yLabel: "mean ‖∂L/∂h_t‖ (log scale)")

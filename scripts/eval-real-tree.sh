@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# How the model does on a tree of real C/C++ that compiles (so every file is valid as far as
+# nesting goes): runs `nestnet check --engine both` and prints, by file size, how many files
+# the model wrongly flags (the oracle is the judge), plus throughput.
+#
+#   scripts/eval-real-tree.sh /usr/include            # all C and C++ headers of the machine
+#   scripts/eval-real-tree.sh /usr/include/linux      # plain C only
+#   MODEL=m.safetensors scripts/eval-real-tree.sh DIR  # another checkpoint
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tree=${1:?usage: scripts/eval-real-tree.sh DIR}
+swift build -c release --product nestnet >/dev/null
+out=$(mktemp)
+.build/release/nestnet check "$tree" --engine both --format json ${MODEL:+--model "$MODEL"} > "$out" || true
+python3 - "$out" "$tree" <<'PY'
+import json, math, sys
+d = json.load(open(sys.argv[1]))
+s = d["summary"]
+rows = {}
+for f in d["files"]:
+    if f["status"] != "checked" or f["exact"] is None:
+        continue
+    k = 2 ** int(math.log2(max(f["bytes"], 1)))
+    r = rows.setdefault(k, [0, 0, 0, 0])  # files, oracle-valid, model false positives, model misses
+    r[0] += 1
+    if f["exact"]["valid"]:
+        r[1] += 1
+        r[2] += f["valid"] is False
+    else:
+        r[3] += f["valid"] is True
+print(f"{sys.argv[2]}: {s['files']} files, {s['checked']} checked, {s['bytes']/1e6:.1f} MB in {s['seconds']:.1f} s "
+      f"({s['bytes']/1e6/max(s['seconds'],1e-9):.2f} MB/s), model {s['model']}")
+print("| file size (bytes) | files | valid (oracle) | flagged invalid by the model | false-positive rate |")
+print("|---|---|---|---|---|")
+tot = [0, 0, 0, 0]
+for k in sorted(rows):
+    r = rows[k]
+    tot = [a + b for a, b in zip(tot, r)]
+    print(f"| {k}–{2*k-1} | {r[0]} | {r[1]} | {r[2]} | {r[2]/max(r[1],1):.3f} |")
+print(f"| all | {tot[0]} | {tot[1]} | {tot[2]} | {tot[2]/max(tot[1],1):.3f} |")
+print(f"oracle-invalid files the model called valid: {tot[3]} of {tot[0]-tot[1]}")
+PY
+rm -f "$out"
