@@ -4,9 +4,7 @@
 /// e^x for |x| ≤ 87 (inputs are clamped to that range first), on the machine's vector width.
 @inline(__always)
 func simdExp(_ x0: Vec) -> Vec {
-    var x = x0
-    x.replace(with: 87, where: x .> 87)
-    x.replace(with: -87, where: x .< -87)
+    let x = pointwiseMax(pointwiseMin(x0, Vec(repeating: 87)), Vec(repeating: -87))
     let log2e: Float = 1.442_695_04, ln2hi: Float = 0.693_359_375, ln2lo: Float = -2.121_944_4e-4
     let magic: Float = 12_582_912  // 1.5·2^23: adding it rounds to an integer in the low mantissa bits
     let t = x * log2e + magic
