@@ -81,6 +81,17 @@ public final class Trainer {
         try model.save(to: path, metadata: meta, extraTensors: extra)
     }
 
+    /// Starts from the weights of a trained model of the same shape (fine-tuning) instead of a
+    /// fresh initialisation; the optimizer starts fresh.
+    public func initialize(from other: RecurrentModel, source: String) throws {
+        guard other.config == config.model else {
+            throw ModelError("\(source): the model is \(other.config.shortName) (embed \(other.config.embed), step outputs \(other.config.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
+        }
+        guard progress.globalStep == 0 else { throw ModelError("--init applies to a new run, not a resumed one") }
+        model.parameters = other.parameters
+        model.prepare()
+    }
+
     /// Restores a state written by `saveState`; the run's configuration must be the same.
     public func resume(from path: String) throws {
         let ckpt = try RecurrentModel.load(from: path)

@@ -56,6 +56,7 @@ struct Train: ParsableCommand {
     @Option(help: "Training state file (default: <out>.state).") var state: String?
     @Option(help: "Save the training state every N steps (0: only after epochs).") var saveEvery: Int = 200
     @Option(help: "Continue from this training state.") var resume: String?
+    @Option(help: "Start from this model's weights (fine-tuning; same architecture and sizes) instead of a fresh initialisation.") var initFrom: String?
     @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {
@@ -106,6 +107,12 @@ struct Train: ParsableCommand {
         do {
             trainer = try Trainer(config, data: data, valid: validSet)
             trainer.metadata = meta
+            if let i = initFrom {
+                guard resume == nil else { throw NestNetError("--init-from starts a new run; --resume continues one: give one of them") }
+                try trainer.initialize(from: try RecurrentModel.load(from: i).model, source: i)
+                trainer.metadata["train.init_from"] = i
+                trainer.metadata["train.init_from_sha256"] = SHA256.hex(try readFile(i))
+            }
             if let r = resume { try trainer.resume(from: r) }
         } catch let e as ModelError { throw NestNetError(e.message) }
 

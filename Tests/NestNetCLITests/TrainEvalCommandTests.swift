@@ -52,6 +52,30 @@ struct TrainEvalCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "\(d)/x.safetensors"))
     }
 
+    @Test func fineTuningStartsFromTheGivenWeights() throws {
+        let d = CLI.tempDir()
+        let data = try dataset(d)
+        let base = ["train", "--arch", "lstm", "--train", data, "--hidden", "6", "--embed", "4", "--batch", "8", "--threads", "2", "--quiet"]
+        #expect(try CLI.run(base + ["--epochs", "3", "--out", "\(d)/a.safetensors"]).status == 0)
+        // One more epoch from a's weights is not a fresh start: its first loss is a's loss, not ln 2.
+        let fresh = try CLI.run(base + ["--epochs", "1", "--lr", "1e-9", "--out", "\(d)/fresh.safetensors"])
+        let tuned = try CLI.run(base + ["--epochs", "1", "--lr", "1e-9", "--init-from", "\(d)/a.safetensors", "--out", "\(d)/b.safetensors"])
+        #expect(fresh.status == 0 && tuned.status == 0, "\(tuned.stderr)")
+        let ea = try CLI.run(["eval", "--model", "\(d)/a.safetensors", "--data", data, "--format", "json"])
+        let eb = try CLI.run(["eval", "--model", "\(d)/b.safetensors", "--data", data, "--format", "json"])
+        let ef = try CLI.run(["eval", "--model", "\(d)/fresh.safetensors", "--data", data, "--format", "json"])
+        func loss(_ r: CLIResult) -> Double {
+            let field = r.stdout.split(separator: ",").first { $0.contains("\"loss\"") } ?? ""
+            return Double(field.split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "") ?? .nan
+        }
+        #expect(abs(loss(ea) - loss(eb)) < 1e-4 && abs(loss(ea) - loss(ef)) > 1e-3, "\(loss(ea)) \(loss(eb)) \(loss(ef))")
+        // Another shape, or --init-from with --resume, is a one-line error.
+        let wrong = try CLI.run(["train", "--arch", "gru", "--train", data, "--hidden", "6", "--embed", "4", "--epochs", "1", "--init-from", "\(d)/a.safetensors", "--out", "\(d)/c.safetensors"])
+        #expect(wrong.status == 2 && wrong.stderr.contains("the model is lstm-h6"), "\(wrong.stderr)")
+        let both = try CLI.run(base + ["--epochs", "1", "--init-from", "\(d)/a.safetensors", "--resume", "\(d)/a.safetensors.state", "--out", "\(d)/c.safetensors"])
+        #expect(both.status == 2 && both.stderr.contains("--init-from starts a new run"), "\(both.stderr)")
+    }
+
     @Test func benchPrintsTheAnchorFields() throws {
         let r = try CLI.run(["bench", "--arch", "rnn", "--hidden", "16", "--batch", "4", "--seq-len", "32", "--steps", "2", "--warmup", "1"])
         #expect(r.status == 0)
