@@ -495,7 +495,10 @@ struct CBuilder {
         case 0 where canOpen(1):
             let ns = rng.pick(["detail", "internal", "v8", "llvm", "icu", "node", "util"])
             w.put("namespace \(ns) {"); w.depth += 1
-            for _ in 0..<rng.int(in: 1...3) { w.nlBare(); topLevelItemSimple(budget: budget / 3) }
+            for _ in 0..<rng.int(in: 1...4) {
+                w.nlBare()
+                if rng.chance(0.35) { cppItem(budget: budget / 4) } else { topLevelItemSimple(budget: budget / 4) }
+            }
             w.nlBare(); w.nlBare(); w.put("}"); w.depth -= 1
             if rng.chance(0.7) { w.put("  // namespace \(ns)") }
         case 1 where canOpen(4):
@@ -583,6 +586,26 @@ struct CBuilder {
             w.put(rng.pick(Vocabulary.declMacros)); w.open(40); w.put(rng.pick(["int", "void", "PyObject *", "char *", "size_t"])); w.close(41)
             w.put(" " + functionName())
             parameters(); w.put(";")
+            return
+        }
+        if rng.chance(0.15) && canOpen(3) {
+            // X11 style: one parameter per line, names only in comments, and a function that
+            // returns a function pointer: `extern int (*XSynchronize(\n Display* /* d */\n))(\n ...\n);`
+            let returnsPointer = rng.chance(0.4)
+            w.put("extern \(rng.pick(["int", "Status", "char *", "XPointer"])) ")
+            if returnsPointer { w.open(40); w.put("*") }
+            w.put(functionName()); w.open(40)
+            let n = rng.int(in: 1...4)
+            for i in 0..<n {
+                w.nlBare(); w.put("    " + rng.pick(["Display*", "int", "_Xconst char*", "Atom*", "Bool", "XPointer", "unsigned long"]))
+                w.put(rng.pick(["\t\t", "\t", "\t\t\t"]) + "/* \(rng.pick(Vocabulary.locals)) */" + (i < n - 1 ? "," : ""))
+            }
+            w.nlBare(); w.close(41)
+            if returnsPointer {
+                w.close(41); w.open(40)
+                w.nlBare(); w.put("    Display*\t\t/* display */"); w.nlBare(); w.close(41)
+            }
+            w.put(";")
             return
         }
         if rng.chance(0.3) { w.put("extern ") }
