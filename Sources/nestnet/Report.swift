@@ -35,11 +35,15 @@ struct Report: ParsableCommand {
         report.expectations = expectations
         report.reportCommand = CommandLine.arguments.map(shellQuote).joined(separator: " ")
         if let n = notes { report.notes = String(decoding: try readFile(n), as: UTF8.self) }
-        if let v = try? JSONParser.parse(try readFile(dir + "/sweep.json")), let a = v["invocations"]?.array {
-            report.invocations = a.compactMap { e in e["command"]?.string.map { ($0, e["commit"]?.string ?? "unknown", e["started"]?.string ?? "") } }
+        let record = dir + "/sweep.json"
+        if FileManager.default.fileExists(atPath: record) {
+            if let v = try? JSONParser.parse(try readFile(record)), let a = v["invocations"]?.array {
+                report.invocations = a.compactMap { e in e["command"]?.string.map { ($0, e["commit"]?.string ?? "unknown", e["started"]?.string ?? "") } }
+            } else {
+                writeStderr("nestnet: warning: \(record) is not a sweep record; the report lists the commands stored with each run instead\n")
+            }
         }
-        let doc: ReportDocument
-        do { doc = try report.document() } catch let e as NestNetError { throw e }
+        let doc = try report.document()
         try FileManager.default.createDirectory(atPath: dir + "/charts", withIntermediateDirectories: true)
         for (file, svg) in doc.charts { try AtomicFile.write(Array(svg.utf8), to: "\(dir)/charts/\(file)") }
         // Charts of an earlier report that this one no longer has would mislead: remove them.
@@ -49,15 +53,11 @@ struct Report: ParsableCommand {
         }
         try AtomicFile.write(Array(doc.markdown.utf8), to: dir + "/index.md")
         try AtomicFile.write(Array(doc.html.utf8), to: dir + "/index.html")
-        var failed = 0
         if let j = junit {
-            let suite = try report.junit(timestamp: isoTimestamp(), hostname: hostName())
-            try JUnitWriter.write(suite, to: j, strict: junitStrict)
-            failed = suite.failures
-        } else {
-            failed = try report.checks().filter { !$0.holds }.count
+            try JUnitWriter.write(try report.junit(timestamp: isoTimestamp(), hostname: hostName()), to: j, strict: junitStrict)
         }
         let checks = try report.checks()
+        let failed = checks.filter { !$0.holds }.count
         for c in checks {
             print("\(c.holds ? "ok  " : "FAIL") \(c.expectation) [\(c.language), trained on ≤\(c.trainLength)]: \(c.arch)@\(c.testLength) accuracy \(fixed(c.accuracy, 4))")
         }

@@ -146,7 +146,11 @@ struct Sweep: ParsableCommand {
         let path = out + "/sweep.json"
         var entries: [JSONValue] = []
         if FileManager.default.fileExists(atPath: path) {
-            if let v = try? JSONParser.parse(try readFile(path)), let a = v["invocations"]?.array { entries = a }
+            // Never drop the record of earlier commands: a damaged file stops the sweep.
+            guard let v = try? JSONParser.parse(try readFile(path)), let a = v["invocations"]?.array else {
+                throw NestNetError("\(path) is not a NestNet sweep record (JSON with \"invocations\"); move it away to continue")
+            }
+            entries = a
         }
         let entry = JSONValue.object([("command", .string(p.command)), ("commit", .string(p.commit)), ("version", .string(p.version)),
                                       ("host", .string(p.host)), ("started", .string(isoTimestamp())), ("threads", .number(Double(p.threads))),

@@ -55,11 +55,14 @@ struct SweepCommandTests {
         let d = CLI.tempDir()
         try Data(#"{"archs": ["rnn"], "hiden": 3}"#.utf8).write(to: URL(fileURLWithPath: d + "/cfg.json"))
         try Data("{not json".utf8).write(to: URL(fileURLWithPath: d + "/broken.json"))
+        try FileManager.default.createDirectory(atPath: d + "/damaged", withIntermediateDirectories: true)
+        try Data("{\"invocations\": [".utf8).write(to: URL(fileURLWithPath: d + "/damaged/sweep.json"))
         let cases: [([String], String)] = [
             (["sweep", "--out", d + "/o", "--config", d + "/cfg.json"], "unknown sweep setting \"hiden\""),
             (["sweep", "--out", d + "/o", "--config", d + "/broken.json"], "broken.json"),
             (["sweep", "--out", d + "/o", "--archs", "rnn,transformer"], "--archs: cannot read \"transformer\""),
             (["sweep", "--out", d + "/o", "--train-lengths", "8", "--languages", "c"], "shorter than the shortest c text"),
+            (["sweep", "--out", d + "/damaged"] + Self.tiny, "is not a NestNet sweep record"),
             (["report", d + "/nothing-here"], "no sweep runs"),
             (["report", d, "--expect", "lstm@big>=1"], "--expect"),
         ]
