@@ -37,7 +37,7 @@ fi
 $N generate --language c --count 4000 --min-length 64 --max-length 1024 --seed 9001 --out "$OUT/test-64-1024.jsonl" --quiet
 $N generate --language c --count 1000 --min-length 2048 --max-length 8192 --seed 9002 --out "$OUT/test-2048-8192.jsonl" --quiet
 $N eval --data "$OUT/test-64-1024.jsonl" --format json > "$OUT/eval-64-1024.json"
-$N eval --data "$OUT/test-2048-8192.jsonl" --format json > "$OUT/eval-2048-8192.json"
+$N eval --data "$OUT/test-2048-8192.jsonl" --format json --predictions "$OUT/pred-2048-8192.jsonl" > "$OUT/eval-2048-8192.json"
 # Real C written by people: windows of system headers and C sources found on this machine
 # (none of it is in this repository or seen in training), with the same single edits.
 REAL_DIRS=()
@@ -92,6 +92,13 @@ def whole_table():
     tot = "| all | " + " | ".join(f"{sum(v[0] for v in b.values())}, {sum(v[1] for v in b.values())} ({sum(v[1] for v in b.values())/max(1,sum(v[0] for v in b.values())):.1%})" for _, (_, b) in wholes) + " |\n"
     speed = "; ".join(f"`{d}`: {s['bytes']/1e6:.1f} MB in {s['seconds']:.1f} s = {s['bytes']/1e6/max(s['seconds'],1e-9):.2f} MB/s" for d, (s, _) in wholes)
     return head + body + tot + f"\nThroughput of `nestnet check --engine both` over these trees (model and oracle, 2 threads): {speed}."
+def at(threshold):
+    pred = [json.loads(l) for l in open(f"{out}/pred-2048-8192.jsonl")]
+    data = [json.loads(l) for l in open(f"{out}/test-2048-8192.jsonl")]
+    ok = sum((p["probability"] >= threshold) == d["valid"] for p, d in zip(pred, data))
+    inv = [p["probability"] for p, d in zip(pred, data) if not d["valid"]]
+    return ok / len(data), sum(p < threshold for p in inv) / max(1, len(inv))
+op = at(0.1)
 def loc(e):
     l = e.get("location")
     if not l or not l["total"]: return "–"
@@ -153,8 +160,12 @@ Targets (issue 4): ≥ 0.99 on 64–1024 and ≥ 0.95 on 2048–8192.
 ### Whole real files
 
 Every C and C++ header of the machine that wrote this card, checked whole by `nestnet check
---engine both` (the oracle is the judge; these files compile, so every file the model flags
-is a false positive). Long files are read in model-confirmed pieces (see the README):
+--engine both` at its default threshold 0.1 (the oracle is the judge; these files compile, so
+every file the model flags is a false positive). Long files are read in model-confirmed
+pieces (see the README). The threshold was chosen on these measurements: at 0.1 the model
+keeps accuracy {op[0]:.4f} and invalid recall {op[1]:.4f} on the 2048–8192-byte test set
+(vs {b['accuracy']:.4f} and {b['recall_invalid']:.4f} at 0.5) and flags fewer valid headers
+than at 0.5, so the table below is not an independent estimate.
 
 {whole_table()}
 

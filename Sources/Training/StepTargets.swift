@@ -30,15 +30,16 @@ extension StepTargets {
     /// final run of bytes whose `broken` logit (output 0 of `P` per byte) is positive, or nil
     /// when the last byte is not broken. `broken` is absorbing in the oracle's targets, so only
     /// a run that lasts to the end counts; a brief flicker earlier in the text is ignored.
-    public static func breakStart(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int) -> Int? {
-        guard count > 0, P > 0, logits[(count - 1) * P] > 0 else { return nil }
+    /// `minLogit` sets how sure the head must be: 0 is P(broken) > 0.5.
+    public static func breakStart(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int, minLogit: Float = 0) -> Int? {
+        guard count > 0, P > 0, logits[(count - 1) * P] > minLogit else { return nil }
         var t = count - 1
-        while t > 0 && logits[(t - 1) * P] > 0 { t -= 1 }
+        while t > 0 && logits[(t - 1) * P] > minLogit { t -= 1 }
         return t
     }
 
-    public static func breakStart(_ logits: [Float], count: Int, outputs P: Int) -> Int? {
-        logits.withUnsafeBufferPointer { breakStart($0, count: count, outputs: P) }
+    public static func breakStart(_ logits: [Float], count: Int, outputs P: Int, minLogit: Float = 0) -> Int? {
+        logits.withUnsafeBufferPointer { breakStart($0, count: count, outputs: P, minLogit: minLogit) }
     }
 
     /// The byte to report for a break the step head starts at `start`: nesting breaks at a

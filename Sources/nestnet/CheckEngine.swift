@@ -138,7 +138,11 @@ struct ModelChecker {
     func firstBreak(_ piece: [UInt8], _ steps: [Float]?) -> Int? {
         let P = model.config.stepOutputs
         guard let s = steps, P > 0 else { return nil }
-        return StepTargets.breakStart(s, count: piece.count, outputs: P)
+        // Broken when the head is past the same bar as the final verdict at the end of the piece
+        // (P(not broken) < threshold); the location is where its run above 0.5 starts.
+        let minLogit = Float(log(Double(1 - threshold) / Double(threshold)))
+        guard !piece.isEmpty, s[(piece.count - 1) * P] > minLogit else { return nil }
+        return StepTargets.breakStart(s, count: piece.count, outputs: P, minLogit: min(0, minLogit))
     }
 
     func breakVerdict(_ text: [UInt8], at start: Int, probability p: Float) -> Verdict {
