@@ -28,6 +28,10 @@ public struct ExperimentReport {
         let present = Set(results.filter { $0.job.language.rawValue == l }.map(\.job.arch.rawValue))
         return Self.archOrder.filter(present.contains)
     }
+    /// Each language with its longest training length: the runs the per-language sections show.
+    var longestTraining: [(language: String, trainLength: Int)] {
+        languages.compactMap { l in trainLengths(l).last.map { (l, $0) } }
+    }
     func runs(_ l: String, _ t: Int, _ a: String) -> [SweepResult] {
         results.filter { $0.job.language.rawValue == l && $0.job.trainLength == t && $0.job.arch.rawValue == a }
     }
@@ -145,8 +149,8 @@ public struct ExperimentReport {
     func findingsSection(_ d: inout ReportDocument) {
         d.add(.heading(2, "Findings"))
         var items: [String] = []
-        for l in languages {
-            guard let t = trainLengths(l).last, let longest = testLengths(l, t).last else { continue }
+        for (l, t) in longestTraining {
+            guard let longest = testLengths(l, t).last else { continue }
             var parts: [String] = []
             for a in archs(l) {
                 guard let s = accuracy(l, t, a, test: longest) else { continue }
@@ -219,8 +223,7 @@ public struct ExperimentReport {
     func distanceSection(_ d: inout ReportDocument) {
         d.add(.heading(2, "Accuracy against the distance from the breaking edit to the end"))
         d.add(.paragraph("Invalid test texts only (all test lengths pooled), by how many bytes lie between the edit that breaks the nesting and the end of the text, in power-of-two buckets. A model that only remembers the last few hundred bytes catches late edits and misses early ones."))
-        for l in languages {
-            guard let t = trainLengths(l).last else { continue }
+        for (l, t) in longestTraining {
             var chart = SVGChart(title: "\(l): invalid texts caught by edit distance from the end (train ≤\(t))", xLabel: "bytes from the breaking edit to the end (log scale)", yLabel: "fraction flagged invalid")
             chart.xScale = .log2; chart.yRange = 0...1
             var buckets = Set<Int>()
@@ -246,8 +249,7 @@ public struct ExperimentReport {
     func gradientSection(_ d: inout ReportDocument) {
         d.add(.heading(2, "Gradient flow: ‖∂L/∂h_t‖ against distance from the end"))
         d.add(.paragraph("The loss is the final-label BCE; the norm of its gradient with respect to the hidden state t steps before the end, averaged over the probe texts and over seeds (log scale). Solid: trained; dashed: the same architecture at initialisation. An exponential decay is a straight line here; the fitted factor per 100 steps is in the table. Norms below about 1e-38 underflow 32-bit floats and are not drawn."))
-        for l in languages {
-            guard let t = trainLengths(l).last else { continue }
+        for (l, t) in longestTraining {
             var chart = SVGChart(title: "\(l): ‖∂L/∂h_t‖ vs distance from the end (trained on ≤\(t))", xLabel: "distance from the end of the text (bytes)", yLabel: "mean ‖∂L/∂h_t‖ (log scale)")
             chart.yScale = .log10
             var rows: [[String]] = []
@@ -275,8 +277,7 @@ public struct ExperimentReport {
 
     func trainingSection(_ d: inout ReportDocument) {
         d.add(.heading(2, "Training curves"))
-        for l in languages {
-            guard let t = trainLengths(l).last else { continue }
+        for (l, t) in longestTraining {
             var chart = SVGChart(title: "\(l): validation accuracy by epoch (trained on ≤\(t))", xLabel: "epoch", yLabel: "validation accuracy")
             chart.yRange = 0.4...1.0
             chart.references = [.init(value: 0.5, label: "chance", vertical: false)]
@@ -307,8 +308,7 @@ public struct ExperimentReport {
             rows.append([l, "\(t)", a, f3(rsAbs.reduce(0, +) / Double(rs.count)), f3(rsAbs.max()!), f3(rs.map(\.counter.linearR2).reduce(0, +) / Double(rs.count))])
         } } }
         d.add(.table(header: ["language", "trained on ≤", "arch", "best |r| (mean over seeds)", "best |r| (max)", "linear probe R² (mean)"], rows: rows))
-        for l in languages {
-            guard let t = trainLengths(l).last else { continue }
+        for (l, t) in longestTraining {
             let candidates = archs(l).reversed().flatMap { runs(l, t, $0) }
             guard let r = candidates.max(by: { abs($0.counter.r) < abs($1.counter.r) }), !r.counter.traceDepth.isEmpty else { continue }
             let n = min(r.counter.traceDepth.count, 600)
@@ -332,8 +332,7 @@ public struct ExperimentReport {
         d.add(.heading(2, "Against published results"))
         var items: [String] = []
         items.append("Suzgun et al. (2019, *LSTM networks can perform dynamic counting*) and Bhattamishra et al. (2020, *On the ability and limitations of transformers to recognize formal languages*) find that LSTMs trained on Dyck-1 generalise to texts about 2–3× longer than seen in training, but do not learn Dyck-2, which needs a stack rather than a counter. Weiss et al. (2018, *On the practical computational power of finite precision RNNs*) show that a GRU (and a tanh RNN) cannot implement an unbounded counter while an LSTM can.")
-        for l in languages {
-            guard let t = trainLengths(l).last else { continue }
+        for (l, t) in longestTraining {
             let tests = testLengths(l, t).filter { $0 > t }
             guard !tests.isEmpty else { continue }
             var parts: [String] = []
