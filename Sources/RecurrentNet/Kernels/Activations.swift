@@ -1,10 +1,22 @@
 /// Vectorised exp, sigmoid and tanh (polynomial on the machine's vector width; ~1e-7 absolute error), written
 /// so the hot loop stays in registers: no libm calls, no clamping helpers that compile to calls.
 
+/// x with its magnitude clamped to 87, sign kept, computed on the bit patterns with integer
+/// lane operations: `pointwiseMin`/`Max` on SIMD16 compiled to out-of-line scalar loops where
+/// the optimiser declined to inline them. Exact for every finite input (NaN becomes ±87).
+@inline(__always)
+func clampMagnitude(_ x: Vec) -> Vec {
+    let bits = unsafeBitCast(x, to: VecI.self)
+    let limit = VecI(repeating: 0x42AE_0000)   // 87.0
+    let d = (bits & 0x7FFF_FFFF) &- limit      // < 0 where |x| < 87
+    let keep = d &>> 31                        // all ones there
+    return unsafeBitCast((limit &+ (d & keep)) | (bits & VecI(repeating: Int32(bitPattern: 0x8000_0000))), to: Vec.self)
+}
+
 /// e^x for |x| ≤ 87 (inputs are clamped to that range first), on the machine's vector width.
 @inline(__always)
 func simdExp(_ x0: Vec) -> Vec {
-    let x = pointwiseMax(pointwiseMin(x0, Vec(repeating: 87)), Vec(repeating: -87))
+    let x = clampMagnitude(x0)
     let log2e: Float = 1.442_695_04, ln2hi: Float = 0.693_359_375, ln2lo: Float = -2.121_944_4e-4
     let magic: Float = 12_582_912  // 1.5·2^23: adding it rounds to an integer in the low mantissa bits
     let t = x * log2e + magic
