@@ -10,9 +10,12 @@ public struct CProgramGenerator: Sendable {
     public var distractorRate: Double
     /// Deepest code nesting to generate (at least 3).
     public var maxDepth: Int
+    /// Probability that a text of at least 1 KB is one whole header wrapped in `extern "C" {`
+    /// or a namespace (see `GeneratorOptions.headers`).
+    public var headerRate: Double
 
-    public init(distractorRate: Double = 0.35, maxDepth: Int = 64) {
-        self.distractorRate = distractorRate; self.maxDepth = maxDepth
+    public init(distractorRate: Double = 0.35, maxDepth: Int = 64, headerRate: Double = 0) {
+        self.distractorRate = distractorRate; self.maxDepth = maxDepth; self.headerRate = headerRate
     }
 
     /// The shortest text this generator can produce.
@@ -51,6 +54,10 @@ struct CBuilder {
     // MARK: Whole programs
 
     mutating func program(target: Int, minLength: Int, maxLength: Int) -> [UInt8] {
+        // Checked first and only when enabled, so texts made without headers keep their streams.
+        if config.headerRate > 0 && target >= 1024 && maxLength >= 1024 && rng.chance(config.headerRate) {
+            return header(target: target, minLength: minLength, maxLength: maxLength)
+        }
         let fragment = target < 400 && rng.chance(0.5)
         if fragment {
             // A window from inside a function: statements at some indentation.
@@ -74,6 +81,90 @@ struct CBuilder {
         }
         pad(to: max(minLength, min(target, maxLength)))
         return w.out
+    }
+
+    /// One whole header file: banner, include guard, includes, then declarations, macros and
+    /// comments all inside `extern "C" {` (opened and closed in `#ifdef __cplusplus` blocks) or
+    /// a C++ namespace, closed just before the guard's `#endif`. The code depth stays at 1 or
+    /// more across nearly the whole text, which a model must hold through long inert stretches.
+    mutating func header(target: Int, minLength: Int, maxLength: Int) -> [UInt8] {
+        if rng.chance(0.7) {
+            if rng.chance(0.6) { banner() } else { comment(block: true, doc: true) }
+            w.nlBare()
+        }
+        let guardName = "_" + prefix.uppercased() + rng.pick(Vocabulary.nouns).uppercased() + rng.pick(["_H", "_H_", "_INCLUDED"])
+        if w.count > 0 { w.nlBare() }
+        w.put("#ifndef \(guardName)"); w.nlBare(); w.put("#define \(guardName)"); w.nlBare()
+        for _ in 0..<rng.int(in: 0...4) { include() }
+        w.nlBare()
+        let cpp = rng.chance(0.3)
+        var namespaces: [String] = []
+        var braces = 0
+        if cpp {
+            for _ in 0..<(rng.chance(0.3) ? 2 : 1) {
+                let ns = rng.pick(["v8", "llvm", "node", "icu", "detail", "internal", "util", "std"])
+                if !namespaces.isEmpty { w.nlBare() }
+                if rng.chance(0.15) { w.put("namespace \(ns) { namespace \(ns)_impl {"); braces += 2 }
+                else { w.put("namespace \(ns) {"); braces += 1 }
+                namespaces.append(ns)
+            }
+        } else {
+            w.put("#ifdef __cplusplus"); w.nlBare(); w.put("extern \"C\" {"); w.nlBare(); w.put("#endif")
+            braces = 1
+        }
+        w.depth += braces
+        let inner = w.depth
+        // Room for the closing lines (up to ~120 bytes with CRLF line ends).
+        let reserve = 120
+        let end = min(target, maxLength) - reserve
+        var failures = 0
+        while w.count < end - 8 && failures < 8 {
+            let mark = w.count, level = w.level
+            headerItem(budget: end - w.count, cpp: cpp)
+            if w.count > end || w.depth != inner {
+                w.truncate(to: mark, depth: inner, level: level)
+                failures += 1
+            }
+        }
+        w.nlBare(); w.nlBare()
+        if cpp {
+            for ns in namespaces.reversed() {
+                w.put(rng.chance(0.7) ? "}  // namespace \(ns)" : "}"); w.nlBare()
+            }
+            // A double namespace opened on one line closes with two braces.
+            for _ in 0..<(braces - namespaces.count) { w.put("}"); w.nlBare() }
+        } else {
+            w.put("#ifdef __cplusplus"); w.nlBare(); w.put(rng.chance(0.4) ? "}  /* extern \"C\" */" : "}"); w.nlBare(); w.put("#endif"); w.nlBare()
+        }
+        w.depth = 0
+        w.nlBare(); w.put(rng.chance(0.6) ? "#endif /* \(guardName) */" : "#endif")
+        if w.count > maxLength { w.truncate(to: 0, depth: 0, level: 0); w.put("int x;") }
+        pad(to: max(minLength, min(target, maxLength)))
+        return w.out
+    }
+
+    /// What fills a header: mostly prototypes, macros and documentation comments.
+    mutating func headerItem(budget: Int, cpp: Bool) {
+        if rng.chance(0.6) { w.nlBare() }
+        switch rng.weighted([3.5, 3, 1, 2.5, 1.5, 0.6, 0.7, budget > 300 ? 0.5 : 0, cpp ? 1.5 : 0, 0.5]) {
+        case 0: prototype()
+        case 1: define()
+        case 2: defineRun()
+        case 3: comment(block: rng.chance(0.8), doc: rng.chance(0.7))
+        case 4: if rng.chance(0.65) { structDef() } else { enumDef() }
+        case 5: functionPointerTypedef()
+        case 6: conditionalItems(budget: min(budget, 600))
+        case 7: function(budget: min(budget, 500))
+        case 8: cppItem(budget: min(budget, 800))
+        default: globalVar()
+        }
+    }
+
+    /// `typedef int (*name_cb)(params);`
+    mutating func functionPointerTypedef() {
+        line()
+        w.put("typedef \(rng.pick(["int", "void", "size_t", "bool"])) "); w.open(40); w.put("*\(rng.pick(Vocabulary.nouns))_cb"); w.close(41)
+        parameters(); w.put(";")
     }
 
     /// Pads with a trailing comment line or blank lines to exactly `length` bytes.
@@ -129,10 +220,7 @@ struct CBuilder {
         case 10: externC(budget: budget)
         case 12: cppItem(budget: budget)
         case 13: defineRun()
-        default:
-            line()
-            w.put("typedef \(rng.pick(["int", "void", "size_t", "bool"])) "); w.open(40); w.put("*\(rng.pick(Vocabulary.nouns))_cb"); w.close(41)
-            parameters(); w.put(";")
+        default: functionPointerTypedef()
         }
     }
 
@@ -265,7 +353,7 @@ struct CBuilder {
         switch rng.below(4) {
         case 0: w.put(" */")
         case 1: w.put(String(repeating: fill == "*" ? "*" : fill, count: rng.int(in: 8...78)) + "*/")
-        case 2: w.put("*" + String(repeating: fill, count: rng.int(in: 8...78)) + "/")
+        case 2: w.put("*" + String(repeating: fill, count: rng.int(in: 8...78)) + (fill == "*" ? "/" : "*/"))
         default: w.put("**/")
         }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import FileSupport
 import NestingOracle
 
@@ -12,7 +13,7 @@ public struct ExampleGenerator: Sendable {
     public init(_ options: GeneratorOptions) throws {
         try options.validate()
         self.options = options
-        c = CProgramGenerator(distractorRate: options.distractors, maxDepth: options.maxDepth ?? 64)
+        c = CProgramGenerator(distractorRate: options.distractors, maxDepth: options.maxDepth ?? 64, headerRate: options.headers)
         if options.language == .c {
             dyck = nil
         } else {
@@ -39,7 +40,13 @@ public struct ExampleGenerator: Sendable {
         let lo = options.minLength, hi = options.maxLength
         if let d = dyck { return d.generate(minLength: lo, maxLength: hi, rng: &rng) }
         let a = max(lo, CProgramGenerator.minimumLength)
-        let target = hi - a >= 2 ? rng.int(in: (a + 1)...(hi - 1)) : rng.int(in: a...hi)
+        let target: Int
+        if options.lengths == .log && hi - a >= 4 {
+            let l0 = log(Double(a + 1)), l1 = log(Double(hi - 1))
+            target = min(hi - 1, max(a + 1, Int(exp(l0 + (l1 - l0) * rng.unit()).rounded())))
+        } else {
+            target = hi - a >= 2 ? rng.int(in: (a + 1)...(hi - 1)) : rng.int(in: a...hi)
+        }
         return c.generate(target: target, minLength: hi - a >= 2 ? a + 1 : a, maxLength: hi - a >= 2 ? hi - 1 : hi, rng: &rng)
     }
 

@@ -30,6 +30,15 @@ public enum ErrorPosition: String, Sendable, CaseIterable, Codable {
     }
 }
 
+/// How the lengths of generated texts spread over `--min-length … --max-length`.
+public enum LengthDistribution: String, Sendable, CaseIterable, Codable {
+    /// Every length equally likely (mean in the middle of the range).
+    case uniform
+    /// Every doubling equally likely, as file sizes in real trees: a 32…32768 range gives as
+    /// many texts under 1 KB as over it, and still trains on the longest.
+    case log
+}
+
 /// Everything that determines a generated dataset (with the seed and count).
 public struct GeneratorOptions: Sendable, Equatable, Codable {
     public var language: Language = .c
@@ -40,12 +49,38 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     public var distractors = 0.35
     public var errorPosition: ErrorPosition = .any
     public var validFraction = 0.5
+    /// Fraction of `c` texts of at least 1 KB written as one whole header: an include guard
+    /// around declarations, macros and comments that all sit inside `extern "C" {` (split
+    /// across `#ifdef __cplusplus`) or a C++ namespace, so the code depth is 1 or more for
+    /// nearly the whole text, as in real headers. 0 (the default) leaves earlier data as it was.
+    public var headers = 0.0
+    public var lengths: LengthDistribution = .uniform
 
     public init(language: Language = .c, minLength: Int = 64, maxLength: Int = 512, maxDepth: Int? = nil,
-                distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5) {
+                distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5,
+                headers: Double = 0, lengths: LengthDistribution = .uniform) {
         self.language = language; self.minLength = minLength; self.maxLength = maxLength
         self.maxDepth = maxDepth; self.distractors = distractors
-        self.errorPosition = errorPosition; self.validFraction = validFraction
+        self.errorPosition = errorPosition; self.validFraction = validFraction; self.headers = headers
+        self.lengths = lengths
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths
+    }
+
+    /// Decodes settings recorded before `headers` and `lengths` existed as their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        language = try c.decode(Language.self, forKey: .language)
+        minLength = try c.decode(Int.self, forKey: .minLength)
+        maxLength = try c.decode(Int.self, forKey: .maxLength)
+        maxDepth = try c.decodeIfPresent(Int.self, forKey: .maxDepth)
+        distractors = try c.decode(Double.self, forKey: .distractors)
+        errorPosition = try c.decode(ErrorPosition.self, forKey: .errorPosition)
+        validFraction = try c.decode(Double.self, forKey: .validFraction)
+        headers = try c.decodeIfPresent(Double.self, forKey: .headers) ?? 0
+        lengths = try c.decodeIfPresent(LengthDistribution.self, forKey: .lengths) ?? .uniform
     }
 
     /// The longest text the generator will make (memory and time stay bounded).
@@ -62,6 +97,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         }
         guard (0...1).contains(validFraction) else { throw NestNetError("--valid-fraction must be between 0 and 1") }
         guard (0...1).contains(distractors) else { throw NestNetError("--distractors must be between 0 and 1") }
+        guard (0...1).contains(headers) else { throw NestNetError("--headers must be between 0 and 1") }
         switch language {
         case .c:
             guard maxLength >= CProgramGenerator.minimumLength else {

@@ -4,6 +4,7 @@ import ProgramGenerator
 
 extension Language: ExpressibleByArgument {}
 extension ErrorPosition: ExpressibleByArgument {}
+extension LengthDistribution: ExpressibleByArgument {}
 
 /// `nestnet generate`: labelled C-like programs or Dyck strings as JSONL.
 struct Generate: ParsableCommand {
@@ -27,6 +28,10 @@ struct Generate: ParsableCommand {
     @Option(help: "Where the breaking edit falls: any, early (first 10%), middle, late (last 10%).")
     var errorPosition: ErrorPosition = .any
     @Option(help: "Fraction of valid examples.") var validFraction: Double = 0.5
+    @Option(help: "Fraction of c texts of 1 KB or more written as whole headers inside extern \"C\" { } or a namespace.")
+    var headers: Double = 0
+    @Option(help: "How text lengths spread over the range: uniform, or log (every doubling equally likely).")
+    var lengths: LengthDistribution = .uniform
     @Option(help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
@@ -35,7 +40,7 @@ struct Generate: ParsableCommand {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength,
                                        maxDepth: maxDepth, distractors: distractors,
-                                       errorPosition: errorPosition, validFraction: validFraction)
+                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths)
         let generator = try ExampleGenerator(options)
         try checkWritable(out)
         var progress = ProgressLine("generate", total: count, quiet: quiet)
