@@ -52,6 +52,8 @@ public final class Trainer {
     public private(set) var model: RecurrentModel
     public private(set) var optimizer: Optimizer
     public private(set) var progress = TrainingProgress()
+    /// The current pool of length-bucketed minibatches (see `TrainingConfig.bucket`).
+    var pooled: (epoch: Int, pool: Int, batches: [[Example]])?
     /// Metadata stored with every checkpoint (dataset description, …).
     public var metadata: [String: String] = [:]
 
@@ -147,7 +149,17 @@ public final class Trainer {
             let secondsBefore = progress.epochSeconds
             while progress.stepInEpoch < steps {
                 let s = progress.stepInEpoch
-                let examples = data.batch(epoch: epoch, step: s, size: config.batch, seed: config.seed, order: order)
+                let examples: [Example]
+                if let k = config.bucket, k > 1 {
+                    let pool = s / k
+                    if pooled?.epoch != epoch || pooled?.pool != pool {
+                        pooled = (epoch, pool, data.bucketed(epoch: epoch, pool: pool, bucket: k, size: config.batch, steps: steps,
+                                                             seed: config.seed, order: order))
+                    }
+                    examples = pooled!.batches[s - pool * k]
+                } else {
+                    examples = data.batch(epoch: epoch, step: s, size: config.batch, seed: config.seed, order: order)
+                }
                 let targets = config.stepLossWeight > 0 ? examples.map { StepTargets.compute($0.text) } : nil
                 let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
                                           stepTargets: targets, stepWeight: config.stepLossWeight)

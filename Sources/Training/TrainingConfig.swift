@@ -27,6 +27,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var stepLossWeight: Float = 0
     /// Stop after this many epochs without a better validation accuracy (nil: never).
     public var patience: Int? = nil
+    /// Length bucketing: minibatches are cut from pools of this many, sorted by text length,
+    /// and visited in a seeded random order, so a batch rarely runs one long text alone
+    /// (nil or 1: off, batches in data order).
+    public var bucket: Int? = nil
 
     public init(model: ModelConfig) { self.model = model }
 
@@ -40,6 +44,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         guard threads >= 1 else { throw ModelError("--threads must be at least 1") }
         guard stepLossWeight >= 0 else { throw ModelError("--step-loss must not be negative") }
         if let p = patience, p < 1 { throw ModelError("--patience must be at least 1") }
+        if let k = bucket, k < 1 { throw ModelError("--bucket must be at least 1") }
         if stepLossWeight > 0 && model.stepOutputs != StepTargets.outputs {
             throw ModelError("per-step training needs a step head with \(StepTargets.outputs) outputs")
         }
@@ -60,7 +65,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         ["train.batch": "\(batch)", "train.epochs": "\(epochs)", "train.lr": "\(learningRate)",
          "train.schedule": schedule.rawValue, "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)",
          "train.bptt": bptt.map(String.init) ?? "full", "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)",
-         "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none"]
+         "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none",
+         "train.bucket": "\(bucket ?? 1)"]
     }
 }
 

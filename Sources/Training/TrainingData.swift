@@ -19,13 +19,32 @@ public enum TrainingData: Sendable {
 
     /// The examples of minibatch `step` of `epoch` (1-based epoch).
     func batch(epoch: Int, step: Int, size: Int, seed: UInt64, order: [Int]) -> [Example] {
-        let lo = step * size, hi = min(count(epoch: epoch), lo + size)
+        examples(epoch: epoch, range: step * size..<min(count(epoch: epoch), step * size + size), seed: seed, order: order)
+    }
+
+    /// Examples at positions `range` of `epoch` (`order`: the epoch's shuffle of a fixed set).
+    func examples(epoch: Int, range: Range<Int>, seed: UInt64, order: [Int]) -> [Example] {
         switch self {
         case .fixed(let e):
-            return (lo..<hi).map { e[order[$0]] }
+            return range.map { e[order[$0]] }
         case .generated(let g):
-            return g.examples(epoch: epoch, range: lo..<hi, seed: seed)
+            return g.examples(epoch: epoch, range: range, seed: seed)
         }
+    }
+
+    /// Minibatch `step` of `epoch` under length bucketing: the `bucket` minibatches of its pool
+    /// are drawn together, sorted by length (ties by position), cut in order, and the pieces
+    /// dealt in a permutation seeded by (seed, epoch, pool). Pure in its arguments, so a resumed
+    /// run sees the batches an uninterrupted one would.
+    func bucketed(epoch: Int, pool: Int, bucket: Int, size: Int, steps: Int, seed: UInt64, order: [Int]) -> [[Example]] {
+        let first = pool * bucket, last = min(steps, first + bucket)
+        let range = first * size..<min(count(epoch: epoch), last * size)
+        let drawn = examples(epoch: epoch, range: range, seed: seed, order: order)
+        let sorted = drawn.indices.sorted { drawn[$0].text.count != drawn[$1].text.count ? drawn[$0].text.count < drawn[$1].text.count : $0 < $1 }
+        var pieces = stride(from: 0, to: sorted.count, by: size).map { Array(sorted[$0..<min(sorted.count, $0 + size)]).map { drawn[$0] } }
+        var rng = SeededRandom(seed: seed, index: UInt64(epoch) << 32 | UInt64(pool), stream: 0xB0C4E7)
+        rng.shuffle(&pieces)
+        return pieces
     }
 }
 

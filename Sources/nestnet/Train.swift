@@ -32,6 +32,10 @@ struct Train: ParsableCommand {
     @Option(help: "Generated data: longest text.") var maxLength: Int = 512
     @Option(help: "Generated data: deepest nesting.") var maxDepth: Int?
     @Option(help: "Generated data: bracket rate in comments and strings.") var distractors: Double = 0.35
+    @Option(help: "Generated data: fraction of c texts of 1 KB or more written as whole headers (depth 1 throughout).")
+    var headers: Double = 0
+    @Option(help: "Generated data: how lengths spread over the range: uniform, or log (every doubling equally likely).")
+    var lengths: LengthDistribution = .uniform
     @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
     @Option(help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
@@ -49,6 +53,8 @@ struct Train: ParsableCommand {
     @Option(help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
     var stepLoss: Float = 0
     @Option(help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
+    @Option(help: "Length bucketing: cut minibatches from pools of N sorted by length (faster on mixed lengths; 1 = off).")
+    var bucket: Int = 1
     @Option(help: "Seed for initialisation, shuffling and generated data.") var seed: UInt64 = 1
     @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
     // Files.
@@ -65,6 +71,7 @@ struct Train: ParsableCommand {
         config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
         config.stepLossWeight = stepLoss; config.patience = patience
+        config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
         do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }
         guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
         let statePath = state ?? out + ".state"
@@ -76,7 +83,8 @@ struct Train: ParsableCommand {
         let data: TrainingData
         var validSet: [Example] = []
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
-                                       distractors: distractors, errorPosition: errorPosition, validFraction: validFraction)
+                                       distractors: distractors, errorPosition: errorPosition, validFraction: validFraction,
+                                       headers: headers, lengths: lengths)
         if let path = train {
             let bytes = try readFile(path)
             data = .fixed(try Dataset.read(path))

@@ -48,6 +48,33 @@ struct TrainingPieceTests {
         #expect(g.options(epoch: 1).minLength == 32)
     }
 
+    @Test func lengthBucketingKeepsEveryExampleOnceAndGroupsLengths() {
+        // 10 minibatches of 8 from a fixed set with lengths 1…80 in shuffled order.
+        var rng = SeededRandom(seed: 3)
+        var lengths = Array(1...80); rng.shuffle(&lengths)
+        let set = lengths.map { Example(text: [UInt8](repeating: 40, count: $0), valid: true, maxDepth: 1, edit: nil, error: nil) }
+        let data = TrainingData.fixed(set), order = Array(0..<80)
+        var seen: [Int] = []
+        for pool in 0..<3 {  // pools of 4, 4 and the last 2 minibatches
+            let batches = data.bucketed(epoch: 1, pool: pool, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
+            #expect(batches.count == (pool < 2 ? 4 : 2))
+            for b in batches {
+                let l = b.map(\.text.count)
+                #expect(l.count == 8)
+                // A pool of 32 random lengths cut in sorted order: each batch spans a quarter of it.
+                #expect(l.max()! - l.min()! < 60, "\(l)")
+                seen += l
+            }
+            let again = data.bucketed(epoch: 1, pool: pool, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
+            #expect(again.map { $0.map(\.text.count) } == batches.map { $0.map(\.text.count) })
+        }
+        #expect(seen.sorted() == Array(1...80))
+        // Within a pool the batches are sorted runs: their ranges do not overlap.
+        let pool0 = data.bucketed(epoch: 1, pool: 0, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
+            .map { ($0.map(\.text.count).min()!, $0.map(\.text.count).max()!) }.sorted { $0.0 < $1.0 }
+        for k in 1..<pool0.count { #expect(pool0[k - 1].1 < pool0[k].0) }
+    }
+
     @Test func cosineScheduleEndsAtFivePercent() {
         var c = TrainingConfig(model: .init(arch: .lstm))
         c.epochs = 11; c.learningRate = 1; c.schedule = .cosine
