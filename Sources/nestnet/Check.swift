@@ -152,11 +152,12 @@ func isoTimestamp() -> String {
     var tmv = tm()
     gmtime_r(&t, &tmv)
     var buf = [CChar](repeating: 0, count: 32)
-    strftime(&buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tmv)
-    return String(cString: buf)
+    let n = strftime(&buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tmv)
+    return String(decoding: buf.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 func hostName() -> String {
     var buf = [CChar](repeating: 0, count: 256)
-    return gethostname(&buf, 255) == 0 ? String(cString: buf) : "unknown"
+    guard gethostname(&buf, 255) == 0 else { return "unknown" }
+    return String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
