@@ -70,6 +70,6 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),
         // Runs the built `nestnet` binary: exit codes, messages, files.
-        .testTarget(name: "NestNetCLITests", dependencies: ["nestnet"]),
+        .testTarget(name: "NestNetCLITests", dependencies: ["nestnet", "NestingOracle", "ProgramGenerator"]),
     ]
 )

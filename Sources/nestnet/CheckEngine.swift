@@ -30,7 +30,13 @@ struct ModelChecker {
     static let piece = 4096
 
     /// A stretch of one file checked from a fresh state: [lower, upper), ending the file or not.
-    struct Job { var file: Int; var lower: Int; var upper: Int }
+    /// `merged` counts how often it has already been extended over an unconfirmed split.
+    struct Job { var file: Int; var lower: Int; var upper: Int; var merged = 0 }
+
+    /// Files this long or longer are split into speculative stretches.
+    static let splitFrom = 16 * piece
+    /// Bytes per speculative stretch (at least), and the most stretches per file.
+    static let stretchBytes = 8 * piece, maxStretches = 64
 
     /// Verdicts in the order of `texts`.
     ///
@@ -41,35 +47,62 @@ struct ModelChecker {
     /// trained on. Every round batches the current piece of every unfinished stretch, so the
     /// model runs as matrix products across files.
     ///
-    /// A large file is also split speculatively into one stretch per thread at lines that are
-    /// just `}`; the model confirms each split (the stretch before it must end complete by the
-    /// model's own final verdict). A stretch that does not is re-checked together with
-    /// everything after it, from where it started, so speculation never changes a verdict.
+    /// A file of 64 KiB or more is also split speculatively, at lines that are just `}`, into
+    /// stretches of 32 KiB or more (at most 64), all read at once as rows of the same matrix
+    /// products; see `confirm` for how the splits are confirmed.
     func check(_ texts: [[UInt8]]) -> [Verdict] {
-        var jobs: [Job] = []
-        for (f, t) in texts.enumerated() {
-            let cuts = t.count >= 16 * Self.piece && threads > 1 ? splitPoints(t, parts: threads) : []
-            var lower = 0
-            for c in cuts { jobs.append(Job(file: f, lower: lower, upper: c)); lower = c }
-            jobs.append(Job(file: f, lower: lower, upper: t.count))
+        let cuts = texts.map { t in
+            t.count >= Self.splitFrom
+                ? splitPoints(t, parts: min(Self.maxStretches, max(threads, t.count / Self.stretchBytes))) : []
         }
-        let results = run(jobs, texts)
-        var out = [Verdict?](repeating: nil, count: texts.count)
-        var redo: [Job] = []
-        for (j, job) in jobs.enumerated() where out[job.file] == nil && !redo.contains(where: { $0.file == job.file }) {
-            switch results[j] {
-            case .valid(let v): if job.upper == texts[job.file].count { out[job.file] = v }  // else: on to the next stretch
-            case .broken(let v): out[job.file] = v
-            case .incomplete: redo.append(Job(file: job.file, lower: job.lower, upper: texts[job.file].count))
+        return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { run($0, texts) }
+    }
+
+    /// Verdicts for files split at `cuts[f]` (ascending offsets inside file f), confirming the
+    /// splits in order. Every stretch is run at once; walking each file from its start, a
+    /// stretch that ends complete (valid by the model's own final verdict) confirms the split
+    /// after it, a break in a confirmed stretch is the file's verdict, and a stretch that ends
+    /// with something open was split at the wrong place: it is read again from its last
+    /// model-confirmed restart point over the next stretch (then the next 2, 4, … when that
+    /// fails again, so a file with no clean split costs at most about three plain reads), and
+    /// the walk goes on in the next round. Speculation therefore never changes what the
+    /// sequential reading would conclude from the same restart points.
+    static func confirm(lengths: [Int], cuts: [[Int]], run: ([Job]) -> [Outcome]) -> [Verdict] {
+        var stretches: [[Job]] = lengths.indices.map { f in
+            let b = [0] + cuts[f] + [lengths[f]]
+            return (0..<(b.count - 1)).map { Job(file: f, lower: b[$0], upper: b[$0 + 1]) }
+        }
+        var outcomes: [[Outcome?]] = stretches.map { [Outcome?](repeating: nil, count: $0.count) }
+        var verdicts = [Verdict?](repeating: nil, count: lengths.count)
+        var todo = stretches.indices.flatMap { f in stretches[f].indices.map { (f, $0) } }
+        while !todo.isEmpty {
+            let results = run(todo.map { stretches[$0.0][$0.1] })
+            for (i, (f, k)) in todo.enumerated() { outcomes[f][k] = results[i] }
+            todo = []
+            for f in lengths.indices where verdicts[f] == nil {
+                var k = 0
+                walk: while k < stretches[f].count {
+                    let last = k == stretches[f].count - 1
+                    switch outcomes[f][k]! {
+                    case .valid(let v):
+                        if last { verdicts[f] = v; break walk }
+                        k += 1
+                    case .broken(let v):
+                        verdicts[f] = v; break walk
+                    case .incomplete(let v, let resume):
+                        if last { verdicts[f] = v; break walk }
+                        let over = min(1 << stretches[f][k].merged, stretches[f].count - 1 - k)
+                        var job = stretches[f][k]
+                        job.lower = resume; job.upper = stretches[f][k + over].upper; job.merged += 1
+                        stretches[f].replaceSubrange(k...(k + over), with: [job])
+                        outcomes[f].replaceSubrange(k...(k + over), with: [nil])
+                        todo.append((f, k))
+                        break walk
+                    }
+                }
             }
         }
-        let redone = redo.isEmpty ? [] : run(redo, texts)
-        for (k, job) in redo.enumerated() {
-            switch redone[k] {
-            case .valid(let v), .broken(let v), .incomplete(let v): out[job.file] = v
-            }
-        }
-        return out.map { $0! }
+        return verdicts.map { $0! }
     }
 
     /// How a stretch ended.
@@ -79,7 +112,8 @@ struct ModelChecker {
         /// The nesting breaks inside (or, at the end of the file, a bracket stays open).
         case broken(Verdict)
         /// A stretch before a split that leaves something open: the split was not clean.
-        case incomplete(Verdict)
+        /// `resume` is where its last piece started from a fresh state.
+        case incomplete(Verdict, resume: Int)
     }
 
     /// Runs stretches through the model in rounds of batched pieces.
@@ -89,7 +123,7 @@ struct ModelChecker {
         var span = [Int](repeating: Self.piece, count: jobs.count)
         var pending = Array(jobs.indices)
         while !pending.isEmpty {
-            pending.sort { jobs[$0].upper - start[$0] > jobs[$1].upper - start[$1] }
+            pending.sort { (min(span[$0], jobs[$0].upper - start[$0]), jobs[$0].upper - start[$0]) > (min(span[$1], jobs[$1].upper - start[$1]), jobs[$1].upper - start[$1]) }
             var next: [Int] = []
             var i = 0
             while i < pending.count {
@@ -105,7 +139,7 @@ struct ModelChecker {
                         let v = finalVerdict(text, offset: s, piece: piece, probability: r.probabilities[k], steps: steps)
                         let endsFile = jobs[j].upper == text.count
                         if v.valid { out[j] = .valid(v) }
-                        else if !endsFile && v.location?.offset == jobs[j].upper - 1 { out[j] = .incomplete(v) }
+                        else if !endsFile && v.location?.offset == jobs[j].upper - 1 { out[j] = .incomplete(v, resume: s) }
                         else { out[j] = .broken(v) }
                     } else if let v = brokenVerdict(text, offset: s, piece: piece, steps: steps) {
                         out[j] = .broken(v)
@@ -121,14 +155,27 @@ struct ModelChecker {
         return out.map { $0! }
     }
 
-    /// Candidate split points for `parts` stretches: the start of the line after a line that
-    /// is exactly `}` (a function or initializer ending at column 0), nearest each even share.
+    /// Split points for `parts` stretches: the start of the line after a line that is exactly
+    /// `}` or `};` (a function, struct or initializer ending at column 0), the one nearest each
+    /// even share on either side; shares without one nearby give no split.
     func splitPoints(_ t: [UInt8], parts: Int) -> [Int] {
+        /// The offset after a `}` or `};` line starting at i, or nil.
+        func afterClosingLine(_ i: Int) -> Int? {
+            guard t[i] == 125, i == 0 || t[i - 1] == 10 else { return nil }
+            var e = i + 1
+            if e < t.count, t[e] == 59 { e += 1 }
+            return e < t.count && t[e] == 10 && e + 1 < t.count ? e + 1 : nil
+        }
+        let reach = t.count / parts / 2
         var cuts: [Int] = []
         for k in 1..<parts {
-            var i = t.count * k / parts
-            while i + 2 < t.count, !(t[i] == 125 && (i == 0 || t[i - 1] == 10) && t[i + 1] == 10) { i += 1 }
-            if i + 2 < t.count, cuts.last.map({ i + 2 > $0 }) ?? true { cuts.append(i + 2) }
+            let share = t.count * k / parts
+            var found: Int? = nil
+            for d in 0..<reach {
+                if share + d < t.count, let c = afterClosingLine(share + d) { found = c; break }
+                if share - d > 0, let c = afterClosingLine(share - d) { found = c; break }
+            }
+            if let c = found, c > (cuts.last ?? 0) { cuts.append(c) }
         }
         return cuts
     }

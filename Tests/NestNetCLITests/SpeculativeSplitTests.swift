@@ -1,0 +1,90 @@
+import Foundation
+import NestingOracle
+import ProgramGenerator
+import Testing
+@testable import nestnet
+
+/// `ModelChecker.confirm`, the logic that confirms speculative splits of long files, driven by
+/// the exact oracle in place of the model: whatever the cuts (clean ones at depth 0, bad ones
+/// inside a function body), the verdict must be the oracle's verdict on the whole text.
+@Suite("Speculative splits of long files")
+struct SpeculativeSplitTests {
+    /// Valid generated C without preprocessor conditionals (a stretch could end inside one).
+    static func corpus(seed: UInt64, count: Int) throws -> [UInt8] {
+        let g = try ExampleGenerator(GeneratorOptions(language: .c, minLength: 300, maxLength: 1200))
+        var text: [UInt8] = []
+        for i in 0..<count {
+            let t = g.example(seed: seed, index: i, valid: true).text
+            if !String(decoding: t, as: UTF8.self).contains("#if") { text += t + [10] }
+        }
+        return text
+    }
+
+    /// Runs stretches with the oracle, as `ModelChecker.run` does with the model: a stretch
+    /// before a split that ends with a bracket open is incomplete.
+    static func oracleRun(_ jobs: [ModelChecker.Job], _ texts: [[UInt8]], _ log: inout [Int]) -> [ModelChecker.Outcome] {
+        jobs.map { job in
+            let slice = texts[job.file][job.lower..<job.upper]
+            log.append(slice.count)
+            guard let e = NestingOracle.check(slice).error else {
+                return .valid(.init(valid: true, probability: 1, location: nil, message: ""))
+            }
+            let v = ModelChecker.Verdict(valid: false, probability: 0,
+                                         location: .init(line: 0, column: 0, offset: job.lower + e.offset), message: e.kind.rawValue)
+            if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, resume: job.lower) }
+            return .broken(v)
+        }
+    }
+
+    @Test func verdictsMatchTheOracleWhateverTheCuts() throws {
+        var rng = SeededRandom(seed: 5)
+        for round in 0..<12 {
+            var text = try Self.corpus(seed: UInt64(100 + round), count: 40)
+            // Half the texts get one corruption somewhere (a deleted or inserted bracket in code).
+            let analysis = NestingOracle.analyze(text)
+            let code = text.indices.filter { analysis.regions[$0] == .code }
+            if round % 2 == 1 {
+                let brackets = code.filter { Bracket.closerKind(text[$0]) != nil || Bracket.openerKind(text[$0]) != nil }
+                let at = brackets[rng.below(brackets.count)]
+                if rng.below(2) == 0 { text.remove(at: at) } else { text.insert(text[at], at: at) }
+            }
+            let newlines = NestingOracle.analyze(text)
+            let lineStarts = text.indices.filter { text[$0] == 10 && newlines.regions[$0] == .code }.map { $0 + 1 }
+            let clean = lineStarts.filter { newlines.depth[$0 - 1] == 0 }, bad = lineStarts.filter { newlines.depth[$0 - 1] > 0 }
+            #expect(!clean.isEmpty && !bad.isEmpty)
+            // Mostly bad cuts in some rounds, mostly clean ones in others.
+            let badShare = [0, 1, 3, 4][round % 4]
+            var cuts = Set<Int>()
+            for _ in 0..<(4 + rng.below(20)) {
+                let pool = rng.below(4) < badShare ? bad : clean
+                cuts.insert(pool[rng.below(pool.count)])
+            }
+            var log: [Int] = []
+            let v = ModelChecker.confirm(lengths: [text.count], cuts: [cuts.sorted().filter { $0 < text.count }],
+                                         run: { Self.oracleRun($0, [text], &log) })[0]
+            let whole = NestingOracle.check(text)
+            #expect(v.valid == whole.isValid, "round \(round): \(v.message) vs \(String(describing: whole.error))")
+            if let e = whole.error {
+                #expect(v.location?.offset == e.offset && v.message == e.kind.rawValue, "round \(round)")
+            }
+            // Every byte is read at least once, re-reading stays bounded.
+            #expect(log.reduce(0, +) >= text.count && log.reduce(0, +) <= 4 * text.count)
+        }
+    }
+
+    @Test func aFileWithNoCleanSplitIsReadWholeInTheEnd() throws {
+        // Everything inside one namespace: every cut is inside braces.
+        let inner = try Self.corpus(seed: 7, count: 30)
+        let text = Array("namespace outer {\n".utf8) + inner + Array("}\n".utf8)
+        let a = NestingOracle.analyze(text)
+        let cuts = text.indices.filter { text[$0] == 10 && a.regions[$0] == .code }.map { $0 + 1 }
+            .filter { $0 < text.count }.enumerated().filter { $0.offset % 7 == 3 }.map(\.element)
+        #expect(cuts.count > 8)
+        var log: [Int] = []
+        let v = ModelChecker.confirm(lengths: [text.count, inner.count], cuts: [cuts, []],
+                                     run: { Self.oracleRun($0, [text, inner], &log) })
+        #expect(v[0].valid && v[1].valid)
+        #expect(log.contains(text.count), "the last merge covers the whole file")
+        #expect(log.reduce(0, +) <= 4 * (text.count + inner.count))
+    }
+}
