@@ -137,7 +137,7 @@ nestnet train {longargs} --init-from stage2.safetensors --out …
 ```
 
 The shipped model's first stage ran at commit 7ba204a (the generator of that commit), its
-second stage at commit 48efc64 and its third at commit {commit}; running the script again
+second stage at commit 48efc64 and its third at commit b992a98; running the script again
 makes all three stages with the current generator.
 
 - Data: fresh generated C every epoch; third stage: {meta.get('data.generator', '?')}.
