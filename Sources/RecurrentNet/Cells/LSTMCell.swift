@@ -24,7 +24,7 @@ enum LSTMCell {
             while j + Vec.scalarCount <= H {
                 let i = loadV(ar + j), f = loadV(ar + H + j), g = loadV(ar + 2 * H + j), o = loadV(ar + 3 * H + j)
                 let prev = cp.map { loadV($0 + j) } ?? .zero
-                let cn = f * prev + i * g
+                let cn = (i * g).addingProduct(f, prev)
                 let t = simdTanh(cn)
                 storeV(cn, cr + j); storeV(t, tr + j); storeV(o * t, hr + j)
                 j += Vec.scalarCount
