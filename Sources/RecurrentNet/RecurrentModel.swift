@@ -45,6 +45,7 @@ public final class RecurrentModel: @unchecked Sendable {
     // Derived caches.
     var table: [Float] = []    // [256, G·H]: W_ih0·emb[b] + b_ih0 (+ b_hh0 for RNN/LSTM)
     var whhT: [[Float]] = []   // per layer [H, G·H]
+    var whhPacked: [[Float]] = [] // per layer, LSTM with the fused step: `LSTMCell.packRecurrentWeights`
     var wihT: [[Float]] = []   // per layer [in, G·H]
     var inBias: [[Float]] = [] // per layer [G·H]
     var workspaces: [Workspace] = []
@@ -77,7 +78,7 @@ public final class RecurrentModel: @unchecked Sendable {
     /// Recomputes the derived caches from `parameters`. Call after changing parameters.
     public func prepare() {
         let c = config, H = c.hidden, gh = c.gateWidth
-        whhT = []; wihT = []; inBias = []
+        whhT = []; wihT = []; inBias = []; whhPacked = []
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
             for l in 0..<c.layers {
@@ -85,6 +86,15 @@ public final class RecurrentModel: @unchecked Sendable {
                 var t1 = [Float](repeating: 0, count: H * gh)
                 t1.withUnsafeMutableBufferPointer { transpose(base + layout["rnn.weight_hh_l\(l)"].offset, rows: gh, cols: H, into: $0.baseAddress!) }
                 whhT.append(t1)
+                #if NESTNET_AVX512
+                if c.arch == .lstm && LSTMCell.fusedStepSupports(H: H) {
+                    var packed = [Float](repeating: 0, count: H * gh)
+                    t1.withUnsafeBufferPointer { w in
+                        packed.withUnsafeMutableBufferPointer { LSTMCell.packRecurrentWeights(w.baseAddress!, H: H, into: $0.baseAddress!) }
+                    }
+                    whhPacked.append(packed)
+                }
+                #endif
                 var t2 = [Float](repeating: 0, count: inW * gh)
                 t2.withUnsafeMutableBufferPointer { transpose(base + layout["rnn.weight_ih_l\(l)"].offset, rows: gh, cols: inW, into: $0.baseAddress!) }
                 wihT.append(t2)
@@ -240,8 +250,11 @@ public final class RecurrentModel: @unchecked Sendable {
                 let h = lb.h.ensure(max((keepH ? T : 2) * B * H, 1))
                 let below = l > 0 ? w.layers[l - 1].h.p : nil
                 let bhh = base + layout["rnn.bias_hh_l\(l)"].offset
+                let sw = base + (P > 0 ? layout["step_head.weight"].offset : 0), sb = base + (P > 0 ? layout["step_head.bias"].offset : 0)
                 let inW = c.inputWidth(l)
+                let packed = l < whhPacked.count ? whhPacked[l] : []
                 whhT[l].withUnsafeBufferPointer { whhT in
+                packed.withUnsafeBufferPointer { packed in
                 wihT[l].withUnsafeBufferPointer { wihT in
                 inBias[l].withUnsafeBufferPointer { bias in
                     for t in 0..<T {
@@ -261,9 +274,22 @@ public final class RecurrentModel: @unchecked Sendable {
                         let hc = h + (keepH ? t : t & 1) * B * H
                         switch c.arch {
                         case .lstm:
-                            if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, A, ldc: G) }
-                            LSTMCell.forward(M: M, H: H, a: A, cPrev: cp,
-                                             c: cBuf + slot * B * H, tc: tcBuf + slot * B * H, h: hc)
+                            // Rows in blocks of 4 through the fused product-and-cell kernel where it
+                            // exists (bit-identical), the rest through the product, then the cell.
+                            var done = 0
+                            #if NESTNET_AVX512
+                            if l < whhPacked.count {
+                                done = M / 4 * 4
+                                LSTMCell.fusedStep(M4: done, H: H, a: A, hPrev: hp.map { UnsafePointer($0) }, packed: packed.baseAddress!,
+                                                   cPrev: cp, c: cBuf + slot * B * H, tc: tcBuf + slot * B * H, h: hc, storeGates: store)
+                            }
+                            #endif
+                            if done < M {
+                                let R = M - done, aR = A + done * G
+                                if let hp { gemm(R, G, H, hp + done * H, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, aR, ldc: G) }
+                                LSTMCell.forward(M: R, H: H, a: aR, cPrev: cp.map { $0 + done * H },
+                                                 c: cBuf + slot * B * H + done * H, tc: tcBuf + slot * B * H + done * H, h: hc + done * H)
+                            }
                         case .rnn:
                             if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, A, ldc: G) }
                             RNNCell.forward(M: M, H: H, a: A, h: hc)
@@ -278,7 +304,6 @@ public final class RecurrentModel: @unchecked Sendable {
                             let next = w.active[t + 1]
                             if next < M { (hLast + next * H).update(from: hc + next * H, count: (M - next) * H) }
                             if P > 0 {
-                                let sw = base + layout["step_head.weight"].offset, sb = base + layout["step_head.bias"].offset
                                 for m in 0..<M {
                                     for k in 0..<P {
                                         stepLogits[(t * B + m) * P + k] = sb[k] + dot(sw + k * H, hc + m * H, H)
@@ -287,6 +312,7 @@ public final class RecurrentModel: @unchecked Sendable {
                             }
                         }
                     }
+                }
                 }
                 }
                 }
