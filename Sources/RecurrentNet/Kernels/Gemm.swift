@@ -4,13 +4,13 @@
 ///     gemm(aTransposed: true):  C[M×N] += Aᵀ · B               A(i,k) = A[k·lda + i]
 ///
 /// B and C are row-major with leading dimensions ldb, ldc. `Vec` is the machine's vector
-/// (SIMD16 with AVX-512, SIMD8 with AVX2; W lanes). The 6×2W micro-kernel keeps twelve vector
-/// accumulators in registers (enough independent FMAs to hide their latency) and reads one
-/// 2W-wide row of B and six values of A per k; with AVX-512's 32 registers an 8×2W kernel
-/// (sixteen accumulators) goes first, 8–15% faster on the recurrent step's 16×256×64 product
-/// (`nestnet bench`, interleaved runs); 4×2W and 1×2W kernels take the remaining rows
-/// and scalar loops the remaining columns, so any shape is correct and multiples of 2W are
-/// fast. K is processed in blocks so the slice of B being reused stays in L2.
+/// (SIMD16 with AVX-512, SIMD8 with AVX2; W lanes). One micro-kernel, `rowTile`, written once
+/// for any tile height R (a value generic, so each height compiles to its own fully unrolled
+/// loop): 2R vector accumulators stay in registers and each k reads one 2W-wide row of B and R
+/// values of A. Heights 8 (AVX-512's 32 registers only; 8–15% faster than 6 on the recurrent
+/// step's 16×256×64 product), 6, 4 and 1 take the rows in turn, scalar loops the columns past
+/// the last multiple of 2W, so any shape is correct and multiples of 2W are fast. K is
+/// processed in blocks so the slice of B being reused stays in L2.
 #if NESTNET_AVX512
 typealias Vec = SIMD16<Float>
 typealias VecI = SIMD16<Int32>  // same lanes, for bit tricks in the activations
@@ -57,151 +57,56 @@ public func gemm(_ M: Int, _ N: Int, _ K: Int,
     }
 }
 
-/// One K block. A(i,k) = A[i·rs + k·ks] (rs/ks: row and k strides).
+/// One K block. A(i,k) = A[i·rs + k·ks] (rs/ks: row and k strides). Rows go through the
+/// widest tile that fits, then narrower ones; columns past the last multiple of 2W through
+/// `gemmScalar`.
 @inline(__always)
 private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
                        _ A: UnsafePointer<Float>, _ rs: Int, _ ks: Int,
                        _ B: UnsafePointer<Float>, _ ldb: Int,
                        _ C: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    let W = Vec.scalarCount, N16 = N / (2 * W) * (2 * W)
     var i = 0
     #if NESTNET_AVX512
     // 32 vector registers: eight rows × 2W columns (16 accumulators) per tile.
-    while i + 8 <= M {
-        var j = 0
-        while j < N16 {
-            let c0 = C + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-            let c4 = c3 + ldc, c5 = c4 + ldc, c6 = c5 + ldc, c7 = c6 + ldc
-            var a00 = loadV(c0), a01 = loadV(c0 + W)
-            var a10 = loadV(c1), a11 = loadV(c1 + W)
-            var a20 = loadV(c2), a21 = loadV(c2 + W)
-            var a30 = loadV(c3), a31 = loadV(c3 + W)
-            var a40 = loadV(c4), a41 = loadV(c4 + W)
-            var a50 = loadV(c5), a51 = loadV(c5 + W)
-            var a60 = loadV(c6), a61 = loadV(c6 + W)
-            var a70 = loadV(c7), a71 = loadV(c7 + W)
-            var pa = A + i * rs
-            var pb = B + j
-            for _ in 0..<K {
-                let b0 = loadV(pb), b1 = loadV(pb + W)
-                var x = Vec(repeating: pa[0])
-                a00.addProduct(x, b0); a01.addProduct(x, b1)
-                x = Vec(repeating: pa[rs])
-                a10.addProduct(x, b0); a11.addProduct(x, b1)
-                x = Vec(repeating: pa[2 * rs])
-                a20.addProduct(x, b0); a21.addProduct(x, b1)
-                x = Vec(repeating: pa[3 * rs])
-                a30.addProduct(x, b0); a31.addProduct(x, b1)
-                x = Vec(repeating: pa[4 * rs])
-                a40.addProduct(x, b0); a41.addProduct(x, b1)
-                x = Vec(repeating: pa[5 * rs])
-                a50.addProduct(x, b0); a51.addProduct(x, b1)
-                x = Vec(repeating: pa[6 * rs])
-                a60.addProduct(x, b0); a61.addProduct(x, b1)
-                x = Vec(repeating: pa[7 * rs])
-                a70.addProduct(x, b0); a71.addProduct(x, b1)
-                pa += ks; pb += ldb
-            }
-            storeV(a00, c0); storeV(a01, c0 + W)
-            storeV(a10, c1); storeV(a11, c1 + W)
-            storeV(a20, c2); storeV(a21, c2 + W)
-            storeV(a30, c3); storeV(a31, c3 + W)
-            storeV(a40, c4); storeV(a41, c4 + W)
-            storeV(a50, c5); storeV(a51, c5 + W)
-            storeV(a60, c6); storeV(a61, c6 + W)
-            storeV(a70, c7); storeV(a71, c7 + W)
-            j += 2 * W
-        }
-        if N16 < N { gemmScalar(i, i + 8, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
-        i += 8
-    }
+    while i + 8 <= M { rowTile(Rows<8>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 8 }
     #endif
-    while i + 6 <= M {
-        var j = 0
-        while j < N16 {
-            let c0 = C + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc
-            var a00 = loadV(c0), a01 = loadV(c0 + W)
-            var a10 = loadV(c1), a11 = loadV(c1 + W)
-            var a20 = loadV(c2), a21 = loadV(c2 + W)
-            var a30 = loadV(c3), a31 = loadV(c3 + W)
-            var a40 = loadV(c4), a41 = loadV(c4 + W)
-            var a50 = loadV(c5), a51 = loadV(c5 + W)
-            var pa = A + i * rs
-            var pb = B + j
-            for _ in 0..<K {
-                let b0 = loadV(pb), b1 = loadV(pb + W)
-                var x = Vec(repeating: pa[0])
-                a00.addProduct(x, b0); a01.addProduct(x, b1)
-                x = Vec(repeating: pa[rs])
-                a10.addProduct(x, b0); a11.addProduct(x, b1)
-                x = Vec(repeating: pa[2 * rs])
-                a20.addProduct(x, b0); a21.addProduct(x, b1)
-                x = Vec(repeating: pa[3 * rs])
-                a30.addProduct(x, b0); a31.addProduct(x, b1)
-                x = Vec(repeating: pa[4 * rs])
-                a40.addProduct(x, b0); a41.addProduct(x, b1)
-                x = Vec(repeating: pa[5 * rs])
-                a50.addProduct(x, b0); a51.addProduct(x, b1)
-                pa += ks; pb += ldb
+    while i + 6 <= M { rowTile(Rows<6>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 6 }
+    while i + 4 <= M { rowTile(Rows<4>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 4 }
+    while i < M { rowTile(Rows<1>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 1 }
+}
+
+/// R rows (i…i+R−1) of C across all columns: for each 2W-wide column block, 2R vector
+/// accumulators live in registers while k runs over the block; per k, one 2W-wide row of B
+/// and R broadcast values of A. R is a value generic, so each tile size is compiled with its
+/// loops over rows fully unrolled and the accumulators in registers.
+/// A row count as a type, so `rowTile` is compiled once per tile height.
+private struct Rows<let R: Int> {}
+
+@inline(__always)
+private func rowTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
+                                 _ A: UnsafePointer<Float>, _ rs: Int, _ ks: Int,
+                                 _ B: UnsafePointer<Float>, _ ldb: Int,
+                                 _ C: UnsafeMutablePointer<Float>, _ ldc: Int) {
+    let W = Vec.scalarCount, N16 = N / (2 * W) * (2 * W)
+    var j = 0
+    while j < N16 {
+        let c = C + i * ldc + j
+        var lo = InlineArray<R, Vec>(repeating: .zero), hi = InlineArray<R, Vec>(repeating: .zero)
+        for r in 0..<R { lo[r] = loadV(c + r * ldc); hi[r] = loadV(c + r * ldc + W) }
+        var pa = A + i * rs
+        var pb = B + j
+        for _ in 0..<K {
+            let b0 = loadV(pb), b1 = loadV(pb + W)
+            for r in 0..<R {
+                let x = Vec(repeating: pa[r * rs])
+                lo[r].addProduct(x, b0); hi[r].addProduct(x, b1)
             }
-            storeV(a00, c0); storeV(a01, c0 + W)
-            storeV(a10, c1); storeV(a11, c1 + W)
-            storeV(a20, c2); storeV(a21, c2 + W)
-            storeV(a30, c3); storeV(a31, c3 + W)
-            storeV(a40, c4); storeV(a41, c4 + W)
-            storeV(a50, c5); storeV(a51, c5 + W)
-            j += 2 * W
+            pa += ks; pb += ldb
         }
-        if N16 < N { gemmScalar(i, i + 6, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
-        i += 6
+        for r in 0..<R { storeV(lo[r], c + r * ldc); storeV(hi[r], c + r * ldc + W) }
+        j += 2 * W
     }
-    while i + 4 <= M {
-        var j = 0
-        while j < N16 {
-            let c0 = C + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-            var a00 = loadV(c0), a01 = loadV(c0 + W)
-            var a10 = loadV(c1), a11 = loadV(c1 + W)
-            var a20 = loadV(c2), a21 = loadV(c2 + W)
-            var a30 = loadV(c3), a31 = loadV(c3 + W)
-            var pa = A + i * rs
-            var pb = B + j
-            for _ in 0..<K {
-                let b0 = loadV(pb), b1 = loadV(pb + W)
-                let x0 = Vec(repeating: pa[0]), x1 = Vec(repeating: pa[rs])
-                let x2 = Vec(repeating: pa[2 * rs]), x3 = Vec(repeating: pa[3 * rs])
-                a00.addProduct(x0, b0); a01.addProduct(x0, b1)
-                a10.addProduct(x1, b0); a11.addProduct(x1, b1)
-                a20.addProduct(x2, b0); a21.addProduct(x2, b1)
-                a30.addProduct(x3, b0); a31.addProduct(x3, b1)
-                pa += ks; pb += ldb
-            }
-            storeV(a00, c0); storeV(a01, c0 + W)
-            storeV(a10, c1); storeV(a11, c1 + W)
-            storeV(a20, c2); storeV(a21, c2 + W)
-            storeV(a30, c3); storeV(a31, c3 + W)
-            j += 2 * W
-        }
-        if N16 < N { gemmScalar(i, i + 4, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
-        i += 4
-    }
-    while i < M {
-        var j = 0
-        while j < N16 {
-            let c0 = C + i * ldc + j
-            var a0 = loadV(c0), a1 = loadV(c0 + W)
-            var pa = A + i * rs
-            var pb = B + j
-            for _ in 0..<K {
-                let x = Vec(repeating: pa[0])
-                a0.addProduct(x, loadV(pb)); a1.addProduct(x, loadV(pb + W))
-                pa += ks; pb += ldb
-            }
-            storeV(a0, c0); storeV(a1, c0 + W)
-            j += 2 * W
-        }
-        if N16 < N { gemmScalar(i, i + 1, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
-        i += 1
-    }
+    if N16 < N { gemmScalar(i, i + R, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
 }
 
 @inline(never)
