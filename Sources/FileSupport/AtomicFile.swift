@@ -131,4 +131,7 @@ public func checkWritable(_ path: String) throws {
     guard stat(dir, &st) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
     guard (st.st_mode & S_IFMT) == S_IFDIR else { throw NestNetError("cannot write \(path): \(dir) is not a directory") }
     guard access(dir, W_OK) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+        throw NestNetError("cannot write \(path): Is a directory")
+    }
 }

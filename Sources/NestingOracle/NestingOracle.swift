@@ -29,14 +29,18 @@ public enum NestingOracle {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
             return Analysis(verdict: Verdict(error: nil, maxDepth: 0, finalDepth: 0), depth: [], regions: [])
         }
-        var depth = [Int32](repeating: 0, count: bytes.count)
-        var regions = [Region](repeating: .code, count: bytes.count)
-        let verdict: Verdict = depth.withUnsafeMutableBufferPointer { d in
-            regions.withUnsafeMutableBufferPointer { r in
+        // The observer writes every byte exactly once (finish fills up to the end), so the
+        // arrays are not zero-filled first.
+        var verdict = Verdict(error: nil, maxDepth: 0, finalDepth: 0)
+        var regions: [Region] = []
+        let depth = [Int32](unsafeUninitializedCapacity: bytes.count) { d, dCount in
+            regions = [Region](unsafeUninitializedCapacity: bytes.count) { r, rCount in
                 var s = Scanner(base, count: bytes.count, observer: ProfileObserver(depth: d, regions: r))
                 s.run()
-                return Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)
+                verdict = Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)
+                rCount = bytes.count
             }
+            dCount = bytes.count
         }
         return Analysis(verdict: verdict, depth: depth, regions: regions)
     }
@@ -93,8 +97,9 @@ struct ProfileObserver: ScanObserver {
 
     mutating func change(at offset: Int, region: Region, depth d: Int) {
         let o = min(offset, depth.count)
-        if o > last {
-            for k in last..<o { depth[k] = lastDepth; regions[k] = lastRegion }
+        if o > last {  // bulk fills: memset-speed for long runs of one region and depth
+            (depth.baseAddress! + last).update(repeating: lastDepth, count: o - last)
+            (regions.baseAddress! + last).update(repeating: lastRegion, count: o - last)
             last = o
         }
         lastDepth = Int32(d); lastRegion = region

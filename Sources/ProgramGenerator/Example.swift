@@ -36,7 +36,8 @@ public struct Example: Sendable, Equatable {
         out.append(125)
     }
 
-    /// Parses one JSONL line. Only `text` is required; `valid` defaults to the oracle's verdict.
+    /// Parses one JSONL line. Only `text` (non-empty) is required; `valid` defaults to the
+    /// oracle's verdict; a `length` field, when present, must equal the text's UTF-8 byte count.
     public init(jsonLine line: UnsafeBufferPointer<UInt8>) throws {
         let v: JSONValue
         do { v = try JSONParser.parse(line) } catch let f as JSONParser.Failure {
@@ -45,10 +46,20 @@ public struct Example: Sendable, Equatable {
         guard case .object = v else { throw NestNetError("expected a JSON object") }
         guard let text = v["text"]?.string else { throw NestNetError("missing string field \"text\"") }
         let bytes = Array(text.utf8)
+        guard !bytes.isEmpty else { throw NestNetError("field \"text\" is empty (a text needs at least one byte)") }
+        if let field = v["length"] {
+            guard let n = field.int else { throw NestNetError("field \"length\" must be an integer") }
+            guard n == bytes.count else {
+                throw NestNetError("field \"length\" is \(n) but \"text\" holds \(bytes.count) bytes of UTF-8 (texts are UTF-8 byte strings)")
+            }
+        }
         var edit: Edit? = nil
         if let e = v["edit"], !e.isNull {
             guard let name = e["kind"]?.string, let off = e["offset"]?.int, let parsed = Edit(name: name, offset: off) else {
                 throw NestNetError("field \"edit\" must be null or {\"kind\": <edit kind>, \"offset\": <integer>}")
+            }
+            guard (0...bytes.count).contains(off) else {
+                throw NestNetError("field \"edit\" has offset \(off), outside the text's \(bytes.count) bytes")
             }
             edit = parsed
         }

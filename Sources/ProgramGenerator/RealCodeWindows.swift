@@ -17,7 +17,7 @@ public struct RealCodeWindows: Sendable {
     public let maxLength: Int
     public var fileCount: Int { sources.count }
 
-    /// Reads the files; unreadable, binary or empty ones are reported through `skipped`
+    /// Reads the files; unreadable, binary, non-UTF-8 or empty ones are reported through `skipped`
     /// (path, reason) and left out.
     public init(paths: [String], minLength: Int, maxLength: Int, skipped: (String, String) -> Void = { _, _ in }) throws {
         guard minLength <= maxLength, minLength >= 1 else { throw NestNetError("--min-length must be at least 1 and at most --max-length") }
@@ -28,6 +28,8 @@ public struct RealCodeWindows: Sendable {
             do { bytes = try readFile(path, limit: 64 << 20) } catch let e as NestNetError { skipped(path, e.message); continue }
             if bytes.isEmpty { skipped(path, "empty"); continue }
             if bytes.contains(0) { skipped(path, "binary (NUL bytes)"); continue }
+            // Datasets are JSON, whose strings are UTF-8: a Latin-1 file cannot be stored as is.
+            if String(validating: bytes, as: UTF8.self) == nil { skipped(path, "not UTF-8 (JSONL texts must be)"); continue }
             let a = NestingOracle.analyze(bytes)
             var cuts = [0]
             for i in 1..<bytes.count where bytes[i - 1] == 10 && a.depth[i - 1] == 0 && a.regions[i - 1] == .code { cuts.append(i) }

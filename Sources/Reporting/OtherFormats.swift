@@ -82,6 +82,9 @@ public enum JSONReport {
 
 /// Compiler-style text and GitHub Actions workflow commands.
 public enum TextReport {
+    /// The message of files skipped because of `--exclude`.
+    public static let excludedMessage = "excluded by --exclude"
+
     public static func render(_ r: CheckReport, verbose: Bool = false) -> String {
         var out = ""
         for f in r.files {
@@ -96,7 +99,12 @@ public enum TextReport {
                     out += sanitize("\(f.path): note: the model says valid, the exact oracle says \(e.message ?? "invalid")") + "\n"
                 } else if verbose { out += sanitize("\(f.path): ok") + "\n" }
             case .error: out += sanitize("\(f.path): error: \(f.message)") + "\n"
-            case .skipped: if verbose { out += sanitize("\(f.path): skipped: \(f.message)") + "\n" }
+            case .skipped:
+                // A file the user asked for but NestNet cannot read as text (binary) is always
+                // named; files left out by --exclude only with --verbose.
+                if verbose || f.message != TextReport.excludedMessage {
+                    out += sanitize("\(f.path): warning: skipped: \(f.message)") + "\n"
+                }
             }
         }
         out += summary(r) + "\n"

@@ -165,11 +165,14 @@ public final class Trainer {
                                           stepTargets: targets, stepWeight: config.stepLossWeight)
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1
+                func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }
                 guard r.loss.isFinite, r.stepLoss.isFinite else {
-                    throw ModelError("training diverged: loss is \(r.loss.isFinite ? r.stepLoss : r.loss) at epoch \(epoch), step \(step); try a lower --lr or --clip")
+                    throw ModelError("training diverged: loss is \(shown(r.loss.isFinite ? r.stepLoss : r.loss)) at epoch \(epoch), step \(step); try a lower --lr or --clip")
                 }
                 let norm = clipGlobalNorm(&model.gradients, maxNorm: config.clip)
-                guard norm.isFinite else { throw ModelError("training diverged: gradient norm is \(norm) at epoch \(epoch), step \(step)") }
+                guard norm.isFinite else {
+                    throw ModelError("training diverged: gradient norm is \(shown(norm)) at epoch \(epoch), step \(step); try a lower --lr or --clip")
+                }
                 optimizer.update(&model.parameters, model.gradients)
                 model.prepare()
                 progress.globalStep = step

@@ -14,9 +14,9 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check the bracket nesting of C-like source files (the CI lint step).",
         discussion: """
-        PATHs are files or directories (default: .; - reads standard input). Directories are \\
-        walked recursively for C-like files, in sorted order. Exit status: 0 when every file is \\
-        valid, 1 when some file is invalid, 2 on usage errors or when some file could not be \\
+        PATHs are files or directories (default: .; - reads standard input). Directories are \
+        walked recursively for C-like files, in sorted order. Exit status: 0 when every file is \
+        valid, 1 when some file is invalid, 2 on usage errors or when some file could not be \
         checked; every input file is listed in every report either way.
         """)
 
@@ -78,7 +78,7 @@ struct Check: ParsableCommand {
             case .file(let path):
                 let shown = path == "-" ? "<stdin>" : displayPath(Array(path.utf8))
                 if excludes.contains(where: { globMatch($0, path) }) {
-                    results.append(FileResult(path: shown, status: .skipped, message: "excluded by --exclude"))
+                    results.append(FileResult(path: shown, status: .skipped, message: TextReport.excludedMessage))
                     continue
                 }
                 let bytes: [UInt8]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FileSupport
 import ProgramGenerator
+import Reporting
 
 /// `nestnet dataset …`: inspect datasets.
 struct DatasetCommand: ParsableCommand {
@@ -45,12 +46,21 @@ extension DatasetCommand {
         func run() throws {
             guard count >= 1 else { throw NestNetError("--count must be at least 1") }
             try checkWritable(out)
-            let files = SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths).compactMap { e -> String? in
-                if case .file(let f) = e { return f }
-                return nil
-            }
+            // Every path that is not used is named on stderr with its reason (never a silent skip).
             var skipped = 0
-            let windows = try RealCodeWindows(paths: files, minLength: minLength, maxLength: maxLength) { _, _ in skipped += 1 }
+            func skip(_ path: String, _ reason: String) {
+                skipped += 1
+                writeStderr("nestnet: warning: \(displayPath(Array(path.utf8))): skipped: \(reason)\n")
+            }
+            var files: [String] = []
+            for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths) {
+                switch entry {
+                case .file(let f): files.append(f)
+                case .problem(let path, let message): skip(path, message)
+                }
+            }
+            guard !files.isEmpty else { throw NestNetError("no C-like source files under \(paths.joined(separator: ", "))") }
+            let windows = try RealCodeWindows(paths: files, minLength: minLength, maxLength: maxLength, skipped: skip)
             let labels = ExampleGenerator.labels(count: count, validFraction: 0.5, seed: seed)
             var progress = ProgressLine("windows", total: count, quiet: quiet)
             try AtomicFile.write(to: out) { w in

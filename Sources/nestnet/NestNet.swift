@@ -30,7 +30,9 @@ enum Main {
             if NestNet.exitCode(for: error) == .success { NestNet.exit(withError: error) }
             let full = NestNet.fullMessage(for: error)
             let isUsage = error is ValidationError || "\(type(of: error))".contains("Parser")
-            writeStderr("nestnet: error: \(full.split(separator: "\n").first.map(String.init) ?? full)\n")
+            var first = full.split(separator: "\n").first.map(String.init) ?? full
+            if first.hasPrefix("Error: ") { first.removeFirst("Error: ".count) }  // ArgumentParser's own prefix
+            writeStderr("nestnet: error: \(first)\n")
             if isUsage, let usage = full.split(separator: "\n").dropFirst().first(where: { $0.contains("Usage") }) {
                 writeStderr("\(usage.trimmingSpaces)\n")
             }

@@ -67,6 +67,15 @@ struct CheckCommandTests {
         #expect(missing.status == 2 && missing.stdout.contains("No such file"))
     }
 
+    @Test func skippedFilesAreNamedInTextOutput() throws {
+        let d = try tree()
+        let r = try CLI.run(["check", d, "--engine", "exact", "--exclude", "vendor"])
+        #expect(r.stdout.contains("src/blob.c: warning: skipped: binary file (NUL bytes)"), "\(r.stdout)")
+        #expect(!r.stdout.contains("vendor/bad.c"), "excluded files only with --verbose")
+        let v = try CLI.run(["check", d, "--engine", "exact", "--exclude", "vendor", "--verbose"])
+        #expect(v.stdout.contains("vendor/bad.c: warning: skipped: excluded by --exclude"))
+    }
+
     @Test func githubAnnotationsAreEscaped() throws {
         let d = CLI.tempDir()
         try Data("int f() {\n  g(a,\n".utf8).write(to: URL(fileURLWithPath: "\(d)/we,ird:name.c"))

@@ -47,8 +47,33 @@ struct GenerateCommandTests {
         #expect(missing.status == 2 && missing.stderr.contains("cannot read"))
     }
 
+    @Test func outputThatIsADirectoryFailsBeforeGenerating() throws {
+        let d = CLI.tempDir()
+        let r = try CLI.run(["generate", "--count", "3", "--out", d, "--quiet"])
+        #expect(r.status == 2 && r.stderr == "nestnet: error: cannot write \(d): Is a directory\n", "\(r.stderr)")
+    }
+
+    /// `dataset windows` names every file it does not use, and never writes a text JSON cannot
+    /// hold (a Latin-1 file would make the dataset unreadable).
+    @Test func windowsNameSkippedFilesAndStayReadable() throws {
+        let d = CLI.tempDir()
+        let body = "int f(int a) { return g(a, (a + 1)); } /* (x] */\nint h(void) { if (x) { y(\"{[\"); } return 0; }\n"
+        try Data(body.utf8).write(to: URL(fileURLWithPath: "\(d)/ok.c"))
+        try Data([0x2f, 0x2a, 0xe9, 0x2a, 0x2f, 0x0a] + Array(body.utf8)).write(to: URL(fileURLWithPath: "\(d)/latin1.c"))
+        try Data([0x69, 0x00, 0x7b]).write(to: URL(fileURLWithPath: "\(d)/blob.c"))
+        let r = try CLI.run(["dataset", "windows", d, "\(d)/missing-dir", "--count", "6", "--min-length", "20",
+                             "--max-length", "120", "--out", "\(d)/w.jsonl", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("latin1.c: skipped: not UTF-8"))
+        #expect(r.stderr.contains("blob.c: skipped: binary"))
+        #expect(r.stderr.contains("missing-dir: skipped:"))
+        let stats = try CLI.run(["dataset", "stats", "\(d)/w.jsonl"])
+        #expect(stats.status == 0 && stats.stdout.contains("examples: 6"), "\(stats.stderr)")
+    }
+
     @Test func helpForEverySubcommand() throws {
-        for sub in [[], ["generate"], ["dataset"], ["dataset", "stats"], ["bench"]] {
+        for sub in [[], ["check"], ["generate"], ["dataset"], ["dataset", "stats"], ["dataset", "windows"], ["train"], ["eval"],
+                    ["sweep"], ["report"], ["probe"], ["probe", "gradients"], ["probe", "counter"], ["bench"]] {
             let r = try CLI.run(sub + ["--help"])
             #expect(r.status == 0 && r.stdout.contains("USAGE"), "\(sub)")
         }

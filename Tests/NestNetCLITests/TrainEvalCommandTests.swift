@@ -52,6 +52,19 @@ struct TrainEvalCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "\(d)/x.safetensors"))
     }
 
+    /// A run that blows up stops at the step where the loss or gradient stops being finite,
+    /// says so in one line, and writes no checkpoint.
+    @Test func divergenceIsReportedWithTheStep() throws {
+        let d = CLI.tempDir()
+        let data = try dataset(d)
+        let r = try CLI.run(["train", "--train", data, "--hidden", "8", "--embed", "4", "--epochs", "3", "--lr", "1e30",
+                             "--out", "\(d)/div.safetensors", "--quiet"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("training diverged: ") && r.stderr.contains(", step "), "\(r.stderr)")
+        #expect(!r.stderr.contains("-nan"))
+        #expect(!FileManager.default.fileExists(atPath: "\(d)/div.safetensors"))
+    }
+
     @Test func fineTuningStartsFromTheGivenWeights() throws {
         let d = CLI.tempDir()
         let data = try dataset(d)

@@ -30,6 +30,26 @@ struct DatasetFileTests {
         #expect(throws: NestNetError.self) { try Dataset.read("/nonexistent/x.jsonl") }
     }
 
+    /// Texts outside what a byte model reads: empty, a `length` that is not the UTF-8 byte
+    /// count (a file written as if each character were one byte), an edit offset past the end.
+    @Test(arguments: [
+        (#"{"text": "", "valid": true}"#, "is empty"),
+        (#"{"text": "f(\u00e9)", "valid": true, "length": 4}"#, "holds 5 bytes"),
+        (#"{"text": "f()", "length": "3"}"#, "must be an integer"),
+        (#"{"text": "f()", "valid": false, "edit": {"kind": "delete-closer", "offset": 9}}"#, "outside the text"),
+    ])
+    func textsOutsideTheByteRangeNameTheLine(line: String, message: String) throws {
+        let p = tempPath("range")
+        try AtomicFile.write(Array("{\"text\": \"()\", \"valid\": true, \"length\": 2}\n\(line)\n".utf8), to: p)
+        do {
+            _ = try Dataset.read(p)
+            Issue.record("read \(line) without an error")
+        } catch let e as NestNetError {
+            #expect(e.message.contains(":2: "), "\(e.message)")
+            #expect(e.message.contains(message), "\(e.message)")
+        }
+    }
+
     @Test func unwritableOutputLeavesNothing() throws {
         let g = try ExampleGenerator(GeneratorOptions())
         #expect(throws: NestNetError.self) { try Dataset.write(g, count: 3, seed: 1, to: "/nonexistent-dir/out.jsonl") }
