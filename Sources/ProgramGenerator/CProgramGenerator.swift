@@ -146,7 +146,7 @@ struct CBuilder {
     /// What fills a header: mostly prototypes, macros and documentation comments.
     mutating func headerItem(budget: Int, cpp: Bool) {
         if rng.chance(0.6) { w.nlBare() }
-        switch rng.weighted([3.5, 3, 1, 2.5, 1.5, 0.6, 0.7, budget > 300 ? 0.5 : 0, cpp ? 1.5 : 0, 0.5]) {
+        switch rng.weighted([3.5, 3, 1, 2.5, 1.5, 0.6, 0.7, budget > 300 ? 0.5 : 0, cpp ? 1.5 : 0, 0.5, budget > 300 ? 1 : 0]) {
         case 0: prototype()
         case 1: define()
         case 2: defineRun()
@@ -156,6 +156,7 @@ struct CBuilder {
         case 6: conditionalItems(budget: min(budget, 600))
         case 7: function(budget: min(budget, 500))
         case 8: cppItem(budget: min(budget, 800))
+        case 10: continuedMacro()
         default: globalVar()
         }
     }
@@ -205,6 +206,7 @@ struct CBuilder {
             0.4,             // 11 typedef of a function pointer
             small ? 0 : 0.6, // 12 C++: namespace, class template, lambda
             0.4,             // 13 a run of long function-like macros
+            small ? 0 : 0.5, // 14 a macro whose body is code continued over lines
         ])
         switch choice {
         case 0: include()
@@ -220,6 +222,7 @@ struct CBuilder {
         case 10: externC(budget: budget)
         case 12: cppItem(budget: budget)
         case 13: defineRun()
+        case 14: continuedMacro()
         default: functionPointerTypedef()
         }
     }
@@ -668,6 +671,7 @@ struct CBuilder {
     }
 
     mutating func prototype() {
+        if rng.chance(0.2) { alignedPrototype(); return }
         line()
         if rng.chance(0.3) && canOpen(2) {
             // PyAPI_FUNC(PyObject *) PyFile_New(int);

@@ -16,6 +16,15 @@ struct CodeWriter {
 
     var count: Int { out.count }
 
+    /// Display column of the next byte on the current line (tab stops every 8).
+    var column: Int {
+        var start = out.count
+        while start > 0, out[start - 1] != 10 { start -= 1 }
+        var c = 0
+        for b in out[start...] { c = b == 9 ? (c / 8 + 1) * 8 : c + 1 }
+        return c
+    }
+
     @inline(__always) mutating func put(_ s: String) { out.append(contentsOf: s.utf8) }
     @inline(__always) mutating func put(_ b: UInt8) { out.append(b) }
 

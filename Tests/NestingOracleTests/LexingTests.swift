@@ -53,6 +53,10 @@ struct LexingTests {
         #expect(err("#define M(a) \\\n  do { a; \nint z;\n") == nil)
         #expect(err("x = a # b ( ;") == .unclosedOpener)  // not at line start: not a directive
         #expect(err("#define X /* multi\n line { */ 1\n") == nil)
+        // queue.h style: a comment before the continuation, tab-aligned backslashes.
+        #expect(err("#define E(type)\t\t\\\nstruct {\t/* next ( */\t\\\n\tstruct type *n;\t\\\n}\nint w;\n") == nil)
+        #expect(err("#define E(type) /* c */ \\\r\nstruct {\r\n}\r\n") == .unexpectedCloser)  // the { line ends it
+        #expect(err("#define L // a line comment \\\n carries { on\nint v;\n") == nil)
     }
 
     @Test func crlfAndNulBytes() {

@@ -25,6 +25,41 @@ struct HeaderFileTests {
         #expect(cpp > 5 && cpp < 40, "\(cpp) of 60 headers are C++")
     }
 
+    /// Macros continued over lines (code bodies, aligned backslashes, comments before the
+    /// backslash) and GLib-style aligned prototypes are common in headers, and the oracle keeps
+    /// every continued line out of code.
+    @Test func continuedMacrosAndAlignedPrototypesAreCommon() throws {
+        let g = CProgramGenerator(headerRate: 1)
+        var continued = 0, commented = 0, aligned = 0, alignedParameters = 0
+        for seed in UInt64(0)..<60 {
+            var rng = SeededRandom(seed: seed)
+            let text = g.generate(target: 6000, minLength: 4000, maxLength: 8000, rng: &rng)
+            let a = NestingOracle.analyze(text)
+            #expect(a.verdict.isValid)
+            var lineStart = 0
+            for i in 0..<text.count where text[i] == 10 {
+                var end = i
+                if end > lineStart, text[end - 1] == 13 { end -= 1 }
+                // GLib-style prototypes: parameters aligned under the `(` by a long run of blanks.
+                if end - lineStart > 30, text[lineStart..<(lineStart + 24)].allSatisfy({ $0 == 32 || $0 == 9 }),
+                   text[end - 1] == 44 || text[end - 1] == 59 {
+                    alignedParameters += 1
+                }
+                if end > lineStart, text[end - 1] == 92 {
+                    continued += 1
+                    let line = Array(text[lineStart..<end])
+                    if line.count > 3, line[line.count - 2] == 9 || line[line.count - 3] == 32 && line[line.count - 2] == 32 { aligned += 1 }
+                    if String(decoding: line, as: UTF8.self).contains("*/") { commented += 1 }
+                    // The backslash is directive or comment text, never code.
+                    #expect(a.regions[end - 1] != .code, "seed \(seed): code region at a continuation backslash")
+                }
+                lineStart = i + 1
+            }
+        }
+        #expect(continued > 400 && commented > 60 && aligned > 120, "\(continued) continued lines, \(commented) with comments, \(aligned) aligned")
+        #expect(alignedParameters > 100, "\(alignedParameters) aligned parameter lines")
+    }
+
     @Test func rateZeroLeavesOrdinaryProgramsAndOptionsDecodeWithoutTheKey() throws {
         let plain = try ExampleGenerator(GeneratorOptions(language: .c, minLength: 2000, maxLength: 4000))
         let wrapped = try ExampleGenerator(GeneratorOptions(language: .c, minLength: 2000, maxLength: 4000, headers: 1))
