@@ -35,6 +35,7 @@ LONG_ARGS=(--arch lstm --embed 16 --hidden 64
 
 if [ "${EVAL_ONLY:-0}" != 1 ]; then
   start=$(date +%s)
+  git rev-parse --short HEAD > "$OUT/train-commit"
   $N train "${TRAIN_ARGS[@]}" --out "$OUT/stage1.safetensors" --state "$OUT/stage1.state"
   $N train "${FINETUNE_ARGS[@]}" --init-from "$OUT/stage1.safetensors" --out "$OUT/stage2.safetensors" --state "$OUT/stage2.state"
   $N train "${LONG_ARGS[@]}" --init-from "$OUT/stage2.safetensors" --out "$OUT/model.safetensors" --state "$OUT/model.state"
@@ -81,6 +82,9 @@ real = json.load(open(f"{out}/eval-real.json")) if os.path.exists(f"{out}/eval-r
 real_dirs = open(f"{out}/real-dirs.txt").read().split() if real else []
 secs = open(f"{out}/train-seconds").read().strip() if os.path.exists(f"{out}/train-seconds") else meta.get("metrics.train_seconds", "?")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+train_commit = open(f"{out}/train-commit").read().strip() if os.path.exists(f"{out}/train-commit") else "?"
+import hashlib
+sha = hashlib.sha256(open(resource, "rb").read()).hexdigest()
 def whole(path):
     d = json.load(open(path))
     buckets = {}
@@ -136,9 +140,10 @@ nestnet train {ftargs} --init-from stage1.safetensors --out stage2.safetensors
 nestnet train {longargs} --init-from stage2.safetensors --out …
 ```
 
-The shipped model's first stage ran at commit 7ba204a (the generator of that commit), its
-second stage at commit 48efc64 and its third at commit b992a98; running the script again
-makes all three stages with the current generator.
+All three stages of the shipped model were trained from scratch, one after the other, by this
+script at commit {train_commit} (generator, trainer and seeds of that commit); the file's
+SHA-256 is `{sha}`. Training is deterministic given the seeds and thread count, so the same
+commit on the same kind of machine gives the same weights.
 
 - Data: fresh generated C every epoch; third stage: {meta.get('data.generator', '?')}.
 - Per-step targets from the oracle at every byte (weight 1) plus the final label;
