@@ -9,6 +9,23 @@ public enum TrainingData: Sendable {
     /// Fresh examples every epoch from the generator.
     case generated(GeneratedData)
 
+    /// Relative cost of one step of `epoch`: the mean text length the generator aims at under
+    /// the curriculum (BPTT is linear in length), 1 for a fixed set. Progress ETAs weigh
+    /// steps by it, so a curriculum's long late epochs are not estimated from its short first ones.
+    public func stepCost(epoch: Int) -> Double {
+        switch self {
+        case .fixed: return 1
+        case .generated(let g):
+            let o = g.options(epoch: epoch)
+            let a = Double(max(1, o.minLength)), b = Double(max(o.minLength, o.maxLength))
+            guard b > a else { return a }
+            switch o.lengths {
+            case .uniform: return (a + b) / 2
+            case .log: return (b - a) / log(b / a)  // mean of a log-uniform length
+            }
+        }
+    }
+
     /// Examples of one epoch, in order.
     public func count(epoch: Int) -> Int {
         switch self {

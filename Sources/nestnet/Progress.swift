@@ -24,18 +24,25 @@ struct ProgressLine {
 
     var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
-    /// Reports `done` units, with an optional detail string.
-    mutating func update(_ done: Int, _ detail: String = "") {
+    /// Work fraction done before this process started (a resumed run starts part-way).
+    var startWork: Double = 0
+
+    /// Reports `done` units, with an optional detail string. `work` (0…1), when given, is the
+    /// share of the whole job's cost done so far, for units that cost unequal time (training
+    /// steps under a length curriculum); the ETA extrapolates it from this process's own pace.
+    mutating func update(_ done: Int, _ detail: String = "", work: Double? = nil) {
         guard !quiet else { return }
         let now = DispatchTime.now().uptimeNanoseconds
+        let fraction = work ?? total.map { Double(done) / Double(max(1, $0)) } ?? 0
         let minGap = interactive ? 0.1 : plainInterval
         guard Double(now - lastPrint) / 1e9 >= minGap || done == total else { return }
         lastPrint = now
         var s = "\(label): \(done)"
         if let t = total, t > 0 {
             s += "/\(t) (\(Int(Double(done) / Double(t) * 100))%)"
-            if done > 0 && done < t {
-                let eta = elapsed / Double(done) * Double(t - done)
+            let progressed = fraction - startWork
+            if done < t && progressed > 0 {
+                let eta = elapsed / progressed * (1 - fraction)
                 s += ", ETA \(formatDuration(eta))"
             }
         }

@@ -126,6 +126,14 @@ struct Train: ParsableCommand {
 
         let stepsPerEpoch = (data.count(epoch: 1) + batch - 1) / batch
         var progress = ProgressLine("train \(config.model.shortName)", total: epochs * stepsPerEpoch, quiet: quiet)
+        // Cost of the epochs before each one, for an ETA that knows late curriculum epochs are longer.
+        var costBefore = [0.0]
+        for e in 1...max(1, epochs) { costBefore.append(costBefore[e - 1] + data.stepCost(epoch: e)) }
+        let totalCost = costBefore[max(1, epochs)]
+        if resume != nil {
+            let e = min(max(1, trainer.progress.epoch), epochs)
+            progress.startWork = (costBefore[e - 1] + data.stepCost(epoch: e) * Double(trainer.progress.stepInEpoch) / Double(max(1, stepsPerEpoch))) / totalCost
+        }
         if let r = resume, !quiet {
             writeStderr("resuming from \(r) at epoch \(trainer.progress.epoch), step \(trainer.progress.globalStep)\n")
         }
@@ -134,8 +142,10 @@ struct Train: ParsableCommand {
             try trainer.run(statePath: statePath, saveEvery: saveEvery, bestPath: out) { event in
                 switch event {
                 case let .step(epoch, step, steps, loss, acc, tps):
+                    let work = (costBefore[min(epoch - 1, epochs)] + data.stepCost(epoch: epoch) * Double(step) / Double(max(1, steps))) / totalCost
                     progress.update((epoch - 1) * steps + step,
-                                    "epoch \(epoch) step \(step)/\(steps), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s")
+                                    "epoch \(epoch) step \(step)/\(steps), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s",
+                                    work: work)
                 case let .epoch(r, improved):
                     progress.finish("epoch \(r.epoch)" + (r.maxLength.map { " (max length \($0))" } ?? "")
                         + ": loss \(fixed(r.trainLoss, 4)), train acc \(fixed(r.trainAccuracy, 4))"
