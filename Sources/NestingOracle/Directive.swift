@@ -2,8 +2,8 @@
 enum DirectiveKind {
     /// `#if`, `#ifdef`, `#ifndef`; `isZero` for a literal `#if 0`.
     case open(isZero: Bool)
-    /// `#elif`, `#elifdef`, `#elifndef`, `#else`.
-    case branch
+    /// `#elif`, `#elifdef`, `#elifndef`, `#else`; `isZero` for a literal `#elif 0`.
+    case branch(isZero: Bool)
     /// `#endif`.
     case close
     /// Anything else (`#define`, `#include`, …): brackets inside simply do not count.
@@ -37,19 +37,22 @@ extension DirectiveKind {
                   !(p[j] == 47 && j + 1 < end && (p[j + 1] == 42 || p[j + 1] == 47)) { j += 1 }
             return ArraySlice(UnsafeBufferPointer(start: p + s, count: j - s))
         }
+        /// True when the condition is the literal `0` (or `(0)`) and nothing else.
+        func zeroCondition() -> Bool {
+            skipBlanks()
+            var cond = word()
+            if cond.isEmpty, j < end, p[j] == 40 { j += 1; cond = word() + [] }  // `#if (0)`: read after the paren
+            guard cond.elementsEqual([48]) || cond.elementsEqual([48, 41]) else { return false }
+            skipBlanks()
+            return j >= end || p[j] == 10
+        }
         skipBlanks()
         let name = word()
         switch String(decoding: name, as: UTF8.self) {
         case "ifdef", "ifndef": return .open(isZero: false)
-        case "if":
-            skipBlanks()
-            var cond = word()
-            if cond.isEmpty, j < end, p[j] == 40 { j += 1; cond = word() + [] }  // `#if (0)`: read after the paren
-            let isZero = cond.elementsEqual([48]) || cond.elementsEqual([48, 41])
-            if !isZero { return .open(isZero: false) }
-            skipBlanks()
-            return .open(isZero: j >= end || p[j] == 10)
-        case "elif", "elifdef", "elifndef", "else": return .branch
+        case "if": return .open(isZero: zeroCondition())
+        case "elif": return .branch(isZero: zeroCondition())
+        case "elifdef", "elifndef", "else": return .branch(isZero: false)
         case "endif": return .close
         default: return .other
         }

@@ -36,6 +36,9 @@ struct Scanner<Observer: ScanObserver> {
     private var stack = BracketStack()
     private var frames: [Frame] = []
     private var skipDepth = 0
+    /// The group being skipped is a dead `#elif 0` branch of a live conditional (whose frame
+    /// stays on `frames`), not an `#if 0` group.
+    private var skippingBranch = false
     private(set) var error: NestingError?
     private(set) var maxDepth = 0
 
@@ -131,18 +134,32 @@ struct Scanner<Observer: ScanObserver> {
             if skipDepth > 0 { skipDepth += 1 }
             else if isZero { skipDepth = 1 }
             else { frames.append(Frame(entry: stack.top)) }
-        case .branch:
+        case .branch(let isZero):
             if skipDepth == 1 {
-                skipDepth = 0  // `#if 0 … #else`: the rest is a plain conditional
-                frames.append(Frame(entry: stack.top))
+                if isZero { break }  // `#elif 0` after a dead group: still dead
+                skipDepth = 0
+                // `#if 0 … #else`: the rest is a plain conditional. After a dead `#elif 0`
+                // branch the conditional's frame is still there and goes on as before.
+                if !skippingBranch { frames.append(Frame(entry: stack.top)) }
+                skippingBranch = false
             } else if skipDepth == 0, var f = frames.last {
                 if !f.hasFirstEnd { f.firstEnd = stack.top; f.hasFirstEnd = true }
                 else if !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }
                 stack.top = f.entry
                 frames[frames.count - 1] = f
+                // `#elif 0`: a dead branch (hwloc's `extern "C" {` / `#elif 0` / `}` idiom for
+                // editors), skipped like `#if 0` and never compared with the others.
+                if isZero { skipDepth = 1; skippingBranch = true }
             }
         case .close:
-            if skipDepth > 0 { skipDepth -= 1 }
+            if skipDepth > 0 {
+                skipDepth -= 1
+                if skipDepth == 0 && skippingBranch, let f = frames.popLast() {
+                    skippingBranch = false
+                    if f.hasFirstEnd { stack.top = f.firstEnd }
+                    if frames.isEmpty { stack.compact() }
+                }
+            }
             else if let f = frames.popLast() {
                 if f.hasFirstEnd {
                     if !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }

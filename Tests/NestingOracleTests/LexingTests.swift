@@ -133,6 +133,20 @@ struct ConditionalTests {
         #expect(err("/*\n#if 0\n*/ )") == .unexpectedCloser)  // directive inside a comment is no directive
     }
 
+    /// `#elif 0` opens a dead branch: skipped like `#if 0`, and not compared with the live ones.
+    @Test func elifZeroIsADeadBranch() {
+        // hwloc's idiom, so editors see balanced braces.
+        #expect(err("#ifdef __cplusplus\nextern \"C\" {\n#elif 0\n}\n#endif\nint x;\n#ifdef __cplusplus\n}\n#endif\n") == nil)
+        #expect(err("#if A\n{\n#elif 0\n)\n#else\n{\n#endif\n}") == nil)
+        #expect(err("#if A\n{\n#elif 0\n}\n#else\n(\n#endif\n") == .conditionalMismatch)  // live branches still agree or not
+        #expect(err("#if 0\n)\n#elif 0\n(\n#else\n{\n#endif\n}") == nil)
+        #expect(err("#if A\n{\n#elif (0)\n#if B\n(\n#else\n]\n#endif\n#endif\n}") == nil)  // nested groups inside stay dead
+        #expect(err("#if A\n{\n#elif 0\n)\n#endif\n") == .unclosedOpener)  // goes on from the first branch
+        #expect(err("#if A\n{\n#elif 0 || B\n)\n#endif\n}") == .unexpectedCloser)  // only a literal 0
+        let a = NestingOracle.analyze(Array("#if A\n{\n#elif 0\n)\n#endif\n}".utf8))
+        #expect(a.regions[16] == .skipped && a.regions[6] == .code)
+    }
+
     @Test func unmatchedDirectivesIgnored() {
         #expect(err("#endif\n#else\n#elif X\n{ }\n") == nil)
     }
