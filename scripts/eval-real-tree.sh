@@ -39,5 +39,16 @@ for k in sorted(rows):
     print(f"| {k}–{2*k-1} | {r[0]} | {r[1]} | {r[2]} | {r[2]/max(r[1],1):.3f} |")
 print(f"| all | {tot[0]} | {tot[1]} | {tot[2]} | {tot[2]/max(tot[1],1):.3f} |")
 print(f"oracle-invalid files the model called valid: {tot[3]} of {tot[0]-tot[1]}")
+# Where the false positives sit: the first folder under the tree (files at its top count as ".").
+root = sys.argv[2].rstrip("/") + "/"
+folders = {}
+for f in d["files"]:
+    if f["status"] != "checked" or f["exact"] is None or not f["exact"]["valid"]:
+        continue
+    rel = f["file"][len(root):] if f["file"].startswith(root) else f["file"]
+    k = rel.split("/")[0] if "/" in rel else "."
+    c = folders.setdefault(k, [0, 0]); c[0] += 1; c[1] += f["valid"] is False
+top = sorted(folders.items(), key=lambda kv: -kv[1][1])[:6]
+print("most false positives: " + ", ".join(f"`{k}/` {c[1]} of {c[0]}" for k, c in top if c[1]))
 PY
 rm -f "$out"

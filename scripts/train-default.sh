@@ -142,8 +142,9 @@ nestnet train {longargs} --init-from stage2.safetensors --out …
 
 All three stages of the shipped model were trained from scratch, one after the other, by this
 script at commit {train_commit} (generator, trainer and seeds of that commit); the file's
-SHA-256 is `{sha}`. Training is deterministic given the seeds and thread count, so the same
-commit on the same kind of machine gives the same weights.
+SHA-256 is `{sha}`. Training is deterministic given the seeds and thread count (tested at
+small scale: `ResumeTests`, `SweepTests`), so the same commit on the same kind of machine
+should give the same weights.
 
 - Data: fresh generated C every epoch; third stage: {meta.get('data.generator', '?')}.
 - Per-step targets from the oracle at every byte (weight 1) plus the final label;
