@@ -200,7 +200,8 @@ public final class Trainer {
             if !valid.isEmpty {
                 let e = Evaluation(model: model, examples: valid, threads: config.threads)
                 record.validAccuracy = e.accuracy; record.validLoss = e.loss
-                improved = progress.bestValidAccuracy.map { e.accuracy > $0 || (e.accuracy == $0 && e.loss < (progress.bestValidLoss ?? .infinity)) } ?? true
+                improved = (config.monitor ?? .accuracy).isImprovement(accuracy: e.accuracy, loss: e.loss,
+                                                                       bestAccuracy: progress.bestValidAccuracy, bestLoss: progress.bestValidLoss)
                 if improved { progress.bestValidAccuracy = e.accuracy; progress.bestValidLoss = e.loss; progress.epochsSinceBest = 0 }
                 else { progress.epochsSinceBest += 1 }
             }

@@ -8,6 +8,23 @@ public enum LearningRateSchedule: String, Sendable, CaseIterable, Codable {
     case cosine
 }
 
+/// The validation number that picks the best checkpoint and drives `--patience`.
+public enum ValidationMetric: String, Sendable, CaseIterable, Codable {
+    /// Higher accuracy is better; ties go to the lower loss.
+    case accuracy
+    /// Lower loss is better; ties go to the higher accuracy.
+    case loss
+
+    /// Whether (accuracy, loss) beats the best so far (nil: nothing yet, so it does).
+    public func isImprovement(accuracy: Double, loss: Double, bestAccuracy: Double?, bestLoss: Double?) -> Bool {
+        guard let ba = bestAccuracy, let bl = bestLoss else { return true }
+        switch self {
+        case .accuracy: return accuracy > ba || (accuracy == ba && loss < bl)
+        case .loss: return loss < bl || (loss == bl && accuracy > ba)
+        }
+    }
+}
+
 /// Everything that determines a training run besides the data.
 public struct TrainingConfig: Sendable, Equatable, Codable {
     public var model: ModelConfig
@@ -25,8 +42,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var forgetBias: Float = 1
     /// Weight of the per-step oracle targets (see `StepTargets`); 0 trains on final labels only.
     public var stepLossWeight: Float = 0
-    /// Stop after this many epochs without a better validation accuracy (nil: never).
+    /// Stop after this many epochs without a better validation result (nil: never).
     public var patience: Int? = nil
+    /// What "better" means for the best checkpoint and `patience` (nil: accuracy; optional so
+    /// training states written before it existed still load).
+    public var monitor: ValidationMetric? = nil
     /// Length bucketing: minibatches are cut from pools of this many, sorted by text length,
     /// and visited in a seeded random order, so a batch rarely runs one long text alone
     /// (nil or 1: off, batches in data order).
@@ -66,7 +86,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
          "train.schedule": schedule.rawValue, "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)",
          "train.bptt": bptt.map(String.init) ?? "full", "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)",
          "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none",
-         "train.bucket": "\(bucket ?? 1)"]
+         "train.bucket": "\(bucket ?? 1)", "train.monitor": (monitor ?? .accuracy).rawValue]
     }
 }
 

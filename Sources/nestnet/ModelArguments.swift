@@ -1,5 +1,7 @@
 import ArgumentParser
 import RecurrentNet
+import Training
 
 extension Architecture: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
+extension ValidationMetric: ExpressibleByArgument {}

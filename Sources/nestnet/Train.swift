@@ -52,7 +52,9 @@ struct Train: ParsableCommand {
     @Option(help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
     @Option(help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
     var stepLoss: Float = 0
-    @Option(help: "Stop after this many epochs without a better validation accuracy.") var patience: Int?
+    @Option(help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
+    @Option(help: "What picks the best checkpoint and drives --patience: accuracy (ties: lower loss) or loss (ties: higher accuracy).")
+    var monitor: ValidationMetric = .accuracy
     @Option(help: "Length bucketing: cut minibatches from pools of N sorted by length (faster on mixed lengths; 1 = off).")
     var bucket: Int = 1
     @Option(help: "Seed for initialisation, shuffling and generated data.") var seed: UInt64 = 1
@@ -71,6 +73,7 @@ struct Train: ParsableCommand {
         config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
         config.stepLossWeight = stepLoss; config.patience = patience
+        config.monitor = monitor == .accuracy ? nil : monitor
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
         do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }
         guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
@@ -150,15 +153,19 @@ struct Train: ParsableCommand {
                     progress.finish("epoch \(r.epoch)" + (r.maxLength.map { " (max length \($0))" } ?? "")
                         + ": loss \(fixed(r.trainLoss, 4)), train acc \(fixed(r.trainAccuracy, 4))"
                         + (r.validAccuracy.map { ", valid acc \(fixed($0, 4))" } ?? "")
+                        + (r.validLoss.map { " (loss \(fixed($0, 4)))" } ?? "")
                         + ", lr \(r.learningRate), \(fixed(r.seconds, 1))s, \(Int(r.tokensPerSecond)) tok/s" + (improved ? " *" : ""))
                 case .saved: break
                 case let .stoppedEarly(epoch):
-                    progress.finish("stopping early after epoch \(epoch): no better validation accuracy for \(patience ?? 0) epochs")
+                    progress.finish("stopping early after epoch \(epoch): no better validation \(monitor.rawValue) for \(patience ?? 0) epochs")
                 }
             }
         } catch let e as ModelError { throw NestNetError(e.message) }
         if !quiet {
-            let best = trainer.progress.bestValidAccuracy.map { ", best valid acc \(fixed($0, 4))" } ?? ""
+            let best = trainer.progress.bestValidAccuracy.map { acc in
+                ", best valid acc \(fixed(acc, 4))" + (trainer.progress.bestValidLoss.map { " (loss \(fixed($0, 4)))" } ?? "")
+                    + (monitor == .loss ? ", by loss" : "")
+            } ?? ""
             let secs = trainer.progress.history.reduce(0) { $0 + $1.seconds }
             writeStderr("trained \(trainer.progress.globalStep - startStep) steps in \(formatDuration(secs))\(best); wrote \(out) (\(trainer.model.parameterCount) parameters) and \(statePath)\n")
         }
@@ -173,3 +180,4 @@ let defaultThreads: Int = {
     return 2
     #endif
 }()
+

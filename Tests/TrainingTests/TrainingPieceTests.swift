@@ -75,6 +75,18 @@ struct TrainingPieceTests {
         for k in 1..<pool0.count { #expect(pool0[k - 1].1 < pool0[k].0) }
     }
 
+    @Test func monitorDecidesWhatIsBetter() {
+        let acc = ValidationMetric.accuracy, loss = ValidationMetric.loss
+        #expect(acc.isImprovement(accuracy: 0.5, loss: 9, bestAccuracy: nil, bestLoss: nil))
+        #expect(acc.isImprovement(accuracy: 0.9, loss: 0.5, bestAccuracy: 0.8, bestLoss: 0.1))
+        #expect(!acc.isImprovement(accuracy: 0.8, loss: 0.2, bestAccuracy: 0.8, bestLoss: 0.1))
+        #expect(acc.isImprovement(accuracy: 0.8, loss: 0.05, bestAccuracy: 0.8, bestLoss: 0.1))
+        #expect(!loss.isImprovement(accuracy: 0.9, loss: 0.5, bestAccuracy: 0.8, bestLoss: 0.1))
+        #expect(loss.isImprovement(accuracy: 0.7, loss: 0.05, bestAccuracy: 0.8, bestLoss: 0.1))
+        #expect(loss.isImprovement(accuracy: 0.9, loss: 0.1, bestAccuracy: 0.8, bestLoss: 0.1))
+        #expect(TrainingConfig(model: .init(arch: .lstm)).metadata["train.monitor"] == "accuracy")
+    }
+
     @Test func cosineScheduleEndsAtFivePercent() {
         var c = TrainingConfig(model: .init(arch: .lstm))
         c.epochs = 11; c.learningRate = 1; c.schedule = .cosine
