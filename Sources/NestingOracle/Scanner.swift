@@ -154,18 +154,10 @@ struct Scanner<Observer: ScanObserver> {
         case .close:
             if skipDepth > 0 {
                 skipDepth -= 1
-                if skipDepth == 0 && skippingBranch, let f = frames.popLast() {
-                    skippingBranch = false
-                    if f.hasFirstEnd { stack.top = f.firstEnd }
-                    if frames.isEmpty { stack.compact() }
-                }
-            }
-            else if let f = frames.popLast() {
-                if f.hasFirstEnd {
-                    if !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }
-                    stack.top = f.firstEnd
-                }
-                if frames.isEmpty { stack.compact() }
+                // The end of a dead `#elif 0` branch ends its conditional; that branch is not compared.
+                if skipDepth == 0 && skippingBranch { skippingBranch = false; endConditional(at: i, compareLast: false) }
+            } else {
+                endConditional(at: i, compareLast: true)
             }
         case .other:
             break
@@ -173,6 +165,17 @@ struct Scanner<Observer: ScanObserver> {
         observer.change(at: i, region: .directive, depth: stack.depth)
         observer.change(at: e, region: baseRegion, depth: stack.depth)
         return e
+    }
+
+    /// `#endif` of a live conditional: the last branch must match the first (unless it was
+    /// dead), and checking goes on from the first branch's stack.
+    private mutating func endConditional(at i: Int, compareLast: Bool) {
+        guard let f = frames.popLast() else { return }
+        if f.hasFirstEnd {
+            if compareLast && !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }
+            stack.top = f.firstEnd
+        }
+        if frames.isEmpty { stack.compact() }
     }
 
     /// True when only blanks precede offset `i` on its line.

@@ -30,7 +30,7 @@ extension CBuilder {
         var lines = splitLines(Array(w.out[start...]))
         w.truncate(to: start, depth: depth, level: level)
         // Line comments would swallow the continuation, and directives cannot nest: fall back.
-        if lines.contains(where: { $0.contains(47) && containsLineComment($0) || $0.first(where: { $0 != 32 && $0 != 9 }) == 35 }) {
+        if lines.contains(where: { containsLineComment($0) || $0.first(where: { $0 != 32 && $0 != 9 }) == 35 }) {
             lines = [Array("do { (void)(x); } while (0)".utf8)]
         }
         if lines.first?.isEmpty == true { lines.removeFirst() }
@@ -40,7 +40,7 @@ extension CBuilder {
         let indent: [UInt8] = rng.chance(0.7) ? [9] : [32, 32, 32, 32]
         let all = [head] + lines.map { $0.isEmpty ? $0 : indent + $0 }
         let style = rng.below(3)  // 0: " \", 1: tabs to a column, 2: spaces to a column
-        let column = max(all.map { visualWidth($0) }.max()! + 1, rng.pick([40, 56, 64, 72, 80]))
+        let column = max(all.map { CodeWriter.displayWidth($0) }.max()! + 1, rng.pick([40, 56, 64, 72, 80]))
         for (k, var line) in all.enumerated() {
             let last = k == all.count - 1
             if rng.chance(0.25) && !last || (last && rng.chance(0.1)) {
@@ -50,18 +50,17 @@ extension CBuilder {
                 switch style {
                 case 0: line += [32]
                 case 1:
-                    var width = visualWidth(line)
+                    var width = CodeWriter.displayWidth(line)
                     repeat { line.append(9); width = (width / 8 + 1) * 8 } while width < column
                 default:
-                    let width = visualWidth(line)
+                    let width = CodeWriter.displayWidth(line)
                     line += [UInt8](repeating: 32, count: max(1, column - width))
                 }
                 line.append(92)
             }
-            w.out += line
+            w.out += line  // directive text: the writer's depth and level stay as restored above
             if !last { w.nlBare() }
         }
-        w.depth = depth; w.level = level
     }
 
     /// Lines of `bytes` without their line ends (LF or CR LF).
@@ -86,12 +85,5 @@ extension CBuilder {
             i += 1
         }
         return false
-    }
-
-    /// Display width with tab stops every 8 columns.
-    private func visualWidth(_ line: [UInt8]) -> Int {
-        var w = 0
-        for c in line { w = c == 9 ? (w / 8 + 1) * 8 : w + 1 }
-        return w
     }
 }

@@ -16,12 +16,17 @@ struct CodeWriter {
 
     var count: Int { out.count }
 
-    /// Display column of the next byte on the current line (tab stops every 8).
+    /// Display column of the next byte on the current line.
     var column: Int {
         var start = out.count
         while start > 0, out[start - 1] != 10 { start -= 1 }
+        return Self.displayWidth(out[start...])
+    }
+
+    /// Display width of a line, with tab stops every 8 columns.
+    static func displayWidth(_ line: some Sequence<UInt8>) -> Int {
         var c = 0
-        for b in out[start...] { c = b == 9 ? (c / 8 + 1) * 8 : c + 1 }
+        for b in line { c = b == 9 ? (c / 8 + 1) * 8 : c + 1 }
         return c
     }
 

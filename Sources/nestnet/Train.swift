@@ -132,10 +132,13 @@ struct Train: ParsableCommand {
         // Cost of the epochs before each one, for an ETA that knows late curriculum epochs are longer.
         var costBefore = [0.0]
         for e in 1...max(1, epochs) { costBefore.append(costBefore[e - 1] + data.stepCost(epoch: e)) }
-        let totalCost = costBefore[max(1, epochs)]
+        /// Share of the whole run's cost done after `step` of `steps` minibatches of `epoch`.
+        func workDone(epoch: Int, step: Int, of steps: Int) -> Double {
+            let e = min(max(1, epoch), max(1, epochs))
+            return (costBefore[e - 1] + data.stepCost(epoch: e) * Double(step) / Double(max(1, steps))) / costBefore[max(1, epochs)]
+        }
         if resume != nil {
-            let e = min(max(1, trainer.progress.epoch), epochs)
-            progress.startWork = (costBefore[e - 1] + data.stepCost(epoch: e) * Double(trainer.progress.stepInEpoch) / Double(max(1, stepsPerEpoch))) / totalCost
+            progress.startWork = workDone(epoch: trainer.progress.epoch, step: trainer.progress.stepInEpoch, of: stepsPerEpoch)
         }
         if let r = resume, !quiet {
             writeStderr("resuming from \(r) at epoch \(trainer.progress.epoch), step \(trainer.progress.globalStep)\n")
@@ -145,10 +148,9 @@ struct Train: ParsableCommand {
             try trainer.run(statePath: statePath, saveEvery: saveEvery, bestPath: out) { event in
                 switch event {
                 case let .step(epoch, step, steps, loss, acc, tps):
-                    let work = (costBefore[min(epoch - 1, epochs)] + data.stepCost(epoch: epoch) * Double(step) / Double(max(1, steps))) / totalCost
                     progress.update((epoch - 1) * steps + step,
                                     "epoch \(epoch) step \(step)/\(steps), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s",
-                                    work: work)
+                                    work: workDone(epoch: epoch, step: step, of: steps))
                 case let .epoch(r, improved):
                     progress.finish("epoch \(r.epoch)" + (r.maxLength.map { " (max length \($0))" } ?? "")
                         + ": loss \(fixed(r.trainLoss, 4)), train acc \(fixed(r.trainAccuracy, 4))"
@@ -180,4 +182,3 @@ let defaultThreads: Int = {
     return 2
     #endif
 }()
-
