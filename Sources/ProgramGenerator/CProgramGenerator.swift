@@ -840,24 +840,12 @@ struct CBuilder {
         w.endBlock()
     }
 
-    /// Statements under a preprocessor conditional inside a function. Half are per-platform
-    /// chains (`#if … #elif … #else … #endif`, as in SDL or SQLite) whose every branch holds
-    /// its own balanced statements, `if` and `for` blocks included: braces opened and closed
-    /// inside a later branch count like any others, unlike the shared-brace pattern where each
-    /// branch opens the same function brace.
     mutating func ifdefStatements(budget: Int) {
         w.nlBare()
-        let chain = rng.chance(0.5)
-        if chain { w.put("#if " + condition(depth: 1)) }
-        else { w.put(rng.pick(["#ifdef ", "#ifndef ", "#if "]) + rng.pick(Vocabulary.macros)) }
-        block(budget: min(budget / 2, chain ? 220 : 160), braced: false)
-        let branches = chain ? rng.int(in: 1...3) : (rng.chance(0.3) ? 1 : 0)
-        for b in 0..<branches {
-            w.nlBare()
-            let last = b == branches - 1
-            w.put(last && (!chain || rng.chance(0.6)) ? "#else" : "#elif " + condition(depth: 1))
-            if chain { block(budget: min(budget / 3, 200), braced: false) } else { simpleStatement() }
-        }
+        let m = rng.pick(Vocabulary.macros)
+        w.put(rng.pick(["#ifdef ", "#ifndef ", "#if "]) + m)
+        block(budget: min(budget / 2, 160), braced: false)
+        if rng.chance(0.3) { w.nlBare(); w.put("#else"); simpleStatement() }
         w.nlBare(); w.put("#endif")
     }
 

@@ -109,35 +109,6 @@ struct GeneratorPropertyTests {
             #expect(text.contains(construct), "no \(construct)")
         }
     }
-
-    /// Inside functions, `#elif`/`#else` branches that open and close their own code braces
-    /// are common, so a model cannot learn "a brace after #else does not count" from the
-    /// shared-brace pattern alone.
-    @Test func laterBranchesHoldTheirOwnBlocks() throws {
-        let g = try ExampleGenerator(GeneratorOptions(language: .c, minLength: 1000, maxLength: 3000))
-        var withBlocks = 0
-        for i in 0..<200 {
-            let text = g.example(seed: 8, index: i, valid: true).text
-            let a = NestingOracle.analyze(text)
-            let s = Array(text)
-            // A code `{` between an `#elif`/`#else` line and the next `#endif`, closed before it.
-            var i = 0, inLater = false, open = 0, closedOwn = false
-            while i < s.count {
-                if s[i] == 35, i == 0 || s[i - 1] == 10 {
-                    let word = String(decoding: s[(i + 1)..<min(s.count, i + 6)], as: UTF8.self)
-                    // Only branches inside a function (code depth at least 1 at the directive).
-                    if word.hasPrefix("elif") || word.hasPrefix("else") { inLater = i > 0 && a.depth[i - 1] >= 1; open = 0; closedOwn = false }
-                    if word.hasPrefix("endif") { if inLater && closedOwn { withBlocks += 1; break }; inLater = false }
-                }
-                if inLater, a.regions[i] == .code {
-                    if s[i] == 123 { open += 1 }
-                    if s[i] == 125, open > 0 { open -= 1; closedOwn = true }
-                }
-                i += 1
-            }
-        }
-        #expect(withBlocks >= 6, "\(withBlocks) of 200 texts")
-    }
 }
 
 @Suite("Dyck sampler")
