@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the default LSTM that ships inside the package, from scratch, then measures it on
 # freshly generated data from seeds the training never saw and writes the model card
-# (reports/default-model.md). About 30 minutes on 2 cores (three stages: 16 + 5 + 7 minutes).
+# (reports/default-model.md). About 24 minutes on 2 cores: three training stages of 11 + 5 + 6 minutes, then the measurements.
 #
 #   scripts/train-default.sh            # train, install, evaluate, write the card
 #   EVAL_ONLY=1 scripts/train-default.sh  # re-measure the installed model, rewrite the card
@@ -24,7 +24,7 @@ FINETUNE_ARGS=(--arch lstm --embed 16 --hidden 64
   --language c --min-length 32 --max-length 4096 --examples-per-epoch 10000 --epochs 15 --valid-count 2000
   --step-loss 1 --lr 1e-3 --schedule cosine --clip 1 --batch 32 --seed 20261124 --threads "${THREADS:-2}")
 
-# Stage 3: long texts, as real trees have them (7 minutes): lengths 32 B–32 KB spread evenly
+# Stage 3: long texts, as real trees have them (6 minutes): lengths 32 B–32 KB spread evenly
 # over doublings, 40% of texts whole headers whose code sits inside `extern "C" {` or a
 # namespace (depth held across tens of KB of prototypes, macros and comments), length
 # bucketing so batches of mixed lengths stay fast.
