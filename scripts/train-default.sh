@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Trains the default LSTM that ships inside the package, from scratch, then measures it on
 # freshly generated data from seeds the training never saw and writes the model card
-# (reports/default-model.md). About 24 minutes on 2 cores: three training stages of 11 + 5 + 6 minutes, then the measurements.
+# (reports/default-model.md). About 24 minutes on 2 cores: three training stages of 11 + 5 + 6
+# minutes, then the measurements.
 #
 #   scripts/train-default.sh            # train, install, evaluate, write the card
 #   EVAL_ONLY=1 scripts/train-default.sh  # re-measure the installed model, rewrite the card
