@@ -113,6 +113,9 @@ struct Editor {
         return (t, Edit(kind: kind, offset: offset, decoy: decoy))
     }
 
+    /// A UTF-8 continuation byte (10xxxxxx): inserting before it would split a character.
+    private func isContinuation(_ b: UInt8) -> Bool { b & 0xC0 == 0x80 }
+
     /// Same side, another type: `)` → `]` or `}`.
     private func retyped(_ b: UInt8, rng: inout SeededRandom) -> UInt8 {
         let isOpener = Bracket.openerKind(b) != nil
@@ -128,6 +131,8 @@ struct Editor {
         guard lo < hi else { return nil }
         let r = analysis.regions
         func ok(_ k: Int) -> Bool {
+            // Never inside a multi-byte UTF-8 character: the text must stay valid UTF-8.
+            if isContinuation(text[k]) { return false }
             if decoy { return r[k - 1].isInert && r[k - 1] == r[k] && text[k - 1] != 92 }
             return r[k - 1] == .code && r[k] == .code
         }
@@ -175,6 +180,8 @@ struct Editor {
                 var to = from + 1
                 let limit = min(text.count, from + 2 + rng.below(8))
                 while to < limit, analysis.regions[to] == r, text[to] != 92 { to += 1 }
+                // The bracket lands before text[to]: never inside a multi-byte UTF-8 character.
+                while to > from + 1, to < text.count, isContinuation(text[to]) { to -= 1 }
                 if to - from >= 2, text[to - 1] != text[from] { return (from, to - 1) }
             }
             return nil

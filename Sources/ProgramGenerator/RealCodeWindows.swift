@@ -1,68 +1,193 @@
 import FileSupport
+import Foundation
 import NestingOracle
 
-/// Labelled windows of real source files: each window is a run of whole top-level lines
-/// (cut where the code depth is 0) whose nesting the oracle finds valid; half of them then get
-/// a corrupting edit and the other half a decoy edit, exactly as generated examples do. This
-/// measures a model on code it has never seen, written by people rather than the generator.
+/// Labelled examples cut from real source files: whole files, runs of whole lines that are
+/// balanced at any depth (inside a function, an `extern "C" {` or a namespace as well as at
+/// the top level), and, for texts under 96 bytes, single bracket groups. Every base text is
+/// valid by the oracle; half then get a corrupting edit and the other half a decoy edit,
+/// exactly as generated examples do. This is how NestNet trains and measures a model on code
+/// written by people rather than by the generator.
 public struct RealCodeWindows: Sendable {
     struct Source: Sendable {
         var path: String
         var bytes: [UInt8]
-        /// Offsets of line starts at code depth 0, in increasing order.
-        var cuts: [Int]
+        /// Offsets of line starts in code (not inside a comment, string or directive), with the
+        /// code depth there, in increasing order; the text's end closes the list.
+        var cuts: [Int32]
+        var depths: [Int32]
+        /// The whole file is valid by the oracle.
+        var valid: Bool
+        /// FNV-1a 64 of the bytes.
+        var hash: UInt64
     }
+    /// Sorted by size, so a length can pick files near it.
     let sources: [Source]
+    let sizes: [Int]
     public let minLength: Int
     public let maxLength: Int
     public var fileCount: Int { sources.count }
+    public var byteCount: Int { sizes.reduce(0, +) }
+    /// Identifies the exact set of texts (their bytes, not where they are stored).
+    public let fingerprint: String
 
-    /// Reads the files; unreadable, binary, non-UTF-8 or empty ones are reported through `skipped`
-    /// (path, reason) and left out.
-    public init(paths: [String], minLength: Int, maxLength: Int, skipped: (String, String) -> Void = { _, _ in }) throws {
+    /// Reads the files; unreadable, binary or empty ones (and, with `requireUTF8`, files that are
+    /// not UTF-8, which a JSONL dataset cannot hold) are reported through `skipped` (path, reason)
+    /// and left out. Files are lexed on `threads` threads; the result does not depend on it.
+    public init(paths: [String], minLength: Int, maxLength: Int, requireUTF8: Bool = true, threads: Int = 1,
+                skipped: (String, String) -> Void = { _, _ in }) throws {
         guard minLength <= maxLength, minLength >= 1 else { throw NestNetError("--min-length must be at least 1 and at most --max-length") }
         self.minLength = minLength; self.maxLength = maxLength
+        let slots = SourceSlots(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, paths.count))) { part in
+            var k = part
+            while k < paths.count {
+                slots.set(k, Self.load(paths[k], requireUTF8: requireUTF8))
+                k += max(1, min(threads, paths.count))
+            }
+        }
         var out: [Source] = []
-        for path in paths {
-            let bytes: [UInt8]
-            do { bytes = try readFile(path, limit: 64 << 20) } catch let e as NestNetError { skipped(path, e.message); continue }
-            if bytes.isEmpty { skipped(path, "empty"); continue }
-            if bytes.contains(0) { skipped(path, "binary (NUL bytes)"); continue }
-            // Datasets are JSON, whose strings are UTF-8: a Latin-1 file cannot be stored as is.
-            if String(validating: bytes, as: UTF8.self) == nil { skipped(path, "not UTF-8 (JSONL texts must be)"); continue }
-            let a = NestingOracle.analyze(bytes)
-            var cuts = [0]
-            for i in 1..<bytes.count where bytes[i - 1] == 10 && a.depth[i - 1] == 0 && a.regions[i - 1] == .code { cuts.append(i) }
-            cuts.append(bytes.count)
-            out.append(Source(path: path, bytes: bytes, cuts: cuts))
+        for (path, r) in zip(paths, slots.items) {
+            switch r {
+            case .success(let s): out.append(s)
+            case .failure(let e): skipped(path, e.message)
+            case nil: break
+            }
         }
         guard !out.isEmpty else { throw NestNetError("no readable source files among the \(paths.count) given") }
+        out.sort { $0.bytes.count != $1.bytes.count ? $0.bytes.count < $1.bytes.count : $0.path < $1.path }
         sources = out
+        sizes = out.map(\.bytes.count)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for x in out { h = (h ^ x.hash) &* 0x100_0000_01b3 }
+        fingerprint = String(h, radix: 16)
     }
 
-    /// Example `index`; nil when no valid window of the requested length was found.
-    public func example(seed: UInt64, index: Int, valid: Bool) -> Example? {
+    static func load(_ path: String, requireUTF8: Bool) -> Result<Source, NestNetError> {
+        let bytes: [UInt8]
+        do { bytes = try readFile(path, limit: 64 << 20) } catch let e as NestNetError { return .failure(e) } catch { return .failure(NestNetError("\(error)")) }
+        if bytes.isEmpty { return .failure(NestNetError("empty")) }
+        if bytes.contains(0) { return .failure(NestNetError("binary (NUL bytes)")) }
+        // Datasets are JSON, whose strings are UTF-8: a Latin-1 file cannot be stored as is.
+        if requireUTF8 && String(validating: bytes, as: UTF8.self) == nil { return .failure(NestNetError("not UTF-8 (JSONL texts must be)")) }
+        let a = NestingOracle.analyze(bytes)
+        var cuts: [Int32] = [0], depths: [Int32] = [0]
+        for i in 1..<bytes.count where bytes[i - 1] == 10 && a.regions[i - 1] == .code {
+            cuts.append(Int32(i)); depths.append(a.depth[i - 1])
+        }
+        cuts.append(Int32(bytes.count)); depths.append(a.depth[bytes.count - 1])
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return .success(Source(path: path, bytes: bytes, cuts: cuts, depths: depths, valid: a.verdict.isValid, hash: h))
+    }
+
+    static let menu: [(EditKind, Double)] = [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
+                                             (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
+
+    /// Example `index` of the stream `seed`: with probability `wholeFiles` a whole file whose
+    /// size is near a length drawn from `lengths`, else a window of about that length; nil when
+    /// no valid text of the requested length was found. `bounds` (default: the lengths given at
+    /// init) lets a curriculum narrow the lengths.
+    public func example(seed: UInt64, index: Int, valid: Bool, bounds: ClosedRange<Int>? = nil,
+                        lengths: LengthDistribution = .uniform, wholeFiles: Double = 0) -> Example? {
         var rng = SeededRandom(seed: seed, index: UInt64(index), stream: 0x7EA1)
-        let menu: [(EditKind, Double)] = [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
-                                          (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
+        let bounds = bounds ?? minLength...maxLength
         for _ in 0..<200 {
-            let s = sources[rng.below(sources.count)]
-            guard s.cuts.count > 1 else { continue }
-            let i = rng.below(s.cuts.count - 1)
-            let start = s.cuts[i]
-            // Window ends: later cuts within the length bounds (leaving room for a ±1 edit).
-            var ends: [Int] = []
-            var j = i + 1
-            while j < s.cuts.count, s.cuts[j] - start <= maxLength - 1 {
-                if s.cuts[j] - start >= minLength + 1 { ends.append(s.cuts[j]) }
-                j += 1
+            let target = Self.length(in: bounds, lengths, rng: &rng)
+            let text: [UInt8]?
+            if wholeFiles > 0 && rng.chance(wholeFiles) {
+                text = wholeFile(near: target, bounds: bounds, rng: &rng)
+            } else if target < 96 && rng.chance(0.5) {
+                text = bracketGroup(maxLength: target, rng: &rng)
+            } else {
+                text = window(target: target, bounds: bounds, rng: &rng)
             }
-            guard let end = ends.isEmpty ? nil : ends[rng.below(ends.count)] else { continue }
-            let text = Array(s.bytes[start..<end])
-            guard NestingOracle.check(text).isValid, text.contains(where: { Bracket.isBracket($0) }) else { continue }
-            if let ex = ExampleGenerator.edit(text, valid: valid, menu: menu, bounds: minLength...maxLength,
-                                              position: .any, anywhere: false, rng: &rng) { return ex }
+            guard let t = text, bounds.contains(t.count), NestingOracle.check(t).isValid else { continue }
+            if let ex = ExampleGenerator.edit(t, valid: valid, menu: Self.menu, bounds: bounds, position: .any, anywhere: false, rng: &rng) {
+                return ex
+            }
+            // A valid text with no comment or string to put a decoy in stays as it is.
+            if valid && t.contains(where: { Bracket.isBracket($0) }) { return Example(labelling: t, edit: nil) }
         }
         return nil
     }
+
+    /// A length in `bounds`: every length equally likely, or every doubling.
+    static func length(in bounds: ClosedRange<Int>, _ lengths: LengthDistribution, rng: inout SeededRandom) -> Int {
+        let a = bounds.lowerBound, b = bounds.upperBound
+        guard b > a else { return a }
+        switch lengths {
+        case .uniform: return rng.int(in: bounds)
+        case .log:
+            let l0 = log(Double(a)), l1 = log(Double(b))
+            return min(b, max(a, Int(exp(l0 + (l1 - l0) * rng.unit()).rounded())))
+        }
+    }
+
+    /// First source index whose size is at least `n`.
+    private func firstIndex(ofSizeAtLeast n: Int) -> Int {
+        var lo = 0, hi = sizes.count
+        while lo < hi { let mid = (lo + hi) / 2; if sizes[mid] < n { lo = mid + 1 } else { hi = mid } }
+        return lo
+    }
+
+    /// A whole valid file among the 16 whose sizes are nearest `target` (within the bounds).
+    private func wholeFile(near target: Int, bounds: ClosedRange<Int>, rng: inout SeededRandom) -> [UInt8]? {
+        let lo = firstIndex(ofSizeAtLeast: bounds.lowerBound + 1), hi = firstIndex(ofSizeAtLeast: bounds.upperBound)
+        guard lo < hi else { return nil }
+        let at = min(max(firstIndex(ofSizeAtLeast: target), lo), hi - 1)
+        let from = max(lo, at - 8), to = min(hi, from + 16)
+        let s = sources[from + rng.below(to - from)]
+        return s.valid ? s.bytes : nil
+    }
+
+    /// Whole lines from a line start at depth d to a later one at the same depth, never below
+    /// it in between: balanced at any depth. The longest such run up to `target` bytes.
+    private func window(target: Int, bounds: ClosedRange<Int>, rng: inout SeededRandom) -> [UInt8]? {
+        // A file long enough for the target (or, when none is, one of the longest).
+        let first = min(firstIndex(ofSizeAtLeast: target), max(0, sources.count - 16))
+        let s = sources[first + rng.below(sources.count - first)]
+        guard s.cuts.count > 2 else { return nil }
+        let i = rng.below(s.cuts.count - 1)
+        let start = Int(s.cuts[i]), d = s.depths[i]
+        var best: Int? = nil
+        var j = i + 1
+        while j < s.cuts.count, Int(s.cuts[j]) - start <= min(target, bounds.upperBound - 1) {
+            if s.depths[j] < d { break }
+            if s.depths[j] == d && Int(s.cuts[j]) - start >= bounds.lowerBound + 1 { best = Int(s.cuts[j]) }
+            j += 1
+        }
+        guard let end = best else { return nil }
+        return Array(s.bytes[start..<end])
+    }
+
+    /// One bracket group in code, `(…)`, `[…]` or `{…}`, with up to a few bytes of its line
+    /// around it: the tiny texts a lint also meets (`f(a[i])`, `{ return 0; }`).
+    private func bracketGroup(maxLength target: Int, rng: inout SeededRandom) -> [UInt8]? {
+        let s = sources[rng.below(sources.count)]
+        guard s.cuts.count > 2 else { return nil }
+        let i = rng.below(s.cuts.count - 1)
+        let start = Int(s.cuts[i]), end = min(s.bytes.count, start + 512)
+        let slice = Array(s.bytes[start..<end])
+        let a = NestingOracle.analyze(slice)
+        let openers = slice.indices.filter { Bracket.openerKind(slice[$0]) != nil && a.regions[$0] == .code }
+        guard !openers.isEmpty else { return nil }
+        let p = rng.pick(openers)
+        let depth = a.depth[p]
+        var q = p + 1
+        while q < slice.count, !(a.regions[q] == .code && Bracket.closerKind(slice[q]) != nil && a.depth[q] == depth - 1) { q += 1 }
+        guard q < slice.count else { return nil }
+        var lo = p, hi = q + 1
+        let extra = rng.below(8)
+        for _ in 0..<extra where lo > 0 && slice[lo - 1] != 10 && a.regions[lo - 1] == .code { lo -= 1 }
+        for _ in 0..<rng.below(8) where hi < slice.count && slice[hi] != 10 && a.regions[hi] == .code { hi += 1 }
+        guard hi - lo <= target else { return nil }
+        return Array(slice[lo..<hi])
+    }
+}
+
+private final class SourceSlots: @unchecked Sendable {
+    var items: [Result<RealCodeWindows.Source, NestNetError>?]
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ r: Result<RealCodeWindows.Source, NestNetError>) { items.withUnsafeMutableBufferPointer { $0[i] = r } }
 }

@@ -5,21 +5,30 @@ import NestingOracle
 ///   0 `broken`: the nesting is already broken at or before this byte (a bad closer or a
 ///     conditional mismatch; an unclosed opener only at the last byte);
 ///   1 `open`: some code bracket is open after this byte (depth > 0);
-///   2 `inert`: this byte is in a comment, string, char, directive or `#if 0` group.
+///   2 `inert`: this byte is in a comment, string, char, directive or `#if 0` group;
+///   3 `depth2`, 4 `depth3`: at least two (three) code brackets are open after this byte.
 ///
+/// Models have the first three (`outputs`) or all five (`depthOutputs`): the depth outputs
+/// give a dense signal for the second and third levels, which a long table of `{ … },`
+/// entries inside one `= { … };` needs (after each entry, is the outer brace still open?).
 /// A text is valid exactly when the last byte has neither `broken` nor `open`, so training
 /// these at every step teaches the counter and the latch that the final label needs, with a
 /// signal at every byte instead of only at the end.
 public enum StepTargets {
     public static let outputs = 3
-    public static let names = ["broken", "open", "inert"]
+    /// With the clipped-depth outputs `depth2` and `depth3`.
+    public static let depthOutputs = 5
+    public static let names = ["broken", "open", "inert", "depth2", "depth3"]
+    /// Step-head sizes a model may be trained with.
+    public static let supported = [outputs, depthOutputs]
 
     public static func compute(_ text: [UInt8]) -> [UInt8] {
         let a = NestingOracle.analyze(text)
         let broken = a.brokenFlags
         var out = [UInt8](repeating: 0, count: text.count)
         for i in 0..<text.count {
-            out[i] = broken[i] | (a.depth[i] > 0 ? 2 : 0) | (a.regions[i].isInert ? 4 : 0)
+            let d = a.depth[i]
+            out[i] = broken[i] | (d > 0 ? 2 : 0) | (a.regions[i].isInert ? 4 : 0) | (d > 1 ? 8 : 0) | (d > 2 ? 16 : 0)
         }
         return out
     }

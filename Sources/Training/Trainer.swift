@@ -84,8 +84,26 @@ public final class Trainer {
     }
 
     /// Starts from the weights of a trained model of the same shape (fine-tuning) instead of a
-    /// fresh initialisation; the optimizer starts fresh.
+    /// fresh initialisation; the optimizer starts fresh. A model whose step head has fewer
+    /// outputs (3, before the depth outputs) gives its rows; the new rows keep their fresh
+    /// initialisation.
     public func initialize(from other: RecurrentModel, source: String) throws {
+        var same = other.config
+        same.stepOutputs = config.model.stepOutputs
+        if same == config.model && other.config.stepOutputs > 0 && other.config.stepOutputs < config.model.stepOutputs {
+            var p = model.parameters
+            for s in other.layout.specs where !s.name.hasPrefix("step_head.") {
+                let d = model.layout[s.name]
+                p.replaceSubrange(d.offset..<d.offset + d.count, with: other.parameters[s.offset..<s.offset + s.count])
+            }
+            for name in ["step_head.weight", "step_head.bias"] {
+                let s = other.layout[name], d = model.layout[name]
+                p.replaceSubrange(d.offset..<d.offset + s.count, with: other.parameters[s.offset..<s.offset + s.count])
+            }
+            model.parameters = p
+            model.prepare()
+            return
+        }
         guard other.config == config.model else {
             throw ModelError("\(source): the model is \(other.config.shortName) (embed \(other.config.embed), step outputs \(other.config.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
         }
@@ -221,7 +239,7 @@ public final class Trainer {
     }
 
     func maxLength(_ epoch: Int) -> Int? {
-        if case .generated(let g) = data { return g.maxLength(epoch: epoch) }
+        if let g = data.generator { return g.maxLength(epoch: epoch) }
         return nil
     }
 

@@ -65,8 +65,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         guard stepLossWeight >= 0 else { throw ModelError("--step-loss must not be negative") }
         if let p = patience, p < 1 { throw ModelError("--patience must be at least 1") }
         if let k = bucket, k < 1 { throw ModelError("--bucket must be at least 1") }
-        if stepLossWeight > 0 && model.stepOutputs != StepTargets.outputs {
-            throw ModelError("per-step training needs a step head with \(StepTargets.outputs) outputs")
+        if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs) {
+            throw ModelError("per-step training needs a step head with \(StepTargets.supported.map(String.init).joined(separator: " or ")) outputs")
         }
     }
 

@@ -1,5 +1,6 @@
 import Dispatch
 import ProgramGenerator
+import RecurrentNet
 
 /// Where training examples come from. Every example is a pure function of (seed, epoch,
 /// position), so a resumed run sees exactly the data an uninterrupted one would.
@@ -8,6 +9,17 @@ public enum TrainingData: Sendable {
     case fixed([Example])
     /// Fresh examples every epoch from the generator.
     case generated(GeneratedData)
+    /// Fresh examples every epoch, a set share of them cut from real code (`RealCodeMix`),
+    /// the rest from the generator.
+    case mixed(GeneratedData, RealCodeMix)
+
+    /// The generator settings, when examples are drawn fresh.
+    var generator: GeneratedData? {
+        switch self {
+        case .fixed: return nil
+        case .generated(let g), .mixed(let g, _): return g
+        }
+    }
 
     /// Relative cost of one step of `epoch`: the mean text length the generator aims at under
     /// the curriculum (BPTT is linear in length), 1 for a fixed set. Progress ETAs weigh
@@ -15,7 +27,7 @@ public enum TrainingData: Sendable {
     public func stepCost(epoch: Int) -> Double {
         switch self {
         case .fixed: return 1
-        case .generated(let g):
+        case .generated(let g), .mixed(let g, _):
             let o = g.options(epoch: epoch)
             let a = Double(max(1, o.minLength)), b = Double(max(o.minLength, o.maxLength))
             guard b > a else { return a }
@@ -30,7 +42,7 @@ public enum TrainingData: Sendable {
     public func count(epoch: Int) -> Int {
         switch self {
         case .fixed(let e): return e.count
-        case .generated(let g): return g.examplesPerEpoch
+        case .generated(let g), .mixed(let g, _): return g.examplesPerEpoch
         }
     }
 
@@ -46,6 +58,8 @@ public enum TrainingData: Sendable {
             return range.map { e[order[$0]] }
         case .generated(let g):
             return g.examples(epoch: epoch, range: range, seed: seed)
+        case .mixed(let g, let real):
+            return g.examples(epoch: epoch, range: range, seed: seed, real: real)
         }
     }
 
@@ -95,9 +109,12 @@ public struct GeneratedData: Sendable, Equatable, Codable {
         return o
     }
 
-    /// Examples `range` of `epoch`, generated on two threads.
-    func examples(epoch: Int, range: Range<Int>, seed: UInt64) -> [Example] {
+    /// Examples `range` of `epoch`, generated on two threads; with `real`, each example is
+    /// drawn from the real code with probability `real.fraction` (the generator stands in when
+    /// the real code has no text of the drawn length).
+    func examples(epoch: Int, range: Range<Int>, seed: UInt64, real: RealCodeMix? = nil) -> [Example] {
         guard let g = try? ExampleGenerator(options(epoch: epoch)) else { return [] }
+        let o = g.options
         let slots = ExampleSlots(count: range.count)
         let streamSeed = seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, range.count))) { part in
@@ -105,11 +122,38 @@ public struct GeneratedData: Sendable, Equatable, Codable {
             while k < range.count {
                 let i = range.lowerBound + k
                 var labelRNG = SeededRandom(seed: streamSeed, index: UInt64(i), stream: 0x1ABE1)
-                slots.set(k, g.example(seed: streamSeed, index: i, valid: labelRNG.chance(g.options.validFraction)))
+                let valid = labelRNG.chance(o.validFraction)
+                if let r = real, labelRNG.chance(r.fraction),
+                   let e = r.windows.example(seed: streamSeed, index: i, valid: valid, bounds: o.minLength...o.maxLength,
+                                             lengths: o.lengths, wholeFiles: r.wholeFiles) {
+                    slots.set(k, e)
+                } else {
+                    slots.set(k, g.example(seed: streamSeed, index: i, valid: valid))
+                }
                 k += 2
             }
         }
         return slots.items
+    }
+}
+
+/// Real code mixed into generated training data: `fraction` of the examples are cut from
+/// `windows` (whole files with probability `wholeFiles`, else balanced windows at any depth),
+/// with the lengths the generator uses at that epoch.
+public struct RealCodeMix: Sendable {
+    public let windows: RealCodeWindows
+    public let fraction: Double
+    public let wholeFiles: Double
+
+    public init(windows: RealCodeWindows, fraction: Double, wholeFiles: Double) throws {
+        guard (0...1).contains(fraction) else { throw ModelError("--corpus-fraction must be between 0 and 1") }
+        guard (0...1).contains(wholeFiles) else { throw ModelError("--corpus-whole-files must be between 0 and 1") }
+        self.windows = windows; self.fraction = fraction; self.wholeFiles = wholeFiles
+    }
+
+    /// What identifies this mix in checkpoint metadata (a resumed run must see the same).
+    public var description: String {
+        "fraction=\(fraction) whole_files=\(wholeFiles) files=\(windows.fileCount) bytes=\(windows.byteCount) fingerprint=\(windows.fingerprint)"
     }
 }
 

@@ -30,21 +30,27 @@ extension DatasetCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a labelled dataset from windows of real C files.",
             discussion: """
-            Each window is a run of whole lines cut where the code nesting depth is 0, valid by \
-            the oracle; half then get a corrupting edit and half a decoy edit, as in `generate`. \
-            Directories are searched for C-like files (.c, .h, .cc, .cpp, …).
+            Each window is a run of whole lines that is balanced on its own at any depth (inside \
+            a function, an extern "C" block or a namespace as well as at the top level), or under \
+            96 bytes sometimes a single bracket group, valid by the oracle; with --whole-files, \
+            that share of examples are whole files instead. Half then get a corrupting edit and \
+            half a decoy edit, as in `generate`. Directories are searched for C-like files \
+            (.c, .h, .cc, .cpp, …).
             """)
 
         @Argument(help: "Files or directories.") var paths: [String]
         @Option(help: "Number of examples.") var count: Int
         @Option(help: "Shortest window in bytes.") var minLength: Int = 64
         @Option(help: "Longest window in bytes.") var maxLength: Int = 1024
+        @Option(help: "Share of examples that are whole files (of a size drawn like a window's length).") var wholeFiles: Double = 0
+        @Option(help: "How lengths spread: uniform, or log (every doubling equally likely).") var lengths: LengthDistribution = .uniform
         @Option(help: "Random seed.") var seed: UInt64 = 1
         @Option(help: "Output JSONL file.") var out: String
         @Flag(help: "No progress output.") var quiet = false
 
         func run() throws {
             guard count >= 1 else { throw NestNetError("--count must be at least 1") }
+            guard (0...1).contains(wholeFiles) else { throw NestNetError("--whole-files must be between 0 and 1") }
             try checkWritable(out)
             // Every path that is not used is named on stderr with its reason (never a silent skip).
             var skipped = 0
@@ -60,12 +66,12 @@ extension DatasetCommand {
                 }
             }
             guard !files.isEmpty else { throw NestNetError("no C-like source files under \(paths.joined(separator: ", "))") }
-            let windows = try RealCodeWindows(paths: files, minLength: minLength, maxLength: maxLength, skipped: skip)
+            let windows = try RealCodeWindows(paths: files, minLength: minLength, maxLength: maxLength, threads: defaultThreads, skipped: skip)
             let labels = ExampleGenerator.labels(count: count, validFraction: 0.5, seed: seed)
             var progress = ProgressLine("windows", total: count, quiet: quiet)
             try AtomicFile.write(to: out) { w in
                 for (i, valid) in labels.enumerated() {
-                    guard let e = windows.example(seed: seed, index: i, valid: valid) else {
+                    guard let e = windows.example(seed: seed, index: i, valid: valid, lengths: lengths, wholeFiles: wholeFiles) else {
                         throw NestNetError("found no valid window of \(minLength)...\(maxLength) bytes in \(windows.fileCount) files; try other lengths")
                     }
                     var line: [UInt8] = []

@@ -42,6 +42,15 @@ struct Train: ParsableCommand {
     @Option(help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
     @Option(help: "Generated data: epochs for the curriculum to reach --max-length.") var curriculumEpochs: Int?
     @Option(help: "Generated validation examples when --valid is not given (0: none).") var validCount: Int = 1000
+    @Option(help: "Real code mixed into generated data: a folder of C-like files, or a text file naming one folder per line (scripts/corpus.py list --split train).")
+    var corpus: String?
+    @Option(help: "With --corpus: share of examples cut from the real code.") var corpusFraction: Double = 0.5
+    @Option(help: "With --corpus: share of real-code examples that are whole files (the rest are balanced windows at any depth).")
+    var corpusWholeFiles: Double = 0.4
+    @Option(help: "With --corpus: real code for the generated validation set (same form as --corpus), mixed in at --corpus-fraction.")
+    var validCorpus: String?
+    @Option(help: "With --valid-corpus: share of validation examples cut from it (default: --corpus-fraction), so runs that train on different mixes can be validated alike.")
+    var validCorpusFraction: Double?
     // Optimisation.
     @Option(help: "Sequences per minibatch.") var batch: Int = 32
     @Option(help: "Epochs.") var epochs: Int = 5
@@ -52,6 +61,8 @@ struct Train: ParsableCommand {
     @Option(help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
     @Option(help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
     var stepLoss: Float = 0
+    @Option(help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
+    var stepOutputs: Int = StepTargets.outputs
     @Option(help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
     @Option(help: "What picks the best checkpoint and drives --patience: accuracy (ties: lower loss) or loss (ties: higher accuracy).")
     var monitor: ValidationMetric = .accuracy
@@ -69,7 +80,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         var config = TrainingConfig(model: ModelConfig(arch: arch, embed: embed, hidden: hidden, layers: layers,
-                                                       stepOutputs: stepLoss > 0 ? StepTargets.outputs : 0))
+                                                       stepOutputs: stepLoss > 0 ? stepOutputs : 0))
         config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
         config.stepLossWeight = stepLoss; config.patience = patience
@@ -99,8 +110,14 @@ struct Train: ParsableCommand {
                                   curriculumEpochs: curriculumEpochs ?? max(1, epochs / 2))
             _ = try ExampleGenerator(options)  // validates the generator settings
             if let c = curriculum { _ = try ExampleGenerator(g.options(epoch: 1)); guard c >= 1 else { throw NestNetError("--curriculum must be positive") } }
-            data = .generated(g)
             meta["data.generator"] = String(decoding: try stableJSON(g), as: UTF8.self)
+            if let c = corpus {
+                let mix = try RealCodeMix(windows: try loadCorpus(c, options: options), fraction: corpusFraction, wholeFiles: corpusWholeFiles)
+                data = .mixed(g, mix)
+                meta["data.corpus"] = mix.description
+            } else {
+                data = .generated(g)
+            }
         }
         if let v = valid {
             validSet = try Dataset.read(v)
@@ -112,6 +129,21 @@ struct Train: ParsableCommand {
             let labels = ExampleGenerator.labels(count: validCount, validFraction: validFraction, seed: validSeed)
             validSet = labels.enumerated().map { gen.example(seed: validSeed, index: $0.offset, valid: $0.element) }
             meta["data.valid"] = "generated:\(validCount)"
+            if let vc = validCorpus {
+                // Every k-th validation example is cut from the validation corpus instead.
+                let mix = try RealCodeMix(windows: try loadCorpus(vc, options: options), fraction: validCorpusFraction ?? corpusFraction,
+                                          wholeFiles: corpusWholeFiles)
+                for (i, valid) in labels.enumerated() {
+                    var r = SeededRandom(seed: validSeed, index: UInt64(i), stream: 0xC0A9)
+                    if r.chance(mix.fraction), let e = mix.windows.example(seed: validSeed, index: i, valid: valid,
+                                                                          lengths: options.lengths, wholeFiles: mix.wholeFiles) {
+                        validSet[i] = e
+                    }
+                }
+                meta["data.valid"] = "generated:\(validCount) corpus:\(mix.description)"
+            }
+        } else if validCorpus != nil {
+            throw NestNetError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }
 
         let trainer: Trainer
@@ -172,6 +204,32 @@ struct Train: ParsableCommand {
             writeStderr("trained \(trainer.progress.globalStep - startStep) steps in \(formatDuration(secs))\(best); wrote \(out) (\(trainer.model.parameterCount) parameters) and \(statePath)\n")
         }
     }
+}
+
+/// Real code for training: `path` is a folder of C-like files, or a text file naming one
+/// folder per line. Files that cannot be used are counted, not fatal; no usable file is.
+func loadCorpus(_ path: String, options: GeneratorOptions) throws -> RealCodeWindows {
+    var st = stat()
+    guard stat(path, &st) == 0 else { throw NestNetError("cannot read \(path): \(String(cString: strerror(errno)))") }
+    var folders = [path]
+    if (st.st_mode & S_IFMT) != S_IFDIR {
+        let text = String(decoding: try readFile(path, limit: 1 << 20), as: UTF8.self)
+        folders = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        guard !folders.isEmpty else { throw NestNetError("\(path) names no corpus folders") }
+    }
+    var files: [String] = []
+    for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(folders) {
+        switch entry {
+        case .file(let f): files.append(f)
+        case .problem(let p, let message): throw NestNetError("corpus \(p): \(message)")
+        }
+    }
+    guard !files.isEmpty else { throw NestNetError("no C-like source files in the corpus \(path)") }
+    var skipped = 0
+    let w = try RealCodeWindows(paths: files, minLength: max(1, options.minLength), maxLength: options.maxLength,
+                                requireUTF8: false, threads: defaultThreads) { _, _ in skipped += 1 }
+    writeStderr("corpus \(path): \(w.fileCount) files, \(w.byteCount / 1_000_000) MB (\(skipped) binary, empty or unreadable left out)\n")
+    return w
 }
 
 /// All cores.

@@ -1,0 +1,83 @@
+import FileSupport
+import Foundation
+import NestingOracle
+import Testing
+@testable import ProgramGenerator
+
+@Suite("Examples cut from real code")
+struct RealCodeWindowsTests {
+    /// A header whose code all sits inside `extern "C" {`: no top-level line break is ever
+    /// at depth 0, so only windows at depth 1 exist.
+    static let header: String = {
+        var s = "#ifndef LIB_H\n#define LIB_H\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n"
+        for i in 0..<60 {
+            s += "/* call \(i): returns (x[\(i)]) — naïve café {é} */\nint lib_call_\(i)(int a[\(i + 1)], const char *s);\n"
+            s += "static inline int lib_inline_\(i)(int x) { return (x + \(i)) * f(g[\(i)]); }\n"
+        }
+        return s + "#ifdef __cplusplus\n}\n#endif\n#endif\n"
+    }()
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "nestnet-rcw-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/" + name
+        try AtomicFile.write(Array(text.utf8), to: path)
+        return path
+    }
+
+    @Test func windowsAreCutAtAnyDepthAndLabelledByTheOracle() throws {
+        let path = try write(Self.header, "lib.h")
+        #expect(NestingOracle.check(Self.header).isValid)
+        let w = try RealCodeWindows(paths: [path], minLength: 200, maxLength: 1500)
+        var insideExternC = 0, made = 0
+        for i in 0..<200 {
+            guard let e = w.example(seed: 3, index: i, valid: i % 2 == 0) else { continue }
+            made += 1
+            #expect(e.valid == (i % 2 == 0))
+            #expect(NestingOracle.check(e.text).isValid == e.valid)
+            #expect((200...1500).contains(e.text.count))
+            if !String(decoding: e.text, as: UTF8.self).contains("extern") { insideExternC += 1 }
+        }
+        #expect(made >= 190)
+        #expect(insideExternC >= 150, "windows inside extern \"C\" { … }: \(insideExternC)")
+    }
+
+    @Test func wholeFilesAreTakenWhole() throws {
+        let path = try write(Self.header, "lib.h")
+        let w = try RealCodeWindows(paths: [path], minLength: 64, maxLength: 1 << 20)
+        for i in 0..<20 {
+            let e = try #require(w.example(seed: 9, index: i, valid: i % 2 == 1, lengths: .log, wholeFiles: 1))
+            #expect(abs(e.text.count - Self.header.utf8.count) <= 1)
+            #expect(e.edit != nil)
+        }
+    }
+
+    @Test func tinyTextsComeFromBracketGroups() throws {
+        let path = try write(Self.header, "lib.h")
+        let w = try RealCodeWindows(paths: [path], minLength: 1, maxLength: 64)
+        var lengths: [Int] = []
+        for i in 0..<300 {
+            guard let e = w.example(seed: 4, index: i, valid: i % 2 == 0, lengths: .log) else { continue }
+            #expect(NestingOracle.check(e.text).isValid == e.valid)
+            lengths.append(e.text.count)
+        }
+        #expect(lengths.count >= 250)
+        #expect(lengths.filter { $0 <= 8 }.count >= 20, "short texts: \(lengths.sorted().prefix(40))")
+    }
+
+    /// Issue 12: an edit placed inside a multi-byte character made invalid UTF-8, which the
+    /// dataset reader then rejected. Every edit, corrupting or decoy, lands between characters.
+    @Test func editsNeverSplitAMultiByteCharacter() throws {
+        let text = Array("/* é{ü}ö[ä]ß(ç) — “quoted” 日本語{} */\nint f(int a) { return g(\"ñ(é)\", a[0]); } // ☃{}\n".utf8)
+        let editor = Editor(text: text, window: 0..<text.count)
+        for seed in 0..<400 {
+            var rng = SeededRandom(seed: UInt64(seed))
+            for kind in EditKind.allCases where kind != .flipBracket {
+                for decoy in [true, false] {
+                    guard let (t, _) = editor.apply(kind, decoy: decoy, rng: &rng) else { continue }
+                    #expect(String(validating: t, as: UTF8.self) != nil, "\(kind) decoy=\(decoy) seed \(seed)")
+                }
+            }
+        }
+    }
+}

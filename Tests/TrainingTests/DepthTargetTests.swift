@@ -1,0 +1,41 @@
+import Testing
+import RecurrentNet
+@testable import ProgramGenerator
+@testable import Training
+
+@Suite("Clipped-depth step targets")
+struct DepthTargetTests {
+    @Test func depthBitsFollowTheOracle() {
+        let text = Array("a{b(c[d]e)f}g /* { */".utf8)
+        let t = StepTargets.compute(text)
+        // depth after each byte: a0 {1 b1 (2 c2 [3 d3 ]2 e2 )1 f1 }0 g0 …
+        let depth2 = t.map { ($0 >> 3) & 1 }, depth3 = t.map { ($0 >> 4) & 1 }, open = t.map { ($0 >> 1) & 1 }
+        #expect(Array(open.prefix(13)) == [0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0])
+        #expect(Array(depth2.prefix(13)) == [0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0])
+        #expect(Array(depth3.prefix(13)) == [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0])
+        #expect(depth2.suffix(8).allSatisfy { $0 == 0 })  // the comment's brace does not count
+    }
+
+    /// Fine-tuning a three-output model into a five-output one keeps every weight it had and
+    /// the first three step-head rows; the two new rows keep the fresh initialisation.
+    @Test func initFromAThreeOutputModelKeepsItsRows() throws {
+        let small = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 3), seed: 7)
+        var cfg = TrainingConfig(model: ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 5))
+        cfg.stepLossWeight = 1
+        let data = TrainingData.fixed([Example(labelling: Array("f(a[0]);".utf8), edit: nil)])
+        let trainer = try Trainer(cfg, data: data, valid: [])
+        let fresh = trainer.model.parameters
+        try trainer.initialize(from: small, source: "small")
+        let big = trainer.model
+        for s in small.layout.specs {
+            let d = big.layout[s.name]
+            #expect(Array(big.parameters[d.offset..<d.offset + s.count]) == Array(small.parameters[s.offset..<s.offset + s.count]), "\(s.name)")
+        }
+        let w = big.layout["step_head.weight"], b = big.layout["step_head.bias"]
+        #expect(Array(big.parameters[(w.offset + 3 * 8)..<(w.offset + 5 * 8)]) == Array(fresh[(w.offset + 3 * 8)..<(w.offset + 5 * 8)]))
+        #expect(Array(big.parameters[(b.offset + 3)..<(b.offset + 5)]) == Array(fresh[(b.offset + 3)..<(b.offset + 5)]))
+        // A wider model is still refused.
+        let wide = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 7)
+        #expect(throws: ModelError.self) { try trainer.initialize(from: wide, source: "wide") }
+    }
+}

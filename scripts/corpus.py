@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""The pinned real-code corpus: Debian source packages, verified and unpacked.
+
+    scripts/corpus.py fetch [--cache DIR] [--manifest FILE] [--only PKG,...]
+        Downloads every package of the manifest with Debian's own tooling
+        (`apt-get source --download-only NAME=VERSION`), checks the size and SHA-256 of every
+        file against the manifest, and unpacks the C-like files of its upstream tarballs into
+        DIR/src/<split>/<package>/. A package already unpacked from the same pinned files is
+        left alone, so a second run does nothing. A missing or changed package stops the run
+        with one line naming it (exit 2).
+    scripts/corpus.py list [--cache DIR] [--manifest FILE] --split train|valid|test [--fraction F]
+        Prints the unpacked folders of one split (one per line), for `nestnet train --corpus`
+        and the evaluation scripts; --fraction keeps a fixed, seeded share of the packages.
+    scripts/corpus.py pin PKG[=VERSION] ... [--manifest FILE]
+        Maintainer tool: downloads the packages, and writes their rows (files, sizes, hashes,
+        split) into the manifest. The split is a seeded hash of the package name, so adding a
+        package never moves another one.
+
+The split is fixed by `split_of` below before any result is looked at: 20% of packages test,
+10% valid, the rest train. Nothing downloaded is committed; the cache defaults to
+$NESTNET_CORPUS or /tmp/nestnet-corpus.
+"""
+import argparse
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_MANIFEST = os.path.join(HERE, "..", "datasets", "corpus", "manifest.tsv")
+EXTENSIONS = (".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".inl", ".ipp", ".m", ".mm")
+SPLIT_SEED = "nestnet-corpus-split-v1"
+# Projects that stay out of the corpus entirely: independent acceptance tests (issue 12), and the
+# source packages behind the held-out header sets A and B (scripts/eval-heldout-headers.sh).
+EXCLUDED = {
+    "sqlite3", "duktape", "openssl", "boringssl", "protobuf", "libyaml", "llhttp", "grpc",
+}
+MAX_FILE = 16 << 20  # what `nestnet check` reads by default
+
+
+class Failure(Exception):
+    pass
+
+
+def split_of(package):
+    """train / valid / test from a seeded hash of the package name."""
+    h = hashlib.sha256(f"{SPLIT_SEED}:{package}".encode()).digest()
+    u = int.from_bytes(h[:8], "big") / 2 ** 64
+    return "test" if u < 0.2 else ("valid" if u < 0.3 else "train")
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def read_manifest(path):
+    """{package: {"version", "split", "files": [(name, size, sha)], "exclude": [prefix]}} in file order."""
+    pkgs = {}
+    try:
+        lines = open(path, encoding="utf-8").read().splitlines()
+    except OSError as e:
+        raise Failure(f"cannot read the manifest {path}: {e.strerror}")
+    for n, line in enumerate(lines, 1):
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 7:
+            raise Failure(f"{path}:{n}: expected 7 tab-separated columns, found {len(cols)}")
+        pkg, version, split, name, size, sha, exclude = cols
+        if split != split_of(pkg):
+            raise Failure(f"{path}:{n}: {pkg} is in split {split}, but its seeded hash puts it in {split_of(pkg)}")
+        if pkg in EXCLUDED:
+            raise Failure(f"{path}:{n}: {pkg} must stay out of the corpus (an independent acceptance test)")
+        p = pkgs.setdefault(pkg, {"version": version, "split": split, "files": [],
+                                  "exclude": [e for e in exclude.split(",") if e and e != "-"]})
+        if p["version"] != version:
+            raise Failure(f"{path}:{n}: {pkg} is pinned to two versions ({p['version']}, {version})")
+        p["files"].append((name, int(size), sha))
+    if not pkgs:
+        raise Failure(f"the manifest {path} lists no packages")
+    return pkgs
+
+
+def apt_source(pkg, version, dest):
+    os.makedirs(dest, exist_ok=True)
+    r = subprocess.run(["apt-get", "source", "--download-only", "-qq", f"{pkg}={version}"], cwd=dest,
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return r.returncode == 0, r.stdout.strip().splitlines()[-1:] if r.stdout.strip() else []
+
+
+def verify(pkg, info, folder):
+    for name, size, sha in info["files"]:
+        path = os.path.join(folder, name)
+        if not os.path.isfile(path):
+            raise Failure(f"package {pkg} {info['version']}: {name} is missing after download")
+        if os.path.getsize(path) != size or sha256(path) != sha:
+            raise Failure(f"package {pkg} {info['version']}: {name} does not match the manifest "
+                          f"(size {os.path.getsize(path)}, expected {size}; the archive changed or the download is corrupt)")
+
+
+def unpack(pkg, info, folder, dest):
+    """C-like files of the upstream tarballs (not the debian/ packaging) into dest."""
+    tmp = dest + ".partial"
+    shutil.rmtree(tmp, ignore_errors=True)
+    os.makedirs(tmp)
+    count = size = 0
+    for name, _, _ in info["files"]:
+        if ".tar." not in name or ".debian.tar." in name or name.endswith(".asc"):
+            continue
+        with tarfile.open(os.path.join(folder, name)) as tar:
+            for m in tar:
+                if not m.isfile() or not m.name.lower().endswith(EXTENSIONS) or m.size > MAX_FILE:
+                    continue
+                # Drop the tarball's top folder; keep the rest of the path.
+                parts = [p for p in m.name.split("/") if p not in ("", ".", "..")]
+                rel = "/".join(parts[1:] if len(parts) > 1 else parts)
+                if any(rel.startswith(e) for e in info["exclude"]):
+                    continue
+                component = name.split(".orig-")[1].split(".tar.")[0] + "/" if ".orig-" in name else ""
+                out = os.path.join(tmp, component + rel)
+                os.makedirs(os.path.dirname(out), exist_ok=True)
+                with tar.extractfile(m) as src, open(out, "wb") as dst:
+                    shutil.copyfileobj(src, dst)
+                count += 1
+                size += m.size
+    shutil.rmtree(dest, ignore_errors=True)
+    os.rename(tmp, dest)
+    return count, size
+
+
+def stamp_of(pkg, info):
+    return hashlib.sha256(repr((pkg, info["version"], info["files"], info["exclude"], EXTENSIONS)).encode()).hexdigest()
+
+
+def fetch(args):
+    pkgs = read_manifest(args.manifest)
+    if args.only:
+        want = args.only.split(",")
+        unknown = [p for p in want if p not in pkgs]
+        if unknown:
+            raise Failure(f"not in the manifest: {', '.join(unknown)}")
+        pkgs = {p: pkgs[p] for p in want}
+    total = len(pkgs)
+    start = time.time()
+    files = size = 0
+    for i, (pkg, info) in enumerate(pkgs.items(), 1):
+        dest = os.path.join(args.cache, "src", info["split"], pkg)
+        stamp = os.path.join(dest, ".nestnet-stamp")
+        if os.path.isfile(stamp) and open(stamp).read().split()[0] == stamp_of(pkg, info):
+            n, b = map(int, open(stamp).read().split()[1:3])
+            files += n; size += b
+            continue
+        folder = os.path.join(args.cache, "downloads", pkg)
+        have = all(os.path.isfile(os.path.join(folder, n)) and os.path.getsize(os.path.join(folder, n)) == s
+                   for n, s, _ in info["files"])
+        if not have:
+            print(f"corpus: [{i}/{total}] downloading {pkg} {info['version']}", flush=True)
+            shutil.rmtree(folder, ignore_errors=True)
+            ok, last = apt_source(pkg, info["version"], folder)
+            if not ok and not all(os.path.isfile(os.path.join(folder, n)) for n, _, _ in info["files"]):
+                raise Failure(f"package {pkg} {info['version']} could not be downloaded"
+                              f"{': ' + last[0] if last else ''} (is there a deb-src entry? see shared notes)")
+        verify(pkg, info, folder)
+        n, b = unpack(pkg, info, folder, dest)
+        with open(stamp, "w") as f:
+            f.write(f"{stamp_of(pkg, info)} {n} {b}\n")
+        files += n; size += b
+        print(f"corpus: [{i}/{total}] {pkg} {info['version']} ({info['split']}): {n} files, {b / 1e6:.1f} MB "
+              f"({time.time() - start:.0f} s)", flush=True)
+    print(f"corpus: {total} packages, {files} files, {size / 1e6:.1f} MB in {args.cache}/src", flush=True)
+
+
+def subset_rank(package):
+    """Order in which --fraction takes packages: a second seeded hash, independent of the split."""
+    return hashlib.sha256(f"nestnet-corpus-subset-v1:{package}".encode()).hexdigest()
+
+
+def list_split(args):
+    pkgs = read_manifest(args.manifest)
+    names = [p for p, info in pkgs.items() if info["split"] == args.split]
+    if not 0 < args.fraction <= 1:
+        raise Failure("--fraction must be in (0, 1]")
+    keep = set(sorted(names, key=subset_rank)[:max(1, round(len(names) * args.fraction))])
+    for pkg, info in pkgs.items():
+        if pkg not in keep:
+            continue
+        dest = os.path.join(args.cache, "src", info["split"], pkg)
+        if not os.path.isfile(os.path.join(dest, ".nestnet-stamp")):
+            raise Failure(f"package {pkg} is not unpacked in {args.cache}: run scripts/corpus.py fetch first")
+        print(dest)
+
+
+def versions(pkg):
+    out = subprocess.run(["apt-cache", "showsrc", pkg], capture_output=True, text=True).stdout
+    vs = []
+    for block in out.split("\n\n"):
+        lines = block.splitlines()
+        if any(l == f"Package: {pkg}" for l in lines):
+            vs += [l.split(" ", 1)[1] for l in lines if l.startswith("Version: ")]
+    return sorted(set(vs), key=vs.index)
+
+
+def pin(args):
+    existing = read_manifest(args.manifest) if os.path.exists(args.manifest) and os.path.getsize(args.manifest) else {}
+    rows = []
+    for spec in args.packages:
+        pkg, _, version = spec.partition("=")
+        if pkg in EXCLUDED:
+            raise Failure(f"{pkg} must stay out of the corpus")
+        if pkg in existing:
+            continue
+        candidates = [version] if version else versions(pkg)
+        if not candidates:
+            raise Failure(f"no source package {pkg} (is there a deb-src entry?)")
+        for v in candidates:
+            folder = os.path.join(args.cache, "downloads", pkg)
+            shutil.rmtree(folder, ignore_errors=True)
+            ok, last = apt_source(pkg, v, folder)
+            names = sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+            dsc = [n for n in names if n.endswith(".dsc")]
+            if ok and dsc:
+                listed = dsc_files(os.path.join(folder, dsc[0]))
+                if all(n in names for n in listed):
+                    for n in sorted(listed + dsc):
+                        p = os.path.join(folder, n)
+                        rows.append((pkg, v, split_of(pkg), n, str(os.path.getsize(p)), sha256(p), args.exclude.get(pkg, "-")))
+                    print(f"pin: {pkg} {v} ({split_of(pkg)})", flush=True)
+                    break
+            print(f"pin: {pkg} {v} did not download{': ' + last[0] if last else ''}", file=sys.stderr, flush=True)
+        else:
+            print(f"pin: no version of {pkg} downloads; left out", file=sys.stderr, flush=True)
+            continue
+        with open(args.manifest, "a", encoding="utf-8") as f:
+            if os.path.getsize(args.manifest) == 0:
+                f.write(HEADER)
+            for r in rows:
+                f.write("\t".join(r) + "\n")
+        rows = []
+
+
+def dsc_files(path):
+    names, on = [], False
+    for line in open(path, encoding="utf-8", errors="replace"):
+        if line.startswith("Checksums-Sha256:"):
+            on = True
+            continue
+        if on:
+            if line.startswith(" "):
+                names.append(line.split()[2])
+            else:
+                on = False
+    return names
+
+
+HEADER = ("# NestNet real-code corpus: Debian source packages (bookworm main archive), pinned by version and\n"
+          "# the SHA-256 of every file `apt-get source --download-only` fetches. split: seeded hash of the\n"
+          "# package name (scripts/corpus.py split_of). exclude: path prefixes inside the upstream tree that\n"
+          "# are left out (vendored copies of held-out projects). Columns:\n"
+          "# package\tversion\tsplit\tfile\tbytes\tsha256\texclude\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--cache", default=os.environ.get("NESTNET_CORPUS", "/tmp/nestnet-corpus"))
+    ap.add_argument("--manifest", default=DEFAULT_MANIFEST)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    f = sub.add_parser("fetch")
+    f.add_argument("--only", default="")
+    l = sub.add_parser("list")
+    l.add_argument("--split", choices=["train", "valid", "test"], required=True)
+    l.add_argument("--fraction", type=float, default=1.0,
+                   help="only this share of the split's packages (a fixed seeded choice; for corpus-size ablations)")
+    p = sub.add_parser("pin")
+    p.add_argument("packages", nargs="+")
+    p.add_argument("--exclude", action="append", default=[], help="PKG:PREFIX,PREFIX")
+    args = ap.parse_args()
+    for k in ("cache", "manifest"):
+        setattr(args, k, os.path.abspath(getattr(args, k)))
+    try:
+        if args.cmd == "fetch":
+            fetch(args)
+        elif args.cmd == "list":
+            list_split(args)
+        else:
+            args.exclude = dict(e.split(":", 1) for e in args.exclude)
+            os.makedirs(os.path.dirname(args.manifest), exist_ok=True)
+            open(args.manifest, "a").close()
+            pin(args)
+    except Failure as e:
+        print(f"corpus: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("corpus: interrupted", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()
