@@ -41,12 +41,14 @@ for arm in $ARMS; do
   python3 scripts/corpus.py list --split train --fraction "$list" > "$OUT/$arm-train.txt"
   if [ ! -f "$OUT/$arm/done" ]; then
     mkdir -p "$OUT/$arm"
+    echo "ablate-corpus: training $arm (progress in $OUT/$arm/train.log)" >&2
     start=$(date +%s)
     $N train --arch lstm --embed 16 --hidden 64 --language c --min-length 1 --max-length 262144 --lengths log \
       --headers 0.4 --bucket 8 --examples-per-epoch 6000 --epochs "$EPOCHS" --valid-count 1000 --bptt 4096 \
       --corpus "$OUT/$arm-train.txt" --valid-corpus "$OUT/valid.txt" --corpus-fraction "$frac" --valid-corpus-fraction 0.6 --corpus-whole-files 0.5 \
       --step-loss 1 ${STEP_OUTPUTS:+--step-outputs "$STEP_OUTPUTS"} --lr 1e-3 --schedule cosine --clip 1 --batch 32 \
-      --seed 20261201 --threads 2 --init-from "$STAGE3" --out "$OUT/$arm/model.safetensors" --state "$OUT/$arm/model.state" --quiet
+      --seed 20261201 --threads 2 --init-from "$STAGE3" --out "$OUT/$arm/model.safetensors" --state "$OUT/$arm/model.state" 2> "$OUT/$arm/train.log"
+    tail -1 "$OUT/$arm/train.log" >&2
     echo $(( $(date +%s) - start )) > "$OUT/$arm/seconds"
     touch "$OUT/$arm/done"
   fi
@@ -85,7 +87,7 @@ Produced by `scripts/ablate-corpus.sh` (EPOCHS={epochs}): the stage-4 fine-tune 
 stage-3 model, {epochs} epochs × 6000 examples per arm, same seeds, lengths (1 B–256 KB,
 log-spread), validation and learning-rate schedule; only the training data differ. Measured on
 the corpus test packages, which no arm reads: valid whole files that `nestnet check` flags
-(threshold 0.1), windows of 64–8192 bytes (2000, seed 9102), generated C of 2048–8192 bytes
+(default threshold), windows of 64–8192 bytes (2000, seed 9102), generated C of 2048–8192 bytes
 (1000, seed 9002).
 
 | arm | real code in training | valid test files flagged | … ≥ 64 KB | real windows | generated 2048–8192 | training s |

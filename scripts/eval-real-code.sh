@@ -20,7 +20,8 @@ mkdir -p "$OUT"
 # NESTNET=path/to/nestnet uses that binary (e.g. one built elsewhere while training runs).
 if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/null; fi
 N=${NESTNET:-.build/release/nestnet}
-M=(${MODEL:+--model "$MODEL"} ${THRESHOLD:+--threshold "$THRESHOLD"})
+M=(${MODEL:+--model "$MODEL"})
+C=("${M[@]}" ${THRESHOLD:+--threshold "$THRESHOLD"})  # for `check`; `eval` reads P(valid) at 0.5
 n() { if [ "${QUICK:-0}" = 1 ]; then echo $(( $1 / 4 )); else echo "$1"; fi; }
 
 python3 scripts/corpus.py --cache "$CORPUS" fetch | tail -1
@@ -29,7 +30,7 @@ mapfile -t TEST < <(python3 scripts/corpus.py --cache "$CORPUS" list --split "$S
 
 # 1. Every file of the test packages, whole, as `nestnet check` reads it.
 echo "eval: checking the ${#TEST[@]} $SPLIT packages whole" >&2
-$N check "${TEST[@]}" --engine both --format json "${M[@]}" > "$OUT/test-whole.json" || true
+$N check "${TEST[@]}" --engine both --format json "${C[@]}" > "$OUT/test-whole.json" || true
 
 # 2. Whole test files with one edit each (half corrupted, half count-preserving among those;
 #    half given a decoy edit), written out as files and checked like a tree.
@@ -43,7 +44,7 @@ for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
     with open(f"{sys.argv[2]}/{i:05d}.c", "wb") as f:
         f.write(e["text"].encode("utf-8"))
 PY
-$N check "$OUT/whole-edited" --engine both --format json "${M[@]}" > "$OUT/whole-edited.json" || true
+$N check "$OUT/whole-edited" --engine both --format json "${C[@]}" > "$OUT/whole-edited.json" || true
 
 # 3. Windows of 64–8192 bytes at any depth, and tiny texts of 1–64 bytes.
 $N dataset windows "${TEST[@]}" --lengths log --min-length 64 --max-length 8192 --count "$(n 4000)" --seed 9102 \
@@ -55,7 +56,7 @@ $N eval --data "$OUT/tiny.jsonl" --format json "${M[@]}" > "$OUT/tiny.json"
 : > "$OUT/named.txt"
 for t in '{' 'int f(){}' 'f(]' '}' '()' 'a[i] = b[j];' 'if (x) { y(); }' 'f(a[0)]'; do
   printf '%s' "$t" > "$OUT/named.c"
-  v=$($N check "$OUT/named.c" --format json "${M[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["files"][0]["valid"])' || true)
+  v=$($N check "$OUT/named.c" --format json "${C[@]}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["files"][0]["valid"])' || true)
   e=$($N check "$OUT/named.c" --engine exact --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["files"][0]["valid"])' || true)
   printf '%s\t%s\t%s\n' "$t" "$v" "$e" >> "$OUT/named.txt"
 done
@@ -77,7 +78,7 @@ if [ ! -f "$OUT/duktape/duktape.c" ]; then
   fi
 fi
 if [ -f "$OUT/duktape/duktape.c" ]; then
-  $N check "$OUT/duktape/duktape.c" --engine both --format json "${M[@]}" > "$OUT/duktape.json" || true
+  $N check "$OUT/duktape/duktape.c" --engine both --format json "${C[@]}" > "$OUT/duktape.json" || true
 fi
 
 python3 - "$OUT" "${CARD:-}" "$SPLIT" <<'PY'
