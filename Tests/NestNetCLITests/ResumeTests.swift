@@ -17,20 +17,33 @@ struct ResumeTests {
         return try String(contentsOfFile: "\(d)/\(tag).jsonl", encoding: .utf8)
     }
 
-    @Test func killedAndResumedRunEndsWithTheSameModel() throws {
+    /// A folder of real code for `--corpus` (`lines` functions inside a namespace).
+    static func corpus(_ d: String, lines: Int = 30) throws -> String {
+        let dir = "\(d)/corpus"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        var text = "namespace ns {\n"
+        for i in 0..<lines { text += "int f\(i)(int a) { return g(a[\(i)], (a + \(i))); } /* {( */\n" }
+        try Data((text + "}\n").utf8).write(to: URL(fileURLWithPath: "\(dir)/a.cc"))
+        return dir
+    }
+
+    /// With and without real code mixed in: every example is a function of (seed, epoch, position).
+    @Test(arguments: [false, true])
+    func killedAndResumedRunEndsWithTheSameModel(realCode: Bool) throws {
         let d = CLI.tempDir()
         let data = "\(d)/probe.jsonl"
         #expect(try CLI.run(["generate", "--count", "30", "--min-length", "24", "--max-length", "96", "--seed", "99", "--out", data, "--quiet"]).status == 0)
+        let args = Self.args + (realCode ? ["--corpus", try Self.corpus(d), "--corpus-fraction", "0.5", "--bptt", "32"] : [])
 
         // Uninterrupted reference.
-        let a = try CLI.run(Self.args + ["--out", "\(d)/a.safetensors"])
+        let a = try CLI.run(args + ["--out", "\(d)/a.safetensors"])
         #expect(a.status == 0, "\(a.stderr)")
 
         // Same run, killed with SIGKILL as soon as its first state file lands, then resumed.
         let state = "\(d)/b.safetensors.state"
         let p = Process()
         p.executableURL = CLI.binary
-        p.arguments = Self.args + ["--out", "\(d)/b.safetensors"]
+        p.arguments = args + ["--out", "\(d)/b.safetensors"]
         try p.run()
         let deadline = Date().addingTimeInterval(120)
         while !FileManager.default.fileExists(atPath: state) && p.isRunning && Date() < deadline { usleep(2_000) }
@@ -40,7 +53,7 @@ struct ResumeTests {
         #expect(FileManager.default.fileExists(atPath: state))
         if killedEarly { #expect(p.terminationReason == .uncaughtSignal) }
 
-        let r = try CLI.run(Self.args + ["--out", "\(d)/b.safetensors", "--resume", state])
+        let r = try CLI.run(args + ["--out", "\(d)/b.safetensors", "--resume", state])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try predictions("\(d)/a.safetensors", data, d, "a") == predictions("\(d)/b.safetensors", data, d, "b"))
     }
@@ -55,6 +68,13 @@ struct ResumeTests {
         #expect(r.status == 2 && r.stderr.contains("state is for lstm-h8"), "\(r.stderr)")
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(d)/m.safetensors.state")) == before)
+        // Other real code than the state was trained on.
+        let withCorpus = Self.args + ["--corpus", try Self.corpus(d), "--out", "\(d)/c.safetensors"]
+        #expect(try CLI.run(withCorpus).status == 0)
+        let otherCorpus = CLI.tempDir()
+        let changed = try CLI.run(Self.args + ["--corpus", try Self.corpus(otherCorpus, lines: 31), "--out", "\(d)/c.safetensors",
+                                               "--resume", "\(d)/c.safetensors.state"])
+        #expect(changed.status == 2 && changed.stderr.contains("trained on other data (data.corpus differs)"), "\(changed.stderr)")
         let notState = try CLI.run(Self.args + ["--out", "\(d)/x.safetensors", "--resume", "\(d)/m.safetensors"])
         #expect(notState.status == 2 && notState.stderr.contains("not a NestNet training state"))
     }
