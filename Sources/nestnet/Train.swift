@@ -88,6 +88,11 @@ struct Train: ParsableCommand {
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
         do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }
         guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
+        if corpus != nil || validCorpus != nil {
+            guard train == nil else { throw NestNetError("--corpus and --valid-corpus mix real code into generated data: they do not go with --train") }
+            guard language == .c else { throw NestNetError("--corpus and --valid-corpus mix real C into generated C: they need --language c") }
+        }
+        if let f = validCorpusFraction, !(0...1).contains(f) { throw NestNetError("--valid-corpus-fraction must be between 0 and 1") }
         let statePath = state ?? out + ".state"
         try checkWritable(out)
         try checkWritable(statePath)
