@@ -29,6 +29,16 @@ python3 scripts/corpus.py list --split valid > "$OUT/valid.txt"
 mapfile -t TEST < <(python3 scripts/corpus.py list --split test)
 $N dataset windows "${TEST[@]}" --lengths log --min-length 64 --max-length 8192 --count 2000 --seed 9102 --out "$OUT/windows.jsonl" --quiet 2>/dev/null
 $N generate --language c --count 1000 --min-length 2048 --max-length 8192 --seed 9002 --out "$OUT/gen-2048-8192.jsonl" --quiet
+# Whole test files with one edit each, as files (the same set as scripts/eval-real-code.sh).
+if [ ! -d "$OUT/whole-edited" ]; then
+  $N dataset windows "${TEST[@]}" --whole-files 1 --lengths log --min-length 64 --max-length 4194304 \
+    --count 1000 --seed 9101 --out "$OUT/whole-edited.jsonl" --quiet 2>/dev/null
+  mkdir -p "$OUT/whole-edited.partial"
+  python3 -c 'import json, sys
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    open(f"{sys.argv[2]}/{i:05d}.c", "wb").write(json.loads(line)["text"].encode("utf-8"))' "$OUT/whole-edited.jsonl" "$OUT/whole-edited.partial"
+  mv "$OUT/whole-edited.partial" "$OUT/whole-edited"
+fi
 
 for arm in $ARMS; do
   case $arm in
@@ -54,6 +64,7 @@ for arm in $ARMS; do
   fi
   M=(--model "$OUT/$arm/model.safetensors")
   [ -f "$OUT/$arm/test.json" ] || $N check "${TEST[@]}" --engine both --format json "${M[@]}" > "$OUT/$arm/test.json" || true
+  [ -f "$OUT/$arm/edited.json" ] || $N check "$OUT/whole-edited" --engine both --format json "${M[@]}" > "$OUT/$arm/edited.json" || true
   $N eval --data "$OUT/windows.jsonl" --format json "${M[@]}" > "$OUT/$arm/windows.json"
   $N eval --data "$OUT/gen-2048-8192.jsonl" --format json "${M[@]}" > "$OUT/$arm/gen.json"
   echo "ablate-corpus: $arm done" >&2
@@ -75,23 +86,27 @@ for arm in arms:
     fp = sum(f["valid"] is False for f in valid)
     big = [f for f in valid if f["bytes"] >= 65536]
     bfp = sum(f["valid"] is False for f in big)
+    e = json.load(open(f"{out}/{arm}/edited.json"))["files"]
+    broken = [f for f in e if f["status"] == "checked" and f["exact"] and not f["exact"]["valid"]]
+    caught = sum(f["valid"] is False for f in broken)
     w = json.load(open(f"{out}/{arm}/windows.json"))["accuracy"]
     g = json.load(open(f"{out}/{arm}/gen.json"))["accuracy"]
     pk = len(open(f"{out}/{arm}-train.txt").read().split())
     corpus = "none" if arm == "generator" else f"{pk} packages, {mb(f'{out}/{arm}-train.txt'):.0f} MB"
     secs = open(f"{out}/{arm}/seconds").read().strip()
-    rows.append(f"| {arm} | {corpus} | {fp} of {len(valid)} ({fp / len(valid):.1%}) | {bfp} of {len(big)} ({bfp / max(1, len(big)):.1%}) | {w:.4f} | {g:.4f} | {secs} |")
+    rows.append(f"| {arm} | {corpus} | {fp} of {len(valid)} ({fp / len(valid):.1%}) | {bfp} of {len(big)} ({bfp / max(1, len(big)):.1%}) | {caught} of {len(broken)} ({caught / max(1, len(broken)):.1%}) | {w:.4f} | {g:.4f} | {secs} |")
 text = f"""# Real-code ablation (issue 12)
 
 Produced by `scripts/ablate-corpus.sh` (EPOCHS={epochs}): the stage-4 fine-tune of the same
 stage-3 model, {epochs} epochs × 6000 examples per arm, same seeds, lengths (1 B–256 KB,
 log-spread), validation and learning-rate schedule; only the training data differ. Measured on
 the corpus test packages, which no arm reads: valid whole files that `nestnet check` flags
-(default threshold), windows of 64–8192 bytes (2000, seed 9102), generated C of 2048–8192 bytes
-(1000, seed 9002).
+(default threshold), whole test files with one edit each that it catches (the 1000-file set of
+`scripts/eval-real-code.sh`, seed 9101), windows of 64–8192 bytes (2000, seed 9102), generated C
+of 2048–8192 bytes (1000, seed 9002).
 
-| arm | real code in training | valid test files flagged | … ≥ 64 KB | real windows | generated 2048–8192 | training s |
-|---|---|---|---|---|---|---|
+| arm | real code in training | valid test files flagged | … ≥ 64 KB | broken whole files caught | real windows | generated 2048–8192 | training s |
+|---|---|---|---|---|---|---|---|
 """ + "\n".join(rows) + "\n"
 open("reports/corpus-ablation.md", "w").write(text)
 print(text)
