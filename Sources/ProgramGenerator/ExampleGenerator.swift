@@ -25,11 +25,14 @@ public struct ExampleGenerator: Sendable {
         }
     }
 
+    /// C edits (generated and real code alike): half the mass keeps every bracket count unchanged.
+    static let cEditMenu: [(EditKind, Double)] = [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
+                                                  (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
+
     /// Edit kinds with their weights: half the mass keeps every bracket count unchanged.
     var editMenu: [(EditKind, Double)] {
         switch options.language {
-        case .c: return [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
-                         (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
+        case .c: return Self.cEditMenu
         case .dyck1: return [(.moveOpener, 0.5), (.flipBracket, 0.5)]
         case .dyck2, .dyck3: return [(.swapClosers, 0.25), (.moveOpener, 0.25), (.flipBracket, 0.25), (.replaceCloser, 0.25)]
         }

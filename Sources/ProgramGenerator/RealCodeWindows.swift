@@ -38,7 +38,7 @@ public struct RealCodeWindows: Sendable {
                 skipped: (String, String) -> Void = { _, _ in }) throws {
         guard minLength <= maxLength, minLength >= 1 else { throw NestNetError("--min-length must be at least 1 and at most --max-length") }
         self.minLength = minLength; self.maxLength = maxLength
-        let slots = SourceSlots(count: paths.count)
+        let slots = IndexedSlots<Result<Source, NestNetError>?>(repeating: nil, count: paths.count)
         DispatchQueue.concurrentPerform(iterations: max(1, min(threads, paths.count))) { part in
             var k = part
             while k < paths.count {
@@ -58,9 +58,7 @@ public struct RealCodeWindows: Sendable {
         out.sort { $0.bytes.count != $1.bytes.count ? $0.bytes.count < $1.bytes.count : $0.path < $1.path }
         sources = out
         sizes = out.map(\.bytes.count)
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for x in out { h = (h ^ x.hash) &* 0x100_0000_01b3 }
-        fingerprint = String(h, radix: 16)
+        fingerprint = String(out.reduce(FNV1a.offsetBasis) { FNV1a.fold($0, $1.hash) }, radix: 16)
     }
 
     static func load(_ path: String, requireUTF8: Bool) -> Result<Source, NestNetError> {
@@ -76,13 +74,8 @@ public struct RealCodeWindows: Sendable {
             cuts.append(Int32(i)); depths.append(a.depth[i - 1])
         }
         cuts.append(Int32(bytes.count)); depths.append(a.depth[bytes.count - 1])
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return .success(Source(path: path, bytes: bytes, cuts: cuts, depths: depths, valid: a.verdict.isValid, hash: h))
+        return .success(Source(path: path, bytes: bytes, cuts: cuts, depths: depths, valid: a.verdict.isValid, hash: FNV1a.hash(bytes)))
     }
-
-    static let menu: [(EditKind, Double)] = [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
-                                             (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
 
     /// Example `index` of the stream `seed`: with probability `wholeFiles` a whole file whose
     /// size is near a length drawn from `lengths`, else a window of about that length; nil when
@@ -103,7 +96,7 @@ public struct RealCodeWindows: Sendable {
                 text = window(target: target, bounds: bounds, rng: &rng)
             }
             guard let t = text, bounds.contains(t.count), NestingOracle.check(t).isValid else { continue }
-            if let ex = ExampleGenerator.edit(t, valid: valid, menu: Self.menu, bounds: bounds, position: .any, anywhere: false, rng: &rng) {
+            if let ex = ExampleGenerator.edit(t, valid: valid, menu: ExampleGenerator.cEditMenu, bounds: bounds, position: .any, anywhere: false, rng: &rng) {
                 return ex
             }
             // A valid text with no comment or string to put a decoy in stays as it is.
@@ -184,10 +177,4 @@ public struct RealCodeWindows: Sendable {
         guard hi - lo <= target else { return nil }
         return Array(slice[lo..<hi])
     }
-}
-
-private final class SourceSlots: @unchecked Sendable {
-    var items: [Result<RealCodeWindows.Source, NestNetError>?]
-    init(count: Int) { items = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: Result<RealCodeWindows.Source, NestNetError>) { items.withUnsafeMutableBufferPointer { $0[i] = r } }
 }

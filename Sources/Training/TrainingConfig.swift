@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import RecurrentNet
 
@@ -92,9 +93,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
 /// FNV-1a 64 of a file's bytes: identifies the exact dataset a model was trained on.
 public func fingerprint(_ bytes: [UInt8]) -> String {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-    let s = String(h, radix: 16)
+    let s = String(FNV1a.hash(bytes), radix: 16)
     return String(repeating: "0", count: 16 - s.count) + s
 }
 

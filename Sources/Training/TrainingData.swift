@@ -1,4 +1,5 @@
 import Dispatch
+import FileSupport
 import ProgramGenerator
 import RecurrentNet
 
@@ -115,7 +116,7 @@ public struct GeneratedData: Sendable, Equatable, Codable {
     func examples(epoch: Int, range: Range<Int>, seed: UInt64, real: RealCodeMix? = nil) -> [Example] {
         guard let g = try? ExampleGenerator(options(epoch: epoch)) else { return [] }
         let o = g.options
-        let slots = ExampleSlots(count: range.count)
+        let slots = IndexedSlots(repeating: Example(text: [], valid: true, maxDepth: 0, edit: nil, error: nil), count: range.count)
         let streamSeed = seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         DispatchQueue.concurrentPerform(iterations: min(2, max(1, range.count))) { part in
             var k = part
@@ -157,11 +158,6 @@ public struct RealCodeMix: Sendable {
     }
 }
 
-private final class ExampleSlots: @unchecked Sendable {
-    var items: [Example]
-    init(count: Int) { items = Array(repeating: Example(text: [], valid: true, maxDepth: 0, edit: nil, error: nil), count: count) }
-    func set(_ i: Int, _ e: Example) { items.withUnsafeMutableBufferPointer { $0[i] = e } }
-}
 
 #if canImport(Glibc)
 import Glibc
