@@ -217,8 +217,8 @@ Targets (issue 4): ≥ 0.99 on 64–1024 and ≥ 0.95 on 2048–8192.
 
 Every C and C++ header of the machine that wrote this card, checked whole by `nestnet check
 --engine both` at its default threshold {threshold} (the oracle is the judge; these files compile, so
-every file the model flags is a false positive). Long files are read in model-confirmed
-pieces (see the README). The threshold was chosen on the corpus valid packages (see the
+every file the model flags is a false positive). Long files are read whole, as one sequence
+(see the README). The threshold was chosen on the corpus valid packages (see the
 README), not on these files; at {threshold} the model keeps accuracy {op[0]:.4f} and invalid
 recall {op[1]:.4f} on the 2048–8192-byte generated test set (vs {b['accuracy']:.4f} and
 {b['recall_invalid']:.4f} at 0.5). The third training stage (whole headers, lengths to 32 KB)

@@ -28,6 +28,16 @@ public struct BatchResult: Sendable {
     public var correct: Int
     /// Per-step head logits per sequence ([length × P]), when asked for.
     public var stepLogits: [[Float]]?
+    /// Each sequence's state after its last byte, when asked for (`predict(_:from:…)`).
+    public var finalStates: [RecurrentState]?
+}
+
+/// The recurrent state of every layer after some byte: what a reader carries from one piece of
+/// a long text to the next. `h` (and, for the LSTM, `c`) hold layer 0's H values, then layer 1's.
+public struct RecurrentState: Sendable, Equatable {
+    public var h: [Float]
+    public var c: [Float]
+    public init(h: [Float], c: [Float]) { self.h = h; self.c = c }
 }
 
 /// The byte-level recurrent classifier: parameters in `torch.nn` layout in one flat buffer,
@@ -122,6 +132,15 @@ public final class RecurrentModel: @unchecked Sendable {
         run(SequenceBatch(sequences: sequences), train: false, threads: threads, wantSteps: stepOutputs)
     }
 
+    /// Forward pass that continues from given states (nil: the fresh zero state) and returns
+    /// each sequence's final state in `finalStates`, so a long text can be read piece by piece
+    /// with the same outputs as one read of the whole (tested bit for bit).
+    public func predict(_ sequences: [[UInt8]], from initial: [RecurrentState?], threads: Int = 2, stepOutputs: Bool = false) -> BatchResult {
+        precondition(initial.count == sequences.count, "one initial state (or nil) per sequence")
+        return run(SequenceBatch(sequences: sequences), train: false, threads: threads, wantSteps: stepOutputs,
+                   initial: initial, wantStates: true)
+    }
+
     /// Forward and backward: fills `gradients` (mean loss over the batch) and returns the loss.
     /// `bptt`: truncated backpropagation through time in chunks of that many steps (the state
     /// is carried across chunks, gradients are not); nil for full BPTT.
@@ -134,7 +153,8 @@ public final class RecurrentModel: @unchecked Sendable {
     /// Inference walks long texts in chunks of this many steps, so memory stays bounded.
     static let inferenceChunk = 4096
 
-    func run(_ batch: SequenceBatch, train: Bool, threads: Int, wantSteps: Bool, chunk: Int? = nil) -> BatchResult {
+    func run(_ batch: SequenceBatch, train: Bool, threads: Int, wantSteps: Bool, chunk: Int? = nil,
+             initial: [RecurrentState?]? = nil, wantStates: Bool = false) -> BatchResult {
         let n = batch.sequences.count
         guard n > 0 else { return BatchResult(loss: 0, stepLoss: 0, probabilities: [], correct: 0, stepLogits: nil) }
         let shards = max(1, min(threads, n))
@@ -160,11 +180,13 @@ public final class RecurrentModel: @unchecked Sendable {
             w.lastProbabilities = [Float](repeating: 0, count: w.rows.count)
             if train { w.grads.ensure(self.gradLayout.count).update(repeating: 0, count: self.gradLayout.count) }
             if wantSteps && P > 0 { results.prepareSteps(w, P: P) }
+            w.wantStates = wantStates
             let T = w.fullLengths.first ?? 0
             var start = 0
             repeat {
                 let end = T - start > K ? start + K : T
                 self.load(batch, into: w, start: start, end: end, withTargets: hasSteps)
+                if start == 0 && wantStates { self.loadInitial(initial ?? [RecurrentState?](repeating: nil, count: n), into: w) }
                 self.forward(w, store: train)
                 self.finalLogits(w, batch: batch, train: train, scale: 1 / Float(n))
                 if hasSteps { self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1))) }
@@ -174,6 +196,7 @@ public final class RecurrentModel: @unchecked Sendable {
                 start = end
             } while start < T
             results.collect(w)
+            if wantStates { results.collectStates(w, H: self.config.hidden, layers: self.config.layers, cell: self.config.arch == .lstm) }
         }
         var loss = 0.0, stepLoss = 0.0, correct = 0
         for w in ws.prefix(shards) { loss += w.loss; stepLoss += w.stepLoss; correct += w.correct }
@@ -182,7 +205,34 @@ public final class RecurrentModel: @unchecked Sendable {
         if train { reduceGradients(shards: shards) }
         return BatchResult(loss: batch.labels.isEmpty ? 0 : loss / Double(n),
                            stepLoss: hasSteps ? stepLoss / Double(max(totalSteps, 1)) : 0,
-                           probabilities: probabilities, correct: correct, stepLogits: stepOut)
+                           probabilities: probabilities, correct: correct, stepLogits: stepOut,
+                           finalStates: wantStates ? results.states : nil)
+    }
+
+    /// Sets the shard's carried-in state from `initial` (zeros for nil) before its first chunk;
+    /// rows of length 0 keep it as their final state.
+    func loadInitial(_ initial: [RecurrentState?], into w: Workspace) {
+        let H = config.hidden, B = w.B, L = config.layers, lstm = config.arch == .lstm
+        w.hasInitial = true
+        while w.layers.count < L { w.layers.append(LayerBuffers()) }
+        let top = w.hLast.ensure(max(B * H, 1))
+        let fh = w.finalH.ensure(max(L * B * H, 1)), fc = w.finalC.ensure(max(L * B * H, 1))
+        for l in 0..<L {
+            let h0 = w.layers[l].h0.ensure(max(B * H, 1)), c0 = w.layers[l].c0.ensure(max(B * H, 1))
+            for (m, r) in w.rows.enumerated() {
+                if let s = initial[r] {
+                    precondition(s.h.count == L * H && s.c.count == (lstm ? L * H : 0), "initial state does not fit \(config.shortName)")
+                    s.h.withUnsafeBufferPointer { (h0 + m * H).update(from: $0.baseAddress! + l * H, count: H) }
+                    if lstm { s.c.withUnsafeBufferPointer { (c0 + m * H).update(from: $0.baseAddress! + l * H, count: H) } }
+                } else {
+                    (h0 + m * H).update(repeating: 0, count: H)
+                    (c0 + m * H).update(repeating: 0, count: H)
+                }
+                (fh + (l * B + m) * H).update(from: h0 + m * H, count: H)
+                (fc + (l * B + m) * H).update(from: c0 + m * H, count: H)
+                if l == L - 1 { (top + m * H).update(from: h0 + m * H, count: H) }
+            }
+        }
     }
 
     /// Copies steps `start..<end` of a shard's sequences into time-major buffers.
@@ -299,9 +349,13 @@ public final class RecurrentModel: @unchecked Sendable {
                             GRUCell.forward(M: M, H: H, a: A, gh: gh, hPrev: hp.map { UnsafePointer($0) },
                                             ghn: ghn + slot * B * H, h: hc)
                         }
+                        // Rows whose sequence ends at this step keep their final state.
+                        let next = w.active[t + 1]
+                        if w.wantStates && next < M {
+                            (w.finalH.p + (l * B + next) * H).update(from: hc + next * H, count: (M - next) * H)
+                            if c.arch == .lstm { (w.finalC.p + (l * B + next) * H).update(from: cBuf + slot * B * H + next * H, count: (M - next) * H) }
+                        }
                         if l == L - 1 {
-                            // Rows whose sequence ends at this step keep their final state.
-                            let next = w.active[t + 1]
                             if next < M { (hLast + next * H).update(from: hc + next * H, count: (M - next) * H) }
                             if P > 0 {
                                 for m in 0..<M {
@@ -553,7 +607,25 @@ public final class RecurrentModel: @unchecked Sendable {
 final class ResultSlots: @unchecked Sendable {
     var probabilities: [Float]
     var steps: [[Float]]
-    init(n: Int) { probabilities = [Float](repeating: 0, count: n); steps = [[Float]](repeating: [], count: n) }
+    init(n: Int) {
+        probabilities = [Float](repeating: 0, count: n); steps = [[Float]](repeating: [], count: n)
+        states = [RecurrentState](repeating: RecurrentState(h: [], c: []), count: n)
+    }
+
+    var states: [RecurrentState] = []
+
+    /// Each row's final state (every layer), from the shard's `finalH` / `finalC`.
+    func collectStates(_ w: Workspace, H: Int, layers L: Int, cell: Bool) {
+        let B = w.B
+        for (m, r) in w.rows.enumerated() {
+            var s = RecurrentState(h: [Float](repeating: 0, count: L * H), c: cell ? [Float](repeating: 0, count: L * H) : [])
+            for l in 0..<L {
+                for j in 0..<H { s.h[l * H + j] = w.finalH.p[(l * B + m) * H + j] }
+                if cell { for j in 0..<H { s.c[l * H + j] = w.finalC.p[(l * B + m) * H + j] } }
+            }
+            states.withUnsafeMutableBufferPointer { $0[r] = s }
+        }
+    }
 
     func collect(_ w: Workspace) {
         probabilities.withUnsafeMutableBufferPointer { out in

@@ -48,6 +48,9 @@ final class Workspace: @unchecked Sendable {
     let dhNext = FloatBuffer()      // [B, H]
     let dcNext = FloatBuffer()      // [B, H]
     let hLast = FloatBuffer()       // [B, H]    each sequence's final hidden state
+    let finalH = FloatBuffer()      // [L, B, H] each sequence's final state, every layer (when asked for)
+    let finalC = FloatBuffer()      // [L, B, H] … and LSTM cell state
+    var wantStates = false
     let stepLogits = FloatBuffer()  // [T·B, P]
     let dStep = FloatBuffer()       // [T·B, P]
     let grads = FloatBuffer()       // internal gradient layout (see GradientLayout)

@@ -1,6 +1,8 @@
+import DefaultModel
 import Foundation
 import NestingOracle
 import ProgramGenerator
+import RecurrentNet
 import Testing
 @testable import nestnet
 
@@ -21,17 +23,18 @@ struct SpeculativeSplitTests {
     }
 
     /// Runs stretches with the oracle, as `ModelChecker.run` does with the model: a stretch
-    /// before a split that ends with a bracket open is incomplete.
+    /// before a split that ends with a bracket open is incomplete. The oracle has no state to
+    /// carry, so it reads from the stretch's origin; `log` gets the bytes the model would read.
     static func oracleRun(_ jobs: [ModelChecker.Job], _ texts: [[UInt8]], _ log: inout [Int]) -> [ModelChecker.Outcome] {
         jobs.map { job in
-            let slice = texts[job.file][job.lower..<job.upper]
-            log.append(slice.count)
+            let slice = texts[job.file][job.origin..<job.upper]
+            log.append(job.upper - job.lower)
             guard let e = NestingOracle.check(slice).error else {
                 return .valid(.init(valid: true, probability: 1, location: nil, message: ""))
             }
             let v = ModelChecker.Verdict(valid: false, probability: 0,
-                                         location: .init(line: 0, column: 0, offset: job.lower + e.offset), message: e.kind.rawValue)
-            if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, resume: job.lower) }
+                                         location: .init(line: 0, column: 0, offset: job.origin + e.offset), message: e.kind.rawValue)
+            if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, state: nil, runStart: nil) }
             return .broken(v)
         }
     }
@@ -67,8 +70,8 @@ struct SpeculativeSplitTests {
             if let e = whole.error {
                 #expect(v.location?.offset == e.offset && v.message == e.kind.rawValue, "round \(round)")
             }
-            // Every byte is read at least once, re-reading stays bounded.
-            #expect(log.reduce(0, +) >= text.count && log.reduce(0, +) <= 4 * text.count)
+            // Every byte is read at least once, and at most twice (a fresh read and a carried one).
+            #expect(log.reduce(0, +) >= text.count && log.reduce(0, +) <= 2 * text.count)
         }
     }
 
@@ -80,11 +83,24 @@ struct SpeculativeSplitTests {
         let cuts = text.indices.filter { text[$0] == 10 && a.regions[$0] == .code }.map { $0 + 1 }
             .filter { $0 < text.count }.enumerated().filter { $0.offset % 7 == 3 }.map(\.element)
         #expect(cuts.count > 8)
-        var log: [Int] = []
+        var log: [Int] = [], spans: [(Int, Int)] = []
         let v = ModelChecker.confirm(lengths: [text.count, inner.count], cuts: [cuts, []],
-                                     run: { Self.oracleRun($0, [text, inner], &log) })
+                                     run: { jobs in spans += jobs.map { ($0.origin, $0.upper) }; return Self.oracleRun(jobs, [text, inner], &log) })
         #expect(v[0].valid && v[1].valid)
-        #expect(log.contains(text.count), "the last merge covers the whole file")
-        #expect(log.reduce(0, +) <= 4 * (text.count + inner.count))
+        #expect(spans.contains { $0 == (0, text.count) }, "the last merge carries one reading over the whole file")
+        #expect(log.reduce(0, +) <= 2 * (text.count + inner.count))
+    }
+
+    /// The checker reads a file in pieces with the state carried: its P(valid) is the one read
+    /// of the whole text gives, whatever the piece boundaries (a file many pieces long, below
+    /// the split size, and one short file in the same batch).
+    @Test func piecesGiveTheVerdictOfOneRead() throws {
+        let model = try DefaultModel.load().model
+        let long = try Self.corpus(seed: 11, count: 60), short = Array(long.prefix(500))
+        #expect(long.count > 3 * ModelChecker.piece && long.count < ModelChecker.splitFrom)
+        let checker = ModelChecker(model: model, threshold: 0.3, threads: 2)
+        let v = checker.check([long, short])
+        let whole = model.predict([long, short], threads: 2)
+        #expect(v[0].probability == whole.probabilities[0] && v[1].probability == whole.probabilities[1])
     }
 }

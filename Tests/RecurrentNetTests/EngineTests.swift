@@ -34,6 +34,42 @@ struct EngineTests {
         #expect(chunked.stepLogits?[0].count == long.count)
     }
 
+    /// Reading texts in pieces, each continuing from the state the last one returned, gives
+    /// the outputs of one read of the whole, bit for bit (what `nestnet check` relies on).
+    @Test(arguments: [(Architecture.lstm, 1), (.lstm, 2), (.gru, 2), (.rnn, 1)])
+    func piecewiseReadingWithCarriedStateIsOneRead(arch: Architecture, layers: Int) throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 4, hidden: 16, layers: layers, stepOutputs: 2), seed: 3)
+        var rng = SeededRandom(seed: 8)
+        let texts: [[UInt8]] = [RecurrentModel.inferenceChunk + 700, 5000, 37, 1].map { n in (0..<n).map { _ in UInt8(rng.below(256)) } }
+        let whole = model.predict(texts, from: texts.map { _ in nil }, threads: 2, stepOutputs: true)
+        #expect(whole.finalStates?.count == texts.count)
+        // Pieces of uneven sizes (crossing the engine's own chunk), the batch reshuffled each round.
+        var states = [RecurrentState?](repeating: nil, count: texts.count), at = [Int](repeating: 0, count: texts.count)
+        var steps = texts.map { _ in [Float]() }, last = [Float](repeating: -1, count: texts.count)
+        var round = 0
+        while at.indices.contains(where: { at[$0] < texts[$0].count }) {
+            let live = at.indices.filter { at[$0] < texts[$0].count }.shuffled(using: &rng)
+            let pieces = live.map { i in Array(texts[i][at[i]..<min(texts[i].count, at[i] + [3000, 17, 1500][(round + i) % 3])]) }
+            let r = model.predict(pieces, from: live.map { states[$0] }, threads: 2, stepOutputs: true)
+            for (k, i) in live.enumerated() {
+                states[i] = r.finalStates![k]; steps[i] += r.stepLogits![k]; last[i] = r.probabilities[k]; at[i] += pieces[k].count
+            }
+            round += 1
+        }
+        for i in texts.indices {
+            #expect(last[i] == whole.probabilities[i], "text \(i)")
+            #expect(steps[i] == whole.stepLogits![i], "text \(i)")
+            #expect(states[i] == whole.finalStates![i], "text \(i)")
+        }
+        // From the zero state explicitly is the same as from nil; an empty piece keeps its state.
+        let zero = RecurrentState(h: [Float](repeating: 0, count: 16 * layers), c: arch == .lstm ? [Float](repeating: 0, count: 16 * layers) : [])
+        let z = model.predict([texts[2], []], from: [zero, whole.finalStates![1]], threads: 1)
+        #expect(z.probabilities[0] == whole.probabilities[2] && z.finalStates![1] == whole.finalStates![1])
+        #expect(z.probabilities[1] == whole.probabilities[1])
+        // And the plain read agrees.
+        #expect(model.predict(texts, threads: 2).probabilities == whole.probabilities)
+    }
+
     @Test func checkpointRoundTrip() throws {
         let model = try RecurrentModel.initialized(ModelConfig(arch: .gru, embed: 8, hidden: 24, layers: 2, stepOutputs: 1), seed: 9)
         let path = NSTemporaryDirectory() + "nestnet-ckpt-\(UUID().uuidString).safetensors"
