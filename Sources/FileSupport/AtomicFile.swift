@@ -14,6 +14,11 @@ public struct NestNetError: Error, CustomStringConvertible, Equatable, Sendable 
 /// Writes a file atomically: the bytes go to a temporary file beside the target, are flushed
 /// to disk, and replace the target with one `rename`. A reader never sees half a file, and a
 /// failed or killed write leaves the old file (if any) untouched.
+///
+/// Only regular files (or absent paths) are replaced. A symbolic link is followed to the file
+/// it names, which is replaced in its own folder (the link stays). Anything else — a character
+/// device such as `/dev/null`, a FIFO, a socket, `/dev/stdout`, `/dev/fd/N` — is written
+/// through, in place, never replaced.
 public struct AtomicFile {
     /// A buffered writer over the temporary file.
     public struct Writer {
@@ -28,18 +33,81 @@ public struct AtomicFile {
         public mutating func write(_ s: String) { var s = s; s.withUTF8 { write(UnsafeRawBufferPointer($0)) } }
     }
 
-    /// Streams the file's content through `body`, then renames it into place.
+    /// Where and how a write to `path` goes.
+    enum Target: Equatable {
+        /// Replace the regular (or absent) file at this path by rename.
+        case replace(String)
+        /// Write in place through this already-open descriptor (`/dev/stdout`, `/dev/fd/N`).
+        case descriptor(Int32)
+        /// Open this path for writing in place (a device, FIFO or socket).
+        case inPlace(String)
+    }
+
+    /// Resolves `path`: standard streams by name, symbolic links to their final target
+    /// (dangling ones included, so the link is kept and its target created), special files.
+    static func target(_ path: String) throws -> Target {
+        for (name, fd) in [("/dev/stdout", Int32(1)), ("/dev/stderr", 2), ("/proc/self/fd/1", 1), ("/proc/self/fd/2", 2)] where path == name {
+            return .descriptor(fd)
+        }
+        for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+            if let n = Int32(path.dropFirst(prefix.count)), n >= 0 { return .descriptor(n) }
+        }
+        var p = path
+        for _ in 0..<40 {
+            var st = stat()
+            guard lstat(p, &st) == 0 else { return .replace(p) }  // absent: created
+            switch st.st_mode & S_IFMT {
+            case S_IFREG: return .replace(p)
+            case S_IFDIR: throw NestNetError("cannot write \(path): Is a directory")
+            case S_IFLNK:
+                var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+                let n = readlink(p, &buf, buf.count - 1)
+                guard n > 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+                let dest = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                if dest.hasPrefix("/proc/") || dest.hasPrefix("/dev/") { return try target(dest) }
+                p = dest.hasPrefix("/") ? dest : parentDirectory(of: p) + "/" + dest
+            default: return .inPlace(p)
+            }
+        }
+        throw NestNetError("cannot write \(path): Too many levels of symbolic links")
+    }
+
+    /// Streams the file's content through `body`, then renames it into place (or, for a special
+    /// file, writes it through; see the type's comment).
     public static func write(to path: String, _ body: (inout Writer) throws -> Void) throws {
+        switch try target(path) {
+        case .replace(let real): try replace(real, shownAs: path, body)
+        case .descriptor(let fd): try through(dup(fd), shownAs: path, body)
+        case .inPlace(let p): try through(open(p, O_WRONLY | O_CLOEXEC), shownAs: path, body)
+        }
+    }
+
+    /// Writes through an open descriptor (closed afterwards; the original stays open).
+    private static func through(_ fd: Int32, shownAs path: String, _ body: (inout Writer) throws -> Void) throws {
+        guard fd >= 0, let f = fdopen(fd, "wb") else {
+            let msg = String(cString: strerror(errno))
+            if fd >= 0 { close(fd) }
+            throw NestNetError("cannot write \(path): \(msg)")
+        }
+        var w = Writer(file: f)
+        do { try body(&w) } catch { fclose(f); throw error }
+        let flushed = fflush(f) == 0
+        let closed = fclose(f) == 0
+        guard !w.failed, flushed, closed else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    private static func replace(_ path: String, shownAs shown: String, _ body: (inout Writer) throws -> Void) throws {
         let dir = parentDirectory(of: path)
-        var template = Array("\(dir)/.\(baseName(of: path)).tmp-XXXXXX".utf8CString)
+        removeStaleTemporaries(of: path)
+        var template = Array("\(dir)/.\(baseName(of: path)).tmp-\(getpid())-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw NestNetError("cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         let tmp = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
         guard let f = fdopen(fd, "wb") else {
             close(fd); unlink(tmp)
-            throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw NestNetError("cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         var w = Writer(file: f)
         do {
@@ -52,13 +120,28 @@ public struct AtomicFile {
         let closed = fclose(f) == 0
         guard !w.failed, flushed, closed else {
             unlink(tmp)
-            throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))")
+            throw NestNetError("cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         fchmodPath(tmp)
         guard rename(tmp, path) == 0 else {
             let msg = String(cString: strerror(errno))
             unlink(tmp)
-            throw NestNetError("cannot write \(path): \(msg)")
+            throw NestNetError("cannot write \(shown): \(msg)")
+        }
+    }
+
+    /// Deletes temporaries a killed writer left beside `path` (`.NAME.tmp-PID-XXXXXX` whose
+    /// process PID no longer exists); a live writer's temporary is left alone.
+    static func removeStaleTemporaries(of path: String) {
+        let dir = parentDirectory(of: path), prefix = ".\(baseName(of: path)).tmp-"
+        guard let d = opendir(dir) else { return }
+        defer { closedir(d) }
+        while let e = readdir(d) {
+            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard name.hasPrefix(prefix) else { continue }
+            let rest = name.dropFirst(prefix.count).split(separator: "-")
+            guard rest.count == 2, rest[1].count == 6, let pid = Int32(rest[0]), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + name) }
         }
     }
 
@@ -126,12 +209,51 @@ public func writeStderr(_ s: String) {
 /// Throws the same one-line error `AtomicFile.write` would, before any long work starts:
 /// the folder of `path` must exist and be writable.
 public func checkWritable(_ path: String) throws {
-    let dir = AtomicFile.parentDirectory(of: path)
+    guard case .replace(let real) = try AtomicFile.target(path) else { return }  // written in place
+    let dir = AtomicFile.parentDirectory(of: real)
     var st = stat()
     guard stat(dir, &st) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
     guard (st.st_mode & S_IFMT) == S_IFDIR else { throw NestNetError("cannot write \(path): \(dir) is not a directory") }
     guard access(dir, W_OK) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    if stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+    if stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
         throw NestNetError("cannot write \(path): Is a directory")
+    }
+}
+
+/// Device and inode of an existing regular file (links followed); nil otherwise.
+public func regularFileIdentity(_ path: String) -> (dev: UInt64, ino: UInt64)? {
+    var st = stat()
+    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    return (UInt64(st.st_dev), UInt64(st.st_ino))
+}
+
+/// Refuses, before any work, a run whose outputs would overwrite one of its inputs or each
+/// other: the same regular file (same device and inode, however it is named or linked), or
+/// for outputs that do not exist yet, the same resolved path. Special files (`/dev/null`, a
+/// FIFO) are written through, never replaced, so they may repeat. `outputs` and `inputs` are
+/// (flag or role, path) pairs; nil paths are ignored.
+public func refuseOverwritingInputs(outputs: [(String, String?)], inputs: [(String, String?)]) throws {
+    /// Identity of a path to be written: its file's (device, inode), or its resolved path.
+    func key(_ path: String) -> String? {
+        if let id = regularFileIdentity(path) { return "\(id.dev):\(id.ino)" }
+        guard case .replace(let real)? = try? AtomicFile.target(path) else { return nil }
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard realpath(AtomicFile.parentDirectory(of: real), &buf) != nil else { return nil }
+        return String(cString: buf) + "/" + AtomicFile.baseName(of: real)
+    }
+    var seen: [(flag: String, path: String, key: String)] = []
+    for (flag, path) in outputs {
+        guard let path, let k = key(path) else { continue }
+        if let other = seen.first(where: { $0.key == k }) {
+            throw NestNetError("\(flag) \(path) is the same file as \(other.flag) \(other.path); refusing to write it twice")
+        }
+        seen.append((flag, path, k))
+    }
+    guard !seen.isEmpty else { return }
+    for (role, path) in inputs {
+        guard let path, let id = regularFileIdentity(path) else { continue }
+        if let out = seen.first(where: { $0.key == "\(id.dev):\(id.ino)" }) {
+            throw NestNetError("\(out.flag) \(out.path) is the input \(role) \(path); refusing to overwrite it")
+        }
     }
 }

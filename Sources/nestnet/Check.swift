@@ -44,6 +44,22 @@ struct Check: ParsableCommand {
         for p in [junit, sarif].compactMap({ $0 }) { try checkWritable(p) }
         let clock = DispatchTime.now().uptimeNanoseconds
 
+        // Inputs: every file gets a result, in a stable order.
+        let includes = (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        let excludes = (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        var walker = SourceWalker(extensions: SourceWalker.cLikeExtensions)
+        walker.includeGlobs = includes
+        var results: [FileResult] = []
+        var texts: [[UInt8]] = []
+        var textIndex: [Int] = []   // result index of each text
+        let inputs = paths.isEmpty ? ["."] : paths
+        var entries: [SourceWalker.Entry] = []
+        for p in inputs {
+            if p == "-" { entries.append(.file("-")) } else { entries += walker.walk([p]) }
+        }
+        try refuseOverwritingInputs(outputs: [("--junit", junit), ("--sarif", sarif)],
+                                    inputs: [("--model", model)] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })
+
         // The model (unless only the oracle runs).
         var checker: ModelChecker? = nil
         var modelName = "exact", modelPath = "", sha = ""
@@ -58,19 +74,6 @@ struct Check: ParsableCommand {
             } catch let e as ModelError { throw NestNetError(e.message) }
         }
 
-        // Inputs: every file gets a result, in a stable order.
-        let includes = (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        let excludes = (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
-        var walker = SourceWalker(extensions: SourceWalker.cLikeExtensions)
-        walker.includeGlobs = includes
-        var results: [FileResult] = []
-        var texts: [[UInt8]] = []
-        var textIndex: [Int] = []   // result index of each text
-        let inputs = paths.isEmpty ? ["."] : paths
-        var entries: [SourceWalker.Entry] = []
-        for p in inputs {
-            if p == "-" { entries.append(.file("-")) } else { entries += walker.walk([p]) }
-        }
         for entry in entries {
             switch entry {
             case .problem(let path, let message):

@@ -66,6 +66,7 @@ extension DatasetCommand {
                 }
             }
             guard !files.isEmpty else { throw NestNetError("no C-like source files under \(paths.joined(separator: ", "))") }
+            try refuseOverwritingInputs(outputs: [("--out", out)], inputs: files.map { ("file", $0) })
             let windows = try RealCodeWindows(paths: files, minLength: minLength, maxLength: maxLength, threads: defaultThreads, skipped: skip)
             let labels = ExampleGenerator.labels(count: count, validFraction: 0.5, seed: seed)
             var progress = ProgressLine("windows", total: count, quiet: quiet)

@@ -18,6 +18,7 @@ struct Eval: ParsableCommand {
     func run() throws {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         if let p = predictions { try checkWritable(p) }
+        try refuseOverwritingInputs(outputs: [("--predictions", predictions)], inputs: [("--data", data), ("--model", model)])
         let ckpt: RecurrentModel.Checkpoint, modelName: String
         do { (ckpt, modelName) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
         let examples = try Dataset.read(data)

@@ -28,6 +28,9 @@ struct Report: ParsableCommand {
 
     func run() throws {
         let expectations = try expect.map(Expectation.init(parsing:))
+        try refuseOverwritingInputs(outputs: [("--junit", junit), ("the report", dir + "/index.md"), ("the report", dir + "/index.html"),
+                                              ("the results table", dir + "/results.csv")],
+                                    inputs: [("--notes", notes), ("the sweep record", dir + "/sweep.json")])
         let results: [SweepResult]
         do { results = try SweepRunner.writeCSV(in: dir) } catch let e as ModelError { throw NestNetError(e.message) }
         guard !results.isEmpty else { throw NestNetError("\(dir): no finished runs yet (runs/*/result.json)") }

@@ -96,6 +96,9 @@ struct Train: ParsableCommand {
         let statePath = state ?? out + ".state"
         try checkWritable(out)
         try checkWritable(statePath)
+        try refuseOverwritingInputs(outputs: [("--out", out), (state == nil ? "the state file" : "--state", statePath)],
+                                    inputs: [("--train", train), ("--valid", valid), ("--init-from", initFrom), ("--corpus", corpus),
+                                             ("--valid-corpus", validCorpus)] + (resume.map { $0 == statePath ? [] : [("--resume", $0)] } ?? []))
 
         // Data.
         var meta: [String: String] = ["nestnet.version": NestNet.version]
