@@ -55,15 +55,15 @@ public struct AtomicFile {
         var p = path
         for _ in 0..<40 {
             var st = stat()
-            guard lstat(p, &st) == 0 else { return .replace(p) }  // absent: created
+            guard FileName.withCString(p, { lstat($0, &st) }) == 0 else { return .replace(p) }  // absent: created
             switch st.st_mode & S_IFMT {
             case S_IFREG: return .replace(p)
             case S_IFDIR: throw NestNetError("cannot write \(path): Is a directory")
             case S_IFLNK:
                 var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-                let n = readlink(p, &buf, buf.count - 1)
+                let n = FileName.withCString(p) { readlink($0, &buf, buf.count - 1) }
                 guard n > 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
-                let dest = String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                let dest = FileName.string(buf[0..<n].map { UInt8(bitPattern: $0) })
                 if dest.hasPrefix("/proc/") || dest.hasPrefix("/dev/") { return try target(dest) }
                 p = dest.hasPrefix("/") ? dest : parentDirectory(of: p) + "/" + dest
             default: return .inPlace(p)
@@ -78,7 +78,7 @@ public struct AtomicFile {
         switch try target(path) {
         case .replace(let real): try replace(real, shownAs: path, body)
         case .descriptor(let fd): try through(dup(fd), shownAs: path, body)
-        case .inPlace(let p): try through(open(p, O_WRONLY | O_CLOEXEC), shownAs: path, body)
+        case .inPlace(let p): try through(FileName.withCString(p) { open($0, O_WRONLY | O_CLOEXEC) }, shownAs: path, body)
         }
     }
 
@@ -99,33 +99,33 @@ public struct AtomicFile {
     private static func replace(_ path: String, shownAs shown: String, _ body: (inout Writer) throws -> Void) throws {
         let dir = parentDirectory(of: path)
         removeStaleTemporaries(of: path)
-        var template = Array("\(dir)/.\(baseName(of: path)).tmp-\(getpid())-XXXXXX".utf8CString)
+        var template = (FileName.bytes("\(dir)/.\(baseName(of: path)).tmp-\(getpid())-XXXXXX") + [0]).map { CChar(bitPattern: $0) }
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             throw NestNetError("cannot write \(shown): \(String(cString: strerror(errno)))")
         }
-        let tmp = String(cString: template.withUnsafeBufferPointer { $0.baseAddress! })
+        let tmp = FileName.string(template.dropLast().map { UInt8(bitPattern: $0) })
         guard let f = fdopen(fd, "wb") else {
-            close(fd); unlink(tmp)
+            close(fd); FileName.withCString(tmp) { _ = unlink($0) }
             throw NestNetError("cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         var w = Writer(file: f)
         do {
             try body(&w)
         } catch {
-            fclose(f); unlink(tmp)
+            fclose(f); FileName.withCString(tmp) { _ = unlink($0) }
             throw error
         }
         let flushed = fflush(f) == 0 && fsync(fileno(f)) == 0
         let closed = fclose(f) == 0
         guard !w.failed, flushed, closed else {
-            unlink(tmp)
+            FileName.withCString(tmp) { _ = unlink($0) }
             throw NestNetError("cannot write \(shown): \(String(cString: strerror(errno)))")
         }
         fchmodPath(tmp)
-        guard rename(tmp, path) == 0 else {
+        guard FileName.withCString(tmp, { t in FileName.withCString(path) { rename(t, $0) } }) == 0 else {
             let msg = String(cString: strerror(errno))
-            unlink(tmp)
+            FileName.withCString(tmp) { _ = unlink($0) }
             throw NestNetError("cannot write \(shown): \(msg)")
         }
     }
@@ -134,14 +134,14 @@ public struct AtomicFile {
     /// process PID no longer exists); a live writer's temporary is left alone.
     static func removeStaleTemporaries(of path: String) {
         let dir = parentDirectory(of: path), prefix = ".\(baseName(of: path)).tmp-"
-        guard let d = opendir(dir) else { return }
+        guard let d = FileName.withCString(dir, { opendir($0) }) else { return }
         defer { closedir(d) }
         while let e = readdir(d) {
-            let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: e.pointee.d_name) { FileName.string($0.prefix { $0 != 0 }) }
             guard name.hasPrefix(prefix) else { continue }
             let rest = name.dropFirst(prefix.count).split(separator: "-")
             guard rest.count == 2, rest[1].count == 6, let pid = Int32(rest[0]), pid > 0 else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH { unlink(dir + "/" + name) }
+            if kill(pid, 0) != 0 && errno == ESRCH { FileName.withCString(dir + "/" + name) { _ = unlink($0) } }
         }
     }
 
@@ -153,7 +153,7 @@ public struct AtomicFile {
     /// mkstemp creates 0600 files; give written files the usual 0644 less the umask.
     private static func fchmodPath(_ path: String) {
         let mask = umask(0); umask(mask)
-        chmod(path, 0o666 & ~mask)
+        FileName.withCString(path) { _ = chmod($0, 0o666 & ~mask) }
     }
 
     static func parentDirectory(of path: String) -> String {
@@ -168,25 +168,43 @@ public struct AtomicFile {
     }
 }
 
-/// Reads a whole file, with one-line errors for missing, unreadable or oversized files.
-public func readFile(_ path: String, limit: Int = Int.max) throws -> [UInt8] {
-    guard let f = fopen(path, "rb") else {
-        throw NestNetError("cannot read \(path): \(String(cString: strerror(errno)))")
+/// What `readFile` does with a path that is not a regular file.
+public enum SpecialFiles: Sendable {
+    /// One-line error: a FIFO could block forever, a device could be endless (the default).
+    case refuse
+    /// Read it like standard input, up to the limit (a path named explicitly on the command
+    /// line, such as `<(…)` or `/dev/stdin`).
+    case read
+}
+
+/// Reads a whole file, with one-line errors for missing, unreadable, special or oversized files.
+/// `limit` bounds memory: nothing larger is read (default 1 GiB). Paths are `FileName` strings.
+public func readFile(_ path: String, limit: Int = 1 << 30, special: SpecialFiles = .refuse) throws -> [UInt8] {
+    let shown = FileName.display(path)
+    var st = stat()
+    guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
+        throw NestNetError("cannot read \(shown): \(errno == ELOOP ? "symbolic link loop" : String(cString: strerror(errno)))")
+    }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw NestNetError("cannot read \(shown): is a directory")
+    default:
+        if special == .refuse { throw NestNetError("cannot read \(shown): \(SourceWalker.kind(st.st_mode)), not a regular file") }
+    }
+    if (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > limit { throw NestNetError("\(shown): larger than \(limit) bytes") }
+    guard let f = FileName.withCString(path, { fopen($0, "rb") }) else {
+        throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))")
     }
     defer { fclose(f) }
-    var st = stat()
-    if fstat(fileno(f), &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
-        throw NestNetError("cannot read \(path): is a directory")
-    }
     var out: [UInt8] = []
     if st.st_size > 0 { out.reserveCapacity(min(Int(st.st_size), limit) + 1) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
         let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
         if n > 0 { out.append(contentsOf: chunk[0..<n]) }
-        if out.count > limit { throw NestNetError("\(path): larger than \(limit) bytes") }
+        if out.count > limit { throw NestNetError("\(shown): larger than \(limit) bytes") }
         if n < chunk.count {
-            if ferror(f) != 0 { throw NestNetError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            if ferror(f) != 0 { throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))") }
             break
         }
     }
@@ -212,10 +230,10 @@ public func checkWritable(_ path: String) throws {
     guard case .replace(let real) = try AtomicFile.target(path) else { return }  // written in place
     let dir = AtomicFile.parentDirectory(of: real)
     var st = stat()
-    guard stat(dir, &st) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    guard FileName.withCString(dir, { stat($0, &st) }) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
     guard (st.st_mode & S_IFMT) == S_IFDIR else { throw NestNetError("cannot write \(path): \(dir) is not a directory") }
-    guard access(dir, W_OK) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
-    if stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+    guard FileName.withCString(dir, { access($0, W_OK) }) == 0 else { throw NestNetError("cannot write \(path): \(String(cString: strerror(errno)))") }
+    if FileName.withCString(real, { stat($0, &st) }) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
         throw NestNetError("cannot write \(path): Is a directory")
     }
 }
@@ -223,7 +241,7 @@ public func checkWritable(_ path: String) throws {
 /// Device and inode of an existing regular file (links followed); nil otherwise.
 public func regularFileIdentity(_ path: String) -> (dev: UInt64, ino: UInt64)? {
     var st = stat()
-    guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+    guard FileName.withCString(path, { stat($0, &st) }) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
     return (UInt64(st.st_dev), UInt64(st.st_ino))
 }
 
@@ -238,8 +256,8 @@ public func refuseOverwritingInputs(outputs: [(String, String?)], inputs: [(Stri
         if let id = regularFileIdentity(path) { return "\(id.dev):\(id.ino)" }
         guard case .replace(let real)? = try? AtomicFile.target(path) else { return nil }
         var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard realpath(AtomicFile.parentDirectory(of: real), &buf) != nil else { return nil }
-        return String(cString: buf) + "/" + AtomicFile.baseName(of: real)
+        guard FileName.withCString(AtomicFile.parentDirectory(of: real), { realpath($0, &buf) }) != nil else { return nil }
+        return FileName.string(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }) + "/" + AtomicFile.baseName(of: real)
     }
     var seen: [(flag: String, path: String, key: String)] = []
     for (flag, path) in outputs {

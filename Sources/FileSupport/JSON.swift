@@ -101,12 +101,15 @@ public struct JSONParser {
         if depth > 512 { throw fail("nesting too deep") }
         i += 1
         var out: [(String, JSONValue)] = []
+        var keys = Set<String>()  // a repeated key is an error: which one counts is ambiguous
         skipSpace()
         if i < p.count, p[i] == 125 { i += 1; return .object(out) }
         while true {
             skipSpace()
             guard i < p.count, p[i] == 34 else { throw fail("expected a string key") }
+            let keyAt = i
             let k = try string()
+            guard keys.insert(k).inserted else { i = keyAt; throw fail("duplicate key \"\(k)\"") }
             skipSpace()
             guard i < p.count, p[i] == 58 else { throw fail("expected ':'") }
             i += 1

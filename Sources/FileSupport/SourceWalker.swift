@@ -15,60 +15,83 @@ public struct SourceWalker {
 
     public static let cLikeExtensions: Set<String> = ["c", "h", "cc", "cpp", "cxx", "c++", "hh", "hpp", "hxx", "h++", "inl", "ipp", "m", "mm"]
 
-    /// A file found, or a problem met on the way (unreadable folder, symlink loop, dangling link).
+    /// A file found, one passed over with its reason (a FIFO, device or socket met while walking:
+    /// reading it could block forever), or a problem met on the way (unreadable folder, symlink
+    /// loop, dangling link). Paths are `FileName` strings: any bytes, without loss.
     public enum Entry: Equatable {
         case file(String)
+        case skipped(path: String, reason: String)
         case problem(path: String, message: String)
     }
 
     public func walk(_ paths: [String]) -> [Entry] {
         var out: [Entry] = []
-        var seenDirs = Set<String>()
+        var seenDirs: [DirID: String] = [:]
         for p in paths { visit(p, explicit: true, &out, &seenDirs) }
         return out
     }
 
-    private func visit(_ path: String, explicit: Bool, _ out: inout [Entry], _ seen: inout Set<String>) {
+    struct DirID: Hashable { var dev: UInt64, ino: UInt64 }
+
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFSOCK: return "a socket"
+        default: return "not a regular file"
+        }
+    }
+
+    /// Visits one path. Directories are recognised by (device, inode), so neither loops nor
+    /// depth cost more than one `stat` per entry (no path is resolved component by component).
+    private func visit(_ path: String, explicit: Bool, _ out: inout [Entry], _ seen: inout [DirID: String]) {
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
+            let err = errno
             var lst = stat()
-            if lstat(path, &lst) == 0 { out.append(.problem(path: path, message: "dangling symbolic link")) }
-            else { out.append(.problem(path: path, message: String(cString: strerror(errno)))) }
+            if err == ELOOP { out.append(.problem(path: path, message: "symbolic link loop")) }
+            else if err == ENOENT, FileName.withCString(path, { lstat($0, &lst) }) == 0 { out.append(.problem(path: path, message: "dangling symbolic link")) }
+            else { out.append(.problem(path: path, message: String(cString: strerror(err)))) }
             return
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            guard let real = realpath(path, nil) else { out.append(.problem(path: path, message: "cannot resolve path")); return }
-            let r = String(cString: real)
-            free(real)
-            guard seen.insert(r).inserted else {
-                out.append(.problem(path: path, message: "symbolic link loop (\(r) already visited)"))
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR {
+            let id = DirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
+            if let first = seen[id] {
+                out.append(.problem(path: path, message: "symbolic link loop (\(FileName.display(first)) already visited)"))
                 return
             }
-            guard let d = opendir(path) else { out.append(.problem(path: path, message: String(cString: strerror(errno)))); return }
+            seen[id] = path
+            guard let d = FileName.withCString(path, { opendir($0) }) else { out.append(.problem(path: path, message: String(cString: strerror(errno)))); return }
             var names: [String] = []
             while let e = readdir(d) {
-                let name = withUnsafePointer(to: e.pointee.d_name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
+                let name = withUnsafeBytes(of: e.pointee.d_name) { FileName.string($0.prefix { $0 != 0 }) }
                 if name != "." && name != ".." { names.append(name) }
             }
             closedir(d)
+            let base = path.hasSuffix("/") ? path : path + "/"
             for name in names.sorted() {
-                let child = path.hasSuffix("/") ? path + name : path + "/" + name
+                let child = base + name
                 var cst = stat()
-                if stat(child, &cst) == 0, (cst.st_mode & S_IFMT) == S_IFDIR {
+                if FileName.withCString(child, { stat($0, &cst) }) == 0, (cst.st_mode & S_IFMT) == S_IFDIR {
                     if !name.hasPrefix(".") { visit(child, explicit: false, &out, &seen) }
-                } else if matches(name) || lstat(child, &cst) == 0 && stat(child, &cst) != 0 && matches(name) {
+                } else if matches(name) {
                     visit(child, explicit: false, &out, &seen)
                 }
             }
-        } else if explicit || matches(path) {
-            out.append(.file(path))
+        } else if type == S_IFREG || explicit {
+            // A special file named on the command line is read like `-` (e.g. `<(…)`).
+            if explicit || matches(path) { out.append(.file(path)) }
+        } else if matches(path) {
+            out.append(.skipped(path: path, reason: "\(Self.kind(st.st_mode)), not a regular file"))
         }
     }
 
     func matches(_ name: String) -> Bool {
         if !includeGlobs.isEmpty {
             let base = name.split(separator: "/").last.map(String.init) ?? name
-            return includeGlobs.contains { fnmatch($0, base, 0) == 0 || fnmatch($0, name, 0) == 0 }
+            return includeGlobs.contains { g in FileName.withCString(base) { fnmatch(g, $0, 0) } == 0 || FileName.withCString(name) { fnmatch(g, $0, 0) } == 0 }
         }
         guard let dot = name.lastIndex(of: ".") else { return false }
         return extensions.contains(String(name[name.index(after: dot)...]).lowercased())

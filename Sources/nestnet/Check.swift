@@ -33,7 +33,7 @@ struct Check: ParsableCommand {
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Flag(help: "JUnit without file/line on testcases (valid against the plain Jenkins junit-10.xsd).") var junitStrict = false
     @Option(help: "Write a SARIF 2.1.0 report here.") var sarif: String?
-    @Flag(help: "Print GitHub Actions ::error workflow commands.") var github = false
+    @Flag(help: "Print GitHub Actions ::error workflow commands (to stderr with --format json, so stdout stays JSON).") var github = false
     @Flag(help: "Also list valid and skipped files.") var verbose = false
     @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
 
@@ -47,6 +47,9 @@ struct Check: ParsableCommand {
         // Inputs: every file gets a result, in a stable order.
         let includes = (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
         let excludes = (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty }
+        for (flag, globs) in [("--include", includes), ("--exclude", excludes)] {
+            for g in globs { if let why = globProblem(g) { throw NestNetError("\(flag) '\(g)': invalid glob: \(why)") } }
+        }
         var walker = SourceWalker(extensions: SourceWalker.cLikeExtensions)
         walker.includeGlobs = includes
         var results: [FileResult] = []
@@ -77,17 +80,19 @@ struct Check: ParsableCommand {
         for entry in entries {
             switch entry {
             case .problem(let path, let message):
-                results.append(FileResult(path: displayPath(Array(path.utf8)), status: .error, message: message))
+                results.append(FileResult(path: FileName.display(path), status: .error, message: message))
+            case .skipped(let path, let reason):
+                results.append(FileResult(path: FileName.display(path), status: .skipped, message: reason))
             case .file(let path):
-                let shown = path == "-" ? "<stdin>" : displayPath(Array(path.utf8))
+                let shown = path == "-" ? "<stdin>" : FileName.display(path)
                 if excludes.contains(where: { globMatch($0, path) }) {
                     results.append(FileResult(path: shown, status: .skipped, message: TextReport.excludedMessage))
                     continue
                 }
                 let bytes: [UInt8]
-                do { bytes = path == "-" ? try readStdin(limit: maxBytes) : try readFile(path, limit: maxBytes) }
+                do { bytes = path == "-" ? try readStdin(limit: maxBytes) : try readFile(path, limit: maxBytes, special: .read) }
                 catch let e as NestNetError {
-                    let reason = e.message.contains("larger than") ? "larger than --max-bytes \(maxBytes)" : e.message.replacingOccurrences(of: "cannot read \(path): ", with: "")
+                    let reason = e.message.contains("larger than") ? "larger than --max-bytes \(maxBytes)" : e.message.replacingOccurrences(of: "cannot read \(shown): ", with: "")
                     results.append(FileResult(path: shown, status: .error, message: reason))
                     continue
                 }
@@ -121,13 +126,33 @@ struct Check: ParsableCommand {
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
-        if github { print(TextReport.github(report), terminator: "") }
+        // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner
+        // reads workflow commands from both).
+        if github { if format == .json { writeStderr(TextReport.github(report)) } else { print(TextReport.github(report), terminator: "") } }
         switch format {
         case .text: print(TextReport.render(report, verbose: verbose), terminator: "")
         case .json: print(JSONReport.render(report), terminator: "")
         }
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
+}
+
+/// Why fnmatch(3) would not take `glob` as meant (it silently matches nothing), or nil.
+func globProblem(_ glob: String) -> String? {
+    var chars = Array(glob.unicodeScalars)[...]
+    while let c = chars.popFirst() {
+        switch c {
+        case "\\": if chars.popFirst() == nil { return "ends with an unescaped backslash" }
+        case "[":
+            // A bracket expression: `]` right after `[` or `[!` is a member, then up to the next `]`.
+            if chars.first == "!" || chars.first == "^" { chars.removeFirst() }
+            if chars.first == "]" { chars.removeFirst() }
+            guard let close = chars.firstIndex(of: "]") else { return "'[' without a closing ']'" }
+            chars = chars[(close + 1)...]
+        default: break
+        }
+    }
+    return nil
 }
 
 /// fnmatch(3) on the whole path and on its last component.

@@ -56,13 +56,14 @@ extension DatasetCommand {
             var skipped = 0
             func skip(_ path: String, _ reason: String) {
                 skipped += 1
-                writeStderr("nestnet: warning: \(displayPath(Array(path.utf8))): skipped: \(reason)\n")
+                writeStderr("nestnet: warning: \(FileName.display(path)): skipped: \(reason)\n")
             }
             var files: [String] = []
             for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths) {
                 switch entry {
                 case .file(let f): files.append(f)
                 case .problem(let path, let message): skip(path, message)
+                case .skipped(let path, let reason): skip(path, reason)
                 }
             }
             guard !files.isEmpty else { throw NestNetError("no C-like source files under \(paths.joined(separator: ", "))") }

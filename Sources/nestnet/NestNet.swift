@@ -20,7 +20,7 @@ struct NestNet: ParsableCommand {
 enum Main {
     static func main() {
         do {
-            var command = try NestNet.parseAsRoot()
+            var command = try NestNet.parseAsRoot(Array(FileName.arguments.dropFirst()))
             try command.run()
         } catch let code as ExitCode {
             exit(code.rawValue)

@@ -229,7 +229,8 @@ func loadCorpus(_ path: String, options: GeneratorOptions) throws -> RealCodeWin
     for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(folders) {
         switch entry {
         case .file(let f): files.append(f)
-        case .problem(let p, let message): throw NestNetError("corpus \(p): \(message)")
+        case .problem(let p, let message): throw NestNetError("corpus \(FileName.display(p)): \(message)")
+        case .skipped(let p, let reason): throw NestNetError("corpus \(FileName.display(p)): \(reason)")
         }
     }
     guard !files.isEmpty else { throw NestNetError("no C-like source files in the corpus \(path)") }

@@ -11,7 +11,7 @@ struct JSONTests {
     }
 
     @Test func rejectsBadJSON() {
-        for bad in ["{", "{\"a\" 1}", "[1,]", "\"\\ud800\"", "\"a\u{1}\"", "01", "{} x", "tru"] {
+        for bad in ["{", "{\"a\" 1}", "{\"a\": 1, \"a\": 2}", "[{\"x\": {\"b\": 1, \"b\": 1}}]", "[1,]", "\"\\ud800\"", "\"a\u{1}\"", "01", "{} x", "tru"] {
             #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }
         }
     }

@@ -64,6 +64,89 @@ struct HardeningTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(src)/a.c")) == before)
     }
 
+
+    // MARK: 6. Special files never hang a walk.
+
+    @Test func aFIFOInATreeIsSkippedWithAReasonNotReadForever() throws {
+        let d = CLI.tempDir(), src = try small(d)
+        #expect(mkfifo("\(src)/pipe.c", 0o600) == 0)
+        let r = try CLI.run(["check", src, "--format", "json"])  // would block in open() before
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("pipe.c\", \"status\": \"skipped\"") && r.stdout.contains("a FIFO, not a regular file"))
+        // As a model, data or notes file it is refused at once.
+        for args in [["check", src, "--model", "\(src)/pipe.c"], ["eval", "--data", "\(src)/pipe.c"]] {
+            let e = try CLI.run(args)
+            #expect(e.status == 2 && e.stderr.contains("a FIFO, not a regular file"), "\(args): \(e.stderr)")
+        }
+        // Named on the command line, it is read like `-` (here fed by another thread).
+        let fifo = "\(src)/pipe.c"
+        Thread.detachNewThread {
+            let h = FileHandle(forWritingAtPath: fifo)
+            h?.write(Data("int a[2] = { 1, 2 };\n".utf8))
+            try? h?.close()
+        }
+        let n = try CLI.run(["check", fifo, "--format", "json"])
+        #expect(n.status == 0 && n.stdout.contains("\"status\": \"checked\""), "\(n.stdout)\(n.stderr)")
+    }
+
+    // MARK: 10–11, 14–15. Names, streams, globs, links.
+
+    @Test func fileNamesCannotInjectLinesOrWorkflowCommands() throws {
+        let d = CLI.tempDir()
+        let name = "x\n::error file=src,line=1::INJECTED.c"
+        try write("int g(void) { return (2; }\n", "\(d)/\(name)")
+        for args in [["check", d, "--github"], ["check", d, "--verbose"], ["check", d, "--format", "json"]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+            for line in (r.stdout + r.stderr).split(separator: "\n") {
+                #expect(!line.hasPrefix("::error file=src"), "\(args): injected line \(line)")
+            }
+            #expect(r.stdout.contains("x\\u{a}::error") || r.stdout.contains("x\\\\u{a}::error"), "\(args): \(r.stdout)")
+        }
+        let j = try CLI.run(["check", d, "--junit", "\(d)/r.xml", "--sarif", "\(d)/r.sarif"])
+        #expect(j.status == 1)
+        for f in ["r.xml", "r.sarif"] {
+            #expect(!(try String(contentsOfFile: "\(d)/\(f)", encoding: .utf8)).contains("x\n::"))
+        }
+    }
+
+    @Test func namesThatAreNotUTF8AreCheckedAndShownEscaped() throws {
+        let d = CLI.tempDir()
+        var raw = Array("\(d)/bad".utf8) + [0xFF] + Array(".c".utf8) + [0]
+        let fd = raw.withUnsafeMutableBufferPointer { p in p.baseAddress!.withMemoryRebound(to: CChar.self, capacity: p.count) { open($0, O_CREAT | O_WRONLY, 0o644) } }
+        #expect(fd >= 0)
+        let text = Array("int f(void) { return (1]; }\n".utf8)
+        #expect(Glibc.write(fd, text, text.count) == text.count)
+        close(fd)
+        let r = try CLI.run(["check", d, "--verbose"])
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("bad\\xFF.c:1:"), "\(r.stdout)")
+        #expect(!r.stdout.contains("No such file"))
+        raw.removeLast()
+        _ = raw
+    }
+
+    @Test func jsonOnStdoutStaysJSONWithGitHubAnnotations() throws {
+        let d = CLI.tempDir()
+        try write("int f() { return (1; }\n", "\(d)/bad.c")
+        let r = try CLI.run(["check", d, "--format", "json", "--github"])
+        #expect(r.status == 1)
+        #expect(r.stdout.hasPrefix("{") && !r.stdout.contains("::error"))
+        #expect(r.stderr.contains("::error file="))
+        #expect((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) != nil)
+    }
+
+    @Test func invalidGlobsAndLinkLoopsAreNamedNotPassedOver() throws {
+        let d = CLI.tempDir(), src = try small(d)
+        for g in ["[", "a[b", "x\\"] {
+            let r = try CLI.run(["check", src, "--include", g])
+            #expect(r.status == 2 && r.stderr.contains("invalid glob"), "\(g): \(r.stderr)")
+        }
+        #expect(try CLI.run(["check", src, "--include", "[a]*.c"]).stdout.contains("1 file"))
+        #expect(symlink("l2.c", "\(src)/l1.c") == 0 && symlink("l1.c", "\(src)/l2.c") == 0)
+        let r = try CLI.run(["check", src, "--verbose"])
+        #expect(r.status == 2 && r.stdout.contains("l1.c: error: symbolic link loop") && !r.stdout.contains("dangling"), "\(r.stdout)")
+    }
 }
 
 /// Reads a FIFO to the end on another thread.
