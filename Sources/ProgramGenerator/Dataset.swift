@@ -41,29 +41,17 @@ public enum Dataset {
         return box.lines
     }
 
-    /// Reads a JSONL dataset; a malformed line is reported with its number.
+    /// Reads a JSONL dataset line by line (one line in memory at a time besides the examples);
+    /// a malformed line is reported with its number.
     public static func read(_ path: String) throws -> [Example] {
-        let bytes = try readFile(path)
         var out: [Example] = []
-        var lineNo = 0
-        try bytes.withUnsafeBufferPointer { p in
-            var start = 0
-            while start < p.count {
-                var end = start
-                while end < p.count, p[end] != 10 { end += 1 }
-                lineNo += 1
-                var lineEnd = end
-                if lineEnd > start, p[lineEnd - 1] == 13 { lineEnd -= 1 }
-                let line = UnsafeBufferPointer(rebasing: p[start..<lineEnd])
-                if !line.allSatisfy({ $0 == 32 || $0 == 9 }) {
-                    do { out.append(try Example(jsonLine: line)) } catch let e as NestNetError {
-                        throw NestNetError("\(path):\(lineNo): \(e.message)")
-                    }
-                }
-                start = end + 1
+        try LineReader.forEachLine(path) { lineNo, line in
+            guard !line.allSatisfy({ $0 == 32 || $0 == 9 }) else { return }
+            do { out.append(try Example(jsonLine: line)) } catch let e as NestNetError {
+                throw NestNetError("\(FileName.display(path)):\(lineNo): \(e.message)")
             }
         }
-        guard !out.isEmpty else { throw NestNetError("\(path): the dataset has no examples") }
+        guard !out.isEmpty else { throw NestNetError("\(FileName.display(path)): the dataset has no examples") }
         return out
     }
 }

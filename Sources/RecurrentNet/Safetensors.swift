@@ -64,7 +64,13 @@ public enum Safetensors {
                 guard let d = v.int, d >= 0 else { throw bad("tensor \(name) has an invalid shape") }
                 return d
             }
-            let count = shape.reduce(1, *)
+            // Products of crafted dimensions must not trap: anything past the data is an error.
+            var count = 1
+            for d in shape {
+                let (m, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, m <= dataCount / 4 else { throw bad("tensor \(name) has shape \(shape), larger than the \(dataCount) data bytes") }
+                count = m
+            }
             guard a >= 0, b >= a, b <= dataCount else { throw bad("tensor \(name) data [\(a), \(b)) lies outside the \(dataCount) data bytes (truncated?)") }
             guard b - a == count * 4 else { throw bad("tensor \(name): \(b - a) bytes for shape \(shape)") }
             var values = [Float](repeating: 0, count: count)
@@ -80,6 +86,10 @@ public enum Safetensors {
         return (tensors, order, metadata)
     }
 }
+
+/// The largest checkpoint or training state read (1 GiB: far above any model here, which is
+/// under 1 MB; the bound keeps a wrong path from filling memory).
+public let maxCheckpointBytes = 1 << 30
 
 /// The checkpoint format version NestNet writes and reads.
 public let checkpointFormat = "nestnet-1"
@@ -114,7 +124,7 @@ extension RecurrentModel {
     /// Loads and checks a checkpoint: format, architecture, every tensor's name and shape.
     public static func load(from path: String) throws -> Checkpoint {
         let bytes: [UInt8]
-        do { bytes = try readFile(path, limit: 1 << 31) } catch let e as NestNetError { throw ModelError(e.message) }
+        do { bytes = try readFile(path, limit: maxCheckpointBytes) } catch let e as NestNetError { throw ModelError(e.message) }
         return try load(bytes: bytes, source: path)
     }
 

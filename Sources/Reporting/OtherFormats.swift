@@ -10,7 +10,7 @@ public enum SARIFWriter {
         for f in r.files where f.isInvalid {
             let region = f.location.map { "\"region\": {\"startLine\": \($0.line), \"startColumn\": \($0.column)}" } ?? "\"region\": {\"startLine\": 1}"
             var props = "\"engine\": \(JSONText.quote(r.engine))"
-            if let p = f.probability { props += ", \"probabilityValid\": \(p), \"probabilityInvalid\": \(1 - p)" }
+            if let p = f.probability, p.isFinite { props += ", \"probabilityValid\": \(p), \"probabilityInvalid\": \(1 - p)" }
             results.append("""
                 {"ruleId": "\(ruleID)", "level": "error", "message": {"text": \(JSONText.quote(sanitize(f.message)))},
                  "locations": [{"physicalLocation": {"artifactLocation": {"uri": \(JSONText.quote(uri(f.path))), "uriBaseId": "%SRCROOT%"}, \(region)}}],
@@ -65,7 +65,7 @@ public enum JSONReport {
         func loc(_ l: FileResult.Location?) -> String { l.map { "{\"line\": \($0.line), \"column\": \($0.column), \"offset\": \($0.offset)}" } ?? "null" }
         let files = r.files.map { f -> String in
             var s = "{\"file\": \(JSONText.quote(f.path)), \"status\": \"\(f.status.rawValue)\", "
-            s += "\"valid\": \(f.valid.map { "\($0)" } ?? "null"), \"probability\": \(f.probability.map { "\($0)" } ?? "null"), "
+            s += "\"valid\": \(f.valid.map { "\($0)" } ?? "null"), \"probability\": \(f.probability.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null"), "
             s += "\"location\": \(loc(f.location)), \"message\": \(JSONText.quote(sanitize(f.message))), \"bytes\": \(f.bytes), \"exact\": "
             if let e = f.exact {
                 s += "{\"valid\": \(e.valid), \"kind\": \(e.kind.map { JSONText.quote($0) } ?? "null"), \"location\": \(loc(e.location)), \"message\": \(e.message.map { JSONText.quote(sanitize($0)) } ?? "null")}"

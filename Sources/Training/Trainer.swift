@@ -26,6 +26,26 @@ public enum TrainingEvent {
 
 /// Where the run is; everything a resumed run needs besides weights and optimizer moments.
 public struct TrainingProgress: Sendable, Equatable, Codable {
+    /// Why these counters cannot come from a run of `epochs` epochs (a crafted or damaged
+    /// state), or nil. Every field is checked: a bad one would crash or mislead the resumed run.
+    public func problem(epochs: Int, stepsInEpoch: (Int) -> Int) -> String? {
+        func finite(_ x: Double?) -> Bool { x.map { $0.isFinite } ?? true }
+        guard epoch >= 1, epoch <= epochs + 1 else { return "epoch \(epoch) of \(epochs)" }
+        guard stepInEpoch >= 0, epoch > epochs || stepInEpoch <= stepsInEpoch(epoch) else { return "step \(stepInEpoch) in epoch \(epoch)" }
+        guard globalStep >= stepInEpoch else { return "global step \(globalStep)" }
+        guard seen >= 0, correct >= 0, correct <= seen, tokens >= 0 else { return "example counts (\(correct) of \(seen), \(tokens) tokens)" }
+        guard lossSum.isFinite, lossSum >= 0, epochSeconds.isFinite, epochSeconds >= 0 else { return "running sums" }
+        guard epochsSinceBest >= 0, epochsSinceBest < epoch else { return "epochs since best \(epochsSinceBest)" }
+        guard finite(bestValidLoss), (bestValidAccuracy.map { (0...1).contains($0) } ?? true) else { return "best validation result" }
+        guard history.count == epoch - 1, history.enumerated().allSatisfy({ $0.element.epoch == $0.offset + 1 }) else {
+            return "history of \(history.count) epochs before epoch \(epoch)"
+        }
+        guard history.allSatisfy({ $0.seconds.isFinite && $0.seconds >= 0 && $0.trainLoss.isFinite && $0.learningRate.isFinite }) else {
+            return "history values"
+        }
+        return nil
+    }
+
     public var epoch = 1
     /// Minibatches of `epoch` already applied.
     public var stepInEpoch = 0
@@ -120,7 +140,12 @@ public final class Trainer {
               let optJSON = ckpt.metadata["state.optimizer"] else {
             throw ModelError("\(path): not a NestNet training state (it lacks the state.* metadata)")
         }
-        let saved = try JSONDecoder().decode(TrainingConfig.self, from: Data(cfgJSON.utf8))
+        /// Decodes one metadata field; a malformed one is a one-line error naming the file.
+        func decode<T: Decodable>(_ type: T.Type, _ json: String, _ field: String) throws -> T {
+            do { return try JSONDecoder().decode(type, from: Data(json.utf8)) }
+            catch { throw ModelError("\(path): \(field) is malformed (not what this version of NestNet writes)") }
+        }
+        let saved = try decode(TrainingConfig.self, cfgJSON, "state.config")
         guard saved.model == config.model else {
             throw ModelError("\(path): the state is for \(saved.model.shortName) (embed \(saved.model.embed), step outputs \(saved.model.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
         }
@@ -130,7 +155,10 @@ public final class Trainer {
         for (k, v) in metadata where k.hasPrefix("data.") {
             guard ckpt.metadata[k] == v else { throw ModelError("\(path): the state was trained on other data (\(k) differs)") }
         }
-        let header = try JSONDecoder().decode(OptimizerHeader.self, from: Data(optJSON.utf8))
+        let header = try decode(OptimizerHeader.self, optJSON, "state.optimizer")
+        guard header.kind == config.optimizer, header.step >= 0, header.learningRate.isFinite, header.learningRate >= 0 else {
+            throw ModelError("\(path): state.optimizer is out of range (step \(header.step), learning rate \(header.learningRate))")
+        }
         var opt = Optimizer(header.kind, learningRate: header.learningRate, parameterCount: ckpt.model.parameterCount)
         opt.step = header.step
         if !opt.m.isEmpty {
@@ -141,9 +169,13 @@ public final class Trainer {
             guard let v = ckpt.extraTensors["optimizer.v"]?.values, v.count == opt.v.count else { throw ModelError("\(path): optimizer moments missing or mis-sized") }
             opt.v = v
         }
+        let p = try decode(TrainingProgress.self, progJSON, "state.progress")
+        if let why = p.problem(epochs: config.epochs, stepsInEpoch: { (self.data.count(epoch: $0) + self.config.batch - 1) / self.config.batch }) {
+            throw ModelError("\(path): state.progress is out of range: \(why)")
+        }
         model = ckpt.model
         optimizer = opt
-        progress = try JSONDecoder().decode(TrainingProgress.self, from: Data(progJSON.utf8))
+        progress = p
     }
 
     // MARK: The loop

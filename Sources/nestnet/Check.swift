@@ -110,7 +110,9 @@ struct Check: ParsableCommand {
         for (k, text) in texts.enumerated() {
             var r = results[textIndex[k]]
             let exact = engine == .model ? nil : exactVerdict(text)
-            if let mv = modelVerdicts?[k] {
+            if let mv = modelVerdicts?[k], mv.failed {
+                r.status = .error; r.valid = nil; r.message = mv.message
+            } else if let mv = modelVerdicts?[k] {
                 r.valid = mv.valid; r.probability = mv.probability; r.location = mv.location; r.message = mv.message
             } else if let e = exact {
                 r.valid = e.valid; r.location = e.location; r.message = e.message ?? ""

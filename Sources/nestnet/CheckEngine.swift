@@ -24,6 +24,8 @@ struct ModelChecker {
         var probability: Float
         var location: FileResult.Location?
         var message: String
+        /// The model's output was not a finite number: the file could not be checked.
+        var failed = false
     }
 
     /// Bytes of a file the model reads per round; the state is carried from one piece to the
@@ -146,6 +148,12 @@ struct ModelChecker {
                 for (k, j) in batch.enumerated() {
                     let text = texts[at[j].file], s = at[j].lower, piece = pieces[k]
                     let steps = r.stepLogits?[k]
+                    // A non-finite output (weights that overflow) is never a verdict.
+                    guard r.probabilities[k].isFinite, steps?.allSatisfy({ $0.isFinite }) ?? true else {
+                        out[j] = .broken(Verdict(valid: false, probability: .nan, location: nil,
+                                                 message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
+                        continue
+                    }
                     // The `broken` run (head above 0.5) still on at the piece's last byte, if any.
                     var breakRun: Int? = nil
                     if let st = steps, P > 0, let t = StepTargets.breakStart(st, count: piece.count, outputs: P) {

@@ -23,6 +23,10 @@ struct Eval: ParsableCommand {
         do { (ckpt, modelName) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
         let examples = try Dataset.read(data)
         let e = Evaluation(model: ckpt.model, examples: examples, threads: threads)
+        let bad = e.probabilities.filter { !$0.isFinite }.count
+        guard bad == 0 else {
+            throw NestNetError("\(modelName): the model's output is not a finite number on \(bad) of \(examples.count) examples (its weights overflow); nothing was evaluated")
+        }
         if let path = predictions {
             try AtomicFile.write(to: path) { w in
                 for (i, p) in e.probabilities.enumerated() {

@@ -37,10 +37,10 @@ struct Report: ParsableCommand {
         var report = ExperimentReport(results: results, title: title ?? "NestNet sweep: \(URL(fileURLWithPath: dir).lastPathComponent)")
         report.expectations = expectations
         report.reportCommand = CommandLine.arguments.map(shellQuote).joined(separator: " ")
-        if let n = notes { report.notes = String(decoding: try readFile(n), as: UTF8.self) }
+        if let n = notes { report.notes = String(decoding: try readFile(n, limit: 4 << 20), as: UTF8.self) }
         let record = dir + "/sweep.json"
         if FileManager.default.fileExists(atPath: record) {
-            if let v = try? JSONParser.parse(try readFile(record)), let a = v["invocations"]?.array {
+            if let v = try? JSONParser.parse(try readFile(record, limit: 64 << 20)), let a = v["invocations"]?.array {
                 report.invocations = a.compactMap { e in e["command"]?.string.map { ($0, e["commit"]?.string ?? "unknown", e["started"]?.string ?? "") } }
             } else {
                 writeStderr("nestnet: warning: \(record) is not a sweep record; the report lists the commands stored with each run instead\n")

@@ -54,7 +54,7 @@ struct Sweep: ParsableCommand {
         var s = SweepSettings()
         if let c = config {
             let value: JSONValue
-            do { value = try JSONParser.parse(try readFile(c)) } catch let e as JSONParser.Failure { throw NestNetError("\(c): \(e)") }
+            do { value = try JSONParser.parse(try readFile(c, limit: 1 << 20)) } catch let e as JSONParser.Failure { throw NestNetError("\(c): \(e)") }
             do { try s.apply(config: value, source: c) } catch let e as ModelError { throw NestNetError(e.message) }
         }
         func list<T>(_ flag: String, _ text: String?, _ parse: (String) -> T?) throws -> [T]? {
@@ -147,7 +147,7 @@ struct Sweep: ParsableCommand {
         var entries: [JSONValue] = []
         if FileManager.default.fileExists(atPath: path) {
             // Never drop the record of earlier commands: a damaged file stops the sweep.
-            guard let v = try? JSONParser.parse(try readFile(path)), let a = v["invocations"]?.array else {
+            guard let v = try? JSONParser.parse(try readFile(path, limit: 64 << 20)), let a = v["invocations"]?.array else {
                 throw NestNetError("\(path) is not a NestNet sweep record (JSON with \"invocations\"); move it away to continue")
             }
             entries = a

@@ -180,6 +180,14 @@ struct Train: ParsableCommand {
         if resume != nil {
             progress.startWork = workDone(epoch: trainer.progress.epoch, step: trainer.progress.stepInEpoch, of: stepsPerEpoch)
         }
+        if let r = resume, trainer.progress.finished {
+            // Nothing to train. The best model lives only in --out (the state holds the last one).
+            guard regularFileIdentity(out) != nil else {
+                throw NestNetError("\(r): this run already finished; its best model is not in the state and --out \(out) does not exist (deleted, or a new --out): nothing was written")
+            }
+            if !quiet { writeStderr("\(r): this run already finished; its best model is \(out); nothing to do\n") }
+            return
+        }
         if let r = resume, !quiet {
             writeStderr("resuming from \(r) at epoch \(trainer.progress.epoch), step \(trainer.progress.globalStep)\n")
         }

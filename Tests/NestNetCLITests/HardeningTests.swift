@@ -1,4 +1,7 @@
+import DefaultModel
+import FileSupport
 import Foundation
+import RecurrentNet
 import Testing
 
 /// Issue 13: no input crashes, hangs, exhausts memory or destroys a file. One test per promise,
@@ -160,4 +163,75 @@ final class FIFOReader: @unchecked Sendable {
         }
     }
     func wait() -> String { done.wait(); return text }
+}
+
+
+/// Issue 13 items 3–5, 9, 13: crafted checkpoints, states and endless inputs.
+@Suite("Hardening: crafted models, states and endless inputs")
+struct CraftedInputTests {
+    @Test func endlessOrSpecialInputsAreRefusedAtOnce() throws {
+        let d = CLI.tempDir()
+        try Data("int x;\n".utf8).write(to: URL(fileURLWithPath: "\(d)/a.c"))
+        for args in [["eval", "--data", "/dev/zero"], ["check", d, "--model", "/dev/zero"], ["report", d, "--notes", "/dev/zero"],
+                     ["train", "--train", "/dev/zero", "--out", "\(d)/m.safetensors", "--epochs", "1"]] {
+            let r = try CLI.run(args)
+            #expect(r.status == 2 && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        // A JSONL file without a newline is read line by line and bounded, not slurped.
+        var line = "x"
+        let e = #expect(throws: NestNetError.self) {
+            try Data(String(repeating: "a", count: 300).utf8).write(to: URL(fileURLWithPath: "\(d)/one.jsonl"))
+            try LineReader.forEachLine("\(d)/one.jsonl", maxLine: 100) { _, l in line = String(decoding: l, as: UTF8.self) }
+        }
+        #expect(e?.message.contains("line longer than 100 bytes") == true && line == "x")
+    }
+
+    @Test func finiteButHugeWeightsAreAnErrorNeverAPass() throws {
+        let d = CLI.tempDir()
+        let m = try DefaultModel.load().model
+        var p = m.parameters
+        for i in p.indices { p[i] = (i % 2 == 0 ? 1 : -1) * Float.greatestFiniteMagnitude / 2 }  // sums overflow: inf − inf
+        try RecurrentModel(config: m.config, parameters: p).save(to: "\(d)/huge.safetensors")
+        try Data("int f(void) { return (1); }\n".utf8).write(to: URL(fileURLWithPath: "\(d)/a.c"))
+        let r = try CLI.run(["check", "\(d)/a.c", "--model", "\(d)/huge.safetensors", "--format", "json"])
+        #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
+        #expect(!r.stdout.lowercased().contains("nan") && r.stdout.contains("\"status\": \"error\""), "\(r.stdout)")
+        #expect((try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) != nil)
+        #expect(try CLI.run(["generate", "--count", "4", "--out", "\(d)/g.jsonl", "--quiet"]).status == 0)
+        let e = try CLI.run(["eval", "--data", "\(d)/g.jsonl", "--model", "\(d)/huge.safetensors"])
+        #expect(e.status == 2 && e.stderr.contains("not a finite number") && !e.stdout.contains("nan"), "\(e.stdout)\(e.stderr)")
+    }
+
+    /// A finished tiny run's state, and its counters edited to impossible values.
+    @Test func craftedTrainingStatesAreOneLineErrorsNamingTheFile() throws {
+        let d = CLI.tempDir()
+        let args = ["train", "--arch", "lstm", "--hidden", "8", "--embed", "4", "--min-length", "24", "--max-length", "64",
+                    "--examples-per-epoch", "16", "--batch", "8", "--epochs", "2", "--valid-count", "8", "--threads", "1", "--quiet"]
+        #expect(try CLI.run(args + ["--out", "\(d)/m.safetensors"]).status == 0)
+        let state = try RecurrentModel.load(from: "\(d)/m.safetensors.state")
+        let progress = try #require(state.metadata["state.progress"])
+        let edits: [(String, String, String)] = [
+            ("negative epoch", "state.progress", progress.replacingOccurrences(of: "\"epoch\":3", with: "\"epoch\":-1")),
+            ("negative step", "state.progress", progress.replacingOccurrences(of: "\"stepInEpoch\":0", with: "\"stepInEpoch\":-5")),
+            ("epoch past the end", "state.progress", progress.replacingOccurrences(of: "\"epoch\":3", with: "\"epoch\":99")),
+            ("not JSON", "state.progress", "{"),
+            ("wrong type", "state.optimizer", "{\"kind\": 3}"),
+        ]
+        for (name, key, value) in edits {
+            #expect(state.metadata[key] != value, "\(name): the edit must change something")
+            var meta = state.metadata
+            meta[key] = value
+            let tensors = state.model.namedTensors + state.extraTensors.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            try Data(Safetensors.encode(tensors, metadata: meta)).write(to: URL(fileURLWithPath: "\(d)/bad.state"))
+            let r = try CLI.run(args + ["--out", "\(d)/r.safetensors", "--resume", "\(d)/bad.state"])
+            #expect(r.status == 2 && r.stderr.hasPrefix("nestnet: error: \(d)/bad.state: ") && r.stderr.split(separator: "\n").count == 1,
+                    "\(name): \(r.stderr)")
+        }
+        // A finished run: with its model, nothing to do; without, an error (never "wrote").
+        let again = try CLI.run(args.filter { $0 != "--quiet" } + ["--out", "\(d)/m.safetensors", "--resume", "\(d)/m.safetensors.state"])
+        #expect(again.status == 0 && again.stderr.contains("nothing to do") && !again.stderr.contains("wrote"), "\(again.stderr)")
+        let other = try CLI.run(args + ["--out", "\(d)/new.safetensors", "--state", "\(d)/new.state", "--resume", "\(d)/m.safetensors.state"])
+        #expect(other.status == 2 && other.stderr.contains("nothing was written"), "\(other.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "\(d)/new.safetensors"))
+    }
 }

@@ -102,6 +102,13 @@ struct EngineTests {
         cases.append(("missing tensor", Safetensors.encode(Array(model.namedTensors.dropLast()), metadata: model.architectureMetadata)))
         var nan = model.namedTensors; nan[0].1.values[0] = .nan
         cases.append(("nan", Safetensors.encode(nan, metadata: model.architectureMetadata)))
+        // Issue 13 item 3: a shape whose element count overflows Int (it trapped, exit 132).
+        for shape in ["[8000000000000000, 8000000000000000]", "[9223372036854775807, 2]", "[4294967296, 4294967296, 4]"] {
+            let header = Array("{\"embedding.weight\": {\"dtype\": \"F32\", \"shape\": \(shape), \"data_offsets\": [0, 8]}}".utf8)
+            var bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian) { Array($0) } + header
+            bytes += [UInt8](repeating: 0, count: 8)
+            cases.append(("overflowing shape \(shape)", bytes))
+        }
         for (name, bytes) in cases {
             do {
                 _ = try RecurrentModel.load(bytes: bytes, source: "x.safetensors")

@@ -195,7 +195,7 @@ extension SweepResult {
     }
 
     public static func read(_ path: String) throws -> SweepResult {
-        let bytes = try readFile(path)
+        let bytes = try readFile(path, limit: 64 << 20)
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { return try d.decode(SweepResult.self, from: Data(bytes)) } catch {
