@@ -183,8 +183,8 @@ struct Scanner<Observer: ScanObserver> {
         var j = i - 1
         while j >= 0 {
             let c = p[j]
-            if c == 10 { return true }
-            if c != 32 && c != 9 && c != 11 && c != 12 && c != 13 { return false }
+            if c == 10 || c == 13 { return true }  // a CR met going back is a lone one (or before LF)
+            if c != 32 && c != 9 && c != 11 && c != 12 { return false }
             j -= 1
         }
         return true
@@ -198,6 +198,7 @@ struct Scanner<Observer: ScanObserver> {
             let c = p[j]
             switch c {
             case 10: return j
+            case 13 where isLoneCR(j): return j
             case 92: j += continuationLength(j) ?? 1
             case 47 where j + 1 < n && p[j + 1] == 42: j = blockCommentEnd(from: j + 2)
             case 47 where j + 1 < n && p[j + 1] == 47: return lineCommentEnd(from: j + 2)
@@ -210,11 +211,17 @@ struct Scanner<Observer: ScanObserver> {
 
     // MARK: Comments and literals
 
-    /// If a backslash at `j` starts a line continuation (`\` + LF or CR LF), its length.
+    /// A line ends at LF, at CR LF (the LF), or at a CR alone (classic Mac OS line ends, which
+    /// C compilers take as line ends too): true for such a lone CR at `j`.
+    @inline(__always) private func isLoneCR(_ j: Int) -> Bool {
+        p[j] == 13 && (j + 1 >= n || p[j + 1] != 10)
+    }
+
+    /// If a backslash at `j` starts a line continuation (`\` + LF, CR LF or lone CR), its length.
     @inline(__always) private func continuationLength(_ j: Int) -> Int? {
         guard j + 1 < n else { return nil }
         if p[j + 1] == 10 { return 2 }
-        if p[j + 1] == 13, j + 2 < n, p[j + 2] == 10 { return 3 }
+        if p[j + 1] == 13 { return j + 2 < n && p[j + 2] == 10 ? 3 : 2 }
         return nil
     }
 
@@ -222,9 +229,9 @@ struct Scanner<Observer: ScanObserver> {
     private func lineCommentEnd(from start: Int) -> Int {
         var j = start
         while j < n {
-            if p[j] == 10 {
+            if p[j] == 10 || isLoneCR(j) {
                 var b = j - 1
-                if b >= start, p[b] == 13 { b -= 1 }
+                if p[j] == 10, b >= start, p[b] == 13 { b -= 1 }
                 if b >= start, p[b] == 92 { j += 1; continue }
                 return j
             }
@@ -250,7 +257,7 @@ struct Scanner<Observer: ScanObserver> {
         while j < n {
             let c = p[j]
             if c == quote { return j + 1 }
-            if c == 10 { return j }
+            if c == 10 || (c == 13 && isLoneCR(j)) { return j }
             if c == 92 { j += continuationLength(j) ?? 2; continue }
             j += 1
         }
@@ -290,7 +297,7 @@ struct Scanner<Observer: ScanObserver> {
         var j = i + 1
         while j < n, j - i <= 17, p[j] != 40 {
             let c = p[j]
-            if c == 32 || c == 41 || c == 92 || c == 10 || c == 9 || c == 34 { return quotedEnd(from: i + 1, quote: 34) }
+            if c == 32 || c == 41 || c == 92 || c == 10 || c == 13 || c == 9 || c == 34 { return quotedEnd(from: i + 1, quote: 34) }
             j += 1
         }
         guard j < n, p[j] == 40 else { return quotedEnd(from: i + 1, quote: 34) }

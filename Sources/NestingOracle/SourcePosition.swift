@@ -1,4 +1,5 @@
-/// 1-based line and byte column of an offset (`\n` ends a line; `\r\n` counts once).
+/// 1-based line and byte column of an offset (`\n` ends a line, `\r\n` counts once, a lone
+/// `\r` ends a line too, as for C compilers).
 public struct SourcePosition: Sendable, Equatable, Codable {
     public var line: Int
     public var column: Int
@@ -10,7 +11,7 @@ public struct SourcePosition: Sendable, Equatable, Codable {
         let end = min(offset, bytes.count)
         var i = 0
         while i < end {
-            if bytes[i] == 10 { line += 1; lineStart = i + 1 }
+            if bytes[i] == 10 || (bytes[i] == 13 && (i + 1 >= bytes.count || bytes[i + 1] != 10)) { line += 1; lineStart = i + 1 }
             i += 1
         }
         return SourcePosition(line: line, column: offset - lineStart + 1)

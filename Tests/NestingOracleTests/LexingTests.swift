@@ -19,6 +19,21 @@ struct LexingTests {
         #expect(err("int main() { return 0; ") == .unclosedOpener)
     }
 
+    /// Issue 13 item 12: a lone CR ends a line, as it does for gcc and clang (classic Mac OS
+    /// files), while CR LF still counts as one line end.
+    @Test func loneCarriageReturnsEndLines() {
+        #expect(err("int f() {\r // c\r return (1);\r}\r") == nil)
+        #expect(err("int f() {\r // c {\r return (1);\r}\r") == nil)
+        #expect(err("#define X {\rint a[2];\r") == nil)
+        for t in ["f(\"unterminated\r);", "f('x\r);", "f(); // ( \\\r continued )\r", "g(R\"x\r(\"));"] {
+            #expect(err(t) == err(String(t.map { $0 == "\r" ? "\n" : $0 })), "\(t.debugDescription)")
+        }
+        #expect(err("#if 0\r{\r#endif\rint x;\r") == nil)
+        #expect(err("a = 1; \\\r// continued comment }\rb[0];\r") == nil)
+        let v = NestingOracle.check("int f() {\r\n x;\r y(;\r}\r")
+        #expect(v.error?.line == 4 && v.error?.column == 1 && v.error?.kind == .mismatchedCloser, "\(String(describing: v.error))")
+    }
+
     @Test func commentsHideBrackets() {
         #expect(err("f(); // } ) ]\n") == nil)
         #expect(err("f(/* ) */);") == nil)
