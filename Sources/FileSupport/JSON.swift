@@ -63,7 +63,9 @@ public struct JSONParser {
 
     public static func parse(_ s: String) throws -> JSONValue { try parse(Array(s.utf8)) }
 
-    func fail(_ m: String) -> Failure { Failure(message: m, offset: i) }
+    /// A failure at the current offset; bytes of the input quoted in `m` are shown escaped, so
+    /// the message stays one line whatever the input holds.
+    func fail(_ m: String) -> Failure { Failure(message: FileName.display(m), offset: i) }
 
     mutating func skipSpace() {
         while i < p.count, p[i] == 32 || p[i] == 9 || p[i] == 10 || p[i] == 13 { i += 1 }

@@ -27,7 +27,12 @@ public struct SourceWalker {
     public func walk(_ paths: [String]) -> [Entry] {
         var out: [Entry] = []
         var seenDirs: [DirID: String] = [:]
-        for p in paths { visit(p, explicit: true, &out, &seenDirs) }
+        // Depth first in sorted order, with an explicit stack: any depth, no recursion.
+        var todo: [(path: String, explicit: Bool)] = paths.reversed().map { ($0, true) }
+        while let (p, explicit) = todo.popLast() {
+            let children = visit(p, explicit: explicit, &out, &seenDirs)
+            todo += children.reversed().map { ($0, false) }
+        }
         return out
     }
 
@@ -43,27 +48,29 @@ public struct SourceWalker {
         }
     }
 
-    /// Visits one path. Directories are recognised by (device, inode), so neither loops nor
-    /// depth cost more than one `stat` per entry (no path is resolved component by component).
-    private func visit(_ path: String, explicit: Bool, _ out: inout [Entry], _ seen: inout [DirID: String]) {
+    /// Visits one path; returns a directory's entries to visit next, in order. Directories are
+    /// recognised by (device, inode), so neither loops nor depth cost more than one `stat` per
+    /// entry (no path is resolved component by component).
+    private func visit(_ path: String, explicit: Bool, _ out: inout [Entry], _ seen: inout [DirID: String]) -> [String] {
         var st = stat()
         guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
             let err = errno
+            if !explicit && !matches(path) && (err == ENOENT || err == ELOOP) { return [] }
             var lst = stat()
             if err == ELOOP { out.append(.problem(path: path, message: "symbolic link loop")) }
             else if err == ENOENT, FileName.withCString(path, { lstat($0, &lst) }) == 0 { out.append(.problem(path: path, message: "dangling symbolic link")) }
             else { out.append(.problem(path: path, message: String(cString: strerror(err)))) }
-            return
+            return []
         }
         let type = st.st_mode & S_IFMT
         if type == S_IFDIR {
             let id = DirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
             if let first = seen[id] {
                 out.append(.problem(path: path, message: "symbolic link loop (\(FileName.display(first)) already visited)"))
-                return
+                return []
             }
             seen[id] = path
-            guard let d = FileName.withCString(path, { opendir($0) }) else { out.append(.problem(path: path, message: String(cString: strerror(errno)))); return }
+            guard let d = FileName.withCString(path, { opendir($0) }) else { out.append(.problem(path: path, message: String(cString: strerror(errno)))); return [] }
             var names: [String] = []
             while let e = readdir(d) {
                 let name = withUnsafeBytes(of: e.pointee.d_name) { FileName.string($0.prefix { $0 != 0 }) }
@@ -71,21 +78,30 @@ public struct SourceWalker {
             }
             closedir(d)
             let base = path.hasSuffix("/") ? path : path + "/"
+            var next: [String] = []
             for name in names.sorted() {
                 let child = base + name
                 var cst = stat()
-                if FileName.withCString(child, { stat($0, &cst) }) == 0, (cst.st_mode & S_IFMT) == S_IFDIR {
-                    if !name.hasPrefix(".") { visit(child, explicit: false, &out, &seen) }
-                } else if matches(name) {
-                    visit(child, explicit: false, &out, &seen)
+                if FileName.withCString(child, { stat($0, &cst) }) == 0 {
+                    if (cst.st_mode & S_IFMT) == S_IFDIR {
+                        if !name.hasPrefix(".") { next.append(child) }
+                    } else if matches(name) {
+                        next.append(child)
+                    }
+                } else if matches(name) || ![ENOENT, ELOOP].contains(errno) {
+                    // Dangling links and loops among matching names are reported by `visit`; any
+                    // other failure (a path past PATH_MAX, no permission) is named, never skipped.
+                    next.append(child)
                 }
             }
+            return next
         } else if type == S_IFREG || explicit {
             // A special file named on the command line is read like `-` (e.g. `<(…)`).
             if explicit || matches(path) { out.append(.file(path)) }
         } else if matches(path) {
             out.append(.skipped(path: path, reason: "\(Self.kind(st.st_mode)), not a regular file"))
         }
+        return []
     }
 
     func matches(_ name: String) -> Bool {

@@ -4,12 +4,13 @@
 /// different branches leave behind. With parent links a snapshot is just the index of a
 /// top node, and comparing two stacks walks only the nodes where they differ, so checking
 /// stays linear in the text even for 10^6-deep nesting. When no conditional is open the arena
-/// is used like a plain stack (pops truncate it), so memory follows the depth, not the file.
+/// is used like a plain stack (pops truncate it), so memory follows the depth, not the file:
+/// 13 bytes per open bracket (offsets are 32-bit: the oracle takes texts under 4 GiB).
 struct BracketStack {
     private(set) var kind: [UInt8] = []
     private(set) var parent: [Int32] = []
     private(set) var depthOf: [Int32] = []
-    private(set) var offset: [Int] = []
+    private(set) var offset: [UInt32] = []
     /// Index of the top node, -1 when empty.
     var top: Int32 = -1
 
@@ -20,11 +21,11 @@ struct BracketStack {
 
     var depth: Int { top < 0 ? 0 : Int(depthOf[Int(top)]) }
     var topKind: BracketKind? { top < 0 ? nil : BracketKind(rawValue: kind[Int(top)]) }
-    var topOffset: Int? { top < 0 ? nil : offset[Int(top)] }
+    var topOffset: Int? { top < 0 ? nil : Int(offset[Int(top)]) }
 
     mutating func push(_ k: BracketKind, at off: Int) {
         let d = Int32(depth + 1)
-        kind.append(k.rawValue); parent.append(top); depthOf.append(d); offset.append(off)
+        kind.append(k.rawValue); parent.append(top); depthOf.append(d); offset.append(UInt32(truncatingIfNeeded: off))
         top = Int32(kind.count - 1)
     }
 
@@ -56,7 +57,7 @@ struct BracketStack {
         var chain: [Int32] = []
         var x = top
         while x >= 0 { chain.append(x); x = parent[Int(x)] }
-        var k: [UInt8] = [], p: [Int32] = [], d: [Int32] = [], o: [Int] = []
+        var k: [UInt8] = [], p: [Int32] = [], d: [Int32] = [], o: [UInt32] = []
         k.reserveCapacity(chain.count); p.reserveCapacity(chain.count)
         d.reserveCapacity(chain.count); o.reserveCapacity(chain.count)
         for (i, node) in chain.reversed().enumerated() {

@@ -2,11 +2,16 @@
 ///
 /// Brackets `()[]{}` count only in code: not in comments, string or char literals,
 /// preprocessor directives or `#if 0` groups. Preprocessor conditionals are checked branch by
-/// branch (see `Scanner`). Works on raw bytes (any encoding, NUL bytes, CRLF).
+/// branch (see `Scanner`). Works on raw bytes (any encoding, NUL bytes, CRLF or lone CR) of
+/// texts under 4 GiB (`maxBytes`).
 public enum NestingOracle {
+    /// The longest text the oracle takes (bracket offsets are stored in 32 bits).
+    public static let maxBytes = Int(UInt32.max)
+
     /// Checks `bytes` and returns the verdict with the first error, if any.
     public static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> Verdict {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return Verdict(error: nil, maxDepth: 0, finalDepth: 0) }
+        precondition(bytes.count <= maxBytes, "the oracle takes texts under 4 GiB")
         var s = Scanner(base, count: bytes.count, observer: NoObserver())
         s.run()
         return Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)

@@ -85,6 +85,8 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
 
     /// The longest text the generator will make (memory and time stay bounded).
     public static let lengthLimit = 1 << 20
+    /// Longest Dyck string: the exact-length sampler's table costs O(n²) (65536 bytes: about a second).
+    public static let dyckLengthLimit = 1 << 16
 
     /// Throws a one-line message for impossible settings.
     public func validate() throws {
@@ -106,6 +108,9 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
             if let d = maxDepth, d < 3 { throw NestNetError("--max-depth must be at least 3 for c (got \(d))") }
         case .dyck1, .dyck2, .dyck3:
             if let d = maxDepth, d < 1 { throw NestNetError("--max-depth must be at least 1 (got \(d))") }
+            guard maxLength <= Self.dyckLengthLimit else {
+                throw NestNetError("\(language.rawValue) strings are sampled exactly by length, which costs time quadratic in it: --max-length \(maxLength) is over the limit of \(Self.dyckLengthLimit) bytes")
+            }
             let lo = max(2, minLength + (minLength & 1))
             guard lo <= maxLength else {
                 throw NestNetError("\(language.rawValue) strings have even lengths of at least 2; none lies in [\(minLength), \(maxLength)]")

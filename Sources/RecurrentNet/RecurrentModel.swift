@@ -558,15 +558,26 @@ public final class RecurrentModel: @unchecked Sendable {
 
     /// Hidden (and LSTM cell) states of the top layer after every byte of one sequence.
     public func states(_ sequence: [UInt8]) -> (h: [[Float]], c: [[Float]]?) {
-        guard !sequence.isEmpty else { return ([], nil) }
+        let s = states(sequence, from: nil)
+        return (s.h, s.c)
+    }
+
+    /// The same, continuing from `initial` (nil: the zero state), with the state after the
+    /// last byte (every layer) to continue from: a long text can be read in pieces.
+    public func states(_ sequence: [UInt8], from initial: RecurrentState?) -> (h: [[Float]], c: [[Float]]?, final: RecurrentState?) {
+        guard !sequence.isEmpty else { return ([], nil, initial) }
         let w = Workspace()
         w.rows = [0]; w.fullLengths = [sequence.count]
         load(SequenceBatch(sequences: [sequence]), into: w, start: 0, end: sequence.count, withTargets: false)
+        w.wantStates = true
+        loadInitial([initial], into: w)
         forward(w, store: true)
+        let slots = ResultSlots(n: 1)
+        slots.collectStates(w, H: config.hidden, layers: config.layers, cell: config.arch == .lstm)
         let H = config.hidden, top = w.layers[config.layers - 1]
         let h = (0..<sequence.count).map { t in Array(UnsafeBufferPointer(start: top.h.p + t * H, count: H)) }
         let c: [[Float]]? = config.arch == .lstm ? (0..<sequence.count).map { t in Array(UnsafeBufferPointer(start: top.c.p + t * H, count: H)) } : nil
-        return (h, c)
+        return (h, c, slots.states[0])
     }
 
     /// Sums the shards' internal gradients and converts them to `gradients` (PyTorch layout).

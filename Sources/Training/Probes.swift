@@ -53,42 +53,71 @@ public struct CounterProbe: Sendable {
     public var best: Unit
     /// R² of a least-squares linear probe from the state (h, plus c for an LSTM) to the depth.
     public var linearR2: Double
-    /// One example's trace: (byte, depth, best unit's activation).
+    /// One example's trace: (byte, depth, best unit's activation), its first `maxTraceBytes`.
     public var trace: [(UInt8, Int32, Float)]
     public var bytes: Int
 
+    /// Rows used by the linear probe at most (an even stride over all bytes beyond that):
+    /// its normal equations cost (2H+1)² per row.
+    public static let maxProbeRows = 1 << 18
+    /// The trace covers at most this many bytes of its example.
+    public static let maxTraceBytes = 1 << 16
+
+    /// One streaming pass: states are read in pieces with the state carried (memory stays
+    /// O(piece · H) whatever the text length), the correlations and the probe's normal
+    /// equations are accumulated, and the trace example is read a second time for its best
+    /// unit only. Time is linear in the bytes.
     public init(model: RecurrentModel, examples: [Example], traceIndex: Int = 0) {
-        var rows: [[Float]] = []
-        var depth: [Double] = []
-        var traces: [([UInt8], [Int32], [[Float]])] = []
+        let H = model.config.hidden, lstm = model.config.arch == .lstm, dim = lstm ? 2 * H : H
+        let total = examples.reduce(0) { $0 + $1.text.count }
+        let stride = max(1, (total + Self.maxProbeRows - 1) / Self.maxProbeRows)
+        var sx = [Double](repeating: 0, count: dim), sxx = sx, sxy = sx
+        var sy = 0.0, syy = 0.0
+        var normal = RidgeAccumulator(dim: dim)
+        var t = 0
         for e in examples {
-            let s = model.states(e.text)
-            let a = NestingOracle.analyze(e.text)
-            let feats = (0..<e.text.count).map { t in s.h[t] + (s.c?[t] ?? []) }
-            rows += feats
-            depth += a.depth.map(Double.init)
-            traces.append((e.text, a.depth, feats))
+            let depth = NestingOracle.analyze(e.text).depth
+            Self.forEachState(model, e.text) { i, f in
+                let y = Double(depth[i])
+                sy += y; syy += y * y
+                for j in 0..<dim { let x = Double(f[j]); sx[j] += x; sxx[j] += x * x; sxy[j] += x * y }
+                if t % stride == 0 { normal.add(f, y) }
+                t += 1
+            }
         }
-        bytes = rows.count
-        let dim = rows.first?.count ?? 0, H = model.config.hidden
+        bytes = t
+        let n = Double(max(t, 1)), my = sy / n, vy = syy - n * my * my
         var units: [Unit] = []
-        let my = depth.reduce(0, +) / Double(max(depth.count, 1))
-        let syy = depth.reduce(0) { $0 + ($1 - my) * ($1 - my) }
         for j in 0..<dim {
-            var mx = 0.0
-            for r in rows { mx += Double(r[j]) }
-            mx /= Double(max(rows.count, 1))
-            var sxy = 0.0, sxx = 0.0
-            for (r, y) in zip(rows, depth) { let dx = Double(r[j]) - mx; sxy += dx * (y - my); sxx += dx * dx }
-            let r = sxx > 0 && syy > 0 ? sxy / (sxx * syy).squareRoot() : 0
+            let mx = sx[j] / n, vx = sxx[j] - n * mx * mx, cxy = sxy[j] - n * mx * my
+            let r = vx > 0 && vy > 0 ? max(-1, min(1, cxy / (vx * vy).squareRoot())) : 0
             units.append(Unit(index: j % H, cell: j >= H, r: r))
         }
         self.units = units
         best = units.max { abs($0.r) < abs($1.r) } ?? Unit(index: 0, cell: false, r: 0)
-        linearR2 = Self.ridgeR2(rows, depth)
-        let k = min(max(traceIndex, 0), traces.count - 1)
-        let col = best.index + (best.cell ? H : 0)
-        trace = traces.isEmpty ? [] : (0..<traces[k].0.count).map { (traces[k].0[$0], traces[k].1[$0], traces[k].2[$0][col]) }
+        linearR2 = normal.r2()
+        if examples.isEmpty { trace = []; return }
+        let k = min(max(traceIndex, 0), examples.count - 1)
+        let col = best.index + (best.cell ? H : 0), text = Array(examples[k].text.prefix(Self.maxTraceBytes))
+        let depth = NestingOracle.analyze(text).depth
+        var trace: [(UInt8, Int32, Float)] = []
+        trace.reserveCapacity(text.count)
+        Self.forEachState(model, text) { i, f in trace.append((text[i], depth[i], f[col])) }
+        self.trace = trace
+    }
+
+    /// Calls `body` with every byte's offset and top-layer state (h, then c for an LSTM),
+    /// reading the text in pieces with the state carried across.
+    static func forEachState(_ model: RecurrentModel, _ text: [UInt8], piece: Int = 4096, _ body: (Int, [Float]) -> Void) {
+        var state: RecurrentState? = nil
+        var at = 0
+        while at < text.count {
+            let end = min(text.count, at + piece)
+            let s = model.states(Array(text[at..<end]), from: state)
+            for i in 0..<s.h.count { body(at + i, s.h[i] + (s.c?[i] ?? [])) }
+            state = s.final
+            at = end
+        }
     }
 
     /// R² of ridge-regularised least squares (λ = 1e-3) with an intercept, solved by Cholesky.
@@ -125,6 +154,55 @@ public struct CounterProbe: Sendable {
             ssr += (t - p) * (t - p); sst += (t - my) * (t - my)
         }
         return sst > 0 ? 1 - ssr / sst : 0
+    }
+}
+
+/// Normal equations of ridge-regularised least squares (λ = 1e-3) with an intercept, built
+/// one row at a time, so the probe needs O(dim²) memory whatever the number of rows.
+struct RidgeAccumulator {
+    let n: Int
+    var a: [Double], b: [Double]
+    var sy = 0.0, syy = 0.0, rows = 0
+    init(dim: Int) { n = dim + 1; a = [Double](repeating: 0, count: n * n); b = [Double](repeating: 0, count: n) }
+
+    mutating func add(_ row: [Float], _ y: Double) {
+        var f = row.map(Double.init); f.append(1)
+        for i in 0..<n {
+            b[i] += f[i] * y
+            let fi = f[i]
+            a.withUnsafeMutableBufferPointer { a in for j in 0...i { a[i * n + j] += fi * f[j] } }
+        }
+        sy += y; syy += y * y; rows += 1
+    }
+
+    /// R² of the fit on the rows added: 1 − SSR/SST with SSR = Σy² − 2wᵀb + wᵀAw.
+    func r2() -> Double {
+        guard rows > n else { return 0 }
+        var A = a
+        for i in 0..<n { for j in 0..<i { A[j * n + i] = A[i * n + j] } }
+        var reg = A
+        for i in 0..<n { reg[i * n + i] += 1e-3 }
+        var l = [Double](repeating: 0, count: n * n)
+        for i in 0..<n {
+            for j in 0...i {
+                var s = reg[i * n + j]
+                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
+                if i == j { guard s > 0 else { return 0 }; l[i * n + i] = s.squareRoot() } else { l[i * n + j] = s / l[j * n + j] }
+            }
+        }
+        var z = b
+        for i in 0..<n { for k in 0..<i { z[i] -= l[i * n + k] * z[k] }; z[i] /= l[i * n + i] }
+        var w = z
+        for i in Swift.stride(from: n - 1, through: 0, by: -1) { for k in (i + 1)..<n { w[i] -= l[k * n + i] * w[k] }; w[i] /= l[i * n + i] }
+        var wb = 0.0, wAw = 0.0
+        for i in 0..<n {
+            wb += w[i] * b[i]
+            var row = 0.0
+            for j in 0..<n { row += A[i * n + j] * w[j] }
+            wAw += w[i] * row
+        }
+        let ssr = max(0, syy - 2 * wb + wAw), sst = syy - sy * sy / Double(rows)
+        return sst > 0 ? max(0, 1 - ssr / sst) : 0
     }
 }
 

@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         guard threshold > 0, threshold <= 1 else { throw NestNetError("--threshold must be in (0, 1]") }
-        guard maxBytes > 0 else { throw NestNetError("--max-bytes must be positive") }
+        guard maxBytes > 0, maxBytes <= 1 << 30 else { throw NestNetError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         for p in [junit, sarif].compactMap({ $0 }) { try checkWritable(p) }
         let clock = DispatchTime.now().uptimeNanoseconds

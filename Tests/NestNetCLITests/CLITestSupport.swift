@@ -17,9 +17,10 @@ enum CLI {
         return dir.appendingPathComponent("nestnet")
     }
 
-    static func run(_ args: [String], stdin: Data? = nil) throws -> CLIResult {
+    /// Runs the binary with `args` (or, with `shell`, `/bin/sh` with `args`, e.g. to set a ulimit).
+    static func run(_ args: [String], stdin: Data? = nil, shell: Bool = false) throws -> CLIResult {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = shell ? URL(fileURLWithPath: "/bin/sh") : binary
         p.arguments = args
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out; p.standardError = err; p.standardInput = inp

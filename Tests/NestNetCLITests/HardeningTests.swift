@@ -235,3 +235,68 @@ struct CraftedInputTests {
         #expect(!FileManager.default.fileExists(atPath: "\(d)/new.safetensors"))
     }
 }
+
+/// Issue 13 items 7–8: sizes that were slow or memory-hungry stay linear and bounded.
+@Suite("Hardening: depth, length and memory")
+struct ScaleTests {
+    /// 800 levels took 6 s and 3000 over a minute (a realpath per level); past PATH_MAX the
+    /// walk stopped without a word. Now: linear, and the too-long path is named.
+    @Test func deepDirectoriesAreWalkedInLinearTimeAndNothingIsLostPastPathMax() throws {
+        let d = CLI.tempDir()
+        // Built level by level through directory descriptors (the full path soon passes PATH_MAX).
+        var fd = open(d, O_RDONLY | O_DIRECTORY)
+        for i in 0..<3000 {
+            #expect(mkdirat(fd, "d", 0o755) == 0)
+            let next = openat(fd, "d", O_RDONLY | O_DIRECTORY)
+            close(fd); fd = next
+            if i == 1000 {
+                let f = openat(fd, "mid.c", O_CREAT | O_WRONLY, 0o644)
+                #expect(Glibc.write(f, "int a[1];\n", 10) == 10)
+                close(f)
+            }
+        }
+        close(fd)
+        try Data("int x;\n".utf8).write(to: URL(fileURLWithPath: "\(d)/top.c"))
+        let start = Date()
+        let r = try CLI.run(["check", d, "--format", "json"])
+        #expect(Date().timeIntervalSince(start) < 30, "a hang guard, not a speed target")
+        #expect(r.status == 2, "\(r.stderr)")  // the part past PATH_MAX cannot be opened: an error, named
+        #expect(r.stdout.contains("mid.c\", \"status\": \"checked\"") && r.stdout.contains("top.c\", \"status\": \"checked\""))
+        #expect(r.stdout.contains("File name too long"))
+    }
+
+    @Test func dyckLengthsAreBoundedWithAClearMessage() throws {
+        let d = CLI.tempDir()
+        let ok = try CLI.run(["generate", "--language", "dyck1", "--count", "2", "--min-length", "65536", "--max-length", "65536",
+                              "--out", "\(d)/a.jsonl", "--quiet"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let big = try CLI.run(["generate", "--language", "dyck1", "--count", "1", "--min-length", "400000", "--max-length", "400000",
+                               "--out", "\(d)/b.jsonl", "--quiet"])
+        #expect(big.status == 2 && big.stderr.contains("over the limit of 65536"), "\(big.stderr)")
+    }
+
+    /// `probe counter` kept every state of every byte (10 MB: past 100 s and gigabytes); it now
+    /// streams (10 MB: 11 s in a release build) and its trace is capped. 100 KB here: the test
+    /// binary is a debug build.
+    @Test func counterProbeStreamsLongTexts() throws {
+        let d = CLI.tempDir()
+        let unit = "int f(int a[3]) { if (x) { return a[0]; } }\\n"
+        let text = String(repeating: unit, count: 100_000 / unit.utf8.count)
+        try Data("{\"text\": \"\(text)\", \"valid\": true}\n".utf8).write(to: URL(fileURLWithPath: "\(d)/big.jsonl"))
+        let r = try CLI.run(["probe", "counter", "--data", "\(d)/big.jsonl", "--count", "1", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(((j["trace"] as? [String: Any])?["rows"] as? [Any])?.count == 65536)
+        #expect(((j["linear_r2"] as? Double) ?? 0) > 0.5)
+    }
+
+    /// The oracle's memory grows with nesting depth (13 bytes per open bracket, stated in the
+    /// README); a 16 MiB line of `(` stays well under 700 MB of address space.
+    @Test func oracleMemoryOnA16MiBLineOfOpenersIsBounded() throws {
+        let d = CLI.tempDir()
+        try Data(repeating: 40, count: 16 << 20 - 1).write(to: URL(fileURLWithPath: "\(d)/paren.c"))
+        let r = try CLI.run(["-c", "ulimit -v 700000; exec \"$0\" check \"$1\" --engine exact", CLI.binary.path, "\(d)/paren.c"], shell: true)
+        #expect(r.status == 1, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("a bracket is still open") || r.stdout.contains("unclosed"), "\(r.stdout)")
+    }
+}
