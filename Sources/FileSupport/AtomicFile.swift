@@ -275,3 +275,18 @@ public func refuseOverwritingInputs(outputs: [(String, String?)], inputs: [(Stri
         }
     }
 }
+
+/// Creates a folder and its parents (`mkdir -p`); an existing folder is fine. Failures are one
+/// line naming the path and the reason (a file in the way, no permission).
+public func makeFolder(_ path: String) throws {
+    var st = stat()
+    if FileName.withCString(path, { stat($0, &st) }) == 0 {
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw NestNetError("cannot create folder \(FileName.display(path)): a file of that name is in the way") }
+        return
+    }
+    let parent = AtomicFile.parentDirectory(of: path)
+    if parent != path && parent != "." && parent != "/" { try makeFolder(parent) }
+    guard FileName.withCString(path, { mkdir($0, 0o777) }) == 0 || errno == EEXIST else {
+        throw NestNetError("cannot create folder \(FileName.display(path)): \(String(cString: strerror(errno)))")
+    }
+}

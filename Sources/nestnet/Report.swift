@@ -47,7 +47,7 @@ struct Report: ParsableCommand {
             }
         }
         let doc = try report.document()
-        try FileManager.default.createDirectory(atPath: dir + "/charts", withIntermediateDirectories: true)
+        try makeFolder(dir + "/charts")
         for (file, svg) in doc.charts { try AtomicFile.write(Array(svg.utf8), to: "\(dir)/charts/\(file)") }
         // Charts of an earlier report that this one no longer has would mislead: remove them.
         let current = Set(doc.charts.map(\.file))

@@ -98,7 +98,7 @@ struct Sweep: ParsableCommand {
             }
             return
         }
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try makeFolder(out)
         try checkWritable(out + "/results.csv")
         let command = CommandLine.arguments.map(shellQuote).joined(separator: " ")
         let provenance = Provenance(version: NestNet.version, command: command, commit: gitCommit(), host: hostName(),

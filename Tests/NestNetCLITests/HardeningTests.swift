@@ -68,6 +68,15 @@ struct HardeningTests {
     }
 
 
+    @Test func aFileWhereAFolderMustGoIsOneLine() throws {
+        let d = CLI.tempDir()
+        try write("x", "\(d)/afile")
+        for out in ["\(d)/afile", "\(d)/afile/sub"] {
+            let r = try CLI.run(["sweep", "--out", out, "--epochs", "1"])
+            #expect(r.status == 2 && r.stderr == "nestnet: error: cannot create folder \(d)/afile: a file of that name is in the way\n", "\(r.stderr)")
+        }
+    }
+
     // MARK: 6. Special files never hang a walk.
 
     @Test func aFIFOInATreeIsSkippedWithAReasonNotReadForever() throws {

@@ -47,7 +47,7 @@ public struct SweepRunner {
     /// Runs every unfinished job of `settings`, in order.
     public func run(_ settings: SweepSettings, report: (Event) -> Void) throws {
         try settings.validate()
-        try FileManager.default.createDirectory(atPath: out + "/runs", withIntermediateDirectories: true)
+        try makeFolder(out + "/runs")
         let jobs = settings.jobs
         for (i, job) in jobs.enumerated() {
             if try finishedResult(job) != nil { report(.skipped(job)); continue }
@@ -61,7 +61,7 @@ public struct SweepRunner {
 
     func run(_ job: SweepJob, index: Int, of total: Int, report: (Event) -> Void) throws -> SweepResult {
         let dir = runDirectory(job)
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try makeFolder(dir)
         let s = job.settings
         let range = SweepSettings.trainRange(job.trainLength, language: job.language)
         let options = GeneratorOptions(language: job.language, minLength: range.lowerBound, maxLength: range.upperBound,
