@@ -236,7 +236,16 @@ struct CraftedInputTests {
             #expect(r.status == 2 && r.stderr.hasPrefix("nestnet: error: \(d)/bad.state: ") && r.stderr.split(separator: "\n").count == 1,
                     "\(name): \(r.stderr)")
         }
-        // A finished run: with its model, nothing to do; without, an error (never "wrote").
+    }
+
+    /// Item 13: resuming a finished run after its model was deleted, or with a new --out,
+    /// printed "wrote …", exited 0 and wrote nothing.
+    @Test func resumingAFinishedRunNeverClaimsAWrite() throws {
+        let d = CLI.tempDir()
+        let args = ["train", "--arch", "lstm", "--hidden", "8", "--embed", "4", "--min-length", "24", "--max-length", "64",
+                    "--examples-per-epoch", "16", "--batch", "8", "--epochs", "2", "--valid-count", "8", "--threads", "1", "--quiet"]
+        #expect(try CLI.run(args + ["--out", "\(d)/m.safetensors"]).status == 0)
+        // With its model: nothing to do. Without (a new --out): an error, never "wrote".
         let again = try CLI.run(args.filter { $0 != "--quiet" } + ["--out", "\(d)/m.safetensors", "--resume", "\(d)/m.safetensors.state"])
         #expect(again.status == 0 && again.stderr.contains("nothing to do") && !again.stderr.contains("wrote"), "\(again.stderr)")
         let other = try CLI.run(args + ["--out", "\(d)/new.safetensors", "--state", "\(d)/new.state", "--resume", "\(d)/m.safetensors.state"])

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# The trade-off a threshold sets, on the corpus VALID packages (never the test ones): for each
+# threshold, valid whole files flagged and broken whole files caught, as `nestnet check` reads
+# them. How the default model and `check --threshold` were chosen (reports/default-model.md).
+#
+#   scripts/threshold-curve.sh [MODEL] [THRESHOLD ...]    # default: the embedded model; 0.1 0.2 0.3 0.4 0.6 0.8
+#
+# Uses the edited whole files that `SPLIT=valid scripts/eval-real-code.sh` writes (made first
+# when missing) and the corpus (scripts/corpus.py fetch).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+M=${1:-}; shift || true
+TH=("$@"); [ ${#TH[@]} -gt 0 ] || TH=(0.1 0.2 0.3 0.4 0.6 0.8)
+OUT=${OUT:-/tmp/nestnet-curve}
+CORPUS=${NESTNET_CORPUS:-/tmp/nestnet-corpus}
+if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/null; fi
+N=${NESTNET:-.build/release/nestnet}
+mkdir -p "$OUT"
+if [ ! -f "$OUT/eval/whole-edited.json" ]; then
+  echo "curve: making the edited whole files of the valid packages (scripts/eval-real-code.sh)" >&2
+  SPLIT=valid QUICK=0 NESTNET="$N" OUT="$OUT/eval" scripts/eval-real-code.sh > /dev/null
+fi
+mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split valid)
+echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files caught | … at the oracle's line |"
+echo "|---|---|---|---|---|"
+for t in "${TH[@]}"; do
+  $N check "${VALID[@]}" ${M:+--model "$M"} --threshold "$t" --engine both --format json > "$OUT/valid-$t.json" || true
+  $N check "$OUT/eval/whole-edited" ${M:+--model "$M"} --threshold "$t" --engine both --format json > "$OUT/edited-$t.json" || true
+  python3 - "$OUT/valid-$t.json" "$OUT/edited-$t.json" "$t" <<'PY'
+import json, sys
+v = [f for f in json.load(open(sys.argv[1]))["files"] if f["status"] == "checked" and f["exact"]["valid"]]
+e = [f for f in json.load(open(sys.argv[2]))["files"] if f["status"] == "checked" and not f["exact"]["valid"]]
+fp = sum(f["valid"] is False for f in v); big = [f for f in v if f["bytes"] >= 65536]; bfp = sum(f["valid"] is False for f in big)
+c = [f for f in e if f["valid"] is False]
+line = sum(1 for f in c if f["location"] and f["exact"]["location"] and f["location"]["line"] == f["exact"]["location"]["line"])
+pct = lambda a, b: f"{a} of {b} ({a / max(b, 1):.1%})"
+print(f"| {sys.argv[3]} | {pct(fp, len(v))} | {pct(bfp, len(big))} | {pct(len(c), len(e))} | {pct(line, len(c))} |")
+PY
+done
