@@ -26,11 +26,11 @@ public struct SourceWalker {
 
     public func walk(_ paths: [String]) -> [Entry] {
         var out: [Entry] = []
-        var seenDirs: [DirID: String] = [:]
+        var seenDirs: [DirID: String] = [:], seenFiles: [DirID: String] = [:]
         // Depth first in sorted order, with an explicit stack: any depth, no recursion.
         var todo: [(path: String, explicit: Bool)] = paths.reversed().map { ($0, true) }
         while let (p, explicit) = todo.popLast() {
-            let children = visit(p, explicit: explicit, &out, &seenDirs)
+            let children = visit(p, explicit: explicit, &out, &seenDirs, &seenFiles)
             todo += children.reversed().map { ($0, false) }
         }
         return out
@@ -51,7 +51,8 @@ public struct SourceWalker {
     /// Visits one path; returns a directory's entries to visit next, in order. Directories are
     /// recognised by (device, inode), so neither loops nor depth cost more than one `stat` per
     /// entry (no path is resolved component by component).
-    private func visit(_ path: String, explicit: Bool, _ out: inout [Entry], _ seen: inout [DirID: String]) -> [String] {
+    private func visit(_ path: String, explicit: Bool, _ out: inout [Entry], _ seen: inout [DirID: String],
+                       _ seenFiles: inout [DirID: String]) -> [String] {
         var st = stat()
         guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
             let err = errno
@@ -66,7 +67,13 @@ public struct SourceWalker {
         if type == S_IFDIR {
             let id = DirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
             if let first = seen[id] {
-                out.append(.problem(path: path, message: "symbolic link loop (\(FileName.display(first)) already visited)"))
+                // A real cycle leads back into a folder being walked (a path below it); any other
+                // second path to a folder (`ln -s real alias`) is walked once, under the first.
+                if path.hasPrefix(first.hasSuffix("/") ? first : first + "/") {
+                    out.append(.problem(path: path, message: "symbolic link loop (back to \(FileName.display(first)))"))
+                } else {
+                    out.append(.skipped(path: path, reason: "same folder as \(FileName.display(first)), checked there"))
+                }
                 return []
             }
             seen[id] = path
@@ -96,8 +103,18 @@ public struct SourceWalker {
             }
             return next
         } else if type == S_IFREG || explicit {
-            // A special file named on the command line is read like `-` (e.g. `<(…)`).
-            if explicit || matches(path) { out.append(.file(path)) }
+            // A special file named on the command line is read like `-` (e.g. `<(…)`). A second
+            // path to a regular file already found (a link, a hard link) is named, not re-read.
+            guard explicit || matches(path) else { return [] }
+            if type == S_IFREG {
+                let id = DirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))
+                if let first = seenFiles[id] {
+                    out.append(.skipped(path: path, reason: "same file as \(FileName.display(first)), checked there"))
+                    return []
+                }
+                seenFiles[id] = path
+            }
+            out.append(.file(path))
         } else if matches(path) {
             out.append(.skipped(path: path, reason: "\(Self.kind(st.st_mode)), not a regular file"))
         }

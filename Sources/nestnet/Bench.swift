@@ -34,6 +34,10 @@ struct Bench: ParsableCommand {
     @Option(help: "Megabytes of text to process per measurement.") var megabytes: Int = 64
     @Option(help: "Seed for the generated text.") var seed: UInt64 = 1
 
+    func validate() throws {
+        guard megabytes > 0 else { throw ValidationError("--megabytes must be positive (got \(megabytes))") }
+    }
+
     func run() throws {
         switch target {
         case .model: try benchModel()

@@ -35,7 +35,8 @@ struct Check: ParsableCommand {
     @Option(help: "Write a SARIF 2.1.0 report here.") var sarif: String?
     @Flag(help: "Print GitHub Actions ::error workflow commands (to stderr with --format json, so stdout stays JSON).") var github = false
     @Flag(help: "Also list valid and skipped files.") var verbose = false
-    @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
+    @Flag(help: "Exit 0 when no C-like file is found (by default that is an error: a lint that checks nothing hides a misconfigured pipeline).") var allowEmpty = false
+    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
 
     func run() throws {
         guard threshold > 0, threshold <= 1 else { throw NestNetError("--threshold must be in (0, 1]") }
@@ -59,6 +60,9 @@ struct Check: ParsableCommand {
         var entries: [SourceWalker.Entry] = []
         for p in inputs {
             if p == "-" { entries.append(.file("-")) } else { entries += walker.walk([p]) }
+        }
+        if !allowEmpty && entries.isEmpty {
+            throw NestNetError("no C-like files found under \(inputs.map { FileName.display($0) }.joined(separator: ", "))\(include.map { " matching --include \($0)" } ?? ""); pass --allow-empty if that is expected")
         }
         try refuseOverwritingInputs(outputs: [("--junit", junit), ("--sarif", sarif)],
                                     inputs: [("--model", model)] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })

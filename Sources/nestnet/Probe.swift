@@ -67,6 +67,9 @@ struct Probe: ParsableCommand {
 
         func run() throws {
             let (model, name, examples) = try common.load()
+            guard (0..<examples.count).contains(trace) else {
+                throw NestNetError("--trace \(trace): there are \(examples.count) examples (0 to \(examples.count - 1))")
+            }
             let p = CounterProbe(model: model, examples: examples, traceIndex: trace)
             let unitName = "\(p.best.cell ? "c" : "h")[\(p.best.index)]"
             if common.format == .json {

@@ -46,7 +46,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Validation examples per run. Default 500.") var validCount: Int?
     @Option(help: "Length of the probe texts. Default 512.") var probeLength: Int?
     @Option(help: "Number of probe texts. Default 32.") var probeCount: Int?
-    @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
+    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
     @Flag(help: "Print one command per run instead of running.") var listJobs = false
     @Flag(help: "No progress output.") var quiet = false
 

@@ -69,7 +69,7 @@ struct Train: ParsableCommand {
     @Option(help: "Length bucketing: cut minibatches from pools of N sorted by length (faster on mixed lengths; 1 = off).")
     var bucket: Int = 1
     @Option(help: "Seed for initialisation, shuffling and generated data.") var seed: UInt64 = 1
-    @Option(help: "Threads (default: all cores).") var threads: Int = defaultThreads
+    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
     // Files.
     @Option(help: "Best model checkpoint to write.") var out: String
     @Option(help: "Training state file (default: <out>.state).") var state: String?
@@ -234,18 +234,20 @@ func loadCorpus(_ path: String, options: GeneratorOptions) throws -> RealCodeWin
         guard !folders.isEmpty else { throw NestNetError("\(path) names no corpus folders") }
     }
     var files: [String] = []
+    var passedOver = 0
     for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(folders) {
         switch entry {
         case .file(let f): files.append(f)
         case .problem(let p, let message): throw NestNetError("corpus \(FileName.display(p)): \(message)")
-        case .skipped(let p, let reason): throw NestNetError("corpus \(FileName.display(p)): \(reason)")
+        case .skipped: passedOver += 1  // a second path to a file or folder, or a FIFO or device
         }
     }
     guard !files.isEmpty else { throw NestNetError("no C-like source files in the corpus \(path)") }
     var skipped = 0
     let w = try RealCodeWindows(paths: files, minLength: max(1, options.minLength), maxLength: options.maxLength,
                                 requireUTF8: false, threads: defaultThreads) { _, _ in skipped += 1 }
-    writeStderr("corpus \(path): \(w.fileCount) files, \(w.byteCount / 1_000_000) MB (\(skipped) binary, empty or unreadable left out)\n")
+    writeStderr("corpus \(path): \(w.fileCount) files, \(w.byteCount / 1_000_000) MB (\(skipped) binary, empty or unreadable left out"
+                + (passedOver > 0 ? "; \(passedOver) second paths to the same file or folder, FIFOs or devices passed over" : "") + ")\n")
     return w
 }
 

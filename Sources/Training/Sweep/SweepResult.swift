@@ -82,7 +82,9 @@ extension SweepResult {
     }
 }
 
-private func csv(_ x: Double) -> String {
+/// A number for the CSV: full precision (Swift's shortest round-trip form, so 1.85e-25 stays
+/// 1.85e-25 instead of rounding to 0.0); empty when not finite.
+func csv(_ x: Double) -> String {
     guard x.isFinite else { return "" }
-    return "\((x * 1e6).rounded() / 1e6)"
+    return "\(x)"
 }
