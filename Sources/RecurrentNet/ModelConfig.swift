@@ -1,3 +1,5 @@
+import FileSupport
+
 /// The recurrent cell of a model. Gate order follows `torch.nn`: LSTM i, f, g, o; GRU r, z, n.
 public enum Architecture: String, Sendable, CaseIterable, Codable {
     case rnn, lstm, gru
@@ -44,7 +46,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 /// A one-line error from the engine (bad shapes, corrupt checkpoints, …).
 public struct ModelError: Error, CustomStringConvertible, Equatable {
     public var message: String
-    public init(_ m: String) { message = m }
+    public init(_ m: String) { message = oneLine(m) }  // one line whatever a crafted file holds
     public var description: String { message }
 }
 
