@@ -125,7 +125,16 @@ public final class Trainer {
             return
         }
         guard other.config == config.model else {
-            throw ModelError("\(source): the model is \(other.config.shortName) (embed \(other.config.embed), step outputs \(other.config.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
+            let o = other.config, m = config.model
+            var fix: [String] = []
+            if o.arch != m.arch { fix.append("--arch \(o.arch.rawValue)") }
+            if o.hidden != m.hidden { fix.append("--hidden \(o.hidden)") }
+            if o.embed != m.embed { fix.append("--embed \(o.embed)") }
+            if o.layers != m.layers { fix.append("--layers \(o.layers)") }
+            if o.stepOutputs != m.stepOutputs {
+                fix.append(o.stepOutputs == 0 ? "no --step-loss" : "--step-loss (> 0) with --step-outputs \(o.stepOutputs)")
+            }
+            throw ModelError("\(source): the model is \(o.shortName) (embed \(o.embed), \(o.layers) layer(s), step outputs \(o.stepOutputs)), this run is \(m.shortName) (embed \(m.embed), \(m.layers) layer(s), step outputs \(m.stepOutputs)); to fine-tune it, give \(fix.joined(separator: ", "))")
         }
         guard progress.globalStep == 0 else { throw ModelError("--init applies to a new run, not a resumed one") }
         model.parameters = other.parameters

@@ -22,17 +22,17 @@ struct Bench: ParsableCommand {
 
     @Option(help: "What to measure: model, oracle or generator.") var target: Target = .model
     @Option(help: "rnn, lstm or gru.") var arch: Architecture = .lstm
-    @Option(help: "Embedding size.") var embed: Int = 16
-    @Option(help: "Hidden size.") var hidden: Int = 64
-    @Option(help: "Recurrent layers.") var layers: Int = 1
-    @Option(help: "Sequences per batch.") var batch: Int = 32
-    @Option(help: "Bytes per sequence.") var seqLen: Int = 512
-    @Option(help: "Timed steps.") var steps: Int = 20
-    @Option(help: "Untimed warm-up steps.") var warmup: Int = 3
-    @Option(help: "Threads.") var threads: Int = 2
+    @Option(parsing: .unconditional, help: "Embedding size.") var embed: Int = 16
+    @Option(parsing: .unconditional, help: "Hidden size.") var hidden: Int = 64
+    @Option(parsing: .unconditional, help: "Recurrent layers.") var layers: Int = 1
+    @Option(parsing: .unconditional, help: "Sequences per batch.") var batch: Int = 32
+    @Option(parsing: .unconditional, help: "Bytes per sequence.") var seqLen: Int = 512
+    @Option(parsing: .unconditional, help: "Timed steps.") var steps: Int = 20
+    @Option(parsing: .unconditional, help: "Untimed warm-up steps.") var warmup: Int = 3
+    @Option(parsing: .unconditional, help: "Threads.") var threads: Int = 2
     @Option(help: "train or infer.") var mode: Mode = .train
-    @Option(help: "Megabytes of text to process per measurement.") var megabytes: Int = 64
-    @Option(help: "Seed for the generated text.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Megabytes of text to process per measurement.") var megabytes: Int = 64
+    @Option(parsing: .unconditional, help: "Seed for the generated text.") var seed: UInt64 = 1
 
     func validate() throws {
         guard megabytes > 0 else { throw ValidationError("--megabytes must be positive (got \(megabytes))") }

@@ -25,10 +25,10 @@ struct Check: ParsableCommand {
     @Argument(help: "Files or directories (default: .).") var paths: [String] = []
     @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: Engine = .model
-    @Option(help: "Report a file invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this. The default 0.3 was chosen on the corpus valid packages: it catches about as many broken whole files as the previous model did, with a third of its false alarms (see the model card).") var threshold: Float = 0.3
+    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this. The default 0.3 was chosen on the corpus valid packages: it catches about as many broken whole files as the previous model did, with a third of its false alarms (see the model card).") var threshold: Float = 0.3
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
-    @Option(help: "Files larger than this many bytes are errors.") var maxBytes: Int = 16 << 20
+    @Option(parsing: .unconditional, help: "Files larger than this many bytes are errors.") var maxBytes: Int = 16 << 20
     @Option(help: "text (compiler-style lines) or json.") var format: OutputFormat = .text
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Flag(help: "JUnit without file/line on testcases (valid against the plain Jenkins junit-10.xsd).") var junitStrict = false
@@ -36,7 +36,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Print GitHub Actions ::error workflow commands (to stderr with --format json, so stdout stays JSON).") var github = false
     @Flag(help: "Also list valid and skipped files.") var verbose = false
     @Flag(help: "Exit 0 when no C-like file is found (by default that is an error: a lint that checks nothing hides a misconfigured pipeline).") var allowEmpty = false
-    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
+    @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
 
     func run() throws {
         guard threshold > 0, threshold <= 1 else { throw NestNetError("--threshold must be in (0, 1]") }

@@ -39,12 +39,12 @@ extension DatasetCommand {
             """)
 
         @Argument(help: "Files or directories.") var paths: [String]
-        @Option(help: "Number of examples.") var count: Int
-        @Option(help: "Shortest window in bytes.") var minLength: Int = 64
-        @Option(help: "Longest window in bytes.") var maxLength: Int = 1024
-        @Option(help: "Share of examples that are whole files (of a size drawn like a window's length).") var wholeFiles: Double = 0
+        @Option(parsing: .unconditional, help: "Number of examples.") var count: Int
+        @Option(parsing: .unconditional, help: "Shortest window in bytes.") var minLength: Int = 64
+        @Option(parsing: .unconditional, help: "Longest window in bytes.") var maxLength: Int = 1024
+        @Option(parsing: .unconditional, help: "Share of examples that are whole files (of a size drawn like a window's length).") var wholeFiles: Double = 0
         @Option(help: "How lengths spread: uniform, or log (every doubling equally likely).") var lengths: LengthDistribution = .uniform
-        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
         @Option(help: "Output JSONL file.") var out: String
         @Flag(help: "No progress output.") var quiet = false
 

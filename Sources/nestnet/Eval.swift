@@ -13,7 +13,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Labelled data (JSONL).") var data: String
     @Option(help: "text or json.") var format: OutputFormat = .text
     @Option(help: "Write one {\"index\", \"probability\", \"valid\"} line per example.") var predictions: String?
-    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
+    @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
 
     func run() throws {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }

@@ -18,21 +18,21 @@ struct Generate: ParsableCommand {
         """)
 
     @Option(help: "c, dyck1, dyck2 or dyck3.") var language: Language = .c
-    @Option(help: "Number of examples.") var count: Int
-    @Option(help: "Shortest text in bytes.") var minLength: Int = 64
-    @Option(help: "Longest text in bytes.") var maxLength: Int = 512
-    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Number of examples.") var count: Int
+    @Option(parsing: .unconditional, help: "Shortest text in bytes.") var minLength: Int = 64
+    @Option(parsing: .unconditional, help: "Longest text in bytes.") var maxLength: Int = 512
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Output JSONL file.") var out: String
-    @Option(help: "Deepest code nesting in the valid texts.") var maxDepth: Int?
-    @Option(help: "Probability that a comment, string or char carries brackets (c).") var distractors: Double = 0.35
+    @Option(parsing: .unconditional, help: "Deepest code nesting in the valid texts.") var maxDepth: Int?
+    @Option(parsing: .unconditional, help: "Probability that a comment, string or char carries brackets (c).") var distractors: Double = 0.35
     @Option(help: "Where the breaking edit falls: any, early (first 10%), middle, late (last 10%).")
     var errorPosition: ErrorPosition = .any
-    @Option(help: "Fraction of valid examples.") var validFraction: Double = 0.5
-    @Option(help: "Fraction of c texts of 1 KB or more written as whole headers inside extern \"C\" { } or a namespace.")
+    @Option(parsing: .unconditional, help: "Fraction of valid examples.") var validFraction: Double = 0.5
+    @Option(parsing: .unconditional, help: "Fraction of c texts of 1 KB or more written as whole headers inside extern \"C\" { } or a namespace.")
     var headers: Double = 0
     @Option(help: "How text lengths spread over the range: uniform, or log (every doubling equally likely).")
     var lengths: LengthDistribution = .uniform
-    @Option(help: "Worker threads (the output does not depend on it).") var threads: Int = 2
+    @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {

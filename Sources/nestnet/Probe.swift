@@ -14,7 +14,7 @@ struct Probe: ParsableCommand {
     struct Common: ParsableArguments {
         @Option(help: "Checkpoint (default: the embedded model).") var model: String?
         @Option(help: "Examples (JSONL).") var data: String
-        @Option(help: "Use at most this many examples.") var count: Int = 64
+        @Option(parsing: .unconditional, help: "Use at most this many examples.") var count: Int = 64
         @Option(help: "text or json.") var format: OutputFormat = .text
 
         func load() throws -> (RecurrentModel, String, [Example]) {
@@ -31,8 +31,8 @@ struct Probe: ParsableCommand {
             abstract: "‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖ for an LSTM) against distance from the end, at initialisation and trained.",
             discussion: "The loss is the final-label BCE with full BPTT. The initial model has the same architecture and the seed given.")
         @OptionGroup var common: Common
-        @Option(help: "Seed of the freshly initialised model to compare with.") var initSeed: UInt64 = 1
-        @Option(help: "Print every Nth distance in text output.") var every: Int = 64
+        @Option(parsing: .unconditional, help: "Seed of the freshly initialised model to compare with.") var initSeed: UInt64 = 1
+        @Option(parsing: .unconditional, help: "Print every Nth distance in text output.") var every: Int = 64
 
         func run() throws {
             let (model, name, examples) = try common.load()
@@ -63,7 +63,7 @@ struct Probe: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Correlation of each hidden/cell unit with the oracle's nesting depth at every byte, and a linear probe.")
         @OptionGroup var common: Common
-        @Option(help: "Which example to trace.") var trace: Int = 0
+        @Option(parsing: .unconditional, help: "Which example to trace.") var trace: Int = 0
 
         func run() throws {
             let (model, name, examples) = try common.load()

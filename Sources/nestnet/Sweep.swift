@@ -32,21 +32,21 @@ struct Sweep: ParsableCommand {
     @Option(help: "Training lengths (comma-separated). Default 64,256.") var trainLengths: String?
     @Option(help: "Test lengths (comma-separated). Default 32,64,…,1024.") var testLengths: String?
     @Option(help: "Seeds (comma-separated). Default 1.") var seeds: String?
-    @Option(help: "Hidden size. Default 32.") var hidden: Int?
-    @Option(help: "Embedding size. Default 16.") var embed: Int?
-    @Option(help: "Epochs per run. Default 6.") var epochs: Int?
-    @Option(help: "Generated training examples per epoch. Default 6000.") var examplesPerEpoch: Int?
-    @Option(help: "Minibatch size. Default 32.") var batch: Int?
-    @Option(help: "Learning rate (Adam). Default 0.003.") var lr: Float?
+    @Option(parsing: .unconditional, help: "Hidden size. Default 32.") var hidden: Int?
+    @Option(parsing: .unconditional, help: "Embedding size. Default 16.") var embed: Int?
+    @Option(parsing: .unconditional, help: "Epochs per run. Default 6.") var epochs: Int?
+    @Option(parsing: .unconditional, help: "Generated training examples per epoch. Default 6000.") var examplesPerEpoch: Int?
+    @Option(parsing: .unconditional, help: "Minibatch size. Default 32.") var batch: Int?
+    @Option(parsing: .unconditional, help: "Learning rate (Adam). Default 0.003.") var lr: Float?
     @Option(help: "constant or cosine. Default cosine.") var schedule: LearningRateSchedule?
-    @Option(help: "Length curriculum: longest text of the first epoch (reaches the training length at half the epochs).") var curriculum: Int?
+    @Option(parsing: .unconditional, help: "Length curriculum: longest text of the first epoch (reaches the training length at half the epochs).") var curriculum: Int?
     @Option(help: "Where breaking edits fall: any, early, middle, late. Default any.") var errorPosition: ErrorPosition?
-    @Option(help: "Bracket rate in comments and strings (C). Default 0.35.") var distractors: Double?
-    @Option(help: "Examples per test length. Default 400.") var testCount: Int?
-    @Option(help: "Validation examples per run. Default 500.") var validCount: Int?
-    @Option(help: "Length of the probe texts. Default 512.") var probeLength: Int?
-    @Option(help: "Number of probe texts. Default 32.") var probeCount: Int?
-    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
+    @Option(parsing: .unconditional, help: "Bracket rate in comments and strings (C). Default 0.35.") var distractors: Double?
+    @Option(parsing: .unconditional, help: "Examples per test length. Default 400.") var testCount: Int?
+    @Option(parsing: .unconditional, help: "Validation examples per run. Default 500.") var validCount: Int?
+    @Option(parsing: .unconditional, help: "Length of the probe texts. Default 512.") var probeLength: Int?
+    @Option(parsing: .unconditional, help: "Number of probe texts. Default 32.") var probeCount: Int?
+    @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
     @Flag(help: "Print one command per run instead of running.") var listJobs = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -57,19 +57,20 @@ struct Sweep: ParsableCommand {
             do { value = try JSONParser.parse(try readFile(c, limit: 1 << 20)) } catch let e as JSONParser.Failure { throw NestNetError("\(c): \(e)") }
             do { try s.apply(config: value, source: c) } catch let e as ModelError { throw NestNetError(e.message) }
         }
-        func list<T>(_ flag: String, _ text: String?, _ parse: (String) -> T?) throws -> [T]? {
+        /// A comma-separated list; `expected` says what an item may be, for the error.
+        func list<T>(_ flag: String, _ text: String?, _ expected: String, _ parse: (String) -> T?) throws -> [T]? {
             guard let text else { return nil }
             return try text.split(separator: ",", omittingEmptySubsequences: false).map {
                 let item = $0.trimmingCharacters(in: .whitespaces)
-                guard let v = parse(item) else { throw NestNetError("\(flag): cannot read \"\(item)\"") }
+                guard let v = parse(item) else { throw NestNetError("\(flag): cannot read \"\(item)\" (expected \(expected))") }
                 return v
             }
         }
-        if let v = try list("--languages", languages, { Language(rawValue: $0) }) { s.languages = v }
-        if let v = try list("--archs", archs, { Architecture(rawValue: $0) }) { s.archs = v }
-        if let v = try list("--train-lengths", trainLengths, { Int($0) }) { s.trainLengths = v }
-        if let v = try list("--test-lengths", testLengths, { Int($0) }) { s.testLengths = v }
-        if let v = try list("--seeds", seeds, { UInt64($0) }) { s.seeds = v }
+        if let v = try list("--languages", languages, Language.allCases.map(\.rawValue).joined(separator: ", "), { Language(rawValue: $0) }) { s.languages = v }
+        if let v = try list("--archs", archs, Architecture.allCases.map(\.rawValue).joined(separator: ", "), { Architecture(rawValue: $0) }) { s.archs = v }
+        if let v = try list("--train-lengths", trainLengths, "whole numbers", { Int($0) }) { s.trainLengths = v }
+        if let v = try list("--test-lengths", testLengths, "whole numbers", { Int($0) }) { s.testLengths = v }
+        if let v = try list("--seeds", seeds, "whole numbers ≥ 0", { UInt64($0) }) { s.seeds = v }
         if let v = hidden { s.hidden = v }
         if let v = embed { s.embed = v }
         if let v = epochs { s.epochs = v }

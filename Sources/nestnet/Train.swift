@@ -21,59 +21,59 @@ struct Train: ParsableCommand {
 
     // Model.
     @Option(help: "rnn, lstm or gru.") var arch: Architecture = .lstm
-    @Option(help: "Embedding size.") var embed: Int = 16
-    @Option(help: "Hidden size.") var hidden: Int = 64
-    @Option(help: "Stacked recurrent layers.") var layers: Int = 1
+    @Option(parsing: .unconditional, help: "Embedding size.") var embed: Int = 16
+    @Option(parsing: .unconditional, help: "Hidden size.") var hidden: Int = 64
+    @Option(parsing: .unconditional, help: "Stacked recurrent layers.") var layers: Int = 1
     // Data.
     @Option(help: "Training data (JSONL). Without it, examples are generated (see --language).") var train: String?
     @Option(help: "Validation data (JSONL), evaluated after every epoch.") var valid: String?
     @Option(help: "Generated data: c, dyck1, dyck2 or dyck3.") var language: Language = .c
-    @Option(help: "Generated data: shortest text.") var minLength: Int = 64
-    @Option(help: "Generated data: longest text.") var maxLength: Int = 512
-    @Option(help: "Generated data: deepest nesting.") var maxDepth: Int?
-    @Option(help: "Generated data: bracket rate in comments and strings.") var distractors: Double = 0.35
-    @Option(help: "Generated data: fraction of c texts of 1 KB or more written as whole headers (depth 1 throughout).")
+    @Option(parsing: .unconditional, help: "Generated data: shortest text.") var minLength: Int = 64
+    @Option(parsing: .unconditional, help: "Generated data: longest text.") var maxLength: Int = 512
+    @Option(parsing: .unconditional, help: "Generated data: deepest nesting.") var maxDepth: Int?
+    @Option(parsing: .unconditional, help: "Generated data: bracket rate in comments and strings.") var distractors: Double = 0.35
+    @Option(parsing: .unconditional, help: "Generated data: fraction of c texts of 1 KB or more written as whole headers (depth 1 throughout).")
     var headers: Double = 0
     @Option(help: "Generated data: how lengths spread over the range: uniform, or log (every doubling equally likely).")
     var lengths: LengthDistribution = .uniform
     @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
-    @Option(help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
-    @Option(help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
-    @Option(help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
-    @Option(help: "Generated data: epochs for the curriculum to reach --max-length.") var curriculumEpochs: Int?
-    @Option(help: "Generated validation examples when --valid is not given (0: none).") var validCount: Int = 1000
+    @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
+    @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
+    @Option(parsing: .unconditional, help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
+    @Option(parsing: .unconditional, help: "Generated data: epochs for the curriculum to reach --max-length.") var curriculumEpochs: Int?
+    @Option(parsing: .unconditional, help: "Generated validation examples when --valid is not given (0: none).") var validCount: Int = 1000
     @Option(help: "Real code mixed into generated data: a folder of C-like files, or a text file naming one folder per line (scripts/corpus.py list --split train).")
     var corpus: String?
-    @Option(help: "With --corpus: share of examples cut from the real code.") var corpusFraction: Double = 0.5
-    @Option(help: "With --corpus: share of real-code examples that are whole files (the rest are balanced windows at any depth).")
+    @Option(parsing: .unconditional, help: "With --corpus: share of examples cut from the real code.") var corpusFraction: Double = 0.5
+    @Option(parsing: .unconditional, help: "With --corpus: share of real-code examples that are whole files (the rest are balanced windows at any depth).")
     var corpusWholeFiles: Double = 0.4
     @Option(help: "With --corpus: real code for the generated validation set (same form as --corpus), mixed in at --corpus-fraction.")
     var validCorpus: String?
-    @Option(help: "With --valid-corpus: share of validation examples cut from it (default: --corpus-fraction), so runs that train on different mixes can be validated alike.")
+    @Option(parsing: .unconditional, help: "With --valid-corpus: share of validation examples cut from it (default: --corpus-fraction), so runs that train on different mixes can be validated alike.")
     var validCorpusFraction: Double?
     // Optimisation.
-    @Option(help: "Sequences per minibatch.") var batch: Int = 32
-    @Option(help: "Epochs.") var epochs: Int = 5
-    @Option(help: "Learning rate.") var lr: Float = 2e-3
+    @Option(parsing: .unconditional, help: "Sequences per minibatch.") var batch: Int = 32
+    @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 5
+    @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float = 2e-3
     @Option(help: "constant or cosine (to 5% of --lr).") var schedule: LearningRateSchedule = .constant
     @Option(help: "adam, rmsprop or sgd (momentum 0.9).") var optimizer: OptimizerKind = .adam
-    @Option(help: "Global gradient-norm clip (0: off).") var clip: Float = 1
-    @Option(help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
-    @Option(help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
+    @Option(parsing: .unconditional, help: "Global gradient-norm clip (0: off).") var clip: Float = 1
+    @Option(parsing: .unconditional, help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
+    @Option(parsing: .unconditional, help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
     var stepLoss: Float = 0
-    @Option(help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
+    @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
     var stepOutputs: Int = StepTargets.outputs
-    @Option(help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
+    @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
     @Option(help: "What picks the best checkpoint and drives --patience: accuracy (ties: lower loss) or loss (ties: higher accuracy).")
     var monitor: ValidationMetric = .accuracy
-    @Option(help: "Length bucketing: cut minibatches from pools of N sorted by length (faster on mixed lengths; 1 = off).")
+    @Option(parsing: .unconditional, help: "Length bucketing: cut minibatches from pools of N sorted by length (faster on mixed lengths; 1 = off).")
     var bucket: Int = 1
-    @Option(help: "Seed for initialisation, shuffling and generated data.") var seed: UInt64 = 1
-    @Option(help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
+    @Option(parsing: .unconditional, help: "Seed for initialisation, shuffling and generated data.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
     // Files.
     @Option(help: "Best model checkpoint to write.") var out: String
     @Option(help: "Training state file (default: <out>.state).") var state: String?
-    @Option(help: "Save the training state every N steps (0: only after epochs).") var saveEvery: Int = 200
+    @Option(parsing: .unconditional, help: "Save the training state every N steps (0: only after epochs).") var saveEvery: Int = 200
     @Option(help: "Continue from this training state.") var resume: String?
     @Option(help: "Start from this model's weights (fine-tuning; same architecture and sizes) instead of a fresh initialisation.") var initFrom: String?
     @Flag(help: "No progress output.") var quiet = false

@@ -43,6 +43,23 @@ struct AdoptionTests {
         #expect(p.status == 2 && p.stderr.contains("there are 3 examples"), "\(p.stderr)")
     }
 
+    /// `--count -5` was "Missing value for '--count <count>'": a negative number after a space
+    /// is the option's value, and the error is the real range.
+    @Test func negativeNumbersGetTheirRangeErrorAndListsNameTheirValues() throws {
+        let d = CLI.tempDir()
+        for (args, message) in [(["generate", "--count", "-5", "--out", "\(d)/g.jsonl"], "--count must be at least 1 (got -5)"),
+                                (["check", d, "--threshold", "-1"], "--threshold must be in (0, 1]"),
+                                (["check", d, "--max-bytes", "-5"], "--max-bytes must be between 1"),
+                                (["generate", "--count", "3", "--distractors", "-1", "--out", "\(d)/g.jsonl"], "--distractors must be between 0 and 1"),
+                                (["sweep", "--archs", "rnn,transformer", "--out", "\(d)/sw"], "cannot read \"transformer\" (expected rnn, lstm, gru)")] {
+            let r = try CLI.run(args)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+        let t = try CLI.run(["train", "--init-from", "\(CLI.packageRoot)/Sources/DefaultModel/Resources/default-lstm.safetensors", "--hidden", "32",
+                             "--epochs", "1", "--examples-per-epoch", "8", "--out", "\(d)/m.safetensors"])
+        #expect(t.status == 2 && t.stderr.contains("give --hidden 64, --step-loss (> 0) with --step-outputs 3"), "\(t.stderr)")
+    }
+
     @Test func csvNumbersKeepTheirPrecision() {
         #expect(csv(1.85e-25) == "1.85e-25" && Double(csv(0.1234567891)) == 0.1234567891 && csv(.nan) == "")
     }

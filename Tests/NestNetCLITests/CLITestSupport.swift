@@ -34,6 +34,11 @@ enum CLI {
                          stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// The package's root folder (for files of the repository itself).
+    static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
     static func tempDir() -> String {
         let d = NSTemporaryDirectory() + "nestnet-cli-\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
