@@ -56,6 +56,9 @@ public struct CheckReport: Sendable {
     public var timestamp: String
     public var hostname: String
     public var seconds: Double
+    /// Whose verdict sets the exit status under engine `both`: `model`, `exact` (the default:
+    /// the oracle is the ground truth, disagreements are reported) or `either`.
+    public var failOn: String = "exact"
 
     public init(files: [FileResult], engine: String, modelName: String, modelPath: String, modelSHA256: String,
                 threshold: Float, version: String, timestamp: String, hostname: String, seconds: Double) {
@@ -72,8 +75,24 @@ public struct CheckReport: Sendable {
     public var disagreements: Int { files.filter { $0.status == .checked && $0.exact != nil && $0.exact?.valid != $0.valid }.count }
     public var bytes: Int { files.reduce(0) { $0 + $1.bytes } }
 
-    /// 0 all valid, 1 some file invalid, 2 some file could not be checked.
-    public var exitCode: Int32 { errorCount > 0 ? 2 : invalidCount > 0 ? 1 : 0 }
+    /// Files invalid by the verdict that sets the exit status (see `failOn`; with one engine,
+    /// that engine's).
+    public var failingCount: Int {
+        guard engine == "both" else { return invalidCount }
+        return files.filter { f in
+            guard f.status == .checked else { return false }
+            let model = f.valid == false, exact = f.exact?.valid == false
+            switch failOn {
+            case "model": return model
+            case "either": return model || exact
+            default: return exact
+            }
+        }.count
+    }
+
+    /// 0 all valid, 1 some file invalid (by the verdict that decides), 2 some file could not be
+    /// checked.
+    public var exitCode: Int32 { errorCount > 0 ? 2 : failingCount > 0 ? 1 : 0 }
 
     /// The compiler-style diagnostic of an invalid file: `path:line:col: error: message (p=…, model …)`.
     public func diagnostic(_ f: FileResult) -> String {

@@ -74,7 +74,7 @@ public enum JSONReport {
         }
         return "{\"files\": [\n  " + files.joined(separator: ",\n  ") + "\n], \"summary\": {"
             + "\"files\": \(r.files.count), \"checked\": \(r.checkedCount), \"invalid\": \(r.invalidCount), \"errors\": \(r.errorCount), "
-            + "\"skipped\": \(r.skippedCount), \"disagreements\": \(r.disagreements), \"bytes\": \(r.bytes), \"seconds\": \(r.seconds), "
+            + "\"skipped\": \(r.skippedCount), \"disagreements\": \(r.disagreements), \"fail_on\": \"\(r.engine == "both" ? r.failOn : r.engine)\", \"bytes\": \(r.bytes), \"seconds\": \(r.seconds), "
             + "\"engine\": \"\(r.engine)\", \"model\": \(JSONText.quote(r.modelName)), \"model_sha256\": \"\(r.modelSHA256)\", "
             + "\"threshold\": \(r.threshold), \"exit_code\": \(r.exitCode)}}\n"
     }
@@ -114,7 +114,7 @@ public enum TextReport {
     public static func summary(_ r: CheckReport) -> String {
         var s = "nestnet: \(r.files.count) file\(r.files.count == 1 ? "" : "s"): \(r.checkedCount - r.invalidCount) valid, \(r.invalidCount) invalid"
         s += ", \(r.errorCount) not checked, \(r.skippedCount) skipped"
-        if r.engine == "both" { s += ", \(r.disagreements) model/oracle disagreement\(r.disagreements == 1 ? "" : "s")" }
+        if r.engine == "both" { s += ", \(r.disagreements) model/oracle disagreement\(r.disagreements == 1 ? "" : "s"), exit status by \(r.failOn == "exact" ? "the oracle" : r.failOn == "model" ? "the model" : "either")" }
         s += " (\(r.engine == "exact" ? "exact oracle" : "model \(r.modelName)"), \(fixed2(r.seconds))s)"
         return s
     }

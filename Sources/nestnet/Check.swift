@@ -21,10 +21,12 @@ struct Check: ParsableCommand {
         """)
 
     enum Engine: String, ExpressibleByArgument, CaseIterable { case model, exact, both }
+    enum FailOn: String, ExpressibleByArgument, CaseIterable { case model, exact, either }
 
     @Argument(help: "Files or directories (default: .).") var paths: [String] = []
     @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: Engine = .model
+    @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
     @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this. The default 0.3 was chosen on the corpus valid packages: it catches about as many broken whole files as the previous model did, with a third of its false alarms (see the model card).") var threshold: Float = 0.3
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
@@ -42,6 +44,7 @@ struct Check: ParsableCommand {
         guard threshold > 0, threshold <= 1 else { throw NestNetError("--threshold must be in (0, 1]") }
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw NestNetError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
+        if failOn != nil && engine != .both { throw NestNetError("--fail-on chooses between the two verdicts of --engine both") }
         for p in [junit, sarif].compactMap({ $0 }) { try checkWritable(p) }
         let clock = DispatchTime.now().uptimeNanoseconds
 
@@ -126,10 +129,11 @@ struct Check: ParsableCommand {
             results[textIndex[k]] = r
         }
 
-        let report = CheckReport(files: results, engine: engine.rawValue, modelName: modelName, modelPath: modelPath,
+        var report = CheckReport(files: results, engine: engine.rawValue, modelName: modelName, modelPath: modelPath,
                                  modelSHA256: sha, threshold: threshold, version: NestNet.version, timestamp: isoTimestamp(),
                                  hostname: hostName(),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
+        report.failOn = (failOn ?? .exact).rawValue
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentNet
 import Testing
 @testable import Training
 
@@ -58,6 +59,30 @@ struct AdoptionTests {
         let t = try CLI.run(["train", "--init-from", "\(CLI.packageRoot)/Sources/DefaultModel/Resources/default-lstm.safetensors", "--hidden", "32",
                              "--epochs", "1", "--examples-per-epoch", "8", "--out", "\(d)/m.safetensors"])
         #expect(t.status == 2 && t.stderr.contains("give --hidden 64, --step-loss (> 0) with --step-outputs 3"), "\(t.stderr)")
+    }
+
+    /// `--engine both`: the exit status follows the oracle by default (the ground truth; the
+    /// disagreement is reported), or the model, or either, with `--fail-on`.
+    @Test func withBothEnginesTheOracleDecidesUnlessFailOnSaysOtherwise() throws {
+        let d = CLI.tempDir()
+        // A model that calls every text valid: zero weights, a large final bias, quiet step head.
+        let config = ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 3)
+        var p = [Float](repeating: 0, count: ParameterLayout(config).count)
+        let layout = ParameterLayout(config)
+        p[layout["head.bias"].offset] = 20
+        for k in 0..<3 { p[layout["step_head.bias"].offset + k] = -20 }
+        try RecurrentModel(config: config, parameters: p).save(to: "\(d)/yes.safetensors")
+        try FileManager.default.createDirectory(atPath: "\(d)/src", withIntermediateDirectories: true)
+        try write("int f(void) { return (1]; }\n", "\(d)/src/bad.c")
+        let base = ["check", "\(d)/src", "--model", "\(d)/yes.safetensors", "--engine", "both"]
+        let byOracle = try CLI.run(base)
+        #expect(byOracle.status == 1 && byOracle.stdout.contains("1 model/oracle disagreement, exit status by the oracle"), "\(byOracle.stdout)")
+        #expect(try CLI.run(base + ["--fail-on", "model"]).status == 0)
+        #expect(try CLI.run(base + ["--fail-on", "either"]).status == 1)
+        let json = try CLI.run(base + ["--format", "json", "--fail-on", "model"])
+        #expect(json.stdout.contains("\"fail_on\": \"model\""))
+        let alone = try CLI.run(["check", "\(d)/src", "--fail-on", "model"])
+        #expect(alone.status == 2 && alone.stderr.contains("--engine both"))
     }
 
     @Test func csvNumbersKeepTheirPrecision() {
