@@ -8,19 +8,8 @@ import Darwin
 /// names or file contents are escaped, so it is one line whatever the input held).
 public struct NestNetError: Error, CustomStringConvertible, Equatable, Sendable {
     public var message: String
-    public init(_ message: String) { self.message = oneLine(message) }
+    public init(_ message: String) { self.message = FileName.display(message) }
     public var description: String { message }
-}
-
-/// `s` with its control characters (newlines, tabs, escapes) written as `\u{a}`: text from
-/// files, names or arguments quoted in a message cannot split it or move the cursor.
-public func oneLine(_ s: String) -> String {
-    guard s.unicodeScalars.contains(where: { $0.value < 32 || $0.value == 127 }) else { return s }
-    var out = ""
-    for u in s.unicodeScalars {
-        if u.value < 32 || u.value == 127 { out += "\\u{" + String(u.value, radix: 16) + "}" } else { out.unicodeScalars.append(u) }
-    }
-    return out
 }
 
 /// Writes a file atomically: the bytes go to a temporary file beside the target, are flushed

@@ -46,7 +46,7 @@ public struct ModelConfig: Sendable, Equatable, Codable {
 /// A one-line error from the engine (bad shapes, corrupt checkpoints, …).
 public struct ModelError: Error, CustomStringConvertible, Equatable {
     public var message: String
-    public init(_ m: String) { message = oneLine(m) }  // one line whatever a crafted file holds
+    public init(_ m: String) { message = FileName.display(m) }  // one line whatever a crafted file holds
     public var description: String { message }
 }
 

@@ -120,40 +120,13 @@ public struct CounterProbe: Sendable {
         }
     }
 
-    /// R² of ridge-regularised least squares (λ = 1e-3) with an intercept, solved by Cholesky.
+    /// R² of ridge-regularised least squares (λ = 1e-3) with an intercept (rows at once; the
+    /// probe itself feeds `RidgeAccumulator` a row at a time).
     static func ridgeR2(_ x: [[Float]], _ y: [Double]) -> Double {
-        guard let d = x.first?.count, x.count > d + 1 else { return 0 }
-        let n = d + 1
-        var a = [Double](repeating: 0, count: n * n), b = [Double](repeating: 0, count: n)
-        for (row, t) in zip(x, y) {
-            let f = row.map(Double.init) + [1]
-            for i in 0..<n {
-                b[i] += f[i] * t
-                for j in 0...i { a[i * n + j] += f[i] * f[j] }
-            }
-        }
-        for i in 0..<n { for j in 0..<i { a[j * n + i] = a[i * n + j] }; a[i * n + i] += 1e-3 }
-        // Cholesky: a = L·Lᵀ.
-        var l = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = a[i * n + j]
-                for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
-                if i == j { guard s > 0 else { return 0 }; l[i * n + i] = s.squareRoot() } else { l[i * n + j] = s / l[j * n + j] }
-            }
-        }
-        var z = b
-        for i in 0..<n { for k in 0..<i { z[i] -= l[i * n + k] * z[k] }; z[i] /= l[i * n + i] }
-        var w = z
-        for i in stride(from: n - 1, through: 0, by: -1) { for k in (i + 1)..<n { w[i] -= l[k * n + i] * w[k] }; w[i] /= l[i * n + i] }
-        let my = y.reduce(0, +) / Double(y.count)
-        var ssr = 0.0, sst = 0.0
-        for (row, t) in zip(x, y) {
-            var p = w[d]
-            for j in 0..<d { p += w[j] * Double(row[j]) }
-            ssr += (t - p) * (t - p); sst += (t - my) * (t - my)
-        }
-        return sst > 0 ? 1 - ssr / sst : 0
+        guard let d = x.first?.count else { return 0 }
+        var acc = RidgeAccumulator(dim: d)
+        for (row, t) in zip(x, y) { acc.add(row, t) }
+        return acc.r2()
     }
 }
 
