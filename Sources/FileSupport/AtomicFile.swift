@@ -182,21 +182,9 @@ public enum SpecialFiles: Sendable {
 /// `limit` bounds memory: nothing larger is read (default 1 GiB). Paths are `FileName` strings.
 public func readFile(_ path: String, limit: Int = 1 << 30, special: SpecialFiles = .refuse) throws -> [UInt8] {
     let shown = FileName.display(path)
-    var st = stat()
-    guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
-        throw NestNetError("cannot read \(shown): \(errno == ELOOP ? "symbolic link loop" : String(cString: strerror(errno)))")
-    }
-    switch st.st_mode & S_IFMT {
-    case S_IFREG: break
-    case S_IFDIR: throw NestNetError("cannot read \(shown): is a directory")
-    default:
-        if special == .refuse { throw NestNetError("cannot read \(shown): \(SourceWalker.kind(st.st_mode)), not a regular file") }
-    }
-    if (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > limit { throw NestNetError("\(shown): larger than \(limit) bytes") }
-    guard let f = FileName.withCString(path, { fopen($0, "rb") }) else {
-        throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))")
-    }
+    let (f, st) = try openForReading(path, special: special)
     defer { fclose(f) }
+    if (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > limit { throw NestNetError("\(shown): larger than \(limit) bytes") }
     var out: [UInt8] = []
     if st.st_size > 0 { out.reserveCapacity(min(Int(st.st_size), limit) + 1) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -210,6 +198,27 @@ public func readFile(_ path: String, limit: Int = 1 << 30, special: SpecialFiles
         }
     }
     return out
+}
+
+/// Opens `path` for reading after checking what it is (one-line errors for missing, directory
+/// and, unless `special` is `.read`, special files, which could block or never end); the
+/// caller closes it. Shared by `readFile` and `LineReader`.
+func openForReading(_ path: String, special: SpecialFiles) throws -> (UnsafeMutablePointer<FILE>, stat) {
+    let shown = FileName.display(path)
+    var st = stat()
+    guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
+        throw NestNetError("cannot read \(shown): \(errno == ELOOP ? "symbolic link loop" : String(cString: strerror(errno)))")
+    }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: break
+    case S_IFDIR: throw NestNetError("cannot read \(shown): is a directory")
+    default:
+        if special == .refuse { throw NestNetError("cannot read \(shown): \(SourceWalker.kind(st.st_mode)), not a regular file") }
+    }
+    guard let f = FileName.withCString(path, { fopen($0, "rb") }) else {
+        throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))")
+    }
+    return (f, st)
 }
 
 /// Writes `s` to standard error (unbuffered, safe from any thread).

@@ -12,18 +12,7 @@ public enum LineReader {
     public static func forEachLine(_ path: String, maxLine: Int = 64 << 20,
                                    _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let shown = FileName.display(path)
-        var st = stat()
-        guard FileName.withCString(path, { stat($0, &st) }) == 0 else {
-            throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))")
-        }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: break
-        case S_IFDIR: throw NestNetError("cannot read \(shown): is a directory")
-        default: throw NestNetError("cannot read \(shown): \(SourceWalker.kind(st.st_mode)), not a regular file")
-        }
-        guard let f = FileName.withCString(path, { fopen($0, "rb") }) else {
-            throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))")
-        }
+        let (f, _) = try openForReading(path, special: .refuse)
         defer { fclose(f) }
         var line: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)

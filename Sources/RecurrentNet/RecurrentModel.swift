@@ -170,7 +170,7 @@ public final class RecurrentModel: @unchecked Sendable {
         var probabilities = [Float](repeating: 0, count: n)
         var stepOut: [[Float]]? = (wantSteps && P > 0) ? [[Float]](repeating: [], count: n) : nil
         let ws = workspaces
-        let results = ResultSlots(n: n)
+        let results = ResultSlots(n: n, states: wantStates)
         let K = max(1, train ? (chunk ?? Int.max) : Self.inferenceChunk)
         DispatchQueue.concurrentPerform(iterations: shards) { s in
             let w = ws[s]
@@ -572,7 +572,7 @@ public final class RecurrentModel: @unchecked Sendable {
         w.wantStates = true
         loadInitial([initial], into: w)
         forward(w, store: true)
-        let slots = ResultSlots(n: 1)
+        let slots = ResultSlots(n: 1, states: true)
         slots.collectStates(w, H: config.hidden, layers: config.layers, cell: config.arch == .lstm)
         let H = config.hidden, top = w.layers[config.layers - 1]
         let h = (0..<sequence.count).map { t in Array(UnsafeBufferPointer(start: top.h.p + t * H, count: H)) }
@@ -618,12 +618,12 @@ public final class RecurrentModel: @unchecked Sendable {
 final class ResultSlots: @unchecked Sendable {
     var probabilities: [Float]
     var steps: [[Float]]
-    init(n: Int) {
+    /// Final states, one slot per sequence; allocated only when a pass asks for them.
+    var states: [RecurrentState]
+    init(n: Int, states wantStates: Bool = false) {
         probabilities = [Float](repeating: 0, count: n); steps = [[Float]](repeating: [], count: n)
-        states = [RecurrentState](repeating: RecurrentState(h: [], c: []), count: n)
+        states = wantStates ? [RecurrentState](repeating: RecurrentState(h: [], c: []), count: n) : []
     }
-
-    var states: [RecurrentState] = []
 
     /// Each row's final state (every layer), from the shard's `finalH` / `finalC`.
     func collectStates(_ w: Workspace, H: Int, layers L: Int, cell: Bool) {

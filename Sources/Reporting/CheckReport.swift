@@ -119,9 +119,6 @@ public func sanitize(_ s: String) -> String {
     return out
 }
 
-/// A path from raw bytes (file names need not be UTF-8), sanitised for reports.
-public func displayPath(_ bytes: [UInt8]) -> String { sanitize(String(decoding: bytes, as: UTF8.self)) }
-
 func fixed2(_ x: Double) -> String {
     let r = (x * 100).rounded() / 100
     var s = "\(r)"

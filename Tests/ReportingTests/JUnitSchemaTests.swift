@@ -68,7 +68,7 @@ struct JUnitSchemaTests {
 
     @Test func invalidUTF8AndControlCharactersAreSanitised() throws {
         var r = Self.report()
-        r.files[0].path = displayPath([0x61, 0xFF, 0xFE, 0x1B, 0x62, 0x2E, 0x63])
+        r.files[0].path = String(decoding: [0x61, 0xFF, 0xFE, 0x1B, 0x62, 0x2E, 0x63] as [UInt8], as: UTF8.self)
         let xml = try JUnitWriter.render(r)
         #expect(try validate(xml, schema: "junit-10-fileline"))
         #expect(String(decoding: xml, as: UTF8.self).contains("a\u{FFFD}\u{FFFD}\\u{1b}b.c"))
