@@ -107,7 +107,12 @@ public final class Trainer {
     /// fresh initialisation; the optimizer starts fresh. A model whose step head has fewer
     /// outputs (3, before the depth outputs) gives its rows; the new rows keep their fresh
     /// initialisation.
-    public func initialize(from other: RecurrentModel, source: String) throws {
+    public func initialize(from other: RecurrentModel, source: String, widen: Bool = false) throws {
+        if widen {
+            guard progress.globalStep == 0 else { throw ModelError("--init applies to a new run, not a resumed one") }
+            do { try model.widen(from: other) } catch let e as ModelError { throw ModelError("\(source): \(e.message)") }
+            return
+        }
         var same = other.config
         same.stepOutputs = config.model.stepOutputs
         if same == config.model && other.config.stepOutputs > 0 && other.config.stepOutputs < config.model.stepOutputs {

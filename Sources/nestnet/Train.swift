@@ -76,6 +76,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Save the training state every N steps (0: only after epochs).") var saveEvery: Int = 200
     @Option(help: "Continue from this training state.") var resume: String?
     @Option(help: "Start from this model's weights (fine-tuning; same architecture and sizes) instead of a fresh initialisation.") var initFrom: String?
+    @Flag(help: "With --init-from a model of smaller --hidden: grow it to this run's --hidden. The new units start from this run's seed and their weights into the old units and heads at zero, so training starts from exactly the old model's outputs.") var widen = false
     @Flag(help: "No progress output.") var quiet = false
 
     func run() throws {
@@ -87,6 +88,7 @@ struct Train: ParsableCommand {
         config.monitor = monitor == .accuracy ? nil : monitor
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
         do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }
+        if widen && initFrom == nil { throw NestNetError("--widen grows the --init-from model: give --init-from") }
         guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
         if corpus != nil || validCorpus != nil {
             guard train == nil else { throw NestNetError("--corpus and --valid-corpus mix real code into generated data: they do not go with --train") }
@@ -160,7 +162,9 @@ struct Train: ParsableCommand {
             trainer.metadata = meta
             if let i = initFrom {
                 guard resume == nil else { throw NestNetError("--init-from starts a new run; --resume continues one: give one of them") }
-                try trainer.initialize(from: try RecurrentModel.load(from: i).model, source: i)
+                let narrow = try RecurrentModel.load(from: i).model
+                try trainer.initialize(from: narrow, source: i, widen: widen)
+                if widen { trainer.metadata["train.widened_from"] = narrow.config.shortName }
                 trainer.metadata["train.init_from"] = i
                 trainer.metadata["train.init_from_sha256"] = SHA256.hex(try readFile(i))
             }
