@@ -34,9 +34,11 @@ func cpuSettings() -> [SwiftSetting] {
     #endif
 }
 let fastMath = cpuSettings()
-/// The hot modules are optimised in debug builds too: unoptimised, the SIMD kernels are ~400×
-/// and the generator ~50× slower, which would make every test that runs them crawl.
+/// The engine is optimised in debug builds too: unoptimised, the SIMD kernels are ~400× slower,
+/// which would make every test that runs them crawl.
 let hot = fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+/// The library products (NestingOracle, ProgramGenerator) and what they depend on carry no
+/// unsafe flags: SwiftPM refuses a versioned dependency whose products' targets have any.
 
 let package = Package(
     name: "NestNet",
@@ -50,16 +52,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "FileSupport", swiftSettings: fastMath),
-        .target(name: "NestingOracle", swiftSettings: hot),
-        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"], swiftSettings: hot),
+        .target(name: "FileSupport"),
+        .target(name: "NestingOracle"),
+        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"]),
         .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: hot),
         .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle"], swiftSettings: fastMath),
         // libxml2 through pkg-config (Debian: libxml2-dev), for JUnit XML.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(name: "Reporting", dependencies: ["CLibXML2", "FileSupport", "NestingOracle", "Training"], swiftSettings: fastMath),
-        // The trained LSTM shipped with the package (scripts/train-default.sh).
-        .target(name: "DefaultModel", dependencies: ["RecurrentNet"], resources: [.copy("Resources/default-lstm.safetensors")]),
+        // The trained LSTM shipped inside the executable (scripts/train-default.sh): its bytes
+        // compiled in by a C file (#embed), so the built binary needs no resource bundle.
+        .target(name: "DefaultModelBytes", exclude: ["default-lstm.safetensors"]),
+        .target(name: "DefaultModel", dependencies: ["DefaultModelBytes", "FileSupport", "RecurrentNet"]),
         .executableTarget(
             name: "nestnet",
             dependencies: [

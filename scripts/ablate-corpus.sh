@@ -57,7 +57,7 @@ for arm in $ARMS; do
       --headers 0.4 --bucket 8 --examples-per-epoch 6000 --epochs "$EPOCHS" --valid-count 1000 --bptt 4096 \
       --corpus "$OUT/$arm-train.txt" --valid-corpus "$OUT/valid.txt" --corpus-fraction "$frac" --valid-corpus-fraction 0.6 --corpus-whole-files 0.5 \
       --step-loss 1 ${STEP_OUTPUTS:+--step-outputs "$STEP_OUTPUTS"} --lr 1e-3 --schedule cosine --clip 1 --batch 32 \
-      --seed 20261201 --threads 2 --init-from "$STAGE3" --out "$OUT/$arm/model.safetensors" --state "$OUT/$arm/model.state" 2> "$OUT/$arm/train.log"
+      --seed 20261201 --threads 2 --init-from "$STAGE3" --out "$OUT/$arm/model.safetensors" --state "$OUT/$arm/model.state" --force 2> "$OUT/$arm/train.log"
     tail -1 "$OUT/$arm/train.log" >&2
     echo $(( $(date +%s) - start )) > "$OUT/$arm/seconds"
     touch "$OUT/$arm/done"

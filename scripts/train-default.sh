@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/nestnet-default}
 mkdir -p "$OUT"
-RESOURCE=Sources/DefaultModel/Resources/default-lstm.safetensors
+RESOURCE=Sources/DefaultModelBytes/default-lstm.safetensors
 SEED=20261122
 swift build -c release --product nestnet >/dev/null
 N=.build/release/nestnet
@@ -64,11 +64,11 @@ if [ "${EVAL_ONLY:-0}" != 1 ]; then
   start=$(date +%s)
   git rev-parse --short HEAD > "$OUT/train-commit"
   rm -f "$OUT/provenance.txt"  # written by hand only when a model was not made by one run of this script
-  $N train "${TRAIN_ARGS[@]}" --out "$OUT/stage1.safetensors" --state "$OUT/stage1.state"
-  $N train "${FINETUNE_ARGS[@]}" --init-from "$OUT/stage1.safetensors" --out "$OUT/stage2.safetensors" --state "$OUT/stage2.state"
-  $N train "${LONG_ARGS[@]}" --init-from "$OUT/stage2.safetensors" --out "$OUT/stage3.safetensors" --state "$OUT/stage3.state"
-  $N train "${CORPUS_ARGS[@]}" --init-from "$OUT/stage3.safetensors" --out "$OUT/stage4.safetensors" --state "$OUT/stage4.state"
-  $N train "${CORPUS2_ARGS[@]}" --init-from "$OUT/stage4.safetensors" --out "$OUT/model.safetensors" --state "$OUT/model.state"
+  $N train "${TRAIN_ARGS[@]}" --out "$OUT/stage1.safetensors" --state "$OUT/stage1.state" --force
+  $N train "${FINETUNE_ARGS[@]}" --init-from "$OUT/stage1.safetensors" --out "$OUT/stage2.safetensors" --state "$OUT/stage2.state" --force
+  $N train "${LONG_ARGS[@]}" --init-from "$OUT/stage2.safetensors" --out "$OUT/stage3.safetensors" --state "$OUT/stage3.state" --force
+  $N train "${CORPUS_ARGS[@]}" --init-from "$OUT/stage3.safetensors" --out "$OUT/stage4.safetensors" --state "$OUT/stage4.state" --force
+  $N train "${CORPUS2_ARGS[@]}" --init-from "$OUT/stage4.safetensors" --out "$OUT/model.safetensors" --state "$OUT/model.state" --force
   echo $(( $(date +%s) - start )) > "$OUT/train-seconds"
   cp "$OUT/model.safetensors" "$RESOURCE"
   swift build -c release --product nestnet >/dev/null  # re-embed the new resource

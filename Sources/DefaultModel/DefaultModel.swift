@@ -1,29 +1,33 @@
-import Foundation
+import DefaultModelBytes
+import FileSupport
 import RecurrentNet
 
-/// The LSTM shipped inside the package (trained by `scripts/train-default.sh`; model card in
+/// The LSTM shipped inside the executable (trained by `scripts/train-default.sh`; model card in
 /// `reports/default-model.md`). Commands that take `--model` use it when none is given.
 public enum DefaultModel {
-    /// Resource name of the checkpoint.
-    public static let resourceName = "default-lstm"
+    /// Where the checkpoint lives in the source tree; the build compiles its bytes in.
+    public static let sourcePath = "Sources/DefaultModelBytes/default-lstm.safetensors"
 
-    /// Path of the embedded checkpoint inside the package's resource bundle.
-    public static var path: String? {
-        Bundle.module.path(forResource: resourceName, ofType: "safetensors")
+    /// The embedded checkpoint's bytes.
+    public static var bytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: nestnet_default_model_bytes(), count: nestnet_default_model_count()))
     }
 
     /// Loads the embedded checkpoint.
     public static func load() throws -> RecurrentModel.Checkpoint {
-        guard let p = path else {
-            throw ModelError("the embedded default model is missing from this build (expected resource \(resourceName).safetensors)")
-        }
-        return try RecurrentModel.load(from: p)
+        try RecurrentModel.load(bytes: bytes, source: "the embedded default model")
     }
 
-    /// `path` when given, else the embedded model; with a display name for reports.
-    public static func resolve(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String) {
-        if let p = path { return (try RecurrentModel.load(from: p), p) }
-        let c = try load()
-        return (c, "default \(c.model.config.shortName)")
+    /// The model at `path` when given, else the embedded one, read once: the checkpoint, a
+    /// name for reports, and the SHA-256 of the bytes that were loaded.
+    public static func resolve(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+        if let p = path {
+            let b: [UInt8]
+            do { b = try readFile(p, limit: maxCheckpointBytes) } catch let e as NestNetError { throw ModelError(e.message) }
+            return (try RecurrentModel.load(bytes: b, source: p), p, SHA256.hex(b))
+        }
+        let b = bytes
+        let c = try RecurrentModel.load(bytes: b, source: "the embedded default model")
+        return (c, "default \(c.model.config.shortName)", SHA256.hex(b))
     }
 }

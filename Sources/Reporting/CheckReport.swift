@@ -19,12 +19,46 @@ public struct FileResult: Sendable, Equatable {
         }
     }
 
+    /// Which of the model's outputs decided its verdict, and at which byte.
+    ///
+    /// `final`: the final head's P(valid) after the last byte (of the file, or of the stretch
+    /// the file was split at) against the threshold. `step`: the per-step head's P(nesting not
+    /// broken yet) fell below the threshold at `offset`, before the end; reading stopped there.
+    public struct Reason: Sendable, Equatable {
+        public enum Head: String, Sendable { case final, step }
+        public var head: Head
+        /// The byte whose output decided (0-based).
+        public var offset: Int
+        public init(head: Head, offset: Int) { self.head = head; self.offset = offset }
+
+        /// `p_valid=0.06 at the end` or `p_valid=0.02 by the step head at byte 5120`.
+        public func describe(pValid p: Float, bytes: Int) -> String {
+            let v = "p_valid=\(fixed2(Double(p)))"
+            switch head {
+            case .final: return offset >= bytes - 1 ? "\(v) at the end" : "\(v) at byte \(offset)"
+            case .step: return "\(v) by the step head at byte \(offset)"
+            }
+        }
+    }
+
     public var path: String
     public var status: Status
     /// The verdict of the engine in charge (nil unless checked).
     public var valid: Bool?
-    /// The model's P(valid) (nil for the exact engine or unchecked files).
-    public var probability: Float?
+    /// The model's P(valid) where it decided (see `reason`); nil for the exact engine or
+    /// unchecked files. The one number every format reports, always P(valid), named p_valid.
+    public var pValid: Float?
+    /// Which output decided the model's verdict (nil for the exact engine or unchecked files).
+    public var reason: Reason?
+    /// The file as a SARIF URI: relative to the report's root (`CheckReport.rootURI`), or an
+    /// absolute `file://` URI outside it; nil for standard input.
+    public var uri: ArtifactURI?
+
+    public struct ArtifactURI: Sendable, Equatable {
+        public var uri: String
+        public var relative: Bool
+        public init(uri: String, relative: Bool) { self.uri = uri; self.relative = relative }
+    }
     /// Where the nesting breaks, for invalid files.
     public var location: Location?
     /// The diagnostic for invalid files, or why a file was skipped or not checked.
@@ -32,9 +66,9 @@ public struct FileResult: Sendable, Equatable {
     public var exact: Exact?
     public var bytes: Int
 
-    public init(path: String, status: Status, valid: Bool? = nil, probability: Float? = nil, location: Location? = nil,
+    public init(path: String, status: Status, valid: Bool? = nil, pValid: Float? = nil, reason: Reason? = nil, location: Location? = nil,
                 message: String = "", exact: Exact? = nil, bytes: Int = 0) {
-        self.path = path; self.status = status; self.valid = valid; self.probability = probability
+        self.path = path; self.status = status; self.valid = valid; self.pValid = pValid; self.reason = reason
         self.location = location; self.message = message; self.exact = exact; self.bytes = bytes
     }
 
@@ -59,6 +93,8 @@ public struct CheckReport: Sendable {
     /// Whose verdict sets the exit status under engine `both`: `model`, `exact` (the default:
     /// the oracle is the ground truth, disagreements are reported) or `either`.
     public var failOn: String = "exact"
+    /// `file:///…/`: the folder SARIF URIs are relative to (`--root`).
+    public var rootURI: String? = nil
 
     public init(files: [FileResult], engine: String, modelName: String, modelPath: String, modelSHA256: String,
                 threshold: Float, version: String, timestamp: String, hostname: String, seconds: Double) {
@@ -94,12 +130,17 @@ public struct CheckReport: Sendable {
     /// checked.
     public var exitCode: Int32 { errorCount > 0 ? 2 : failingCount > 0 ? 1 : 0 }
 
-    /// The compiler-style diagnostic of an invalid file: `path:line:col: error: message (p=…, model …)`.
+    /// The compiler-style diagnostic of an invalid file:
+    /// `path:line:col: error: message (p_valid=… at the end, model …)`.
     public func diagnostic(_ f: FileResult) -> String {
         let loc = f.location.map { ":\($0.line):\($0.column)" } ?? ""
-        var s = "\(f.path)\(loc): error: \(f.message)"
-        if let p = f.probability { s += " (p=\(fixed2(Double(1 - p))), model \(modelName))" } else { s += " (exact oracle)" }
-        return s
+        return "\(f.path)\(loc): error: \(f.message) (\(why(f)))"
+    }
+
+    /// What decided a verdict: `p_valid=0.06 at the end, model lstm-h64` or `exact oracle`.
+    public func why(_ f: FileResult) -> String {
+        guard let p = f.pValid else { return "exact oracle" }
+        return (f.reason?.describe(pValid: p, bytes: f.bytes) ?? "p_valid=\(fixed2(Double(p)))") + ", model \(modelName)"
     }
 }
 

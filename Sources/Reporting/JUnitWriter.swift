@@ -88,7 +88,7 @@ extension CheckReport {
             switch f.status {
             case .checked where f.valid == false:
                 let exactLine = f.exact.map { "\nexact oracle: " + ($0.valid ? "valid" : ($0.location.map { "\(f.path):\($0.line):\($0.column): " } ?? "") + ($0.message ?? "invalid")) } ?? ""
-                outcome = .failure(type: "nesting", message: f.message, body: diagnostic(f) + exactLine)
+                outcome = .failure(type: "nesting", message: "\(f.message) (\(why(f)))", body: diagnostic(f) + exactLine)
             case .checked: outcome = .passed
             case .error: outcome = .error(type: "unreadable", message: f.message, body: "\(f.path): \(f.message)")
             case .skipped: outcome = .skipped(message: f.message)

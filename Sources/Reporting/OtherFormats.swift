@@ -10,10 +10,13 @@ public enum SARIFWriter {
         for f in r.files where f.isInvalid {
             let region = f.location.map { "\"region\": {\"startLine\": \($0.line), \"startColumn\": \($0.column)}" } ?? "\"region\": {\"startLine\": 1}"
             var props = "\"engine\": \(JSONText.quote(r.engine))"
-            if let p = f.probability, p.isFinite { props += ", \"probabilityValid\": \(p), \"probabilityInvalid\": \(1 - p)" }
+            if let p = f.pValid, p.isFinite { props += ", \"p_valid\": \(p)" }
+            if let w = f.reason { props += ", \"reason\": \(JSONReport.reason(w))" }
+            let artifact = f.uri.map { u in u.relative ? "{\"uri\": \(JSONText.quote(u.uri)), \"uriBaseId\": \"%SRCROOT%\"}" : "{\"uri\": \(JSONText.quote(u.uri))}" }
+                ?? "{\"uri\": \(JSONText.quote(uri(f.path))), \"uriBaseId\": \"%SRCROOT%\"}"
             results.append("""
-                {"ruleId": "\(ruleID)", "level": "error", "message": {"text": \(JSONText.quote(sanitize(f.message)))},
-                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": \(JSONText.quote(uri(f.path))), "uriBaseId": "%SRCROOT%"}, \(region)}}],
+                {"ruleId": "\(ruleID)", "level": "error", "message": {"text": \(JSONText.quote(sanitize(f.message + " (" + r.why(f) + ")")))},
+                 "locations": [{"physicalLocation": {"artifactLocation": \(artifact), \(region)}}],
                  "properties": {\(props)}}
             """)
         }
@@ -26,10 +29,11 @@ public enum SARIFWriter {
           "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
           "version": "2.1.0",
           "runs": [{
-            "tool": {"driver": {"name": "nestnet", "version": \(JSONText.quote(r.version)), "informationUri": "https://github.com/nestnet/nestnet",
+            "tool": {"driver": {"name": "nestnet", "version": \(JSONText.quote(r.version)),
               "rules": [{"id": "\(ruleID)", "name": "BracketNesting", "shortDescription": {"text": "Brace, paren and bracket nesting is invalid"},
                 "fullDescription": {"text": "A recurrent network (or the exact lexer-aware oracle) found unbalanced or mismatched (), [] or {} in code."},
                 "defaultConfiguration": {"level": "error"}, "properties": {"model": \(JSONText.quote(r.modelName)), "modelSha256": \(JSONText.quote(r.modelSHA256))}}]}},
+            \(r.rootURI.map { "\"originalUriBaseIds\": {\"%SRCROOT%\": {\"uri\": \(JSONText.quote($0))}}," } ?? "")
             "invocations": [{"executionSuccessful": \(r.errorCount == 0), "toolExecutionNotifications": [\(notes.joined(separator: ", "))]}],
             "results": [
         \(results.joined(separator: ",\n"))
@@ -44,8 +48,13 @@ public enum SARIFWriter {
     static func uri(_ path: String) -> String {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
+        return percentEncoded(Array(p.utf8))
+    }
+
+    /// Path bytes as URI characters: unreserved bytes and `/` as they are, the rest `%XX`.
+    public static func percentEncoded(_ bytes: [UInt8]) -> String {
         var out = ""
-        for b in p.utf8 {
+        for b in bytes {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
@@ -61,11 +70,15 @@ public enum SARIFWriter {
 
 /// `--format json`: every input file with its status, and a summary.
 public enum JSONReport {
+    /// `{"head": "final"|"step", "offset": N}`: which output decided, at which byte.
+    static func reason(_ r: FileResult.Reason) -> String { "{\"head\": \"\(r.head.rawValue)\", \"offset\": \(r.offset)}" }
+
     public static func render(_ r: CheckReport) -> String {
         func loc(_ l: FileResult.Location?) -> String { l.map { "{\"line\": \($0.line), \"column\": \($0.column), \"offset\": \($0.offset)}" } ?? "null" }
         let files = r.files.map { f -> String in
             var s = "{\"file\": \(JSONText.quote(f.path)), \"status\": \"\(f.status.rawValue)\", "
-            s += "\"valid\": \(f.valid.map { "\($0)" } ?? "null"), \"probability\": \(f.probability.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null"), "
+            s += "\"valid\": \(f.valid.map { "\($0)" } ?? "null"), \"p_valid\": \(f.pValid.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null"), "
+            s += "\"reason\": \(f.reason.map(reason) ?? "null"), "
             s += "\"location\": \(loc(f.location)), \"message\": \(JSONText.quote(sanitize(f.message))), \"bytes\": \(f.bytes), \"exact\": "
             if let e = f.exact {
                 s += "{\"valid\": \(e.valid), \"kind\": \(e.kind.map { JSONText.quote($0) } ?? "null"), \"location\": \(loc(e.location)), \"message\": \(e.message.map { JSONText.quote(sanitize($0)) } ?? "null")}"

@@ -35,6 +35,7 @@ struct Check: ParsableCommand {
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Flag(help: "JUnit without file/line on testcases (valid against the plain Jenkins junit-10.xsd).") var junitStrict = false
     @Option(help: "Write a SARIF 2.1.0 report here.") var sarif: String?
+    @Option(help: "Folder the SARIF report's file URIs are relative to (default: the git top level of the current folder, else the current folder).") var root: String?
     @Flag(help: "Print GitHub Actions ::error workflow commands (to stderr with --format json, so stdout stays JSON).") var github = false
     @Flag(help: "Also list valid and skipped files.") var verbose = false
     @Flag(help: "Exit 0 when no C-like file is found (by default that is an error: a lint that checks nothing hides a misconfigured pipeline).") var allowEmpty = false
@@ -46,6 +47,8 @@ struct Check: ParsableCommand {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         if failOn != nil && engine != .both { throw NestNetError("--fail-on chooses between the two verdicts of --engine both") }
         for p in [junit, sarif].compactMap({ $0 }) { try checkWritable(p) }
+        if root != nil && sarif == nil { throw NestNetError("--root sets what SARIF URIs are relative to: it needs --sarif") }
+        let reportRoot = try sarif.map { _ in try ReportRoot(root) }
         let clock = DispatchTime.now().uptimeNanoseconds
 
         // Inputs: every file gets a result, in a stable order.
@@ -75,12 +78,11 @@ struct Check: ParsableCommand {
         var modelName = "exact", modelPath = "", sha = ""
         if engine != .exact {
             do {
-                let (ckpt, name) = try DefaultModel.resolve(model)
+                let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
                 checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads)
                 modelName = ckpt.model.config.shortName
-                modelPath = model ?? (DefaultModel.path ?? "embedded")
-                sha = SHA256.hex(try readFile(model ?? DefaultModel.path ?? ""))
-                _ = name
+                modelPath = model ?? "embedded"
+                sha = modelSHA
             } catch let e as ModelError { throw NestNetError(e.message) }
         }
 
@@ -107,7 +109,9 @@ struct Check: ParsableCommand {
                     results.append(FileResult(path: shown, status: .skipped, message: "binary file (NUL bytes)", bytes: bytes.count))
                     continue
                 }
-                results.append(FileResult(path: shown, status: .checked, valid: true, message: "", bytes: bytes.count))
+                var checked = FileResult(path: shown, status: .checked, valid: true, message: "", bytes: bytes.count)
+                checked.uri = reportRoot?.uri(of: path)
+                results.append(checked)
                 texts.append(bytes); textIndex.append(results.count - 1)
             }
         }
@@ -120,7 +124,7 @@ struct Check: ParsableCommand {
             if let mv = modelVerdicts?[k], mv.failed {
                 r.status = .error; r.valid = nil; r.message = mv.message
             } else if let mv = modelVerdicts?[k] {
-                r.valid = mv.valid; r.probability = mv.probability; r.location = mv.location; r.message = mv.message
+                r.valid = mv.valid; r.pValid = mv.pValid; r.reason = mv.reason; r.location = mv.location; r.message = mv.message
             } else if let e = exact {
                 r.valid = e.valid; r.location = e.location; r.message = e.message ?? ""
             }
@@ -134,6 +138,7 @@ struct Check: ParsableCommand {
                                  hostname: hostName(),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         report.failOn = (failOn ?? .exact).rawValue
+        report.rootURI = reportRoot?.uri
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

@@ -21,9 +21,11 @@ struct ModelChecker {
 
     struct Verdict {
         var valid: Bool
-        var probability: Float
+        /// P(valid) from the output that decided (`reason`).
+        var pValid: Float
         var location: FileResult.Location?
         var message: String
+        var reason: FileResult.Reason? = nil
         /// The model's output was not a finite number: the file could not be checked.
         var failed = false
     }
@@ -150,7 +152,7 @@ struct ModelChecker {
                     let steps = r.stepLogits?[k]
                     // A non-finite output (weights that overflow) is never a verdict.
                     guard r.probabilities[k].isFinite, steps?.allSatisfy({ $0.isFinite }) ?? true else {
-                        out[j] = .broken(Verdict(valid: false, probability: .nan, location: nil,
+                        out[j] = .broken(Verdict(valid: false, pValid: .nan, location: nil,
                                                  message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
                         continue
                     }
@@ -167,7 +169,9 @@ struct ModelChecker {
                         else if !endsFile && v.location?.offset == end - 1 { out[j] = .incomplete(v, state: r.finalStates?[k], runStart: breakRun) }
                         else { out[j] = .broken(v) }
                     } else if let t = breakRun, let st = steps, broken(st, at: piece.count - 1) {
-                        out[j] = .broken(breakVerdict(text, at: t, probability: 1 / (1 + Float(exp(Double(st[(piece.count - 1) * P]))))))
+                        // The step head decided before the end: its P(not broken yet) is the p_valid.
+                        out[j] = .broken(breakVerdict(text, at: t, pValid: 1 / (1 + Float(exp(Double(st[(piece.count - 1) * P])))),
+                                                      reason: .init(head: .step, offset: end - 1)))
                     } else {
                         at[j].lower = end; at[j].state = r.finalStates?[k]; at[j].runStart = breakRun
                         next.append(j)
@@ -212,24 +216,25 @@ struct ModelChecker {
         return steps[t * P] > Float(log(Double(1 - threshold) / Double(threshold)))
     }
 
-    func breakVerdict(_ text: [UInt8], at start: Int, probability p: Float) -> Verdict {
+    func breakVerdict(_ text: [UInt8], at start: Int, pValid p: Float, reason: FileResult.Reason) -> Verdict {
         let offset = StepTargets.snapToCloser(text, start: start)
         let b = text[offset]
         let what = Bracket.closerKind(b) != nil ? "unexpected '\(Character(UnicodeScalar(b)))': " : ""
-        return Verdict(valid: false, probability: p, location: location(of: offset, in: text), message: what + "nesting breaks here")
+        return Verdict(valid: false, pValid: p, location: location(of: offset, in: text), message: what + "nesting breaks here", reason: reason)
     }
 
     /// The end of a stretch (`end`: its upper offset): the final head decides; the step head's
     /// `broken` run (starting at `run`, if on at the last byte and past the bar there) places the
     /// error, otherwise it is an unclosed bracket reported at the last byte.
     func finalVerdict(_ text: [UInt8], end: Int, probability p: Float, steps: [Float]?, run: Int?) -> Verdict {
-        guard p < threshold else { return Verdict(valid: true, probability: p, location: nil, message: "") }
+        let reason = FileResult.Reason(head: .final, offset: max(0, end - 1))
+        guard p < threshold else { return Verdict(valid: true, pValid: p, location: nil, message: "", reason: reason) }
         if let t = run, let st = steps, !st.isEmpty, broken(st, at: st.count / model.config.stepOutputs - 1), t < end - 1 {
-            return breakVerdict(text, at: t, probability: p)
+            return breakVerdict(text, at: t, pValid: p, reason: reason)
         }
         // Unclosed: reported at the end of the stretch (the end of the file for the last one).
-        return Verdict(valid: false, probability: p, location: location(of: max(0, end - 1), in: text),
-                       message: "a bracket is still open at the end of the file")
+        return Verdict(valid: false, pValid: p, location: location(of: max(0, end - 1), in: text),
+                       message: "a bracket is still open at the end of the file", reason: reason)
     }
 }
 

@@ -20,7 +20,7 @@ struct Probe: ParsableCommand {
         func load() throws -> (RecurrentModel, String, [Example]) {
             guard count >= 1 else { throw NestNetError("--count must be at least 1") }
             let (ckpt, name): (RecurrentModel.Checkpoint, String)
-            do { (ckpt, name) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
+            do { (ckpt, name, _) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
             let examples = Array(try Dataset.read(data).prefix(count))
             return (ckpt.model, name, examples)
         }

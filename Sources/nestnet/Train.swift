@@ -75,6 +75,7 @@ struct Train: ParsableCommand {
     @Option(help: "Training state file (default: <out>.state).") var state: String?
     @Option(parsing: .unconditional, help: "Save the training state every N steps (0: only after epochs).") var saveEvery: Int = 200
     @Option(help: "Continue from this training state.") var resume: String?
+    @Flag(help: "Start a new run even though the state file exists (it is replaced). Without it, an existing state is never overwritten: --resume continues it.") var force = false
     @Option(help: "Start from this model's weights (fine-tuning; same architecture and sizes) instead of a fresh initialisation.") var initFrom: String?
     @Flag(help: "With --init-from a model of smaller --hidden: grow it to this run's --hidden. The new units start from this run's seed and their weights into the old units and heads at zero, so training starts from exactly the old model's outputs.") var widen = false
     @Flag(help: "No progress output.") var quiet = false
@@ -101,6 +102,9 @@ struct Train: ParsableCommand {
         try refuseOverwritingInputs(outputs: [("--out", out), (state == nil ? "the state file" : "--state", statePath)],
                                     inputs: [("--train", train), ("--valid", valid), ("--init-from", initFrom), ("--corpus", corpus),
                                              ("--valid-corpus", validCorpus)] + (resume.map { $0 == statePath ? [] : [("--resume", $0)] } ?? []))
+        if resume == nil && !force && regularFileIdentity(statePath) != nil {
+            throw NestNetError("\(statePath) exists (a training state): --resume \(statePath) continues that run, --force starts a new one and replaces it")
+        }
 
         // Data.
         var meta: [String: String] = ["nestnet.version": NestNet.version]

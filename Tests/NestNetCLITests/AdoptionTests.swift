@@ -56,7 +56,7 @@ struct AdoptionTests {
             let r = try CLI.run(args)
             #expect(r.status == 2 && r.stderr.contains(message), "\(args): \(r.stderr)")
         }
-        let t = try CLI.run(["train", "--init-from", "\(CLI.packageRoot)/Sources/DefaultModel/Resources/default-lstm.safetensors", "--hidden", "32",
+        let t = try CLI.run(["train", "--init-from", "\(CLI.packageRoot)/Sources/DefaultModelBytes/default-lstm.safetensors", "--hidden", "32",
                              "--epochs", "1", "--examples-per-epoch", "8", "--out", "\(d)/m.safetensors"])
         #expect(t.status == 2 && t.stderr.contains("give --hidden 64, --step-loss (> 0) with --step-outputs 3"), "\(t.stderr)")
     }

@@ -94,7 +94,8 @@ struct CheckCommandTests {
         let r = try CLI.run(["check", "\(d)/src/ok.c", "\(d)/src/nested/bad.h", "--format", "json", "--engine", "both"])
         #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("\"engine\": \"both\"") && r.stdout.contains("\"model\": \"lstm-h"))
-        #expect(r.stdout.contains("\"probability\": 0.") || r.stdout.contains("\"probability\": 1"))
+        #expect(r.stdout.contains("\"p_valid\": 0.") || r.stdout.contains("\"p_valid\": 1"))
+        #expect(r.stdout.contains("\"reason\": {\"head\": \"final\", \"offset\": "))
     }
 
     /// A file several times the model's reading piece: read in pieces with the state carried,

@@ -30,9 +30,9 @@ struct SpeculativeSplitTests {
             let slice = texts[job.file][job.origin..<job.upper]
             log.append(job.upper - job.lower)
             guard let e = NestingOracle.check(slice).error else {
-                return .valid(.init(valid: true, probability: 1, location: nil, message: ""))
+                return .valid(.init(valid: true, pValid: 1, location: nil, message: ""))
             }
-            let v = ModelChecker.Verdict(valid: false, probability: 0,
+            let v = ModelChecker.Verdict(valid: false, pValid: 0,
                                          location: .init(line: 0, column: 0, offset: job.origin + e.offset), message: e.kind.rawValue)
             if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, state: nil, runStart: nil) }
             return .broken(v)
@@ -101,6 +101,6 @@ struct SpeculativeSplitTests {
         let checker = ModelChecker(model: model, threshold: 0.3, threads: 2)
         let v = checker.check([long, short])
         let whole = model.predict([long, short], threads: 2)
-        #expect(v[0].probability == whole.probabilities[0] && v[1].probability == whole.probabilities[1])
+        #expect(v[0].pValid == whole.probabilities[0] && v[1].pValid == whole.probabilities[1])
     }
 }

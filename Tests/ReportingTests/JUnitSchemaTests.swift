@@ -9,12 +9,12 @@ import Testing
 struct JUnitSchemaTests {
     static func report() -> CheckReport {
         let files = [
-            FileResult(path: "src/ok.c", status: .checked, valid: true, probability: 0.99, message: "", bytes: 120),
-            FileResult(path: "src/bad.c", status: .checked, valid: false, probability: 0.03,
+            FileResult(path: "src/ok.c", status: .checked, valid: true, pValid: 0.99, message: "", bytes: 120),
+            FileResult(path: "src/bad.c", status: .checked, valid: false, pValid: 0.03,
                        location: .init(line: 12, column: 5, offset: 300), message: "nesting breaks here: '}' closes '('",
                        exact: .init(valid: false, kind: "mismatched-closer", location: .init(line: 12, column: 5, offset: 300),
                                     message: "expected ')' but found '}'"), bytes: 400),
-            FileResult(path: "weird \u{1}name<&>\"é.c", status: .checked, valid: false, probability: 0.2,
+            FileResult(path: "weird \u{1}name<&>\"é.c", status: .checked, valid: false, pValid: 0.2,
                        location: .init(line: 1, column: 1, offset: 0), message: "control \u{7} and <markup> & \"quotes\"", bytes: 5),
             FileResult(path: "bin/blob.o.c", status: .skipped, message: "binary file (NUL bytes)"),
             FileResult(path: "missing.c", status: .error, message: "No such file or directory"),
@@ -56,8 +56,8 @@ struct JUnitSchemaTests {
         #expect(s.contains("<property name=\"model.sha256\" value=\"abab"))
         #expect(s.contains("classname=\"nestnet.lstm-h64\" name=\"src/bad.c\""))
         #expect(s.contains("file=\"src/bad.c\" line=\"12\""))
-        #expect(s.contains("<failure type=\"nesting\" message=\"nesting breaks here: &apos;}&apos; closes &apos;(&apos;\">") ||
-                s.contains("<failure type=\"nesting\" message=\"nesting breaks here: '}' closes '('\">"))
+        #expect(s.contains("<failure type=\"nesting\" message=\"nesting breaks here: &apos;}&apos; closes &apos;(&apos; (p_valid=0.03, model lstm-h64)\">") ||
+                s.contains("<failure type=\"nesting\" message=\"nesting breaks here: '}' closes '(' (p_valid=0.03, model lstm-h64)\">"))
         #expect(s.contains("src/bad.c:12:5: error:"))
         #expect(s.contains("<skipped message=\"binary file (NUL bytes)\"/>"))
         #expect(s.contains("<error type=\"unreadable\""))
