@@ -39,9 +39,26 @@ enum CLI {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
+    /// A new folder for one test, under one folder per test process that is removed when the
+    /// process exits (tests leave nothing behind in /tmp).
     static func tempDir() -> String {
-        let d = NSTemporaryDirectory() + "nestnet-cli-\(UUID().uuidString)"
+        let d = testRoot + "/\(UUID().uuidString)"
         try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
         return d
     }
 }
+
+private func testRootPath() -> String { NSTemporaryDirectory() + "nestnet-cli-tests-\(getpid())" }
+
+private let testRoot: String = {
+    let r = testRootPath()
+    try? FileManager.default.createDirectory(atPath: r, withIntermediateDirectories: true)
+    atexit {
+        // Folders a test made unreadable are opened up first, so all of it goes.
+        #if os(Linux)
+        _ = system("chmod -R u+rwx '\(testRootPath())' 2>/dev/null")
+        #endif
+        try? FileManager.default.removeItem(atPath: testRootPath())
+    }
+    return r
+}()
