@@ -3,11 +3,10 @@ import FileSupport
 import RecurrentNet
 
 /// The LSTM shipped inside the executable (trained by `scripts/train-default.sh`; model card in
-/// `reports/default-model.md`). Commands that take `--model` use it when none is given.
+/// `reports/default-model.md`; bytes compiled in from
+/// `Sources/DefaultModelBytes/default-lstm.safetensors`). Commands that take `--model` use it
+/// when none is given.
 public enum DefaultModel {
-    /// Where the checkpoint lives in the source tree; the build compiles its bytes in.
-    public static let sourcePath = "Sources/DefaultModelBytes/default-lstm.safetensors"
-
     /// The embedded checkpoint's bytes.
     public static var bytes: [UInt8] {
         Array(UnsafeBufferPointer(start: nestnet_default_model_bytes(), count: nestnet_default_model_count()))
