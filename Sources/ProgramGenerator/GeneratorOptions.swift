@@ -32,7 +32,8 @@ public enum ErrorPosition: String, Sendable, CaseIterable, Codable {
 
 /// How the lengths of generated texts spread over `--min-length … --max-length`.
 public enum LengthDistribution: String, Sendable, CaseIterable, Codable {
-    /// Every length equally likely (mean in the middle of the range).
+    /// Every length about equally likely (mean in the middle of the range): each text aims at
+    /// a uniformly drawn length and ends within ±max(8, 1/16) of it.
     case uniform
     /// Every doubling equally likely, as file sizes in real trees: a 32…32768 range gives as
     /// many texts under 1 KB as over it, and still trains on the longest.

@@ -96,7 +96,7 @@ struct SpeculativeSplitTests {
     /// the split size, and one short file in the same batch).
     @Test func piecesGiveTheVerdictOfOneRead() throws {
         let model = try DefaultModel.load().model
-        let long = try Self.corpus(seed: 11, count: 60), short = Array(long.prefix(500))
+        let long = try Self.corpus(seed: 11, count: 120), short = Array(long.prefix(500))
         #expect(long.count > 3 * ModelChecker.piece && long.count < ModelChecker.splitFrom)
         let checker = ModelChecker(model: model, threshold: 0.3, threads: 2)
         let v = checker.check([long, short])
