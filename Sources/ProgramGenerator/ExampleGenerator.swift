@@ -29,8 +29,11 @@ public struct ExampleGenerator: Sendable {
     static let cEditMenu: [(EditKind, Double)] = [(.swapClosers, 0.25), (.moveOpener, 0.25), (.deleteOpener, 0.1), (.deleteCloser, 0.1),
                                                   (.insertOpener, 0.1), (.insertCloser, 0.1), (.replaceCloser, 0.1)]
 
-    /// Edit kinds with their weights: half the mass keeps every bracket count unchanged.
-    var editMenu: [(EditKind, Double)] {
+    /// Edit kinds with their weights, those of `options.edits` only (with `any`, half the mass
+    /// keeps every bracket count unchanged).
+    var editMenu: [(EditKind, Double)] { languageMenu.filter { options.edits.admits($0.0) } }
+
+    var languageMenu: [(EditKind, Double)] {
         switch options.language {
         case .c: return Self.cEditMenu
         case .dyck1: return [(.moveOpener, 0.5), (.flipBracket, 0.5)]

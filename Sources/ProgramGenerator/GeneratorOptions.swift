@@ -40,6 +40,26 @@ public enum LengthDistribution: String, Sendable, CaseIterable, Codable {
     case log
 }
 
+/// Which corrupting edits make the invalid examples (issue 16: a clean stack test).
+public enum EditSelection: String, Sendable, CaseIterable, Codable {
+    /// Every kind of the language's menu (for C and Dyck, half the mass keeps every count).
+    case any
+    /// Only edits that keep every per-type bracket count (swap two closers, move an opener):
+    /// no counter can tell these negatives from valid texts, only a stack can.
+    case countPreserving = "count-preserving"
+    /// Only edits that change some per-type count (delete, insert, replace or flip a bracket).
+    case countBreaking = "count-breaking"
+
+    /// Whether an edit kind belongs to the selection.
+    public func admits(_ k: EditKind) -> Bool {
+        switch self {
+        case .any: return true
+        case .countPreserving: return k.keepsCounts
+        case .countBreaking: return !k.keepsCounts
+        }
+    }
+}
+
 /// Everything that determines a generated dataset (with the seed and count).
 public struct GeneratorOptions: Sendable, Equatable, Codable {
     public var language: Language = .c
@@ -56,18 +76,32 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     /// nearly the whole text, as in real headers. 0 (the default) leaves earlier data as it was.
     public var headers = 0.0
     public var lengths: LengthDistribution = .uniform
+    /// Which corrupting edits make invalid examples (and decoys in valid ones).
+    public var edits: EditSelection = .any
 
     public init(language: Language = .c, minLength: Int = 64, maxLength: Int = 512, maxDepth: Int? = nil,
                 distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5,
-                headers: Double = 0, lengths: LengthDistribution = .uniform) {
+                headers: Double = 0, lengths: LengthDistribution = .uniform, edits: EditSelection = .any) {
         self.language = language; self.minLength = minLength; self.maxLength = maxLength
         self.maxDepth = maxDepth; self.distractors = distractors
         self.errorPosition = errorPosition; self.validFraction = validFraction; self.headers = headers
-        self.lengths = lengths
+        self.lengths = lengths; self.edits = edits
     }
 
     enum CodingKeys: String, CodingKey {
-        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths
+        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits
+    }
+
+    /// Writes `edits` only when it is not `any`, so settings recorded before it existed (model
+    /// metadata, sweep run names) read and write the same.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(language, forKey: .language); try c.encode(minLength, forKey: .minLength)
+        try c.encode(maxLength, forKey: .maxLength); try c.encodeIfPresent(maxDepth, forKey: .maxDepth)
+        try c.encode(distractors, forKey: .distractors); try c.encode(errorPosition, forKey: .errorPosition)
+        try c.encode(validFraction, forKey: .validFraction); try c.encode(headers, forKey: .headers)
+        try c.encode(lengths, forKey: .lengths)
+        if edits != .any { try c.encode(edits, forKey: .edits) }
     }
 
     /// Decodes settings recorded before `headers` and `lengths` existed as their defaults.
@@ -82,6 +116,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         validFraction = try c.decode(Double.self, forKey: .validFraction)
         headers = try c.decodeIfPresent(Double.self, forKey: .headers) ?? 0
         lengths = try c.decodeIfPresent(LengthDistribution.self, forKey: .lengths) ?? .uniform
+        edits = try c.decodeIfPresent(EditSelection.self, forKey: .edits) ?? .any
     }
 
     /// The longest text the generator will make (memory and time stay bounded).

@@ -5,6 +5,7 @@ import ProgramGenerator
 extension Language: ExpressibleByArgument {}
 extension ErrorPosition: ExpressibleByArgument {}
 extension LengthDistribution: ExpressibleByArgument {}
+extension EditSelection: ExpressibleByArgument {}
 
 /// `nestnet generate`: labelled C-like programs or Dyck strings as JSONL.
 struct Generate: ParsableCommand {
@@ -32,6 +33,8 @@ struct Generate: ParsableCommand {
     var headers: Double = 0
     @Option(help: "How text lengths spread over the range: uniform, or log (every doubling equally likely).")
     var lengths: LengthDistribution = .uniform
+    @Option(help: "Which corrupting edits make the invalid texts: any, count-preserving (swap closers, move an opener: no per-type count changes, a stack test) or count-breaking.")
+    var edits: EditSelection = .any
     @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
@@ -40,7 +43,7 @@ struct Generate: ParsableCommand {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength,
                                        maxDepth: maxDepth, distractors: distractors,
-                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths)
+                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits)
         let generator = try ExampleGenerator(options)
         try checkWritable(out)
         var progress = ProgressLine("generate", total: count, quiet: quiet)

@@ -41,6 +41,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "constant or cosine. Default cosine.") var schedule: LearningRateSchedule?
     @Option(parsing: .unconditional, help: "Length curriculum: longest text of the first epoch (reaches the training length at half the epochs).") var curriculum: Int?
     @Option(help: "Where breaking edits fall: any, early, middle, late. Default any.") var errorPosition: ErrorPosition?
+    @Option(help: "Which corrupting edits make the invalid texts (training and test sets): any, count-preserving (a clean stack test) or count-breaking. Default any.") var edits: EditSelection?
     @Option(parsing: .unconditional, help: "Bracket rate in comments and strings (C). Default 0.35.") var distractors: Double?
     @Option(parsing: .unconditional, help: "Examples per test length. Default 400.") var testCount: Int?
     @Option(parsing: .unconditional, help: "Validation examples per run. Default 500.") var validCount: Int?
@@ -80,6 +81,7 @@ struct Sweep: ParsableCommand {
         if let v = schedule { s.schedule = v }
         if let v = curriculum { s.curriculum = v }
         if let v = errorPosition { s.errorPosition = v }
+        if let v = edits { s.edits = v }
         if let v = distractors { s.distractors = v }
         if let v = testCount { s.testCount = v }
         if let v = validCount { s.validCount = v }

@@ -36,6 +36,8 @@ struct Train: ParsableCommand {
     var headers: Double = 0
     @Option(help: "Generated data: how lengths spread over the range: uniform, or log (every doubling equally likely).")
     var lengths: LengthDistribution = .uniform
+    @Option(help: "Generated data: which corrupting edits make the invalid texts: any, count-preserving or count-breaking.")
+    var edits: EditSelection = .any
     @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
     @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
@@ -112,7 +114,7 @@ struct Train: ParsableCommand {
         var validSet: [Example] = []
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
                                        distractors: distractors, errorPosition: errorPosition, validFraction: validFraction,
-                                       headers: headers, lengths: lengths)
+                                       headers: headers, lengths: lengths, edits: edits)
         if let path = train {
             let bytes = try readFile(path)
             data = .fixed(try Dataset.read(path))

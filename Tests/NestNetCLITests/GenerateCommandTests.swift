@@ -17,6 +17,25 @@ struct GenerateCommandTests {
         #expect(stats.stdout.contains("\"count\": 40") && stats.stdout.contains("\"valid\": 20"))
     }
 
+    /// `--edits count-preserving` (issue 16): only swaps and moves, in generate, train and sweep.
+    @Test func editSelectionReachesTheData() throws {
+        let d = CLI.tempDir()
+        let g = try CLI.run(["generate", "--language", "dyck2", "--count", "100", "--min-length", "16", "--max-length", "64",
+                             "--seed", "1", "--edits", "count-preserving", "--out", "\(d)/e.jsonl", "--quiet"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let stats = try CLI.run(["dataset", "stats", "\(d)/e.jsonl", "--format", "json"])
+        let kinds = try #require((try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])?["edit_kinds"] as? [String: Int])
+        #expect(Set(kinds.keys).isSubset(of: ["none", "swap-closers", "move-opener"]) && kinds["none"] == 50, "\(kinds)")
+        let bad = try CLI.run(["generate", "--count", "5", "--edits", "some", "--out", "\(d)/x.jsonl"])
+        #expect(bad.status == 2 && bad.stderr.contains("count-preserving"))
+        let t = try CLI.run(["train", "--language", "dyck2", "--min-length", "8", "--max-length", "32", "--edits", "count-breaking",
+                             "--epochs", "1", "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "8", "--embed", "4",
+                             "--out", "\(d)/m.safetensors", "--quiet"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let meta = try String(contentsOfFile: "\(d)/m.safetensors", encoding: .isoLatin1)
+        #expect(meta.contains("\\\"edits\\\":\\\"count-breaking\\\"") || meta.contains("count-breaking"))
+    }
+
     @Test(arguments: [
         ["--count", "0"],
         ["--count", "5", "--min-length", "100", "--max-length", "50"],

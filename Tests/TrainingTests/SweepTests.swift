@@ -36,7 +36,11 @@ struct SweepTests {
         var s = SweepSettings()
         try s.apply(config: try JSONParser.parse(#"{"archs": ["gru"], "train-lengths": [32, 128], "seeds": [7], "lr": 0.01, "curriculum": 24, "languages": ["dyck2"]}"#), source: "cfg.json")
         #expect(s.archs == [.gru] && s.trainLengths == [32, 128] && s.seeds == [7] && s.learningRate == 0.01 && s.curriculum == 24 && s.languages == [.dyck2])
-        for bad in [#"{"arch": ["gru"]}"#, #"{"archs": ["transformer"]}"#, #"{"train-lengths": [1.5]}"#, #"{"hidden": "big"}"#, #"[1, 2]"#] {
+        // --edits: written into the flags only when not `any`, so earlier sweeps keep their flags.
+        #expect(!s.flags.contains("--edits"))
+        try s.apply(config: try JSONParser.parse(#"{"edits": "count-preserving"}"#), source: "cfg.json")
+        #expect(s.edits == .countPreserving && s.flags.joined(separator: " ").contains("--edits count-preserving"))
+        for bad in [#"{"edits": "some"}"#, #"{"arch": ["gru"]}"#, #"{"archs": ["transformer"]}"#, #"{"train-lengths": [1.5]}"#, #"{"hidden": "big"}"#, #"[1, 2]"#] {
             var t = SweepSettings()
             #expect(throws: ModelError.self) { try t.apply(config: try JSONParser.parse(bad), source: "cfg.json") }
         }

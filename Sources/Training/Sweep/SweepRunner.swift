@@ -65,7 +65,7 @@ public struct SweepRunner {
         let s = job.settings
         let range = SweepSettings.trainRange(job.trainLength, language: job.language)
         let options = GeneratorOptions(language: job.language, minLength: range.lowerBound, maxLength: range.upperBound,
-                                       distractors: s.distractors, errorPosition: s.errorPosition, validFraction: 0.5)
+                                       distractors: s.distractors, errorPosition: s.errorPosition, validFraction: 0.5, edits: s.edits)
         try options.validate()
         var config = TrainingConfig(model: ModelConfig(arch: job.arch, embed: s.embed, hidden: s.hidden))
         config.batch = s.batch; config.epochs = s.epochs; config.learningRate = s.learningRate; config.schedule = s.schedule

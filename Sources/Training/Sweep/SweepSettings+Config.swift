@@ -39,6 +39,7 @@ extension SweepSettings {
             case "schedule": schedule = try name(k, v, LearningRateSchedule.self)
             case "curriculum": curriculum = v.isNull ? nil : try int(k, v)
             case "error-position": errorPosition = try name(k, v, ErrorPosition.self)
+            case "edits": edits = try name(k, v, EditSelection.self)
             case "distractors": distractors = try number(k, v)
             case "test-count": testCount = try int(k, v)
             case "valid-count": validCount = try int(k, v)

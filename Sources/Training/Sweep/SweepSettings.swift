@@ -22,6 +22,8 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     /// first half of the epochs); nil: no curriculum.
     public var curriculum: Int? = nil
     public var errorPosition: ErrorPosition = .any
+    /// Which corrupting edits make the invalid examples, in training and test sets alike.
+    public var edits: EditSelection = .any
     public var distractors = 0.35
     /// Examples per test length (half valid).
     public var testCount = 400
@@ -97,6 +99,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
                  "--distractors", "\(distractors)", "--test-count", "\(testCount)", "--valid-count", "\(validCount)",
                  "--probe-length", "\(probeLength)", "--probe-count", "\(probeCount)"]
         if let c = curriculum { f += ["--curriculum", "\(c)"] }
+        if edits != .any { f += ["--edits", edits.rawValue] }
         return f
     }
 }
