@@ -17,7 +17,8 @@ struct ExperimentReportTests {
             let job = SweepJob(language: .dyck1, arch: arch, trainLength: 256, seed: seed, settings: settings)
             let tests = [64, 256, 1024].map { n -> SweepResult.Test in
                 let acc = arch == .lstm ? 0.99 - 0.01 * Double(seed) : (n == 64 ? 0.9 : n == 256 ? 0.7 : 0.5) + 0.01 * Double(seed)
-                return .init(testLength: n, count: 100, accuracy: acc, loss: 0.3, byDistance: [.init(log2Distance: 3, count: 10, correct: 9), .init(log2Distance: 9, count: 10, correct: arch == .lstm ? 10 : 5)])
+                return .init(testLength: n, count: 100, accuracy: acc, loss: 0.3, byDistance: [.init(log2Distance: 3, count: 10, correct: 9), .init(log2Distance: 9, count: 10, correct: arch == .lstm ? 10 : 5)],
+                             byEdit: [.init(kind: "flip-bracket", count: 10, correct: 10), .init(kind: "move-opener", count: 10, correct: arch == .lstm ? 9 : 4)])
             }
             let h = (0..<300).map { d in arch == .lstm ? 0.01 * exp(-0.001 * Double(d)) : 0.01 * exp(-0.2 * Double(d)) }
             let history = (1...3).map { EpochRecord(epoch: $0, maxLength: 256, learningRate: 0.003, trainLoss: 0.5, trainAccuracy: 0.7, validAccuracy: 0.6 + 0.1 * Double($0), validLoss: 0.4, seconds: 2, tokensPerSecond: 1e6) }
@@ -65,6 +66,9 @@ struct ExperimentReportTests {
             #expect(md.contains(heading), "missing \(heading)")
         }
         #expect(md.contains("| rnn | 0.915 (0.910–0.920) | 0.715 (0.710–0.720) | 0.515 (0.510–0.520) |"))
+        // By edit kind: 2 seeds × 3 test lengths × 10 texts per kind, pooled.
+        #expect(md.contains("## Accuracy by edit kind") && md.contains("| arch | flip-bracket | move-opener |")
+                && md.contains("| rnn | 1.000 (60) | 0.400 (60) |") && md.contains("| lstm | 1.000 (60) | 0.900 (60) |"), "\(md)")
         #expect(md.contains("nestnet sweep --out x") && md.contains("c0ffee"))
         #expect(d.charts.count == 5)
         for (file, svg) in d.charts {

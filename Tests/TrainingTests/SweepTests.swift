@@ -69,6 +69,8 @@ struct SweepTests {
         #expect(r.tests.map(\.testLength) == [8, 16, 32] && r.tests.allSatisfy { $0.count == 12 && (0...1).contains($0.accuracy) })
         // Distance buckets count the invalid test texts.
         #expect(r.tests.allSatisfy { t in t.byDistance.reduce(0) { $0 + $1.count } == 6 })
+        // So do the edit-kind buckets (Dyck-1: moved openers and flipped brackets).
+        #expect(r.tests.allSatisfy { t in (t.byEdit ?? []).reduce(0) { $0 + $1.count } == 6 && (t.byEdit ?? []).allSatisfy { ["move-opener", "flip-bracket"].contains($0.kind) } })
         #expect(r.gradients.h.count == 16 && r.gradients.c != nil && r.gradients.hInit.count == 16)
         #expect(r.counter.traceDepth.count == r.counter.traceActivation.count && !r.counter.traceDepth.isEmpty)
         #expect(r.history.count == 1 && r.parameters > 0)

@@ -121,6 +121,7 @@ public struct ExperimentReport {
         inDistributionSection(&d)
         lengthSection(&d)
         distanceSection(&d)
+        editSection(&d)
         gradientSection(&d)
         trainingSection(&d)
         counterSection(&d)
@@ -243,6 +244,31 @@ public struct ExperimentReport {
             d.add(.chart(file: "accuracy-vs-distance-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): invalid texts flagged, by distance of the breaking edit from the end (buckets with at least 5 texts)"))
             d.add(.table(header: ["arch"] + ks.map { "\(1 << $0)–\((1 << ($0 + 1)) - 1)" },
                          rows: perArch.map { a, m in [a] + ks.map { k in m[k].map { "\(f3(Double($0.1) / Double(max($0.0, 1)))) (\($0.0))" } ?? "–" } }))
+        }
+    }
+
+    /// Invalid texts caught by the kind of their breaking edit: count-preserving kinds (swapped
+    /// closers, a moved opener) need a stack, the others a counter is enough for.
+    func editSection(_ d: inout ReportDocument) {
+        guard results.contains(where: { $0.tests.contains { $0.byEdit != nil } }) else { return }
+        d.add(.heading(2, "Accuracy by edit kind"))
+        d.add(.paragraph("Invalid test texts only (all test lengths pooled), by the kind of edit that breaks them. `swap-closers` and `move-opener` keep every per-type bracket count, so only something like a stack catches them; the other kinds change a count, which a counter sees."))
+        for (l, t) in longestTraining {
+            var kinds = Set<String>()
+            var perArch: [(String, [String: (Int, Int)])] = []
+            for a in archs(l) {
+                var m: [String: (Int, Int)] = [:]
+                for r in runs(l, t, a) { for test in r.tests { for b in test.byEdit ?? [] {
+                    let cur = m[b.kind] ?? (0, 0)
+                    m[b.kind] = (cur.0 + b.count, cur.1 + b.correct)
+                    kinds.insert(b.kind)
+                } } }
+                perArch.append((a, m))
+            }
+            let ks = kinds.sorted()
+            guard !ks.isEmpty else { continue }
+            d.add(.paragraph("\(l), trained on ≤\(t): fraction of invalid texts flagged (texts)."))
+            d.add(.table(header: ["arch"] + ks, rows: perArch.map { a, m in [a] + ks.map { k in m[k].map { "\(f3(Double($0.1) / Double(max($0.0, 1)))) (\($0.0))" } ?? "–" } }))
         }
     }
 

@@ -12,6 +12,14 @@ public struct SweepResult: Sendable, Codable {
         /// Invalid texts by distance from the breaking edit to the end of the text, in
         /// power-of-two buckets `[2^k, 2^(k+1))`: (k, texts, correctly flagged).
         public var byDistance: [DistanceBucket]
+        /// Invalid texts by the kind of their breaking edit (`swap-closers`, …): texts and
+        /// correctly flagged. Absent in results written before it existed.
+        public var byEdit: [EditBucket]?
+    }
+    public struct EditBucket: Sendable, Codable, Equatable {
+        public var kind: String
+        public var count: Int
+        public var correct: Int
     }
     public struct DistanceBucket: Sendable, Codable, Equatable {
         public var log2Distance: Int

@@ -99,8 +99,13 @@ public struct SweepRunner {
             let examples = try Self.examples(o, count: s.testCount, seed: Self.testSeed(job.language, n))
             let e = Evaluation(model: best, examples: examples, threads: threads)
             var buckets: [Int: SweepResult.DistanceBucket] = [:]
+            var kinds: [String: SweepResult.EditBucket] = [:]
             for (p, x) in zip(e.probabilities, examples) where !x.valid {
                 guard let edit = x.edit else { continue }
+                var kb = kinds[edit.kind.rawValue] ?? .init(kind: edit.kind.rawValue, count: 0, correct: 0)
+                kb.count += 1
+                if p <= 0.5 { kb.correct += 1 }
+                kinds[edit.kind.rawValue] = kb
                 let d = max(1, x.text.count - edit.offset)
                 let k = Int.bitWidth - 1 - d.leadingZeroBitCount
                 var b = buckets[k] ?? .init(log2Distance: k, count: 0, correct: 0)
@@ -109,7 +114,7 @@ public struct SweepRunner {
                 buckets[k] = b
             }
             tests.append(.init(testLength: n, count: e.count, accuracy: e.accuracy, loss: e.loss,
-                               byDistance: buckets.keys.sorted().map { buckets[$0]! }))
+                               byDistance: buckets.keys.sorted().map { buckets[$0]! }, byEdit: kinds.keys.sorted().map { kinds[$0]! }))
         }
 
         // Probes on texts of the probe length.
