@@ -25,6 +25,8 @@ mkdir -p "$PREFIX/bin"
 tmp=$(mktemp "$PREFIX/bin/.nestnet.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 cp "$bin" "$tmp"
+# Symbols off (81 MB → 61 MB: most of it is Foundation's ICU data); NESTNET_STRIP=0 keeps them.
+if [ "${NESTNET_STRIP:-1}" = 1 ] && command -v strip >/dev/null; then strip "$tmp"; fi
 chmod 755 "$tmp"
 mv -f "$tmp" "$PREFIX/bin/nestnet"
 trap - EXIT

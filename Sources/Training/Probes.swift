@@ -148,25 +148,41 @@ struct RidgeAccumulator {
         sy += y; syy += y * y; rows += 1
     }
 
-    /// R² of the fit on the rows added: 1 − SSR/SST with SSR = Σy² − 2wᵀb + wᵀAw.
-    func r2() -> Double {
-        guard rows > n else { return 0 }
+    /// The full symmetric AᵀA (only its lower triangle is accumulated).
+    var symmetric: [Double] {
         var A = a
         for i in 0..<n { for j in 0..<i { A[j * n + i] = A[i * n + j] } }
-        var reg = A
+        return A
+    }
+
+    /// Cholesky factor of AᵀA + λI (row-major, lower), nil when it is not positive definite.
+    func cholesky() -> [Double]? {
+        var reg = symmetric
         for i in 0..<n { reg[i * n + i] += 1e-3 }
         var l = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
             for j in 0...i {
                 var s = reg[i * n + j]
                 for k in 0..<j { s -= l[i * n + k] * l[j * n + k] }
-                if i == j { guard s > 0 else { return 0 }; l[i * n + i] = s.squareRoot() } else { l[i * n + j] = s / l[j * n + j] }
+                if i == j { guard s > 0 else { return nil }; l[i * n + i] = s.squareRoot() } else { l[i * n + j] = s / l[j * n + j] }
             }
         }
-        var z = b
+        return l
+    }
+
+    /// Solves (AᵀA + λI) w = rhs with the factor `l` (weights, then the intercept last).
+    func solve(_ l: [Double], _ rhs: [Double]) -> [Double] {
+        var z = rhs
         for i in 0..<n { for k in 0..<i { z[i] -= l[i * n + k] * z[k] }; z[i] /= l[i * n + i] }
         var w = z
         for i in Swift.stride(from: n - 1, through: 0, by: -1) { for k in (i + 1)..<n { w[i] -= l[k * n + i] * w[k] }; w[i] /= l[i * n + i] }
+        return w
+    }
+
+    /// R² of the fit on the rows added: 1 − SSR/SST with SSR = Σy² − 2wᵀb + wᵀAw.
+    func r2() -> Double {
+        guard rows > n, let l = cholesky() else { return 0 }
+        let A = symmetric, w = solve(l, b)
         var wb = 0.0, wAw = 0.0
         for i in 0..<n {
             wb += w[i] * b[i]
@@ -176,6 +192,92 @@ struct RidgeAccumulator {
         }
         let ssr = max(0, syy - 2 * wb + wAw), sst = syy - sy * sy / Double(rows)
         return sst > 0 ? max(0, 1 - ssr / sst) : 0
+    }
+}
+
+/// Which bracket type is on top of the stack at each byte, read out linearly from the
+/// recurrent state (issue 16: does a model keep a stack, or only counters?). One-vs-rest ridge
+/// fits (none, `(`, `[`, `{`) share one set of normal equations; the class with the largest
+/// score is the read-out. Fitted on the even-numbered texts, measured on the odd ones, over
+/// all bytes and over bytes at depth 2 or more (where the top is not simply the outermost
+/// bracket); a majority-class baseline from the fitting half beside each.
+public struct StackTopProbe: Sendable {
+    public var accuracy: Double, baseline: Double
+    public var deepAccuracy: Double, deepBaseline: Double
+    /// Bytes measured (held-out half), and of them at depth ≥ 2.
+    public var bytes: Int, deepBytes: Int
+
+    /// The oracle's open-bracket stack top at each byte (0 none, 1 `(`, 2 `[`, 3 `{`) and the
+    /// depth, for a text the oracle calls valid: brackets count where its depth moves.
+    public static func tops(_ text: [UInt8]) -> (top: [Int], depth: [Int32]) {
+        let depth = NestingOracle.analyze(text).depth
+        var stack: [Int] = [], top = [Int](repeating: 0, count: text.count)
+        for i in text.indices {
+            let before = i == 0 ? 0 : depth[i - 1]
+            if depth[i] > before {
+                stack.append(text[i] == 40 ? 1 : text[i] == 91 ? 2 : 3)
+            } else if depth[i] < before {
+                _ = stack.popLast()
+            }
+            top[i] = stack.last ?? 0
+        }
+        return (top, depth)
+    }
+
+    public init(model: RecurrentModel, examples: [Example]) {
+        let texts = examples.filter(\.valid).map(\.text)
+        let H = model.config.hidden, dim = model.config.arch == .lstm ? 2 * H : H
+        let fit = Swift.stride(from: 0, to: texts.count, by: 2).map { texts[$0] }
+        let held = Swift.stride(from: 1, to: texts.count, by: 2).map { texts[$0] }
+        let fitRows = fit.reduce(0) { $0 + $1.count }
+        let stride = max(1, (fitRows + CounterProbe.maxProbeRows - 1) / CounterProbe.maxProbeRows)
+        var acc = RidgeAccumulator(dim: dim)
+        var rhs = [[Double]](repeating: [Double](repeating: 0, count: dim + 1), count: 4)
+        var classCount = [Int](repeating: 0, count: 4), deepCount = classCount
+        var t = 0
+        for text in fit {
+            let (top, depth) = Self.tops(text)
+            CounterProbe.forEachState(model, text) { i, f in
+                defer { t += 1 }
+                classCount[top[i]] += 1
+                if depth[i] >= 2 { deepCount[top[i]] += 1 }
+                guard t % stride == 0 else { return }
+                acc.add(f, 0)
+                for j in 0..<dim { rhs[top[i]][j] += Double(f[j]) }
+                rhs[top[i]][dim] += 1
+            }
+        }
+        let l = acc.rows > dim + 1 ? acc.cholesky() : nil
+        let w = l.map { l in rhs.map { acc.solve(l, $0) } }
+        let majority = classCount.indices.max { classCount[$0] < classCount[$1] } ?? 0
+        let deepMajority = deepCount.indices.max { deepCount[$0] < deepCount[$1] } ?? 0
+        var right = 0, base = 0, n = 0, deepRight = 0, deepBase = 0, deepN = 0
+        for text in held {
+            let (top, depth) = Self.tops(text)
+            CounterProbe.forEachState(model, text) { i, f in
+                var guess = majority
+                if let w {
+                    var bestScore = -Double.infinity
+                    for k in 0..<4 {
+                        var s = w[k][dim]
+                        for j in 0..<dim { s += w[k][j] * Double(f[j]) }
+                        if s > bestScore { bestScore = s; guess = k }
+                    }
+                }
+                n += 1
+                if guess == top[i] { right += 1 }
+                if majority == top[i] { base += 1 }
+                if depth[i] >= 2 {
+                    deepN += 1
+                    if guess == top[i] { deepRight += 1 }
+                    if deepMajority == top[i] { deepBase += 1 }
+                }
+            }
+        }
+        func frac(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+        accuracy = frac(right, n); baseline = frac(base, n)
+        deepAccuracy = frac(deepRight, deepN); deepBaseline = frac(deepBase, deepN)
+        bytes = n; deepBytes = deepN
     }
 }
 

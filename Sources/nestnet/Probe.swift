@@ -8,8 +8,8 @@ import Training
 /// `nestnet probe …`: look inside a trained model.
 struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Probe a model: gradient flow over distance, and counter units.",
-        subcommands: [Gradients.self, Counter.self])
+        abstract: "Probe a model: gradient flow over distance, counter units, and the stack top.",
+        subcommands: [Gradients.self, Counter.self, Stack.self])
 
     struct Common: ParsableArguments {
         @Option(help: "Checkpoint (default: the embedded model).") var model: String?
@@ -90,6 +90,28 @@ struct Probe: ParsableCommand {
                 let ch = b >= 32 && b < 127 ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16)
                 print("  \(ch.padded(4)) \(pad(Int(d), 3))  \(fixed(Double(a), 4))")
             }
+        }
+    }
+
+    struct Stack: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How well a linear read-out of the state names the bracket type on top of the stack at every byte.",
+            discussion: "Valid texts only: fitted on the even-numbered ones, measured on the odd ones, over all bytes and over bytes at depth 2 or more, each beside the majority-class baseline. A counter-only model reads the top at depth 1 (it is the outermost bracket) but not deeper.")
+        @OptionGroup var common: Common
+
+        func run() throws {
+            let (model, name, examples) = try common.load()
+            let valid = examples.filter(\.valid).count
+            guard valid >= 2 else { throw NestNetError("the stack probe needs at least 2 valid texts in the first --count \(common.count) examples (found \(valid))") }
+            let p = StackTopProbe(model: model, examples: examples)
+            if common.format == .json {
+                print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"bytes\": \(p.bytes), \"accuracy\": \(p.accuracy), \"baseline\": \(p.baseline), "
+                      + "\"deep_bytes\": \(p.deepBytes), \"deep_accuracy\": \(p.deepAccuracy), \"deep_baseline\": \(p.deepBaseline)}")
+                return
+            }
+            print("\(name) (\(model.config.shortName)), \(valid) valid texts, \(p.bytes) held-out bytes")
+            print("stack top read out linearly: \(fixed(p.accuracy, 4)) (majority class \(fixed(p.baseline, 4)))")
+            print("at depth ≥ 2 (\(p.deepBytes) bytes): \(fixed(p.deepAccuracy, 4)) (majority class \(fixed(p.deepBaseline, 4)))")
         }
     }
 }

@@ -34,6 +34,11 @@ struct GenerateCommandTests {
         #expect(t.status == 0, "\(t.stderr)")
         let meta = try String(contentsOfFile: "\(d)/m.safetensors", encoding: .isoLatin1)
         #expect(meta.contains("\\\"edits\\\":\\\"count-breaking\\\"") || meta.contains("count-breaking"))
+        // The stack-top probe on that model (issue 16): held-out accuracy beside the baseline.
+        let probe = try CLI.run(["probe", "stack", "--model", "\(d)/m.safetensors", "--data", "\(d)/e.jsonl", "--count", "100", "--format", "json"])
+        #expect(probe.status == 0 && probe.stdout.contains("\"deep_accuracy\": ") && probe.stdout.contains("\"baseline\": "), "\(probe.stderr)")
+        let none = try CLI.run(["probe", "stack", "--model", "\(d)/m.safetensors", "--data", "\(d)/e.jsonl", "--count", "1"])
+        #expect(none.status == 2 && none.stderr.contains("at least 2 valid texts"))
     }
 
     @Test(arguments: [

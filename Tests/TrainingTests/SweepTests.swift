@@ -107,3 +107,26 @@ struct SweepTests {
         #expect(accs[0] == accs[1])
     }
 }
+
+@Suite("Stack-top probe")
+struct StackTopProbeTests {
+    /// The oracle's stack top at every byte; brackets in comments and strings do not count.
+    @Test func topsFollowTheOraclesStack() {
+        #expect(StackTopProbe.tops(Array("([]{})".utf8)).top == [1, 2, 1, 3, 1, 0])
+        let c = Array("f(/* [ */x[\"{\"]);".utf8)
+        let (top, depth) = StackTopProbe.tops(c)
+        #expect(top[1] == 1 && top[5] == 1 && top[10] == 2 && top[12] == 2 && top[14] == 1 && top[15] == 0)
+        #expect(depth[10] == 2)
+    }
+
+    /// Measured on held-out texts, beside the majority baseline, at all depths and at depth ≥ 2.
+    @Test func probeMeasuresHeldOutBytes() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8), seed: 2)
+        let g = try ExampleGenerator(GeneratorOptions(language: .dyck2, minLength: 16, maxLength: 64))
+        let ex = (0..<40).map { g.example(seed: 1, index: $0, valid: true) }
+        let p = StackTopProbe(model: model, examples: ex)
+        let held = stride(from: 1, to: 40, by: 2).reduce(0) { $0 + ex[$1].text.count }
+        #expect(p.bytes == held && p.deepBytes > 0 && p.deepBytes < held)
+        #expect((0...1).contains(p.accuracy) && (0...1).contains(p.baseline) && p.baseline > 0.25)
+    }
+}
