@@ -27,6 +27,8 @@ struct ExperimentReportTests {
                                                     hFactorPer100: GradientProbe.decay(h), hInitFactorPer100: GradientProbe.decay(h), cFactorPer100: nil, cInitFactorPer100: nil),
                                    counter: .init(unit: 3, cell: arch == .lstm, r: arch == .lstm ? 0.99 : 0.2, linearR2: 0.9, traceText: "(()<&>)",
                                                   traceDepth: [1, 2, 1, 0], traceActivation: [0.1, 0.2, 0.1, 0]),
+                                   stack: .init(accuracy: 0.9, baseline: 0.5, deepAccuracy: arch == .lstm ? 0.8 + 0.01 * Double(seed) : 0.6, deepBaseline: 0.45,
+                                                bytes: 100, deepBytes: 60),
                                    provenance: Provenance(version: "t", command: "nestnet sweep --out x", commit: "c0ffee", host: "h", finished: "", threads: 2)))
         } }
         return out
@@ -66,6 +68,9 @@ struct ExperimentReportTests {
             #expect(md.contains(heading), "missing \(heading)")
         }
         #expect(md.contains("| rnn | 0.915 (0.910–0.920) | 0.715 (0.710–0.720) | 0.515 (0.510–0.520) |"))
+        // The stack probe: means over the two seeds.
+        #expect(md.contains("## Stack probe") && md.contains("| dyck1 | 256 | lstm | 0.815 | 0.450 | 0.900 | 0.500 |")
+                && md.contains("| dyck1 | 256 | rnn | 0.600 | 0.450 | 0.900 | 0.500 |"), "\(md)")
         // By edit kind: 2 seeds × 3 test lengths × 10 texts per kind, pooled.
         #expect(md.contains("## Accuracy by edit kind") && md.contains("| arch | flip-bracket | move-opener |")
                 && md.contains("| rnn | 1.000 (60) | 0.400 (60) |") && md.contains("| lstm | 1.000 (60) | 0.900 (60) |"), "\(md)")

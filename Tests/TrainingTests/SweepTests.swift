@@ -72,6 +72,8 @@ struct SweepTests {
         // So do the edit-kind buckets (Dyck-1: moved openers and flipped brackets).
         #expect(r.tests.allSatisfy { t in (t.byEdit ?? []).reduce(0) { $0 + $1.count } == 6 && (t.byEdit ?? []).allSatisfy { ["move-opener", "flip-bracket"].contains($0.kind) } })
         #expect(r.gradients.h.count == 16 && r.gradients.c != nil && r.gradients.hInit.count == 16)
+        let stack = try #require(r.stack)
+        #expect(stack.bytes > 0 && (0...1).contains(stack.accuracy) && (0...1).contains(stack.deepBaseline))
         #expect(r.counter.traceDepth.count == r.counter.traceActivation.count && !r.counter.traceDepth.isEmpty)
         #expect(r.history.count == 1 && r.parameters > 0)
         // The result file round-trips, and the training state is gone once the run finished.

@@ -125,6 +125,7 @@ public struct ExperimentReport {
         gradientSection(&d)
         trainingSection(&d)
         counterSection(&d)
+        stackSection(&d)
         literatureSection(&d)
         filesSection(&d)
         return d
@@ -321,6 +322,22 @@ public struct ExperimentReport {
             d.add(.chart(file: "training-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): validation accuracy after each epoch (mean over seeds, min–max shaded)"))
             d.add(.table(header: ["arch", "parameters", "mean training time", "training tokens/s", "best validation accuracy"], rows: rows))
         }
+    }
+
+    /// The stack-top probe: can a linear read-out of the state name the innermost open
+    /// bracket's type? At depth ≥ 2 a counter alone cannot.
+    func stackSection(_ d: inout ReportDocument) {
+        guard results.contains(where: { $0.stack != nil }) else { return }
+        d.add(.heading(2, "Stack probe"))
+        d.add(.paragraph("A linear read-out of the state (one-vs-rest ridge fits) naming the bracket type on top of the stack at every byte of the valid probe texts: fitted on half of them, measured on the other half, beside always answering the most common type. At depth 1 the top is the outermost bracket; at depth 2 or more only something like a stack knows it."))
+        var rows: [[String]] = []
+        for l in languages { for t in trainLengths(l) { for a in archs(l) {
+            let rs = runs(l, t, a).compactMap(\.stack)
+            guard !rs.isEmpty else { continue }
+            func mean(_ v: [Double]) -> String { f3(v.reduce(0, +) / Double(v.count)) }
+            rows.append([l, "\(t)", a, mean(rs.map(\.deepAccuracy)), mean(rs.map(\.deepBaseline)), mean(rs.map(\.accuracy)), mean(rs.map(\.baseline))])
+        } } }
+        d.add(.table(header: ["language", "trained on ≤", "arch", "depth ≥ 2: read-out", "baseline", "all bytes: read-out", "baseline"], rows: rows))
     }
 
     func counterSection(_ d: inout ReportDocument) {

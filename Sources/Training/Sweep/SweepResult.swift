@@ -26,6 +26,13 @@ public struct SweepResult: Sendable, Codable {
         public var count: Int
         public var correct: Int
     }
+    /// `StackTopProbe` on the valid probe texts: held-out read-out accuracy of the bracket type on
+    /// top of the stack, all bytes and at depth ≥ 2, each beside the majority baseline.
+    public struct Stack: Sendable, Codable {
+        public var accuracy: Double, baseline: Double
+        public var deepAccuracy: Double, deepBaseline: Double
+        public var bytes: Int, deepBytes: Int
+    }
     /// Mean gradient norms against distance from the end (index = distance).
     public struct Gradients: Sendable, Codable {
         public var probeLength: Int
@@ -58,6 +65,8 @@ public struct SweepResult: Sendable, Codable {
     public var tests: [Test]
     public var gradients: Gradients
     public var counter: Counter
+    /// The stack-top probe on the valid probe texts (absent in results written before it).
+    public var stack: Stack? = nil
     /// How the run was made: nestnet version, command line, git commit.
     public var provenance: Provenance
 }

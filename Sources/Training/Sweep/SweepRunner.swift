@@ -129,6 +129,7 @@ public struct SweepRunner {
         let counterSet = Array((validProbe.isEmpty ? probeSet : validProbe).prefix(16))
         let cp = CounterProbe(model: best, examples: counterSet, traceIndex: 0)
         let traceText = String(decoding: counterSet.first?.text ?? [], as: UTF8.self)
+        let sp = StackTopProbe(model: best, examples: validProbe)
 
         let secs = trainer.progress.history.reduce(0) { $0 + $1.seconds }
         let tokens = trainer.progress.history.reduce(0.0) { $0 + $1.tokensPerSecond * $1.seconds }
@@ -140,6 +141,8 @@ public struct SweepRunner {
                              cFactorPer100: gTrained.cFactorPer100, cInitFactorPer100: gInit.cFactorPer100),
             counter: .init(unit: cp.best.index, cell: cp.best.cell, r: cp.best.r, linearR2: cp.linearR2,
                            traceText: traceText, traceDepth: cp.trace.map(\.1), traceActivation: cp.trace.map(\.2)),
+            stack: validProbe.count >= 2 ? .init(accuracy: sp.accuracy, baseline: sp.baseline, deepAccuracy: sp.deepAccuracy,
+                                                 deepBaseline: sp.deepBaseline, bytes: sp.bytes, deepBytes: sp.deepBytes) : nil,
             provenance: provenance)
         try AtomicFile.write(Array(try result.encoded()), to: dir + "/result.json")
         try? FileManager.default.removeItem(atPath: statePath)  // the finished run no longer needs it
