@@ -12,21 +12,23 @@ public enum DefaultModel {
         Array(UnsafeBufferPointer(start: nestnet_default_model_bytes(), count: nestnet_default_model_count()))
     }
 
+    /// How errors name the embedded checkpoint.
+    static let source = "the embedded default model"
+
     /// Loads the embedded checkpoint.
     public static func load() throws -> RecurrentModel.Checkpoint {
-        try RecurrentModel.load(bytes: bytes, source: "the embedded default model")
+        try RecurrentModel.load(bytes: bytes, source: source)
     }
 
     /// The model at `path` when given, else the embedded one, read once: the checkpoint, a
     /// name for reports, and the SHA-256 of the bytes that were loaded.
     public static func resolve(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         if let p = path {
-            let b: [UInt8]
-            do { b = try readFile(p, limit: maxCheckpointBytes) } catch let e as NestNetError { throw ModelError(e.message) }
+            let b = try RecurrentModel.checkpointBytes(p)
             return (try RecurrentModel.load(bytes: b, source: p), p, SHA256.hex(b))
         }
         let b = bytes
-        let c = try RecurrentModel.load(bytes: b, source: "the embedded default model")
+        let c = try RecurrentModel.load(bytes: b, source: source)
         return (c, "default \(c.model.config.shortName)", SHA256.hex(b))
     }
 }

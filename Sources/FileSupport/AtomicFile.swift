@@ -265,9 +265,8 @@ public func refuseOverwritingInputs(outputs: [(String, String?)], inputs: [(Stri
     func key(_ path: String) -> String? {
         if let id = regularFileIdentity(path) { return "\(id.dev):\(id.ino)" }
         guard case .replace(let real)? = try? AtomicFile.target(path) else { return nil }
-        var buf = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard FileName.withCString(AtomicFile.parentDirectory(of: real), { realpath($0, &buf) }) != nil else { return nil }
-        return FileName.string(buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }) + "/" + AtomicFile.baseName(of: real)
+        guard let folder = resolvedPath(AtomicFile.parentDirectory(of: real)) else { return nil }
+        return folder + "/" + AtomicFile.baseName(of: real)
     }
     var seen: [(flag: String, path: String, key: String)] = []
     for (flag, path) in outputs {

@@ -14,7 +14,7 @@ extension RecurrentModel {
         let h = o.hidden, H = m.hidden, G = m.arch.gates
         var p = parameters
         /// `dst[r, c] = src[r', c]` for the old rows/columns; new columns of old rows become 0.
-        func copyMatrix(_ name: String, oldRows: Int, newRows: Int, oldCols: Int, newCols: Int, rowMap: (Int) -> Int) {
+        func copyMatrix(_ name: String, oldRows: Int, oldCols: Int, newCols: Int, rowMap: (Int) -> Int) {
             let s = narrow.layout[name], d = layout[name]
             for r in 0..<oldRows {
                 let dr = rowMap(r)
@@ -28,18 +28,18 @@ extension RecurrentModel {
         p.replaceSubrange(demb.offset..<demb.offset + demb.count, with: narrow.parameters[emb.offset..<emb.offset + emb.count])
         for l in 0..<m.layers {
             let inOld = o.inputWidth(l), inNew = m.inputWidth(l)
-            copyMatrix("rnn.weight_ih_l\(l)", oldRows: G * h, newRows: G * H, oldCols: inOld, newCols: inNew, rowMap: gateRow)
-            copyMatrix("rnn.weight_hh_l\(l)", oldRows: G * h, newRows: G * H, oldCols: h, newCols: H, rowMap: gateRow)
+            copyMatrix("rnn.weight_ih_l\(l)", oldRows: G * h, oldCols: inOld, newCols: inNew, rowMap: gateRow)
+            copyMatrix("rnn.weight_hh_l\(l)", oldRows: G * h, oldCols: h, newCols: H, rowMap: gateRow)
             for b in ["rnn.bias_ih_l\(l)", "rnn.bias_hh_l\(l)"] {
                 let s = narrow.layout[b], d = layout[b]
                 for r in 0..<(G * h) { p[d.offset + gateRow(r)] = narrow.parameters[s.offset + r] }
             }
         }
-        copyMatrix("head.weight", oldRows: 1, newRows: 1, oldCols: h, newCols: H, rowMap: { $0 })
+        copyMatrix("head.weight", oldRows: 1, oldCols: h, newCols: H, rowMap: { $0 })
         let hb = narrow.layout["head.bias"], dhb = layout["head.bias"]
         p[dhb.offset] = narrow.parameters[hb.offset]
         if m.stepOutputs > 0 {
-            copyMatrix("step_head.weight", oldRows: m.stepOutputs, newRows: m.stepOutputs, oldCols: h, newCols: H, rowMap: { $0 })
+            copyMatrix("step_head.weight", oldRows: m.stepOutputs, oldCols: h, newCols: H, rowMap: { $0 })
             let s = narrow.layout["step_head.bias"], d = layout["step_head.bias"]
             p.replaceSubrange(d.offset..<d.offset + d.count, with: narrow.parameters[s.offset..<s.offset + s.count])
         }

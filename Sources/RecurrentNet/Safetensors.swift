@@ -123,9 +123,12 @@ extension RecurrentModel {
 
     /// Loads and checks a checkpoint: format, architecture, every tensor's name and shape.
     public static func load(from path: String) throws -> Checkpoint {
-        let bytes: [UInt8]
-        do { bytes = try readFile(path, limit: maxCheckpointBytes) } catch let e as NestNetError { throw ModelError(e.message) }
-        return try load(bytes: bytes, source: path)
+        try load(bytes: try checkpointBytes(path), source: path)
+    }
+
+    /// A checkpoint file's bytes (bounded by `maxCheckpointBytes`; errors as `ModelError`).
+    public static func checkpointBytes(_ path: String) throws -> [UInt8] {
+        do { return try readFile(path, limit: maxCheckpointBytes) } catch let e as NestNetError { throw ModelError(e.message) }
     }
 
     public static func load(bytes: [UInt8], source: String) throws -> Checkpoint {
