@@ -73,11 +73,11 @@ let package = Package(
             swiftSettings: fastMath),
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
         .testTarget(name: "NestingOracleTests", dependencies: ["NestingOracle"]),
-        .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle"]),
+        .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle", "FileSupport"]),
         .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),
         // Runs the built `nestnet` binary: exit codes, messages, files.
-        .testTarget(name: "NestNetCLITests", dependencies: ["nestnet", "NestingOracle", "ProgramGenerator"]),
+        .testTarget(name: "NestNetCLITests", dependencies: ["nestnet", "FileSupport", "NestingOracle", "ProgramGenerator"]),
     ]
 )

@@ -58,6 +58,17 @@ public struct ExampleGenerator: Sendable {
 
     /// Example `index` of the stream `seed`, of the requested class.
     public func example(seed: UInt64, index: Int, valid: Bool) -> Example {
+        let e = plainExample(seed: seed, index: index, valid: valid)
+        guard options.decoyRate > 0 else { return e }
+        var rng = SeededRandom(seed: seed, index: UInt64(index), stream: Self.decoyStream)
+        return e.withExtraDecoys(rate: options.decoyRate, maxLength: options.maxLength, rng: &rng)
+    }
+
+    /// The random stream of `--decoy-rate`'s extra decoys (generated and real examples alike).
+    public static let decoyStream: UInt64 = 0xDEC0_15
+
+    /// Example `index` before extra decoys.
+    func plainExample(seed: UInt64, index: Int, valid: Bool) -> Example {
         var rng = SeededRandom(seed: seed, index: UInt64(index))
         let menu = editMenu
         var last: Example? = nil

@@ -78,21 +78,26 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     public var lengths: LengthDistribution = .uniform
     /// Which corrupting edits make invalid examples (and decoys in valid ones).
     public var edits: EditSelection = .any
+    /// Extra decoy brackets per KB inside comments and strings, in both classes (`c` only):
+    /// each example gets up to ⌈rate × KB⌉ of them, the count drawn uniformly from zero
+    /// (`Example.withExtraDecoys`). 0 (the default) leaves earlier data as it was.
+    public var decoyRate = 0.0
 
     public init(language: Language = .c, minLength: Int = 64, maxLength: Int = 512, maxDepth: Int? = nil,
                 distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5,
-                headers: Double = 0, lengths: LengthDistribution = .uniform, edits: EditSelection = .any) {
+                headers: Double = 0, lengths: LengthDistribution = .uniform, edits: EditSelection = .any,
+                decoyRate: Double = 0) {
         self.language = language; self.minLength = minLength; self.maxLength = maxLength
         self.maxDepth = maxDepth; self.distractors = distractors
         self.errorPosition = errorPosition; self.validFraction = validFraction; self.headers = headers
-        self.lengths = lengths; self.edits = edits
+        self.lengths = lengths; self.edits = edits; self.decoyRate = decoyRate
     }
 
     enum CodingKeys: String, CodingKey {
-        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits
+        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate
     }
 
-    /// Writes `edits` only when it is not `any`, so settings recorded before it existed (model
+    /// Writes `edits` only when it is not `any` and `decoyRate` only when set, so settings recorded before it existed (model
     /// metadata, sweep run names) read and write the same.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -102,6 +107,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         try c.encode(validFraction, forKey: .validFraction); try c.encode(headers, forKey: .headers)
         try c.encode(lengths, forKey: .lengths)
         if edits != .any { try c.encode(edits, forKey: .edits) }
+        if decoyRate != 0 { try c.encode(decoyRate, forKey: .decoyRate) }
     }
 
     /// Decodes settings recorded before `headers` and `lengths` existed as their defaults.
@@ -117,6 +123,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         headers = try c.decodeIfPresent(Double.self, forKey: .headers) ?? 0
         lengths = try c.decodeIfPresent(LengthDistribution.self, forKey: .lengths) ?? .uniform
         edits = try c.decodeIfPresent(EditSelection.self, forKey: .edits) ?? .any
+        decoyRate = try c.decodeIfPresent(Double.self, forKey: .decoyRate) ?? 0
     }
 
     /// The longest text the generator will make (memory and time stay bounded).
@@ -136,6 +143,8 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         guard (0...1).contains(validFraction) else { throw NestNetError("--valid-fraction must be between 0 and 1") }
         guard (0...1).contains(distractors) else { throw NestNetError("--distractors must be between 0 and 1") }
         guard (0...1).contains(headers) else { throw NestNetError("--headers must be between 0 and 1") }
+        guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
+        if decoyRate > 0 && language != .c { throw NestNetError("--decoy-rate needs --language c (Dyck strings have no comments or strings)") }
         switch language {
         case .c:
             guard maxLength >= CProgramGenerator.minimumLength else {

@@ -253,6 +253,13 @@ public final class Trainer {
                     try saveState(to: p)
                     report(.saved(path: p, step: step))
                 }
+                if let sig = StopSignal.requested {
+                    // SIGTERM or Ctrl-C (scancel, a requeue, a time limit): keep this step's work.
+                    guard let p = statePath else { throw StopRequested(signal: sig, saved: "no training state was kept") }
+                    try saveState(to: p)
+                    report(.saved(path: p, step: step))
+                    throw StopRequested(signal: sig, saved: "the training state is saved in \(p) (step \(step))")
+                }
             }
             // End of epoch: validate, keep the best, maybe stop.
             var record = EpochRecord(epoch: epoch, maxLength: maxLength(epoch), learningRate: optimizer.learningRate,

@@ -127,7 +127,8 @@ public struct GeneratedData: Sendable, Equatable, Codable {
                 if let r = real, labelRNG.chance(r.fraction),
                    let e = r.windows.example(seed: streamSeed, index: i, valid: valid, bounds: o.minLength...o.maxLength,
                                              lengths: o.lengths, wholeFiles: r.wholeFiles) {
-                    slots.set(k, e)
+                    var decoyRNG = SeededRandom(seed: streamSeed, index: UInt64(i), stream: ExampleGenerator.decoyStream)
+                    slots.set(k, e.withExtraDecoys(rate: o.decoyRate, maxLength: o.maxLength, rng: &decoyRNG))
                 } else {
                     slots.set(k, g.example(seed: streamSeed, index: i, valid: valid))
                 }

@@ -35,6 +35,8 @@ struct Generate: ParsableCommand {
     var lengths: LengthDistribution = .uniform
     @Option(help: "Which corrupting edits make the invalid texts: any, count-preserving (swap closers, move an opener: no per-type count changes, a stack test) or count-breaking.")
     var edits: EditSelection = .any
+    @Option(parsing: .unconditional, help: "Extra decoy brackets inside comments and strings, up to this many per KB, in both classes (c only).")
+    var decoyRate: Double = 0
     @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
@@ -43,7 +45,7 @@ struct Generate: ParsableCommand {
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength,
                                        maxDepth: maxDepth, distractors: distractors,
-                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits)
+                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate)
         let generator = try ExampleGenerator(options)
         try checkWritable(out)
         var progress = ProgressLine("generate", total: count, quiet: quiet)

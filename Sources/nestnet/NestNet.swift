@@ -15,7 +15,8 @@ struct NestNet: ParsableCommand {
 }
 
 /// Entry point: every failure is one line on stderr. Exit codes: 0 success, 1 "found invalid
-/// nesting" (commands that check), 2 usage errors and bad input.
+/// nesting" (commands that check), 2 usage errors and bad input, 128 + N when signal N
+/// stopped training politely (its state saved).
 @main
 enum Main {
     static func main() {
@@ -26,6 +27,9 @@ enum Main {
             exit(code.rawValue)
         } catch let e as NestNetError {
             fail(e.message)
+        } catch let s as StopRequested {
+            writeStderr("nestnet: \(s)\n")
+            exit(128 + s.signal)  // as a shell reports a process ended by that signal
         } catch {
             if NestNet.exitCode(for: error) == .success { NestNet.exit(withError: error) }
             let full = NestNet.fullMessage(for: error)

@@ -50,6 +50,31 @@ struct Sweep: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
     @Flag(help: "Print one command per run instead of running.") var listJobs = false
     @Flag(help: "No progress output.") var quiet = false
+    // Slurm (README: "Running a sweep on a cluster").
+    @Flag(help: "Submit the unfinished runs to Slurm as an array job (one run per task, --threads CPUs each) instead of running them here.")
+    var slurm = false
+    @Flag(help: "With --slurm: write OUT/slurm/array.sbatch without submitting it.") var slurmScriptOnly = false
+    @Option(parsing: .unconditional, help: "With --slurm: at most this many tasks at once (--array=…%M).") var slurmMaxRunning: Int?
+    @Option(help: "With --slurm: time limit per task in Slurm's format (30:00, 2:00:00, 1-00). The run saves its state 2 minutes before.")
+    var slurmTime: String?
+    @Option(help: "With --slurm: memory per task, e.g. 2G.") var slurmMem: String?
+    @Option(help: "With --slurm: partition.") var slurmPartition: String?
+    @Option(help: "With --slurm: account.") var slurmAccount: String?
+    @Option(help: "With --slurm: a further sbatch option, repeatable (--slurm-option=--qos=short).") var slurmOption: [String] = []
+    @Flag(help: "With --slurm: wait for the array to end, then build the report (as nestnet report OUT).") var wait = false
+    @Option(parsing: .unconditional, help: "With --wait: seconds between looks at the queue. Default 10.") var pollSeconds: Double = 10
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        let slurmOnly = [("--slurm-script-only", slurmScriptOnly), ("--slurm-max-running", slurmMaxRunning != nil), ("--slurm-time", slurmTime != nil),
+                         ("--slurm-mem", slurmMem != nil), ("--slurm-partition", slurmPartition != nil), ("--slurm-account", slurmAccount != nil),
+                         ("--slurm-option", !slurmOption.isEmpty), ("--wait", wait)]
+        if !slurm, let f = slurmOnly.first(where: \.1) { throw ValidationError("\(f.0) goes with --slurm") }
+        if slurm && listJobs { throw ValidationError("--slurm submits the runs and --list-jobs prints them: give one of them") }
+        if wait && slurmScriptOnly { throw ValidationError("--wait waits for a submitted array; --slurm-script-only submits none") }
+        guard pollSeconds >= 0.1 && pollSeconds <= 3600 else { throw ValidationError("--poll-seconds must be between 0.1 and 3600") }
+        do { try slurmLimits.validate() } catch let e as NestNetError { throw ValidationError(e.message) }
+    }
 
     func settings() throws -> SweepSettings {
         var s = SweepSettings()
@@ -93,12 +118,10 @@ struct Sweep: ParsableCommand {
 
     func run() throws {
         let s = try settings()
-        guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
+        if slurm { return try submitToSlurm(s) }
         if listJobs {
             let exe = CommandLine.arguments.first ?? "nestnet"
-            for job in s.jobs {
-                print(([exe, "sweep", "--out", out] + job.alone.flags + ["--threads", "\(threads)", "--quiet"]).map(shellQuote).joined(separator: " "))
-            }
+            for job in s.jobs { print(command(for: job, executable: exe, out: out)) }
             return
         }
         try makeFolder(out)
@@ -114,6 +137,7 @@ struct Sweep: ParsableCommand {
         var done = 0, skipped = 0
         let clock = Clock()
         do {
+            StopSignal.install()  // SIGTERM (scancel, a requeue) / Ctrl-C: the running job saves its state and the sweep stops
             try runner.run(s) { event in
                 switch event {
                 case .skipped(let job):
@@ -138,14 +162,28 @@ struct Sweep: ParsableCommand {
                     progress.finish("\(r.job.id): trained in \(formatDuration(r.trainSeconds)), valid \(fixed(r.bestValidAccuracy ?? 0, 3)); accuracy by length \(accs); grad ×\(sci(r.gradients.hFactorPer100))/100 steps; counter r=\(fixed(r.counter.r, 3))")
                 }
             }
-        } catch let e as ModelError { throw NestNetError(e.message) }
+        } catch let e as ModelError { throw NestNetError(e.message) } catch var s as StopRequested {
+            if !s.saved.contains("run the same") { s.saved += "; run the same command again to resume it" }
+            throw s
+        }
         if !quiet {
             writeStderr("sweep: \(done) runs finished, \(skipped) already done, \(jobs.count) in all, in \(formatDuration(clock.seconds)); results in \(out)/results.csv (nestnet report \(out))\n")
         }
     }
 
-    /// Appends this invocation to OUT/sweep.json (settings and command), atomically.
+    /// The self-contained command that runs `job` alone into `out`.
+    /// `quiet`: no progress lines (a Slurm task's log keeps them).
+    func command(for job: SweepJob, executable: String, out: String, quiet: Bool = true) -> String {
+        ([executable, "sweep", "--out", out] + job.alone.flags + ["--threads", "\(threads)"] + (quiet ? ["--quiet"] : [])).map(shellQuote).joined(separator: " ")
+    }
+
+    /// Appends this invocation to OUT/sweep.json (settings and command), atomically and under
+    /// the folder's lock (tasks of one array start together).
     func recordInvocation(_ s: SweepSettings, _ p: Provenance) throws {
+        try FolderLock.withLock(SweepRunner.lockPath(out)) { try appendInvocation(s, p) }
+    }
+
+    func appendInvocation(_ s: SweepSettings, _ p: Provenance) throws {
         let path = out + "/sweep.json"
         var entries: [JSONValue] = []
         if FileManager.default.fileExists(atPath: path) {

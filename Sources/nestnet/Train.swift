@@ -39,6 +39,8 @@ struct Train: ParsableCommand {
     @Option(help: "Generated data: which corrupting edits make the invalid texts: any, count-preserving or count-breaking.")
     var edits: EditSelection = .any
     @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
+    @Option(parsing: .unconditional, help: "Training data (generated and --corpus alike): extra decoy brackets inside comments and strings, up to this many per KB, in both classes. The validation set has none, so runs compare.")
+    var decoyRate: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
     @Option(parsing: .unconditional, help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
@@ -97,6 +99,7 @@ struct Train: ParsableCommand {
             guard train == nil else { throw NestNetError("--corpus and --valid-corpus mix real code into generated data: they do not go with --train") }
             guard language == .c else { throw NestNetError("--corpus and --valid-corpus mix real C into generated C: they need --language c") }
         }
+        if decoyRate != 0 && train != nil { throw NestNetError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
         if let f = validCorpusFraction, !(0...1).contains(f) { throw NestNetError("--valid-corpus-fraction must be between 0 and 1") }
         let statePath = state ?? out + ".state"
         try checkWritable(out)
@@ -114,7 +117,7 @@ struct Train: ParsableCommand {
         var validSet: [Example] = []
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
                                        distractors: distractors, errorPosition: errorPosition, validFraction: validFraction,
-                                       headers: headers, lengths: lengths, edits: edits)
+                                       headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate)
         if let path = train {
             let bytes = try readFile(path)
             data = .fixed(try Dataset.read(path))
@@ -140,7 +143,9 @@ struct Train: ParsableCommand {
             meta["data.valid"] = v
             meta["data.valid_fingerprint"] = fingerprint(try readFile(v))
         } else if train == nil && validCount > 0 {
-            let gen = try ExampleGenerator(options)
+            var plain = options
+            plain.decoyRate = 0  // the same validation set with or without --decoy-rate
+            let gen = try ExampleGenerator(plain)
             let validSeed = seed ^ 0x7A11_D5EE_D000_0000
             let labels = ExampleGenerator.labels(count: validCount, validFraction: validFraction, seed: validSeed)
             validSet = labels.enumerated().map { gen.example(seed: validSeed, index: $0.offset, valid: $0.element) }
@@ -203,6 +208,7 @@ struct Train: ParsableCommand {
         }
         let startStep = trainer.progress.globalStep
         do {
+            StopSignal.install()  // SIGTERM / Ctrl-C: save the state at the next step, then stop
             try trainer.run(statePath: statePath, saveEvery: saveEvery, bestPath: out) { event in
                 switch event {
                 case let .step(epoch, step, steps, loss, acc, tps):
@@ -220,6 +226,9 @@ struct Train: ParsableCommand {
                     progress.finish("stopping early after epoch \(epoch): no better validation \(monitor.rawValue) for \(patience ?? 0) epochs")
                 }
             }
+        } catch var s as StopRequested {
+            s.saved += "; --resume \(statePath) continues the run"
+            throw s
         } catch let e as ModelError { throw NestNetError(e.message) }
         if !quiet {
             let best = trainer.progress.bestValidAccuracy.map { acc in

@@ -51,6 +51,9 @@ public struct SweepRunner {
         let jobs = settings.jobs
         for (i, job) in jobs.enumerated() {
             if try finishedResult(job) != nil { report(.skipped(job)); continue }
+            if let sig = StopSignal.requested {
+                throw StopRequested(signal: sig, saved: "finished runs are kept in \(out)/runs: run the same command again to go on")
+            }
             let r = try run(job, index: i + 1, of: jobs.count, report: report)
             report(.finished(r))
             try Self.writeCSV(in: out)
@@ -184,13 +187,20 @@ public struct SweepRunner {
         }
     }
 
-    /// Rebuilds `dir/results.csv` from every finished run (atomically).
+    /// The lock file that serialises rebuilding `results.csv` and appending to `sweep.json`.
+    public static func lockPath(_ dir: String) -> String { dir + "/.lock" }
+
+    /// Rebuilds `dir/results.csv` from every finished run (atomically, under the folder's
+    /// lock: of tasks finishing at once, the last to write has read every result).
     @discardableResult
     public static func writeCSV(in dir: String) throws -> [SweepResult] {
-        let all = try results(in: dir)
-        let text = ([SweepResult.csvHeader] + all.flatMap(\.csvRows)).joined(separator: "\n") + "\n"
-        try AtomicFile.write(Array(text.utf8), to: dir + "/results.csv")
-        return all
+        guard FileManager.default.fileExists(atPath: dir + "/runs") else { throw ModelError("\(dir) holds no sweep runs (no \(dir)/runs folder)") }
+        return try FolderLock.withLock(lockPath(dir)) {
+            let all = try results(in: dir)
+            let text = ([SweepResult.csvHeader] + all.flatMap(\.csvRows)).joined(separator: "\n") + "\n"
+            try AtomicFile.write(Array(text.utf8), to: dir + "/results.csv")
+            return all
+        }
     }
 }
 
