@@ -104,8 +104,19 @@ extension Sweep {
     /// Polls `squeue` until no task of `arrayJob` is queued or running, showing progress.
     func waitFor(arrayJob id: String, runs: [SweepJob], runner: SweepRunner) throws {
         var progress = ProgressLine("slurm job \(id)", total: runs.count, quiet: quiet)
+        var failures = 0
         while true {
-            let states = try queueStates(of: id)
+            let states: [String]
+            do {
+                states = try queueStates(of: id)
+                failures = 0
+            } catch let e as NestNetError where failures < 5 && !e.message.contains("not found on PATH") {
+                // A busy controller times out now and then ("Socket timed out"): look again.
+                failures += 1
+                writeStderr("nestnet: warning: \(e.message); looking again (\(failures) of 5)\n")
+                Thread.sleep(forTimeInterval: pollSeconds * Double(failures))
+                continue
+            }
             let done = try runs.filter { try runner.finishedResult($0) != nil }.count
             let running = states.filter { $0 == "RUNNING" || $0 == "COMPLETING" }.count
             progress.update(done, "\(done)/\(runs.count) runs finished, \(running) running, \(states.count - running) waiting")

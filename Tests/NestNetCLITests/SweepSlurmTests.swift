@@ -64,6 +64,40 @@ struct SweepSlurmTests {
         #expect(r.status == 2 && (r.stderr.contains("not found on PATH")), "\(r.stderr)")
     }
 
+    /// Submit and wait against stand-ins for `sbatch` (which runs every task of the script at
+    /// once, as a tiny cluster would) and `squeue` (which times out twice, as a busy controller
+    /// does, then reports the job gone): the runs finish, the report is built.
+    @Test func submitAndWaitWithStandInCommands() throws {
+        let d = CLI.tempDir(), bin = d + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        let sbatch = """
+        #!/bin/sh
+        script="$2"
+        n=$(grep -c ') exec ' "$script")
+        i=0
+        while [ $i -lt $n ]; do SLURM_ARRAY_TASK_ID=$i SLURM_ARRAY_JOB_ID=42 sh "$script" > /dev/null 2>&1 || exit 1; i=$((i + 1)); done
+        echo 42
+        """
+        let squeue = """
+        #!/bin/sh
+        c=$(cat "\(d)/calls" 2>/dev/null || echo 0)
+        echo $((c + 1)) > "\(d)/calls"
+        if [ "$c" -lt 2 ]; then echo "squeue: error: Socket timed out on send/recv operation" >&2; exit 1; fi
+        """
+        for (name, text) in [("sbatch", sbatch), ("squeue", squeue)] {
+            try Data((text + "\n").utf8).write(to: URL(fileURLWithPath: "\(bin)/\(name)"))
+            chmod("\(bin)/\(name)", 0o755)
+        }
+        let r = try CLI.run(["-c", "PATH=\(bin):$PATH exec \"$0\" \"$@\"", CLI.binary.path, "sweep", "--out", d + "/sw", "--slurm", "--wait",
+                             "--poll-seconds", "0.1"] + Self.tiny, shell: true)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("submitted Slurm array job 42: 4 runs"))
+        #expect(r.stderr.contains("Socket timed out on send/recv operation; looking again (2 of 5)"))
+        #expect(r.stdout.contains("4 runs → "))
+        #expect(FileManager.default.fileExists(atPath: d + "/sw/index.md"))
+        #expect(try String(contentsOfFile: d + "/sw/slurm/submitted.tsv", encoding: .utf8).contains("\t42\t4\n"))
+    }
+
     /// Tasks finishing together each rebuild results.csv: the rebuild reads the results only
     /// once it holds the folder's lock, so the last writer has seen every finished run.
     @Test func resultsRebuildWaitsForTheFolderLock() throws {
