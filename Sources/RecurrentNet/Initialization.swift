@@ -1,11 +1,25 @@
 import ProgramGenerator
 
+/// How the recurrent weights `W_hh` start (issue 16's remedies for vanishing and exploding
+/// gradients), per gate block of H×H.
+public enum RecurrentInit: String, Sendable, CaseIterable, Codable {
+    /// A random orthogonal matrix: every singular value 1 (Saxe et al. 2014; the default).
+    case orthogonal
+    /// Xavier/Glorot uniform, ±√(6 / 2H): singular values spread around 1 (Glorot & Bengio 2010).
+    case xavier
+    /// The identity (Le, Jaitly & Hinton 2015 pair it with ReLU units, the IRNN; here the
+    /// cells keep their own nonlinearity).
+    case identity
+}
+
 extension RecurrentModel {
     /// Fresh weights, deterministic in `seed`:
     /// embedding N(0, 1) (as `nn.Embedding`); input weights Xavier-uniform per gate block;
-    /// recurrent weights orthogonal per gate block; biases 0 except the LSTM forget gate
-    /// (`bias_ih` f block = `forgetBias`); heads uniform(±1/√H).
-    public static func initialized(_ config: ModelConfig, seed: UInt64, forgetBias: Float = 1) throws -> RecurrentModel {
+    /// recurrent weights per `recurrentInit` (orthogonal by default) per gate block, times
+    /// `recurrentScale` (above 1: a network whose gradients can explode); biases 0 except the
+    /// LSTM forget gate (`bias_ih` f block = `forgetBias`); heads uniform(±1/√H).
+    public static func initialized(_ config: ModelConfig, seed: UInt64, forgetBias: Float = 1,
+                                   recurrentInit: RecurrentInit = .orthogonal, recurrentScale: Float = 1) throws -> RecurrentModel {
         let m = try RecurrentModel(config: config)
         var rng = SeededRandom(seed: seed, index: 0, stream: 0x1A17)
         let H = config.hidden, G = config.arch.gates
@@ -20,7 +34,16 @@ extension RecurrentModel {
             let bound = (6.0 / Double(inW + H)).squareRoot()
             setTensor("rnn.weight_ih_l\(l)", (0..<G * H * inW).map { _ in Float((rng.unit() * 2 - 1) * bound) })
             var whh: [Float] = []
-            for _ in 0..<G { whh += orthogonal(H, &rng) }
+            for _ in 0..<G {
+                switch recurrentInit {
+                case .orthogonal: whh += orthogonal(H, &rng)
+                case .xavier:
+                    let b = (6.0 / Double(2 * H)).squareRoot()
+                    whh += (0..<H * H).map { _ in Float((rng.unit() * 2 - 1) * b) }
+                case .identity: whh += (0..<H * H).map { $0 / H == $0 % H ? 1 : 0 }
+                }
+            }
+            if recurrentScale != 1 { whh = whh.map { $0 * recurrentScale } }
             setTensor("rnn.weight_hh_l\(l)", whh)
             var bih = [Float](repeating: 0, count: G * H)
             if config.arch == .lstm { for j in H..<(2 * H) { bih[j] = forgetBias } }

@@ -41,6 +41,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var seed: UInt64 = 1
     public var threads = 2
     public var forgetBias: Float = 1
+    /// Recurrent weight initialisation (nil: orthogonal; optional so states written before it
+    /// existed still load).
+    public var recurrentInit: RecurrentInit? = nil
+    /// Factor on the initial recurrent weights (nil: 1).
+    public var recurrentScale: Float? = nil
     /// Weight of the per-step oracle targets (see `StepTargets`); 0 trains on final labels only.
     public var stepLossWeight: Float = 0
     /// Stop after this many epochs without a better validation result (nil: never).
@@ -61,6 +66,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         guard epochs >= 1 else { throw ModelError("--epochs must be at least 1") }
         guard learningRate > 0, learningRate.isFinite else { throw ModelError("--lr must be positive") }
         guard clip >= 0 else { throw ModelError("--clip must not be negative") }
+        if let r = recurrentScale, !(r > 0 && r.isFinite) { throw ModelError("--recurrent-scale must be positive") }
         if let k = bptt, k < 1 { throw ModelError("--bptt must be at least 1") }
         guard threads >= 1 else { throw ModelError("--threads must be at least 1") }
         guard stepLossWeight >= 0 else { throw ModelError("--step-loss must not be negative") }

@@ -43,6 +43,12 @@ struct Sweep: ParsableCommand {
     @Option(help: "Where breaking edits fall: any, early, middle, late. Default any.") var errorPosition: ErrorPosition?
     @Option(help: "Which corrupting edits make the invalid texts (training and test sets): any, count-preserving (a clean stack test) or count-breaking. Default any.") var edits: EditSelection?
     @Option(parsing: .unconditional, help: "Bracket rate in comments and strings (C). Default 0.35.") var distractors: Double?
+    @Option(help: "Remedy axis (comma-separated): global gradient-norm clips, 0 for none. Default 1.") var clips: String?
+    @Option(help: "Remedy axis: LSTM forget-gate biases at the start. Default 1.") var forgetBiases: String?
+    @Option(help: "Remedy axis: truncated BPTT chunk lengths, or full. Default full.") var bptts: String?
+    @Option(help: "Remedy axis: optimizers, each with an optional tuned learning rate (adam, rmsprop:0.001, sgd:0.1). Default adam at --lr.") var optimizers: String?
+    @Option(help: "Remedy axis: recurrent weight initialisations: orthogonal, xavier, identity. Default orthogonal.") var inits: String?
+    @Option(help: "Remedy axis: factors on the initial recurrent weights (above 1: gradients that can explode). Default 1.") var recurrentScales: String?
     @Option(parsing: .unconditional, help: "Examples per test length. Default 400.") var testCount: Int?
     @Option(parsing: .unconditional, help: "Validation examples per run. Default 500.") var validCount: Int?
     @Option(parsing: .unconditional, help: "Length of the probe texts. Default 512.") var probeLength: Int?
@@ -97,6 +103,12 @@ struct Sweep: ParsableCommand {
         if let v = try list("--train-lengths", trainLengths, "whole numbers", { Int($0) }) { s.trainLengths = v }
         if let v = try list("--test-lengths", testLengths, "whole numbers", { Int($0) }) { s.testLengths = v }
         if let v = try list("--seeds", seeds, "whole numbers ≥ 0", { UInt64($0) }) { s.seeds = v }
+        if let v = try list("--clips", clips, "numbers ≥ 0", { Float($0).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil } }) { s.clips = v }
+        if let v = try list("--forget-biases", forgetBiases, "numbers", { Float($0).flatMap { $0.isFinite ? $0 : nil } }) { s.forgetBiases = v }
+        if let v = try list("--bptts", bptts, "whole numbers ≥ 1 or full", { $0 == "full" ? 0 : Int($0).flatMap { $0 >= 1 ? $0 : nil } }) { s.bptts = v }
+        if let v = try list("--optimizers", optimizers, OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ") + ", each optionally :learning_rate", OptimizerChoice.init(parsing:)) { s.optimizers = v }
+        if let v = try list("--inits", inits, RecurrentInit.allCases.map(\.rawValue).joined(separator: ", "), { RecurrentInit(rawValue: $0) }) { s.recurrentInits = v }
+        if let v = try list("--recurrent-scales", recurrentScales, "positive numbers", { Float($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }) { s.recurrentScales = v }
         if let v = hidden { s.hidden = v }
         if let v = embed { s.embed = v }
         if let v = epochs { s.epochs = v }

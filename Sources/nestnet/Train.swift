@@ -63,6 +63,9 @@ struct Train: ParsableCommand {
     @Option(help: "adam, rmsprop or sgd (momentum 0.9).") var optimizer: OptimizerKind = .adam
     @Option(parsing: .unconditional, help: "Global gradient-norm clip (0: off).") var clip: Float = 1
     @Option(parsing: .unconditional, help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
+    @Option(name: .customLong("init"), help: "Recurrent weights at the start: orthogonal, xavier or identity.") var recurrentInit: RecurrentInit = .orthogonal
+    @Option(parsing: .unconditional, help: "Factor on the initial recurrent weights (above 1: gradients that can explode).") var recurrentScale: Float = 1
+    @Option(parsing: .unconditional, help: "LSTM forget-gate bias at the start (Jozefowicz et al. 2015: 1).") var forgetBias: Float = 1
     @Option(parsing: .unconditional, help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
     var stepLoss: Float = 0
     @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
@@ -89,7 +92,9 @@ struct Train: ParsableCommand {
                                                        stepOutputs: stepLoss > 0 ? stepOutputs : 0))
         config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
-        config.stepLossWeight = stepLoss; config.patience = patience
+        config.stepLossWeight = stepLoss; config.patience = patience; config.forgetBias = forgetBias
+        config.recurrentInit = recurrentInit == .orthogonal ? nil : recurrentInit
+        config.recurrentScale = recurrentScale == 1 ? nil : recurrentScale
         config.monitor = monitor == .accuracy ? nil : monitor
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
         do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }

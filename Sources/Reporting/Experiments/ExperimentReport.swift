@@ -24,16 +24,18 @@ public struct ExperimentReport {
 
     var languages: [String] { unique(results.map(\.job.language.rawValue)) }
     func trainLengths(_ l: String) -> [Int] { unique(results.filter { $0.job.language.rawValue == l }.map(\.job.trainLength)).sorted() }
+    /// The series of a language: each architecture, then its remedy variants (`rnn`,
+    /// `rnn+clip0`, …), one line per series in every chart.
     func archs(_ l: String) -> [String] {
-        let present = Set(results.filter { $0.job.language.rawValue == l }.map(\.job.arch.rawValue))
-        return Self.archOrder.filter(present.contains)
+        let mine = results.filter { $0.job.language.rawValue == l }
+        return Self.archOrder.flatMap { a in unique(mine.filter { $0.job.arch.rawValue == a }.map(\.job.series)).sorted { ($0.count, $0) < ($1.count, $1) } }
     }
     /// Each language with its longest training length: the runs the per-language sections show.
     var longestTraining: [(language: String, trainLength: Int)] {
         languages.compactMap { l in trainLengths(l).last.map { (l, $0) } }
     }
     func runs(_ l: String, _ t: Int, _ a: String) -> [SweepResult] {
-        results.filter { $0.job.language.rawValue == l && $0.job.trainLength == t && $0.job.arch.rawValue == a }
+        results.filter { $0.job.language.rawValue == l && $0.job.trainLength == t && $0.job.series == a }
     }
     func testLengths(_ l: String, _ t: Int) -> [Int] {
         unique(results.filter { $0.job.language.rawValue == l && $0.job.trainLength == t }.flatMap { $0.tests.map(\.testLength) }).sorted()

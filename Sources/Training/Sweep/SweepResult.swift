@@ -87,14 +87,16 @@ public struct Provenance: Sendable, Codable, Equatable {
 
 extension SweepResult {
     /// `results.csv`: one row per (run, test length).
-    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2"
+    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2,clip,forget_bias,bptt,optimizer,lr,recurrent_init,recurrent_scale"
 
     public var csvRows: [String] {
         tests.map { t in
             [job.language.rawValue, job.arch.rawValue, "\(job.seed)", "\(job.trainLength)", "\(t.testLength)",
              csv(t.accuracy), csv(t.loss), "\(t.count)", "\(job.settings.hidden)", "\(parameters)", "\(history.count)",
              csv(trainSeconds), csv(tokensPerSecond), bestValidAccuracy.map(csv) ?? "",
-             csv(gradients.hFactorPer100), csv(counter.r), csv(counter.linearR2)].joined(separator: ",")
+             csv(gradients.hFactorPer100), csv(counter.r), csv(counter.linearR2),
+             "\(job.remedy.clip)", "\(job.remedy.forgetBias)", job.remedy.bptt == 0 ? "full" : "\(job.remedy.bptt)", job.remedy.optimizer.kind.rawValue,
+             "\(job.remedy.optimizer.learningRate ?? job.settings.learningRate)", job.remedy.recurrentInit.rawValue, "\(job.remedy.recurrentScale)"].joined(separator: ",")
         }
     }
 }

@@ -73,6 +73,11 @@ public struct SweepRunner {
         var config = TrainingConfig(model: ModelConfig(arch: job.arch, embed: s.embed, hidden: s.hidden))
         config.batch = s.batch; config.epochs = s.epochs; config.learningRate = s.learningRate; config.schedule = s.schedule
         config.seed = job.seed; config.threads = threads
+        let r = job.remedy
+        config.clip = r.clip; config.forgetBias = r.forgetBias; config.bptt = r.bptt == 0 ? nil : r.bptt
+        config.optimizer = r.optimizer.kind; config.learningRate = r.optimizer.learningRate ?? s.learningRate
+        config.recurrentInit = r.recurrentInit == .orthogonal ? nil : r.recurrentInit
+        config.recurrentScale = r.recurrentScale == 1 ? nil : r.recurrentScale
         let data = GeneratedData(options: options, examplesPerEpoch: s.examplesPerEpoch, curriculumStart: s.curriculum,
                                  curriculumEpochs: max(1, s.epochs / 2))
         let validSeed = job.seed ^ 0x7A11_D5EE_D000_0000
@@ -125,7 +130,8 @@ public struct SweepRunner {
         var po = options
         po.minLength = pr.lowerBound; po.maxLength = pr.upperBound
         let probeSet = try Self.examples(po, count: s.probeCount, seed: Self.testSeed(job.language, s.probeLength) ^ 0x960BE)
-        let fresh = try RecurrentModel.initialized(config.model, seed: job.seed, forgetBias: config.forgetBias)
+        let fresh = try RecurrentModel.initialized(config.model, seed: job.seed, forgetBias: config.forgetBias,
+                                                   recurrentInit: r.recurrentInit, recurrentScale: r.recurrentScale)
         let gTrained = GradientProbe(model: best, examples: probeSet, threads: threads)
         let gInit = GradientProbe(model: fresh, examples: probeSet, threads: threads)
         let validProbe = probeSet.filter(\.valid)
@@ -182,8 +188,8 @@ public struct SweepRunner {
         }
         let archOrder: [Architecture] = [.rnn, .gru, .lstm]
         return out.sorted {
-            ($0.job.language.rawValue, $0.job.trainLength, archOrder.firstIndex(of: $0.job.arch)!, $0.job.seed)
-                < ($1.job.language.rawValue, $1.job.trainLength, archOrder.firstIndex(of: $1.job.arch)!, $1.job.seed)
+            ($0.job.language.rawValue, $0.job.trainLength, archOrder.firstIndex(of: $0.job.arch)!, $0.job.remedy.label, $0.job.seed)
+                < ($1.job.language.rawValue, $1.job.trainLength, archOrder.firstIndex(of: $1.job.arch)!, $1.job.remedy.label, $1.job.seed)
         }
     }
 

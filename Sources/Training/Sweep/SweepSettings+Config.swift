@@ -13,6 +13,10 @@ extension SweepSettings {
             guard let a = v.array, let xs = Optional(a.compactMap(\.int)), xs.count == a.count else { throw bad(k, "an array of integers") }
             return xs
         }
+        func numbers(_ k: String, _ v: JSONValue) throws -> [Double] {
+            guard let a = v.array, let xs = Optional(a.compactMap(\.number)), xs.count == a.count else { throw bad(k, "an array of numbers") }
+            return xs
+        }
         func int(_ k: String, _ v: JSONValue) throws -> Int { guard let x = v.int else { throw bad(k, "an integer") }; return x }
         func number(_ k: String, _ v: JSONValue) throws -> Double { guard let x = v.number else { throw bad(k, "a number") }; return x }
         func names<T: RawRepresentable>(_ k: String, _ v: JSONValue, _: T.Type) throws -> [T] where T.RawValue == String {
@@ -45,6 +49,20 @@ extension SweepSettings {
             case "valid-count": validCount = try int(k, v)
             case "probe-length": probeLength = try int(k, v)
             case "probe-count": probeCount = try int(k, v)
+            case "clips": clips = try numbers(k, v).map(Float.init)
+            case "forget-biases": forgetBiases = try numbers(k, v).map(Float.init)
+            case "bptts":
+                guard let a = v.array else { throw bad(k, "an array of chunk lengths or \"full\"") }
+                bptts = try a.map { x in
+                    if x.string == "full" { return 0 }
+                    guard let n = x.int, n >= 1 else { throw bad(k, "an array of chunk lengths or \"full\"") }
+                    return n
+                }
+            case "optimizers":
+                guard let a = v.array else { throw bad(k, "an array of optimizers, e.g. [\"adam\", \"sgd:0.1\"]") }
+                optimizers = try a.map { guard let t = $0.string, let o = OptimizerChoice(parsing: t) else { throw bad(k, "an array of optimizers, e.g. [\"adam\", \"sgd:0.1\"]") }; return o }
+            case "inits": recurrentInits = try names(k, v, RecurrentInit.self)
+            case "recurrent-scales": recurrentScales = try numbers(k, v).map(Float.init)
             default: throw ModelError("\(source): unknown sweep setting \"\(k)\"")
             }
         }

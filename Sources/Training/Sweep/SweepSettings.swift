@@ -32,8 +32,50 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     /// Length and count of the texts the gradient and counter probes use.
     public var probeLength = 512
     public var probeCount = 32
+    /// Remedies for vanishing and exploding gradients (issue 16), each a grid axis; the
+    /// defaults are what every sweep used before they existed.
+    public var clips: [Float] = [1]
+    public var forgetBiases: [Float] = [1]
+    /// Truncated BPTT chunk lengths; 0 is full BPTT.
+    public var bptts: [Int] = [0]
+    /// Optimizers, each with its own learning rate when tuned (nil: the sweep's `--lr`).
+    public var optimizers: [OptimizerChoice] = [OptimizerChoice(kind: .adam)]
+    public var recurrentInits: [RecurrentInit] = [.orthogonal]
+    public var recurrentScales: [Float] = [1]
 
     public init() {}
+
+    /// Reads settings recorded before `edits` and the remedy axes existed as their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = SweepSettings()
+        languages = try c.decode([Language].self, forKey: .languages)
+        archs = try c.decode([Architecture].self, forKey: .archs)
+        trainLengths = try c.decode([Int].self, forKey: .trainLengths)
+        testLengths = try c.decode([Int].self, forKey: .testLengths)
+        seeds = try c.decode([UInt64].self, forKey: .seeds)
+        hidden = try c.decode(Int.self, forKey: .hidden)
+        embed = try c.decode(Int.self, forKey: .embed)
+        epochs = try c.decode(Int.self, forKey: .epochs)
+        examplesPerEpoch = try c.decode(Int.self, forKey: .examplesPerEpoch)
+        batch = try c.decode(Int.self, forKey: .batch)
+        learningRate = try c.decode(Float.self, forKey: .learningRate)
+        schedule = try c.decode(LearningRateSchedule.self, forKey: .schedule)
+        curriculum = try c.decodeIfPresent(Int.self, forKey: .curriculum)
+        errorPosition = try c.decode(ErrorPosition.self, forKey: .errorPosition)
+        edits = try c.decodeIfPresent(EditSelection.self, forKey: .edits) ?? d.edits
+        distractors = try c.decode(Double.self, forKey: .distractors)
+        testCount = try c.decode(Int.self, forKey: .testCount)
+        validCount = try c.decode(Int.self, forKey: .validCount)
+        probeLength = try c.decode(Int.self, forKey: .probeLength)
+        probeCount = try c.decode(Int.self, forKey: .probeCount)
+        clips = try c.decodeIfPresent([Float].self, forKey: .clips) ?? d.clips
+        forgetBiases = try c.decodeIfPresent([Float].self, forKey: .forgetBiases) ?? d.forgetBiases
+        bptts = try c.decodeIfPresent([Int].self, forKey: .bptts) ?? d.bptts
+        optimizers = try c.decodeIfPresent([OptimizerChoice].self, forKey: .optimizers) ?? d.optimizers
+        recurrentInits = try c.decodeIfPresent([RecurrentInit].self, forKey: .recurrentInits) ?? d.recurrentInits
+        recurrentScales = try c.decodeIfPresent([Float].self, forKey: .recurrentScales) ?? d.recurrentScales
+    }
 
     public func validate() throws {
         func positive(_ v: [Int], _ name: String) throws {
@@ -52,6 +94,15 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         guard testCount >= 2, probeCount >= 1, validCount >= 0 else { throw ModelError("--test-count must be at least 2, --probe-count at least 1") }
         guard (0...1).contains(distractors) else { throw ModelError("--distractors must be within 0…1") }
         if let c = curriculum, c < 2 { throw ModelError("--curriculum must be at least 2") }
+        for (name, v) in [("--clips", clips.count), ("--forget-biases", forgetBiases.count), ("--bptts", bptts.count), ("--optimizers", optimizers.count),
+                          ("--inits", recurrentInits.count), ("--recurrent-scales", recurrentScales.count)] where v == 0 {
+            throw ModelError("\(name) must name at least one value")
+        }
+        guard clips.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelError("--clips: a clip is 0 (off) or positive") }
+        guard forgetBiases.allSatisfy(\.isFinite) else { throw ModelError("--forget-biases must be finite") }
+        guard bptts.allSatisfy({ $0 >= 0 }) else { throw ModelError("--bptts: a chunk length is positive, or 0 (full)") }
+        guard recurrentScales.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ModelError("--recurrent-scales must be positive") }
+        guard optimizers.allSatisfy({ $0.learningRate.map { $0 > 0 && $0.isFinite } ?? true }) else { throw ModelError("--optimizers: a learning rate must be positive") }
         for l in languages {
             let minimum = l == .c ? CProgramGenerator.minimumLength : 2
             for x in trainLengths + testLengths + [probeLength] where x < minimum {
@@ -60,12 +111,22 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         }
     }
 
-    /// Every job of the grid, in a stable order (language, training length, architecture, seed).
+    /// Every combination of the remedy axes, in flag order.
+    public var remedies: [Remedy] {
+        var out: [Remedy] = []
+        for c in clips { for f in forgetBiases { for b in bptts { for o in optimizers { for i in recurrentInits { for x in recurrentScales {
+            out.append(Remedy(clip: c, forgetBias: f, bptt: b, optimizer: o, recurrentInit: i, recurrentScale: x))
+        } } } } } }
+        return out
+    }
+
+    /// Every job of the grid, in a stable order (language, training length, architecture,
+    /// remedy, seed).
     public var jobs: [SweepJob] {
         var out: [SweepJob] = []
-        for l in languages { for t in trainLengths { for a in archs { for s in seeds {
-            out.append(SweepJob(language: l, arch: a, trainLength: t, seed: s, settings: self))
-        } } } }
+        for l in languages { for t in trainLengths { for a in archs { for r in remedies { for s in seeds {
+            out.append(SweepJob(language: l, arch: a, trainLength: t, seed: s, remedy: r, settings: self))
+        } } } } }
         return out
     }
 
@@ -83,6 +144,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     var shared: SweepSettings {
         var s = self
         s.languages = []; s.archs = []; s.trainLengths = []; s.seeds = []
+        s.clips = []; s.forgetBiases = []; s.bptts = []; s.optimizers = []; s.recurrentInits = []; s.recurrentScales = []
         return s
     }
 
@@ -100,7 +162,73 @@ public struct SweepSettings: Sendable, Equatable, Codable {
                  "--probe-length", "\(probeLength)", "--probe-count", "\(probeCount)"]
         if let c = curriculum { f += ["--curriculum", "\(c)"] }
         if edits != .any { f += ["--edits", edits.rawValue] }
+        // Remedy axes only when they differ from the defaults, so earlier commands read the same.
+        let d = SweepSettings()
+        if clips != d.clips { f += ["--clips", clips.map { "\($0)" }.joined(separator: ",")] }
+        if forgetBiases != d.forgetBiases { f += ["--forget-biases", forgetBiases.map { "\($0)" }.joined(separator: ",")] }
+        if bptts != d.bptts { f += ["--bptts", bptts.map { $0 == 0 ? "full" : "\($0)" }.joined(separator: ",")] }
+        if optimizers != d.optimizers { f += ["--optimizers", optimizers.map(\.description).joined(separator: ",")] }
+        if recurrentInits != d.recurrentInits { f += ["--inits", recurrentInits.map(\.rawValue).joined(separator: ",")] }
+        if recurrentScales != d.recurrentScales { f += ["--recurrent-scales", recurrentScales.map { "\($0)" }.joined(separator: ",")] }
         return f
+    }
+}
+
+/// An optimizer of a sweep's `--optimizers`, with its tuned learning rate: `sgd:0.1`, or
+/// `adam` for the sweep's `--lr`.
+public struct OptimizerChoice: Sendable, Equatable, Hashable, Codable, CustomStringConvertible {
+    public var kind: OptimizerKind
+    public var learningRate: Float?
+
+    public init(kind: OptimizerKind, learningRate: Float? = nil) { self.kind = kind; self.learningRate = learningRate }
+
+    /// `name` or `name:rate`.
+    public init?(parsing text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let k = OptimizerKind(rawValue: String(parts[0])) else { return nil }
+        kind = k
+        if parts.count == 2 {
+            guard let r = Float(parts[1]), r > 0, r.isFinite else { return nil }
+            learningRate = r
+        }
+    }
+
+    public var description: String { kind.rawValue + (learningRate.map { ":\($0)" } ?? "") }
+}
+
+/// One combination of the remedies a sweep can vary (issue 16). The defaults (clip 1, forget
+/// bias 1, full BPTT, Adam, orthogonal recurrent weights at scale 1) are what every sweep
+/// used before; a job's id and series name only the ones that differ.
+public struct Remedy: Sendable, Equatable, Hashable, Codable {
+    public var clip: Float = 1
+    public var forgetBias: Float = 1
+    /// Truncated BPTT chunk; 0: full BPTT.
+    public var bptt = 0
+    public var optimizer = OptimizerChoice(kind: .adam)
+    public var recurrentInit: RecurrentInit = .orthogonal
+    public var recurrentScale: Float = 1
+
+    public init() {}
+    public init(clip: Float, forgetBias: Float, bptt: Int, optimizer: OptimizerChoice, recurrentInit: RecurrentInit, recurrentScale: Float) {
+        self.clip = clip; self.forgetBias = forgetBias; self.bptt = bptt; self.optimizer = optimizer
+        self.recurrentInit = recurrentInit; self.recurrentScale = recurrentScale
+    }
+
+    public var isDefault: Bool { self == Remedy() }
+
+    /// `+clip0+xavier+scale2`…: what differs from the defaults (empty for them). Safe in a
+    /// folder name and in an `--expect` claim (`rnn+clip0@256>=0.6`).
+    public var label: String {
+        let d = Remedy()
+        func num(_ x: Float) -> String { x == x.rounded() ? String(Int(x)) : "\(x)" }
+        var parts: [String] = []
+        if clip != d.clip { parts.append("clip" + num(clip)) }
+        if forgetBias != d.forgetBias { parts.append("fb" + num(forgetBias)) }
+        if bptt != d.bptt { parts.append("bptt\(bptt)") }
+        if optimizer != d.optimizer { parts.append(optimizer.kind.rawValue + (optimizer.learningRate.map { "_lr\($0)" } ?? "")) }
+        if recurrentInit != d.recurrentInit { parts.append(recurrentInit.rawValue) }
+        if recurrentScale != d.recurrentScale { parts.append("scale" + num(recurrentScale)) }
+        return parts.map { "+" + $0 }.joined()
     }
 }
 
@@ -110,21 +238,52 @@ public struct SweepJob: Sendable, Equatable, Codable {
     public var arch: Architecture
     public var trainLength: Int
     public var seed: UInt64
+    /// The remedies of this run (the defaults for sweeps that vary none).
+    public var remedy: Remedy
     /// The sweep's shared settings (the grid fields are empty).
     public var settings: SweepSettings
 
-    public init(language: Language, arch: Architecture, trainLength: Int, seed: UInt64, settings: SweepSettings) {
-        self.language = language; self.arch = arch; self.trainLength = trainLength; self.seed = seed
+    public init(language: Language, arch: Architecture, trainLength: Int, seed: UInt64, remedy: Remedy = Remedy(), settings: SweepSettings) {
+        self.language = language; self.arch = arch; self.trainLength = trainLength; self.seed = seed; self.remedy = remedy
         self.settings = settings.shared
     }
 
-    /// Folder name under `runs/`, e.g. `c-lstm-L256-s1`.
-    public var id: String { "\(language.rawValue)-\(arch.rawValue)-L\(trainLength)-s\(seed)" }
+    enum CodingKeys: String, CodingKey { case language, arch, trainLength, seed, remedy, settings }
+
+    /// Results written before remedies existed read as the defaults; the defaults are not
+    /// written, so those results and new ones of the same run are alike.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        language = try c.decode(Language.self, forKey: .language)
+        arch = try c.decode(Architecture.self, forKey: .arch)
+        trainLength = try c.decode(Int.self, forKey: .trainLength)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        remedy = try c.decodeIfPresent(Remedy.self, forKey: .remedy) ?? Remedy()
+        // Stored settings hold no grid; ones written before an axis existed read it as its
+        // default, which `shared` clears again.
+        settings = try c.decode(SweepSettings.self, forKey: .settings).shared
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(language, forKey: .language); try c.encode(arch, forKey: .arch)
+        try c.encode(trainLength, forKey: .trainLength); try c.encode(seed, forKey: .seed)
+        if !remedy.isDefault { try c.encode(remedy, forKey: .remedy) }
+        try c.encode(settings, forKey: .settings)
+    }
+
+    /// The architecture with its remedies, e.g. `rnn` or `rnn+clip0`: one line in every chart.
+    public var series: String { arch.rawValue + remedy.label }
+
+    /// Folder name under `runs/`, e.g. `c-lstm-L256-s1` or `c-rnn+clip0-L256-s1`.
+    public var id: String { "\(language.rawValue)-\(series)-L\(trainLength)-s\(seed)" }
 
     /// The settings of a sweep made of this job alone (for `--list-jobs`).
     public var alone: SweepSettings {
         var s = settings
         s.languages = [language]; s.archs = [arch]; s.trainLengths = [trainLength]; s.seeds = [seed]
+        s.clips = [remedy.clip]; s.forgetBiases = [remedy.forgetBias]; s.bptts = [remedy.bptt]; s.optimizers = [remedy.optimizer]
+        s.recurrentInits = [remedy.recurrentInit]; s.recurrentScales = [remedy.recurrentScale]
         return s
     }
 }
