@@ -54,6 +54,9 @@ public struct TrainingProgress: Sendable, Equatable, Codable {
     public var bestValidLoss: Double? = nil
     public var epochsSinceBest = 0
     public var history: [EpochRecord] = []
+    /// Loss and gradient norm per step (absent in states written before it existed: those
+    /// runs trace from where they resume).
+    public var stepTrace: StepTrace? = nil
     // Running sums of the current epoch.
     public var lossSum = 0.0
     public var correct = 0
@@ -238,6 +241,9 @@ public final class Trainer {
                 guard norm.isFinite else {
                     throw ModelError("training diverged: gradient norm is \(shown(norm)) at epoch \(epoch), step \(step); try a lower --lr or --clip")
                 }
+                var trace = progress.stepTrace ?? StepTrace()
+                trace.append(step: step, loss: Float(r.loss), gradNorm: norm)
+                progress.stepTrace = trace
                 optimizer.update(&model.parameters, model.gradients)
                 model.prepare()
                 progress.globalStep = step

@@ -159,5 +159,12 @@ struct SweepSlurmTests {
             try String(contentsOfFile: f, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).enumerated().filter { ![11, 12].contains($0.offset) }.map { String($0.element) }.joined(separator: ",") }
         }
         #expect(try rows(d + "/a/results.csv") == rows(d + "/b/results.csv"))
+        // The per-step trace of the resumed run is the uninterrupted run's.
+        func trace(_ f: String) throws -> String? {
+            let j = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: f))) as? [String: Any]
+            return (j?["stepTrace"] as? [String: Any]).map { "\($0["steps"] ?? "")|\($0["gradNorm"] ?? "")|\($0["loss"] ?? "")" }
+        }
+        let ta = try trace(d + "/a/runs/dyck1-lstm-L16-s1/result.json"), tb = try trace(d + "/b/runs/dyck1-lstm-L16-s1/result.json")
+        #expect(ta != nil && ta == tb)
     }
 }

@@ -323,7 +323,32 @@ public struct ExperimentReport {
             }
             d.add(.chart(file: "training-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): validation accuracy after each epoch (mean over seeds, min–max shaded)"))
             d.add(.table(header: ["arch", "parameters", "mean training time", "training tokens/s", "best validation accuracy"], rows: rows))
+            stepTraceCharts(&d, l, t)
         }
+    }
+
+    /// Gradient norm (before clipping) and loss per training step, one run per series (its
+    /// first seed): spikes are what clipping is for (Pascanu et al. 2013). Each point is the
+    /// largest of the steps it covers, so no spike is averaged away.
+    func stepTraceCharts(_ d: inout ReportDocument, _ l: String, _ t: Int) {
+        let traced = archs(l).compactMap { a in runs(l, t, a).min { $0.job.seed < $1.job.seed }.flatMap { r in r.stepTrace.map { (a, r.job.seed, $0) } } }
+        guard !traced.isEmpty else { return }
+        for (what, file, values) in [("gradient norm before clipping", "grad-norm", \StepTrace.gradNorm), ("training loss", "step-loss", \StepTrace.loss)] {
+            var chart = SVGChart(title: "\(l): \(what) per step (trained on ≤\(t))", xLabel: "training step", yLabel: what + " (log scale)")
+            chart.yScale = .log10
+            for (a, _, trace) in traced {
+                let ys = trace[keyPath: values]
+                chart.series.append(.init(name: a, points: zip(trace.steps, ys).filter { $0.1 > 0 }.map { (Double($0.0), Double($0.1)) },
+                                          color: SVGChart.color(forArch: a), markers: false))
+            }
+            d.add(.chart(file: "\(file)-\(l)-L\(t).svg", svg: chart.render(),
+                         caption: "\(l), trained on ≤\(t): \(what) per training step, one run per line (seeds \(traced.map { "\($0.0) s\($0.1)" }.joined(separator: ", "))); each point is the largest over the steps it covers"))
+        }
+        d.add(.table(header: ["arch", "largest gradient norm", "median gradient norm", "steps whose norm exceeds 10× the median"], rows: traced.map { a, _, tr in
+            let sorted = tr.gradNorm.sorted()
+            let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+            return [a, sci(Double(sorted.last ?? 0)), sci(Double(median)), "\(tr.gradNorm.filter { $0 > 10 * median }.count) of \(tr.gradNorm.count) points"]
+        }))
     }
 
     /// The stack-top probe: can a linear read-out of the state name the innermost open

@@ -67,6 +67,9 @@ public struct SweepResult: Sendable, Codable {
     public var counter: Counter
     /// The stack-top probe on the valid probe texts (absent in results written before it).
     public var stack: Stack? = nil
+    /// Loss and gradient norm (before clipping) over the training steps, merged to at most
+    /// `StepTrace.capacity` points, each the largest of its steps (absent in earlier results).
+    public var stepTrace: StepTrace? = nil
     /// How the run was made: nestnet version, command line, git commit.
     public var provenance: Provenance
 }

@@ -152,7 +152,7 @@ public struct SweepRunner {
                            traceText: traceText, traceDepth: cp.trace.map(\.1), traceActivation: cp.trace.map(\.2)),
             stack: validProbe.count >= 2 ? .init(accuracy: sp.accuracy, baseline: sp.baseline, deepAccuracy: sp.deepAccuracy,
                                                  deepBaseline: sp.deepBaseline, bytes: sp.bytes, deepBytes: sp.deepBytes) : nil,
-            provenance: provenance)
+            stepTrace: trainer.progress.stepTrace, provenance: provenance)
         try AtomicFile.write(Array(try result.encoded()), to: dir + "/result.json")
         try? FileManager.default.removeItem(atPath: statePath)  // the finished run no longer needs it
         return result
