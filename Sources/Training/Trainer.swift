@@ -3,6 +3,15 @@ import Foundation
 import ProgramGenerator
 import RecurrentNet
 
+/// A step whose loss or gradient is not finite: the step is not applied, so the model is the
+/// last finite one. `train` reports it as an error; a sweep records the run as diverged.
+public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
+    public var what: String
+    public var epoch: Int
+    public var step: Int
+    public var description: String { "training diverged: \(what) at epoch \(epoch), step \(step); try a lower --lr or --clip" }
+}
+
 /// One line of the training history.
 public struct EpochRecord: Sendable, Equatable, Codable {
     public var epoch: Int
@@ -235,11 +244,11 @@ public final class Trainer {
                 let step = progress.globalStep + 1
                 func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }
                 guard r.loss.isFinite, r.stepLoss.isFinite else {
-                    throw ModelError("training diverged: loss is \(shown(r.loss.isFinite ? r.stepLoss : r.loss)) at epoch \(epoch), step \(step); try a lower --lr or --clip")
+                    throw TrainingDiverged(what: "loss is \(shown(r.loss.isFinite ? r.stepLoss : r.loss))", epoch: epoch, step: step)
                 }
                 let norm = clipGlobalNorm(&model.gradients, maxNorm: config.clip)
                 guard norm.isFinite else {
-                    throw ModelError("training diverged: gradient norm is \(shown(norm)) at epoch \(epoch), step \(step); try a lower --lr or --clip")
+                    throw TrainingDiverged(what: "gradient norm is \(shown(norm))", epoch: epoch, step: step)
                 }
                 var trace = progress.stepTrace ?? StepTrace()
                 trace.append(step: step, loss: Float(r.loss), gradNorm: norm)

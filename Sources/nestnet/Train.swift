@@ -231,6 +231,8 @@ struct Train: ParsableCommand {
                     progress.finish("stopping early after epoch \(epoch): no better validation \(monitor.rawValue) for \(patience ?? 0) epochs")
                 }
             }
+        } catch let d as TrainingDiverged {
+            throw NestNetError(d.description)
         } catch var s as StopRequested {
             s.saved += "; --resume \(statePath) continues the run"
             throw s

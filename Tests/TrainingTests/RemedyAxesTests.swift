@@ -54,6 +54,26 @@ struct RemedyAxesTests {
         #expect(OptimizerChoice(parsing: "sgd:-1") == nil && OptimizerChoice(parsing: "lion") == nil && OptimizerChoice(parsing: "adam:1e-3:2") == nil)
     }
 
+    /// Without clipping, plain SGD at a rate far too high on a tanh RNN started at four times an
+    /// orthogonal matrix diverges: the sweep records where and evaluates the last finite
+    /// weights, instead of stopping; with clipping the same run does not diverge.
+    @Test func aDivergedRunIsAResultNotAFailure() throws {
+        var s = SweepSettings()
+        s.languages = [.dyck1]; s.archs = [.rnn]; s.trainLengths = [64]; s.testLengths = [64]; s.seeds = [1]
+        s.hidden = 16; s.embed = 4; s.epochs = 1; s.examplesPerEpoch = 256; s.batch = 16; s.testCount = 8; s.validCount = 8
+        s.probeLength = 16; s.probeCount = 2; s.recurrentScales = [4]; s.optimizers = [OptimizerChoice(parsing: "sgd:50")!]; s.clips = [0, 1]
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("diverge-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let runner = SweepRunner(out: d, threads: 1, provenance: Provenance(version: "t", command: "t", commit: "t", host: "t", finished: "", threads: 1))
+        var results: [SweepResult] = []
+        try runner.run(s) { if case .finished(let r) = $0 { results.append(r) } }
+        #expect(results.count == 2)
+        let unclipped = try #require(results.first { $0.job.remedy.clip == 0 }), clipped = try #require(results.first { $0.job.remedy.clip == 1 })
+        #expect(unclipped.diverged != nil && clipped.diverged == nil)
+        #expect(unclipped.csvRows.allSatisfy { $0.hasSuffix(",\(unclipped.diverged!.step)") } && clipped.csvRows.allSatisfy { $0.hasSuffix(",") })
+        #expect(try SweepRunner.results(in: d).count == 2, "both results read back")
+    }
+
     /// A tanh RNN whose recurrent weights start at twice an orthogonal matrix, trained at a high
     /// rate: without clipping its gradient norm is larger than with it (clipping caps what is
     /// applied; the run still trains), and both runs are deterministic.
@@ -70,7 +90,7 @@ struct RemedyAxesTests {
         var results: [SweepResult] = []
         try runner.run(s) { if case .finished(let r) = $0 { results.append(r) } }
         let r = try #require(results.first)
-        #expect(r.job.remedy.recurrentScale == 2 && r.csvRows.first?.hasSuffix(",1.0,0.0,8,adam,0.003,xavier,2.0") == true, "\(r.csvRows.first ?? "")")
+        #expect(r.job.remedy.recurrentScale == 2 && r.csvRows.first?.hasSuffix(",1.0,0.0,8,adam,0.003,xavier,2.0,") == true, "\(r.csvRows.first ?? "")")
         let csv = try String(contentsOfFile: d + "/results.csv", encoding: .utf8)
         #expect(csv.hasPrefix(SweepResult.csvHeader + "\n") && csv.contains("dyck1,rnn,3,32,16,"))
     }

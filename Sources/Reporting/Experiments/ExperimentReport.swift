@@ -319,10 +319,12 @@ public struct ExperimentReport {
                 chart.series.append(.init(name: a, points: pts, band: band, color: SVGChart.color(forArch: a)))
                 let secs = rs.reduce(0) { $0 + $1.trainSeconds } / Double(max(rs.count, 1))
                 let tps = rs.reduce(0) { $0 + $1.tokensPerSecond } / Double(max(rs.count, 1))
-                rows.append([a, "\(rs.first?.parameters ?? 0)", duration(secs), "\(Int(tps / 1000))k", f3(rs.compactMap(\.bestValidAccuracy).reduce(0, +) / Double(max(rs.count, 1)))])
+                let diverged = rs.compactMap(\.diverged)
+                rows.append([a, "\(rs.first?.parameters ?? 0)", duration(secs), "\(Int(tps / 1000))k", f3(rs.compactMap(\.bestValidAccuracy).reduce(0, +) / Double(max(rs.count, 1))),
+                             diverged.isEmpty ? "no" : "\(diverged.count) of \(rs.count) (step \(diverged.map { "\($0.step)" }.joined(separator: ", ")))"])
             }
             d.add(.chart(file: "training-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): validation accuracy after each epoch (mean over seeds, min–max shaded)"))
-            d.add(.table(header: ["arch", "parameters", "mean training time", "training tokens/s", "best validation accuracy"], rows: rows))
+            d.add(.table(header: ["arch", "parameters", "mean training time", "training tokens/s", "best validation accuracy", "diverged (non-finite loss or gradient; evaluated at its best checkpoint)"], rows: rows))
             stepTraceCharts(&d, l, t)
         }
     }

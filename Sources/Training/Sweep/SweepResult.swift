@@ -70,6 +70,12 @@ public struct SweepResult: Sendable, Codable {
     /// Loss and gradient norm (before clipping) over the training steps, merged to at most
     /// `StepTrace.capacity` points, each the largest of its steps (absent in earlier results).
     public var stepTrace: StepTrace? = nil
+    /// Where training stopped on a non-finite loss or gradient (nil: it did not).
+    public var diverged: Divergence? = nil
+    public struct Divergence: Sendable, Codable, Equatable {
+        public var epoch: Int, step: Int
+        public var what: String
+    }
     /// How the run was made: nestnet version, command line, git commit.
     public var provenance: Provenance
 }
@@ -90,7 +96,7 @@ public struct Provenance: Sendable, Codable, Equatable {
 
 extension SweepResult {
     /// `results.csv`: one row per (run, test length).
-    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2,clip,forget_bias,bptt,optimizer,lr,recurrent_init,recurrent_scale"
+    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2,clip,forget_bias,bptt,optimizer,lr,recurrent_init,recurrent_scale,diverged_at_step"
 
     public var csvRows: [String] {
         tests.map { t in
@@ -99,7 +105,8 @@ extension SweepResult {
              csv(trainSeconds), csv(tokensPerSecond), bestValidAccuracy.map(csv) ?? "",
              csv(gradients.hFactorPer100), csv(counter.r), csv(counter.linearR2),
              "\(job.remedy.clip)", "\(job.remedy.forgetBias)", job.remedy.bptt == 0 ? "full" : "\(job.remedy.bptt)", job.remedy.optimizer.kind.rawValue,
-             "\(job.remedy.optimizer.learningRate ?? job.settings.learningRate)", job.remedy.recurrentInit.rawValue, "\(job.remedy.recurrentScale)"].joined(separator: ",")
+             "\(job.remedy.optimizer.learningRate ?? job.settings.learningRate)", job.remedy.recurrentInit.rawValue, "\(job.remedy.recurrentScale)",
+             diverged.map { "\($0.step)" } ?? ""].joined(separator: ",")
         }
     }
 }

@@ -94,7 +94,16 @@ public struct SweepRunner {
             }
         }
         report(.started(job, index: index, of: total, resumed: resumed))
-        try trainer.run(statePath: statePath, saveEvery: 500, bestPath: modelPath) { report(.training(job, $0)) }
+        var diverged: SweepResult.Divergence? = nil
+        do {
+            try trainer.run(statePath: statePath, saveEvery: 500, bestPath: modelPath) { report(.training(job, $0)) }
+        } catch let d as TrainingDiverged {
+            // An outcome, not a failure (a remedy left out, e.g. no clipping): the run is
+            // evaluated with its best checkpoint so far, or its last finite weights.
+            diverged = .init(epoch: d.epoch, step: d.step, what: d.what)
+            writeStderr("\(job.id): \(d.description.components(separatedBy: ";")[0]); evaluating its best checkpoint so far\n")
+            if !FileManager.default.fileExists(atPath: modelPath) { try trainer.saveModel(to: modelPath) }
+        }
         let best = try RecurrentModel.load(from: modelPath).model
 
         // Evaluation on fixed test sets (the same for every run of the sweep).
@@ -152,7 +161,7 @@ public struct SweepRunner {
                            traceText: traceText, traceDepth: cp.trace.map(\.1), traceActivation: cp.trace.map(\.2)),
             stack: validProbe.count >= 2 ? .init(accuracy: sp.accuracy, baseline: sp.baseline, deepAccuracy: sp.deepAccuracy,
                                                  deepBaseline: sp.deepBaseline, bytes: sp.bytes, deepBytes: sp.deepBytes) : nil,
-            stepTrace: trainer.progress.stepTrace, provenance: provenance)
+            stepTrace: trainer.progress.stepTrace, diverged: diverged, provenance: provenance)
         try AtomicFile.write(Array(try result.encoded()), to: dir + "/result.json")
         try? FileManager.default.removeItem(atPath: statePath)  // the finished run no longer needs it
         return result
