@@ -9,7 +9,9 @@ public struct TrainingDiverged: Error, CustomStringConvertible, Sendable {
     public var what: String
     public var epoch: Int
     public var step: Int
-    public var description: String { "training diverged: \(what) at epoch \(epoch), step \(step); try a lower --lr or --clip" }
+    /// What happened, e.g. "training diverged: loss is NaN at epoch 2, step 140".
+    public var event: String { "training diverged: \(what) at epoch \(epoch), step \(step)" }
+    public var description: String { event + "; try a lower --lr or --clip" }
 }
 
 /// One line of the training history.
@@ -265,16 +267,14 @@ public final class Trainer {
                 report(.step(epoch: epoch, step: progress.stepInEpoch, stepsPerEpoch: steps,
                              loss: progress.lossSum / Double(progress.seen), accuracy: Double(progress.correct) / Double(progress.seen),
                              tokensPerSecond: Double(progress.tokens) / max(progress.epochSeconds, 1e-9)))
-                if let p = statePath, saveEvery > 0, step % saveEvery == 0, progress.stepInEpoch < steps {
+                // SIGTERM or Ctrl-C (scancel, a requeue, a time limit): keep this step's work, then stop.
+                let stop = StopSignal.requested
+                if let p = statePath, stop != nil || (saveEvery > 0 && step % saveEvery == 0 && progress.stepInEpoch < steps) {
                     try saveState(to: p)
                     report(.saved(path: p, step: step))
                 }
-                if let sig = StopSignal.requested {
-                    // SIGTERM or Ctrl-C (scancel, a requeue, a time limit): keep this step's work.
-                    guard let p = statePath else { throw StopRequested(signal: sig, saved: "no training state was kept") }
-                    try saveState(to: p)
-                    report(.saved(path: p, step: step))
-                    throw StopRequested(signal: sig, saved: "the training state is saved in \(p) (step \(step))")
+                if let sig = stop {
+                    throw StopRequested(signal: sig, saved: statePath.map { "the training state is saved in \($0) (step \(step))" } ?? "no training state was kept")
                 }
             }
             // End of epoch: validate, keep the best, maybe stop.

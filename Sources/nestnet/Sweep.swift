@@ -175,7 +175,7 @@ struct Sweep: ParsableCommand {
                 }
             }
         } catch let e as ModelError { throw NestNetError(e.message) } catch var s as StopRequested {
-            if !s.saved.contains("run the same") { s.saved += "; run the same command again to resume it" }
+            s.saved += "; run the same command again to go on"
             throw s
         }
         if !quiet {
@@ -216,17 +216,8 @@ struct Sweep: ParsableCommand {
 /// The git commit of the working directory (with "+dirty" for uncommitted changes), or "unknown".
 func gitCommit() -> String {
     func git(_ args: [String]) -> String? {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["git"] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else { return nil }
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let r = try? runTool(["git"] + args), r.status == 0 else { return nil }
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
     guard let head = git(["rev-parse", "HEAD"]), !head.isEmpty else { return "unknown" }
     let dirty = git(["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false

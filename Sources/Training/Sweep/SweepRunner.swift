@@ -52,7 +52,7 @@ public struct SweepRunner {
         for (i, job) in jobs.enumerated() {
             if try finishedResult(job) != nil { report(.skipped(job)); continue }
             if let sig = StopSignal.requested {
-                throw StopRequested(signal: sig, saved: "finished runs are kept in \(out)/runs: run the same command again to go on")
+                throw StopRequested(signal: sig, saved: "finished runs are kept in \(out)/runs")
             }
             let r = try run(job, index: i + 1, of: jobs.count, report: report)
             report(.finished(r))
@@ -101,7 +101,7 @@ public struct SweepRunner {
             // An outcome, not a failure (a remedy left out, e.g. no clipping): the run is
             // evaluated with its best checkpoint so far, or its last finite weights.
             diverged = .init(epoch: d.epoch, step: d.step, what: d.what)
-            writeStderr("\(job.id): \(d.description.components(separatedBy: ";")[0]); evaluating its best checkpoint so far\n")
+            writeStderr("\(job.id): \(d.event); evaluating its best checkpoint so far\n")
             if !FileManager.default.fileExists(atPath: modelPath) { try trainer.saveModel(to: modelPath) }
         }
         let best = try RecurrentModel.load(from: modelPath).model
