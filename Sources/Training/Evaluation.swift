@@ -11,12 +11,14 @@ public struct Evaluation: Sendable {
     public var loss: Double
     public var seconds: Double
     public var bytes: Int
-    /// Per example: where the step head places the break (`StepTargets.breakStart`: the start
-    /// of the final run of bytes whose `broken` output passes 0.5, snapped back to a closing
-    /// bracket up to two bytes earlier), or nil (only for models with a step head).
-    public var firstBroken: [Int?]
+    /// Per example: where the step head places the error (`StepTargets.errorOffset`: the
+    /// start of the final run of bytes whose `broken` output passes 0.5, snapped back to a
+    /// closing bracket up to two bytes earlier; for a text that only ends with something open,
+    /// the start of the final `open` run, snapped back to an opener), or nil (also for models
+    /// without a step head).
+    public var errorOffset: [Int?]
 
-    /// True when the model had a per-step head (so `firstBroken` is meaningful).
+    /// True when the model had a per-step head (so `errorOffset` is meaningful).
     public var hasStepHead: Bool
 
     public var accuracy: Double { count == 0 ? 0 : Double(correct) / Double(count) }
@@ -27,7 +29,7 @@ public struct Evaluation: Sendable {
         let clock = Clock()
         count = examples.count
         probabilities = [Float](repeating: 0, count: examples.count)
-        firstBroken = [Int?](repeating: nil, count: examples.count)
+        errorOffset = [Int?](repeating: nil, count: examples.count)
         let P = model.config.stepOutputs
         hasStepHead = P > 0
         let order = examples.indices.sorted { examples[$0].text.count > examples[$1].text.count }
@@ -38,8 +40,7 @@ public struct Evaluation: Sendable {
             for (k, i) in idx.enumerated() {
                 probabilities[i] = r.probabilities[k]
                 if let s = r.stepLogits?[k] {
-                    firstBroken[i] = StepTargets.breakStart(s, count: examples[i].text.count, outputs: P)
-                        .map { StepTargets.snapToCloser(examples[i].text, start: $0) }
+                    errorOffset[i] = StepTargets.errorOffset(s, text: examples[i].text, outputs: P)
                 }
             }
             start += batch

@@ -21,8 +21,8 @@ public struct EvaluationReport: Sendable {
     public var byErrorPosition: [Group] = []
     public var threshold: Float
     /// Where the model places the error vs the oracle, over invalid examples it flags invalid:
-    /// exact byte, within one byte, same line (unclosed openers: the model must point at the
-    /// end, i.e. not break earlier). nil without a step head.
+    /// exact byte, within one byte, same line, against the oracle's offset (for an unclosed
+    /// bracket, the innermost opener still open at the end). nil without a step head.
     public var location: (total: Int, exact: Int, nearby: Int, sameLine: Int)?
 
     public init(_ evaluation: Evaluation, examples: [Example], threshold: Float = 0.5) {
@@ -52,12 +52,7 @@ public struct EvaluationReport: Sendable {
             for (i, e) in examples.enumerated() where !e.valid && evaluation.probabilities[i] <= threshold {
                 guard let err = e.error else { continue }
                 total += 1
-                let got = evaluation.firstBroken[i]
-                if err.kind == .unclosedOpener {
-                    if got == nil || got! >= e.text.count - 1 { exact += 1; nearby += 1; sameLine += 1 }
-                    continue
-                }
-                guard let g = got else { continue }
+                guard let g = evaluation.errorOffset[i] else { continue }
                 if g == err.offset { exact += 1 }
                 if abs(g - err.offset) <= 1 { nearby += 1 }
                 let lo = min(g, err.offset), hi = max(g, err.offset)

@@ -201,11 +201,39 @@ struct RidgeAccumulator {
 /// score is the read-out. Fitted on the even-numbered texts, measured on the odd ones, over
 /// all bytes and over bytes at depth 2 or more (where the top is not simply the outermost
 /// bracket); a majority-class baseline from the fitting half beside each.
+///
+/// The same state is also read out for the bracket k − 1 levels below the top (`levels`,
+/// k = 1 is the top), at the bytes where at least k brackets are open: a model that keeps a
+/// stack can name the bracket it returns to after the next k − 1 closers; one that keeps only
+/// counters, or only the top, cannot. The deepest level read out well above its baseline is
+/// how deep a stack the model keeps.
 public struct StackTopProbe: Sendable {
     public var accuracy: Double, baseline: Double
     public var deepAccuracy: Double, deepBaseline: Double
     /// Bytes measured (held-out half), and of them at depth ≥ 2.
     public var bytes: Int, deepBytes: Int
+    /// The read-out of the bracket `level` places down (1: the top), over held-out bytes with
+    /// at least `level` brackets open, beside that level's majority type.
+    public struct Level: Sendable, Codable, Equatable {
+        public var level: Int, bytes: Int, accuracy: Double, baseline: Double
+    }
+    public var levels: [Level]
+    /// Levels read out: 1 … this.
+    public static let levelCount = 4
+
+    /// The bracket type (0 none, 1 `(`, 2 `[`, 3 `{`) k levels below the top (k = 0: the top)
+    /// after each byte of a valid text, k < `levelCount`, at `out[i * levelCount + k]`.
+    public static func levelTypes(_ text: [UInt8]) -> [Int] {
+        let depth = NestingOracle.analyze(text).depth
+        let K = levelCount
+        var stack: [Int] = [], out = [Int](repeating: 0, count: text.count * K)
+        for i in text.indices {
+            let before = i == 0 ? 0 : depth[i - 1]
+            if depth[i] > before { stack.append(text[i] == 40 ? 1 : text[i] == 91 ? 2 : 3) } else if depth[i] < before { _ = stack.popLast() }
+            for k in 0..<min(K, stack.count) { out[i * K + k] = stack[stack.count - 1 - k] }
+        }
+        return out
+    }
 
     /// The oracle's open-bracket stack top at each byte (0 none, 1 `(`, 2 `[`, 3 `{`) and the
     /// depth, for a text the oracle calls valid: brackets count where its depth moves.
@@ -226,51 +254,70 @@ public struct StackTopProbe: Sendable {
 
     public init(model: RecurrentModel, examples: [Example]) {
         let texts = examples.filter(\.valid).map(\.text)
-        let H = model.config.hidden, dim = model.config.arch == .lstm ? 2 * H : H
+        let H = model.config.hidden, dim = model.config.arch == .lstm ? 2 * H : H, K = Self.levelCount
         let fit = Swift.stride(from: 0, to: texts.count, by: 2).map { texts[$0] }
         let held = Swift.stride(from: 1, to: texts.count, by: 2).map { texts[$0] }
         let fitRows = fit.reduce(0) { $0 + $1.count }
         let stride = max(1, (fitRows + CounterProbe.maxProbeRows - 1) / CounterProbe.maxProbeRows)
+        // One set of normal equations (the states); right-hand sides per level and class.
         var acc = RidgeAccumulator(dim: dim)
-        var rhs = [[Double]](repeating: [Double](repeating: 0, count: dim + 1), count: 4)
+        var rhs = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: dim + 1), count: 4), count: K)
         var classCount = [Int](repeating: 0, count: 4), deepCount = classCount
+        var levelCount = [[Int]](repeating: [Int](repeating: 0, count: 4), count: K)
         var t = 0
         for text in fit {
             let (top, depth) = Self.tops(text)
+            let types = Self.levelTypes(text)
             CounterProbe.forEachState(model, text) { i, f in
                 defer { t += 1 }
                 classCount[top[i]] += 1
                 if depth[i] >= 2 { deepCount[top[i]] += 1 }
+                for k in 0..<K where types[i * K + k] > 0 { levelCount[k][types[i * K + k]] += 1 }
                 guard t % stride == 0 else { return }
                 acc.add(f, 0)
-                for j in 0..<dim { rhs[top[i]][j] += Double(f[j]) }
-                rhs[top[i]][dim] += 1
+                for k in 0..<K {
+                    let c = types[i * K + k]
+                    for j in 0..<dim { rhs[k][c][j] += Double(f[j]) }
+                    rhs[k][c][dim] += 1
+                }
             }
         }
         let l = acc.rows > dim + 1 ? acc.cholesky() : nil
-        let w = l.map { l in rhs.map { acc.solve(l, $0) } }
+        let w = l.map { l in rhs.map { $0.map { acc.solve(l, $0) } } }
         let majority = classCount.indices.max { classCount[$0] < classCount[$1] } ?? 0
         let deepMajority = deepCount.indices.max { deepCount[$0] < deepCount[$1] } ?? 0
+        let levelMajority = levelCount.map { c in (1..<4).max { c[$0] < c[$1] } ?? 1 }
         var right = 0, base = 0, n = 0, deepRight = 0, deepBase = 0, deepN = 0
+        var levelRight = [Int](repeating: 0, count: K), levelBase = levelRight, levelN = levelRight
         for text in held {
             let (top, depth) = Self.tops(text)
+            let types = Self.levelTypes(text)
             CounterProbe.forEachState(model, text) { i, f in
-                var guess = majority
-                if let w {
-                    var bestScore = -Double.infinity
-                    for k in 0..<4 {
-                        var s = w[k][dim]
-                        for j in 0..<dim { s += w[k][j] * Double(f[j]) }
-                        if s > bestScore { bestScore = s; guess = k }
+                /// The read-out of level k: the class with the largest score among `classes`.
+                func guess(_ k: Int, _ classes: Range<Int>, _ fallback: Int) -> Int {
+                    guard let w else { return fallback }
+                    var best = fallback, bestScore = -Double.infinity
+                    for c in classes {
+                        var s = w[k][c][dim]
+                        for j in 0..<dim { s += w[k][c][j] * Double(f[j]) }
+                        if s > bestScore { bestScore = s; best = c }
                     }
+                    return best
                 }
+                let g = guess(0, 0..<4, majority)
                 n += 1
-                if guess == top[i] { right += 1 }
+                if g == top[i] { right += 1 }
                 if majority == top[i] { base += 1 }
                 if depth[i] >= 2 {
                     deepN += 1
-                    if guess == top[i] { deepRight += 1 }
+                    if g == top[i] { deepRight += 1 }
                     if deepMajority == top[i] { deepBase += 1 }
+                }
+                // Level k where it exists: which of the three types (none is not an answer).
+                for k in 0..<K where types[i * K + k] > 0 {
+                    levelN[k] += 1
+                    if guess(k, 1..<4, levelMajority[k]) == types[i * K + k] { levelRight[k] += 1 }
+                    if levelMajority[k] == types[i * K + k] { levelBase[k] += 1 }
                 }
             }
         }
@@ -278,6 +325,7 @@ public struct StackTopProbe: Sendable {
         accuracy = frac(right, n); baseline = frac(base, n)
         deepAccuracy = frac(deepRight, deepN); deepBaseline = frac(deepBase, deepN)
         bytes = n; deepBytes = deepN
+        levels = (0..<K).map { Level(level: $0 + 1, bytes: levelN[$0], accuracy: frac(levelRight[$0], levelN[$0]), baseline: frac(levelBase[$0], levelN[$0])) }
     }
 }
 

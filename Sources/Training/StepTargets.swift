@@ -41,14 +41,44 @@ extension StepTargets {
     /// a run that lasts to the end counts; a brief flicker earlier in the text is ignored.
     /// `minLogit` sets how sure the head must be: 0 is P(broken) > 0.5.
     public static func breakStart(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int, minLogit: Float = 0) -> Int? {
-        guard count > 0, P > 0, logits[(count - 1) * P] > minLogit else { return nil }
-        var t = count - 1
-        while t > 0 && logits[(t - 1) * P] > minLogit { t -= 1 }
-        return t
+        runStart(logits, count: count, outputs: P, output: 0, minLogit: minLogit)
     }
 
     public static func breakStart(_ logits: [Float], count: Int, outputs P: Int, minLogit: Float = 0) -> Int? {
         logits.withUnsafeBufferPointer { breakStart($0, count: count, outputs: P, minLogit: minLogit) }
+    }
+
+    /// The start of the final run of bytes whose logit for `output` (of `P` per byte) is above
+    /// `minLogit`, or nil when the last byte's is not. For `open` (output 1) this is where the
+    /// model last went from nothing open to something open: in a text that ends with one
+    /// bracket open, the opener that is never closed.
+    public static func runStart(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int, output k: Int, minLogit: Float = 0) -> Int? {
+        guard count > 0, P > k, logits[(count - 1) * P + k] > minLogit else { return nil }
+        var t = count - 1
+        while t > 0 && logits[(t - 1) * P + k] > minLogit { t -= 1 }
+        return t
+    }
+
+    public static func runStart(_ logits: [Float], count: Int, outputs P: Int, output k: Int, minLogit: Float = 0) -> Int? {
+        logits.withUnsafeBufferPointer { runStart($0, count: count, outputs: P, output: k, minLogit: minLogit) }
+    }
+
+    /// Where the step head places the error of a text it reads whole (`logits`: `P` per byte),
+    /// as the oracle would report it: a break (`isBreak`) at its closer (`snapToCloser`);
+    /// otherwise, when `open` is on at the last byte, an unclosed bracket at the start of the
+    /// final `open` run (`snapToOpener`); else nil.
+    public static func errorOffset(_ logits: [Float], text: [UInt8], outputs P: Int) -> Int? {
+        let n = text.count
+        if let b = breakStart(logits, count: n, outputs: P), isBreak(text, start: b) { return snapToCloser(text, start: b) }
+        if let o = runStart(logits, count: n, outputs: P, output: 1) { return snapToOpener(text, start: o) }
+        return nil
+    }
+
+    /// Whether a `broken` run starting at `start` and lasting to the end of `text` is a break
+    /// (a bad closer) rather than the end of an unclosed text, which the oracle's targets mark
+    /// broken at the last byte only: it starts before the last byte, or at a closer there.
+    public static func isBreak(_ text: [UInt8], start: Int) -> Bool {
+        start < text.count - 1 || Bracket.closerKind(text[snapToCloser(text, start: start)]) != nil
     }
 
     /// The byte to report for a break the step head starts at `start`: nesting breaks at a
@@ -63,5 +93,20 @@ extension StepTargets {
 
     public static func snapToCloser(_ text: [UInt8], start: Int) -> Int {
         text.withUnsafeBufferPointer { snapToCloser($0, start: start) }
+    }
+
+    /// The byte to report for an unclosed bracket whose `open` run starts at `start`: the run
+    /// should start at the opener itself (depth > 0 after it), and the head may switch on a
+    /// byte or two late, so when `start` is not an opener but one of the two bytes before it
+    /// is, the nearest such opener.
+    public static func snapToOpener(_ text: UnsafeBufferPointer<UInt8>, start: Int) -> Int {
+        func opener(_ i: Int) -> Bool { i >= 0 && i < text.count && (text[i] == 40 || text[i] == 91 || text[i] == 123) }
+        if opener(start) { return start }
+        for back in 1...2 where opener(start - back) { return start - back }
+        return start
+    }
+
+    public static func snapToOpener(_ text: [UInt8], start: Int) -> Int {
+        text.withUnsafeBufferPointer { snapToOpener($0, start: start) }
     }
 }

@@ -12,8 +12,9 @@ import Training
 /// broken at this byte", which once set stays set) is read at every byte; the start of the run
 /// of bytes where it exceeds 0.5 that lasts to the end is where the model sees the nesting
 /// break (a flicker that the model itself takes back later is not a break). When the file is
-/// judged invalid but nothing breaks before the end, the error is an unclosed bracket and the
-/// location is the end of the file.
+/// judged invalid but nothing breaks before the end, the error is an unclosed bracket, placed
+/// where the step head's `open` output last switched on and stayed on to the end (the opener
+/// that is never closed, as the oracle reports it), or at the end of the file when it is off.
 struct ModelChecker {
     let model: RecurrentModel
     let threshold: Float
@@ -28,6 +29,8 @@ struct ModelChecker {
         var reason: FileResult.Reason? = nil
         /// The model's output was not a finite number: the file could not be checked.
         var failed = false
+        /// Invalid because something is still open at the end (not a break).
+        var unclosed = false
     }
 
     /// Bytes of a file the model reads per round; the state is carried from one piece to the
@@ -37,12 +40,14 @@ struct ModelChecker {
 
     /// A stretch of one file read by the model: [origin, upper), read from a fresh state at
     /// `origin`, resuming at `lower` from `state` (the model's state after byte lower − 1) with
-    /// `runStart` the start of the step head's `broken` run still on at lower − 1, if any.
+    /// `runStart` and `openStart` the starts of the step head's `broken` and `open` runs still
+    /// on at lower − 1, if any.
     struct Job {
         var file: Int, lower: Int, upper: Int
         var origin: Int
         var state: RecurrentState? = nil
         var runStart: Int? = nil
+        var openStart: Int? = nil
         init(file: Int, lower: Int, upper: Int) { self.file = file; self.lower = lower; self.upper = upper; origin = lower }
     }
 
@@ -103,11 +108,11 @@ struct ModelChecker {
                         k += 1
                     case .broken(let v):
                         verdicts[f] = v; break walk
-                    case .incomplete(let v, let state, let runStart):
+                    case .incomplete(let v, let state, let runStart, let openStart):
                         if last { verdicts[f] = v; break walk }
                         var job = stretches[f][k]
                         job.lower = job.upper; job.upper = stretches[f][k + 1].upper
-                        job.state = state; job.runStart = runStart
+                        job.state = state; job.runStart = runStart; job.openStart = openStart
                         stretches[f].replaceSubrange(k...(k + 1), with: [job])
                         outcomes[f].replaceSubrange(k...(k + 1), with: [nil])
                         todo.append((f, k))
@@ -126,8 +131,9 @@ struct ModelChecker {
         /// The nesting breaks inside (or, at the end of the file, a bracket stays open).
         case broken(Verdict)
         /// A stretch before a split that leaves something open: the split was not clean.
-        /// The reading can go on from `state` (with the `broken` run started at `runStart`).
-        case incomplete(Verdict, state: RecurrentState?, runStart: Int?)
+        /// The reading can go on from `state` (with the `broken` and `open` runs started at
+        /// `runStart` and `openStart`).
+        case incomplete(Verdict, state: RecurrentState?, runStart: Int?, openStart: Int? = nil)
     }
 
     /// Runs stretches through the model in rounds of batched pieces, carrying each stretch's
@@ -156,24 +162,26 @@ struct ModelChecker {
                                                  message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
                         continue
                     }
-                    // The `broken` run (head above 0.5) still on at the piece's last byte, if any.
-                    var breakRun: Int? = nil
-                    if let st = steps, P > 0, let t = StepTargets.breakStart(st, count: piece.count, outputs: P) {
-                        breakRun = t == 0 && at[j].runStart != nil ? at[j].runStart! : s + t
+                    // The `broken` and `open` runs (output above 0.5) still on at the piece's last
+                    // byte, if any; a run on from the piece's first byte goes on from the last piece.
+                    func run(_ k: Int, before: Int?) -> Int? {
+                        guard let st = steps, let t = StepTargets.runStart(st, count: piece.count, outputs: P, output: k) else { return nil }
+                        return t == 0 && before != nil ? before! : s + t
                     }
+                    let breakRun = run(0, before: at[j].runStart), openRun = run(1, before: at[j].openStart)
                     let end = s + piece.count
                     if end == at[j].upper {
-                        let v = finalVerdict(text, end: end, probability: r.probabilities[k], steps: steps, run: breakRun)
+                        let v = finalVerdict(text, end: end, probability: r.probabilities[k], steps: steps, run: breakRun, openRun: openRun)
                         let endsFile = at[j].upper == text.count
                         if v.valid { out[j] = .valid(v) }
-                        else if !endsFile && v.location?.offset == end - 1 { out[j] = .incomplete(v, state: r.finalStates?[k], runStart: breakRun) }
+                        else if !endsFile && v.unclosed { out[j] = .incomplete(v, state: r.finalStates?[k], runStart: breakRun, openStart: openRun) }
                         else { out[j] = .broken(v) }
                     } else if let t = breakRun, let st = steps, broken(st, at: piece.count - 1) {
                         // The step head decided before the end: its P(not broken yet) is the p_valid.
                         out[j] = .broken(breakVerdict(text, at: t, pValid: 1 / (1 + Float(exp(Double(st[(piece.count - 1) * P])))),
                                                       reason: .init(head: .step, offset: end - 1)))
                     } else {
-                        at[j].lower = end; at[j].state = r.finalStates?[k]; at[j].runStart = breakRun
+                        at[j].lower = end; at[j].state = r.finalStates?[k]; at[j].runStart = breakRun; at[j].openStart = openRun
                         next.append(j)
                     }
                 }
@@ -225,16 +233,24 @@ struct ModelChecker {
 
     /// The end of a stretch (`end`: its upper offset): the final head decides; the step head's
     /// `broken` run (starting at `run`, if on at the last byte and past the bar there) places the
-    /// error, otherwise it is an unclosed bracket reported at the last byte.
-    func finalVerdict(_ text: [UInt8], end: Int, probability p: Float, steps: [Float]?, run: Int?) -> Verdict {
+    /// error, otherwise it is an unclosed bracket, reported at the opener where the `open` run
+    /// on at the last byte starts (`openRun`), or at the last byte without one.
+    func finalVerdict(_ text: [UInt8], end: Int, probability p: Float, steps: [Float]?, run: Int?, openRun: Int? = nil) -> Verdict {
         let reason = FileResult.Reason(head: .final, offset: max(0, end - 1))
         guard p < threshold else { return Verdict(valid: true, pValid: p, location: nil, message: "", reason: reason) }
-        if let t = run, let st = steps, !st.isEmpty, broken(st, at: st.count / model.config.stepOutputs - 1), t < end - 1 {
+        if let t = run, let st = steps, !st.isEmpty, broken(st, at: st.count / model.config.stepOutputs - 1),
+           t < end - 1 || Bracket.closerKind(text[StepTargets.snapToCloser(text, start: t)]) != nil {
             return breakVerdict(text, at: t, pValid: p, reason: reason)
         }
-        // Unclosed: reported at the end of the stretch (the end of the file for the last one).
+        // Unclosed: at the opener the model last saw open the nesting for good, else at the end
+        // of the stretch (the end of the file for the last one).
+        // (A run that starts at no opener names no bracket: the end of the stretch, then.)
+        if let o = openRun, o < end, case let offset = StepTargets.snapToOpener(text, start: o), Bracket.openerKind(text[offset]) != nil {
+            return Verdict(valid: false, pValid: p, location: location(of: offset, in: text),
+                           message: "'\(Character(UnicodeScalar(text[offset])))' is never closed", reason: reason, unclosed: true)
+        }
         return Verdict(valid: false, pValid: p, location: location(of: max(0, end - 1), in: text),
-                       message: "a bracket is still open at the end of the file", reason: reason)
+                       message: "a bracket is still open at the end of the file", reason: reason, unclosed: true)
     }
 }
 

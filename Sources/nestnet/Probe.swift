@@ -96,7 +96,7 @@ struct Probe: ParsableCommand {
     struct Stack: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "How well a linear read-out of the state names the bracket type on top of the stack at every byte.",
-            discussion: "Valid texts only: fitted on the even-numbered ones, measured on the odd ones, over all bytes and over bytes at depth 2 or more, each beside the majority-class baseline. A counter-only model reads the top at depth 1 (it is the outermost bracket) but not deeper.")
+            discussion: "Valid texts only: fitted on the even-numbered ones, measured on the odd ones, over all bytes and over bytes at depth 2 or more, each beside the majority-class baseline. A counter-only model reads the top at depth 1 (it is the outermost bracket) but not deeper. The bracket 1, 2 and 3 places below the top is read out the same way where that many are open: how deep a stack the model keeps.")
         @OptionGroup var common: Common
 
         func run() throws {
@@ -106,12 +106,16 @@ struct Probe: ParsableCommand {
             let p = StackTopProbe(model: model, examples: examples)
             if common.format == .json {
                 print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"bytes\": \(p.bytes), \"accuracy\": \(p.accuracy), \"baseline\": \(p.baseline), "
-                      + "\"deep_bytes\": \(p.deepBytes), \"deep_accuracy\": \(p.deepAccuracy), \"deep_baseline\": \(p.deepBaseline)}")
+                      + "\"deep_bytes\": \(p.deepBytes), \"deep_accuracy\": \(p.deepAccuracy), \"deep_baseline\": \(p.deepBaseline), "
+                      + "\"levels\": [" + p.levels.map { "{\"level\": \($0.level), \"bytes\": \($0.bytes), \"accuracy\": \($0.accuracy), \"baseline\": \($0.baseline)}" }.joined(separator: ", ") + "]}")
                 return
             }
             print("\(name) (\(model.config.shortName)), \(valid) valid texts, \(p.bytes) held-out bytes")
             print("stack top read out linearly: \(fixed(p.accuracy, 4)) (majority class \(fixed(p.baseline, 4)))")
             print("at depth ≥ 2 (\(p.deepBytes) bytes): \(fixed(p.deepAccuracy, 4)) (majority class \(fixed(p.deepBaseline, 4)))")
+            for l in p.levels where l.bytes > 0 {
+                print("bracket \(l.level - 1) below the top (\(l.bytes) bytes with \(l.level)+ open): \(fixed(l.accuracy, 4)) (majority type \(fixed(l.baseline, 4)))")
+            }
         }
     }
 }

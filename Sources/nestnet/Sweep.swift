@@ -49,6 +49,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Remedy axis: optimizers, each with an optional tuned learning rate (adam, rmsprop:0.001, sgd:0.1). Default adam at --lr.") var optimizers: String?
     @Option(help: "Remedy axis: recurrent weight initialisations: orthogonal, xavier, identity. Default orthogonal.") var inits: String?
     @Option(help: "Remedy axis: factors on the initial recurrent weights (above 1: gradients that can explode). Default 1.") var recurrentScales: String?
+    @Option(help: "Axis: weights of the per-step oracle targets (train --step-loss), 0 for the final label only. Default 0.") var stepLosses: String?
     @Option(parsing: .unconditional, help: "Examples per test length. Default 400.") var testCount: Int?
     @Option(parsing: .unconditional, help: "Validation examples per run. Default 500.") var validCount: Int?
     @Option(parsing: .unconditional, help: "Length of the probe texts. Default 512.") var probeLength: Int?
@@ -109,6 +110,7 @@ struct Sweep: ParsableCommand {
         if let v = try list("--optimizers", optimizers, OptimizerKind.allCases.map(\.rawValue).joined(separator: ", ") + ", each optionally :learning_rate", OptimizerChoice.init(parsing:)) { s.optimizers = v }
         if let v = try list("--inits", inits, RecurrentInit.allCases.map(\.rawValue).joined(separator: ", "), { RecurrentInit(rawValue: $0) }) { s.recurrentInits = v }
         if let v = try list("--recurrent-scales", recurrentScales, "positive numbers", { Float($0).flatMap { $0 > 0 && $0.isFinite ? $0 : nil } }) { s.recurrentScales = v }
+        if let v = try list("--step-losses", stepLosses, "numbers ≥ 0", { Float($0).flatMap { $0 >= 0 && $0.isFinite ? $0 : nil } }) { s.stepLosses = v }
         if let v = hidden { s.hidden = v }
         if let v = embed { s.embed = v }
         if let v = epochs { s.epochs = v }

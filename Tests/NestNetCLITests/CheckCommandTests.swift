@@ -128,5 +128,14 @@ struct CheckCommandTests {
         let bad = try CLI.run(["check", "\(d)/long.c", "--engine", "both", "--threads", "2"])
         #expect(bad.status == 1, "\(bad.stdout)\(bad.stderr)")
         #expect(bad.stdout.contains("1 invalid") && bad.stdout.contains("0 model/oracle disagreements"), "\(bad.stdout)")
+        #expect(bad.stdout.contains("is never closed"), "\(bad.stdout)")
+
+        // A bracket opened in the first piece and never closed: the model names it, as the
+        // oracle does, although the `open` run it starts is carried over the later pieces.
+        try Data(("#ifdef __cplusplus\nextern \"C\" {\n#endif\n" + text).utf8).write(to: URL(fileURLWithPath: "\(d)/long.c"))
+        let open = try CLI.run(["check", "\(d)/long.c", "--engine", "both", "--threads", "2"])
+        #expect(open.status == 1, "\(open.stdout)\(open.stderr)")
+        #expect(open.stdout.contains("long.c:2:12: error: '{' is never closed"), "\(open.stdout)")
+        #expect(open.stdout.contains("exact oracle: \(d)/long.c:2:12: '{' is never closed"), "\(open.stdout)")
     }
 }

@@ -127,6 +127,7 @@ public struct ExperimentReport {
         gradientSection(&d)
         trainingSection(&d)
         counterSection(&d)
+        counterDriftSection(&d)
         stackSection(&d)
         literatureSection(&d)
         filesSection(&d)
@@ -367,6 +368,25 @@ public struct ExperimentReport {
             rows.append([l, "\(t)", a, mean(rs.map(\.deepAccuracy)), mean(rs.map(\.deepBaseline)), mean(rs.map(\.accuracy)), mean(rs.map(\.baseline))])
         } } }
         d.add(.table(header: ["language", "trained on ≤", "arch", "depth ≥ 2: read-out", "baseline", "all bytes: read-out", "baseline"], rows: rows))
+
+        // How deep: the bracket k − 1 places below the top, where at least k are open.
+        let K = StackTopProbe.levelCount
+        var levelRows: [[String]] = []
+        for l in languages { for t in trainLengths(l) { for a in archs(l) {
+            let ls = runs(l, t, a).compactMap(\.stack?.levels)
+            guard !ls.isEmpty else { continue }
+            var row = [l, "\(t)", a]
+            for k in 0..<K {
+                let at = ls.compactMap { $0.first { $0.level == k + 1 && $0.bytes > 0 } }
+                guard !at.isEmpty else { row.append("—"); continue }
+                let acc = at.map(\.accuracy).reduce(0, +) / Double(at.count), base = at.map(\.baseline).reduce(0, +) / Double(at.count)
+                row.append("\(f3(acc)) (\(f3(base)))")
+            }
+            levelRows.append(row)
+        } } }
+        guard !levelRows.isEmpty else { return }
+        d.add(.paragraph("How deep a stack: the same kind of read-out for the bracket 0, 1, 2 and 3 places below the top (the one the text returns to after that many closers), over held-out bytes where that many brackets are open, mean over seeds, with the majority type in brackets. A counter-only model names the top only where it is the outermost bracket; a model that keeps a stack names deeper levels well above the baseline."))
+        d.add(.table(header: ["language", "trained on ≤", "arch"] + (0..<K).map { $0 == 0 ? "top" : "top − \($0)" }, rows: levelRows))
     }
 
     func counterSection(_ d: inout ReportDocument) {

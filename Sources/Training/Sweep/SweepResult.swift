@@ -28,10 +28,13 @@ public struct SweepResult: Sendable, Codable {
     }
     /// `StackTopProbe` on the valid probe texts: held-out read-out accuracy of the bracket type on
     /// top of the stack, all bytes and at depth ≥ 2, each beside the majority baseline.
+    /// `levels`: the read-out of the bracket k − 1 places below the top (absent in results
+    /// written before it existed).
     public struct Stack: Sendable, Codable {
         public var accuracy: Double, baseline: Double
         public var deepAccuracy: Double, deepBaseline: Double
         public var bytes: Int, deepBytes: Int
+        public var levels: [StackTopProbe.Level]? = nil
     }
     /// Mean gradient norms against distance from the end (index = distance).
     public struct Gradients: Sendable, Codable {
@@ -96,7 +99,7 @@ public struct Provenance: Sendable, Codable, Equatable {
 
 extension SweepResult {
     /// `results.csv`: one row per (run, test length).
-    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2,clip,forget_bias,bptt,optimizer,lr,recurrent_init,recurrent_scale,diverged_at_step"
+    public static let csvHeader = "language,arch,seed,train_length,test_length,accuracy,loss,count,hidden,parameters,epochs,train_seconds,tokens_per_sec,valid_accuracy,grad_h_factor_per_100,counter_best_r,counter_linear_r2,clip,forget_bias,bptt,optimizer,lr,recurrent_init,recurrent_scale,diverged_at_step,step_loss"
 
     public var csvRows: [String] {
         tests.map { t in
@@ -106,7 +109,7 @@ extension SweepResult {
              csv(gradients.hFactorPer100), csv(counter.r), csv(counter.linearR2),
              "\(job.remedy.clip)", "\(job.remedy.forgetBias)", job.remedy.bptt == 0 ? "full" : "\(job.remedy.bptt)", job.remedy.optimizer.kind.rawValue,
              "\(job.remedy.optimizer.learningRate ?? job.settings.learningRate)", job.remedy.recurrentInit.rawValue, "\(job.remedy.recurrentScale)",
-             diverged.map { "\($0.step)" } ?? ""].joined(separator: ",")
+             diverged.map { "\($0.step)" } ?? "", "\(job.remedy.stepLoss)"].joined(separator: ",")
         }
     }
 }

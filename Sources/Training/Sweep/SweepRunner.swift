@@ -70,7 +70,8 @@ public struct SweepRunner {
         let options = GeneratorOptions(language: job.language, minLength: range.lowerBound, maxLength: range.upperBound,
                                        distractors: s.distractors, errorPosition: s.errorPosition, validFraction: 0.5, edits: s.edits)
         try options.validate()
-        var config = TrainingConfig(model: ModelConfig(arch: job.arch, embed: s.embed, hidden: s.hidden))
+        var config = TrainingConfig(model: ModelConfig(arch: job.arch, embed: s.embed, hidden: s.hidden,
+                                                       stepOutputs: job.remedy.stepLoss > 0 ? StepTargets.outputs : 0))
         config.batch = s.batch; config.epochs = s.epochs; config.learningRate = s.learningRate; config.schedule = s.schedule
         config.seed = job.seed; config.threads = threads
         let r = job.remedy
@@ -78,6 +79,7 @@ public struct SweepRunner {
         config.optimizer = r.optimizer.kind; config.learningRate = r.optimizer.learningRate ?? s.learningRate
         config.recurrentInit = r.recurrentInit == .orthogonal ? nil : r.recurrentInit
         config.recurrentScale = r.recurrentScale == 1 ? nil : r.recurrentScale
+        config.stepLossWeight = r.stepLoss
         let data = GeneratedData(options: options, examplesPerEpoch: s.examplesPerEpoch, curriculumStart: s.curriculum,
                                  curriculumEpochs: max(1, s.epochs / 2))
         let validSeed = job.seed ^ 0x7A11_D5EE_D000_0000
@@ -160,7 +162,7 @@ public struct SweepRunner {
             counter: .init(unit: cp.best.index, cell: cp.best.cell, r: cp.best.r, linearR2: cp.linearR2,
                            traceText: traceText, traceDepth: cp.trace.map(\.1), traceActivation: cp.trace.map(\.2)),
             stack: validProbe.count >= 2 ? .init(accuracy: sp.accuracy, baseline: sp.baseline, deepAccuracy: sp.deepAccuracy,
-                                                 deepBaseline: sp.deepBaseline, bytes: sp.bytes, deepBytes: sp.deepBytes) : nil,
+                                                 deepBaseline: sp.deepBaseline, bytes: sp.bytes, deepBytes: sp.deepBytes, levels: sp.levels) : nil,
             stepTrace: trainer.progress.stepTrace, diverged: diverged, provenance: provenance)
         try AtomicFile.write(Array(try result.encoded()), to: dir + "/result.json")
         try? FileManager.default.removeItem(atPath: statePath)  // the finished run no longer needs it

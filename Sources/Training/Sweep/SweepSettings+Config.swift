@@ -63,6 +63,7 @@ extension SweepSettings {
                 optimizers = try a.map { guard let t = $0.string, let o = OptimizerChoice(parsing: t) else { throw bad(k, "an array of optimizers, e.g. [\"adam\", \"sgd:0.1\"]") }; return o }
             case "inits": recurrentInits = try names(k, v, RecurrentInit.self)
             case "recurrent-scales": recurrentScales = try numbers(k, v).map(Float.init)
+            case "step-losses": stepLosses = try numbers(k, v).map(Float.init)
             default: throw ModelError("\(source): unknown sweep setting \"\(k)\"")
             }
         }

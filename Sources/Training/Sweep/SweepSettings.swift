@@ -42,6 +42,8 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     public var optimizers: [OptimizerChoice] = [OptimizerChoice(kind: .adam)]
     public var recurrentInits: [RecurrentInit] = [.orthogonal]
     public var recurrentScales: [Float] = [1]
+    /// Weights of the per-step oracle targets (`train --step-loss`); 0: the final label only.
+    public var stepLosses: [Float] = [0]
 
     public init() {}
 
@@ -75,6 +77,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         optimizers = try c.decodeIfPresent([OptimizerChoice].self, forKey: .optimizers) ?? d.optimizers
         recurrentInits = try c.decodeIfPresent([RecurrentInit].self, forKey: .recurrentInits) ?? d.recurrentInits
         recurrentScales = try c.decodeIfPresent([Float].self, forKey: .recurrentScales) ?? d.recurrentScales
+        stepLosses = try c.decodeIfPresent([Float].self, forKey: .stepLosses) ?? d.stepLosses
     }
 
     public func validate() throws {
@@ -95,13 +98,14 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         guard (0...1).contains(distractors) else { throw ModelError("--distractors must be within 0…1") }
         if let c = curriculum, c < 2 { throw ModelError("--curriculum must be at least 2") }
         for (name, v) in [("--clips", clips.count), ("--forget-biases", forgetBiases.count), ("--bptts", bptts.count), ("--optimizers", optimizers.count),
-                          ("--inits", recurrentInits.count), ("--recurrent-scales", recurrentScales.count)] where v == 0 {
+                          ("--inits", recurrentInits.count), ("--recurrent-scales", recurrentScales.count), ("--step-losses", stepLosses.count)] where v == 0 {
             throw ModelError("\(name) must name at least one value")
         }
         guard clips.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelError("--clips: a clip is 0 (off) or positive") }
         guard forgetBiases.allSatisfy(\.isFinite) else { throw ModelError("--forget-biases must be finite") }
         guard bptts.allSatisfy({ $0 >= 0 }) else { throw ModelError("--bptts: a chunk length is positive, or 0 (full)") }
         guard recurrentScales.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ModelError("--recurrent-scales must be positive") }
+        guard stepLosses.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelError("--step-losses: a weight is 0 (final label only) or positive") }
         guard optimizers.allSatisfy({ $0.learningRate.map { $0 > 0 && $0.isFinite } ?? true }) else { throw ModelError("--optimizers: a learning rate must be positive") }
         for l in languages {
             let minimum = l == .c ? CProgramGenerator.minimumLength : 2
@@ -115,7 +119,9 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     public var remedies: [Remedy] {
         var out: [Remedy] = []
         for c in clips { for f in forgetBiases { for b in bptts { for o in optimizers { for i in recurrentInits { for x in recurrentScales {
-            out.append(Remedy(clip: c, forgetBias: f, bptt: b, optimizer: o, recurrentInit: i, recurrentScale: x))
+            for w in stepLosses {
+                out.append(Remedy(clip: c, forgetBias: f, bptt: b, optimizer: o, recurrentInit: i, recurrentScale: x, stepLoss: w))
+            }
         } } } } } }
         return out
     }
@@ -145,6 +151,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         var s = self
         s.languages = []; s.archs = []; s.trainLengths = []; s.seeds = []
         s.clips = []; s.forgetBiases = []; s.bptts = []; s.optimizers = []; s.recurrentInits = []; s.recurrentScales = []
+        s.stepLosses = []
         return s
     }
 
@@ -170,6 +177,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         if optimizers != d.optimizers { f += ["--optimizers", optimizers.map(\.description).joined(separator: ",")] }
         if recurrentInits != d.recurrentInits { f += ["--inits", recurrentInits.map(\.rawValue).joined(separator: ",")] }
         if recurrentScales != d.recurrentScales { f += ["--recurrent-scales", recurrentScales.map { "\($0)" }.joined(separator: ",")] }
+        if stepLosses != d.stepLosses { f += ["--step-losses", stepLosses.map { "\($0)" }.joined(separator: ",")] }
         return f
     }
 }
@@ -207,11 +215,38 @@ public struct Remedy: Sendable, Equatable, Hashable, Codable {
     public var optimizer = OptimizerChoice(kind: .adam)
     public var recurrentInit: RecurrentInit = .orthogonal
     public var recurrentScale: Float = 1
+    /// Weight of the per-step oracle targets; 0: the final label only.
+    public var stepLoss: Float = 0
 
     public init() {}
-    public init(clip: Float, forgetBias: Float, bptt: Int, optimizer: OptimizerChoice, recurrentInit: RecurrentInit, recurrentScale: Float) {
+    public init(clip: Float, forgetBias: Float, bptt: Int, optimizer: OptimizerChoice, recurrentInit: RecurrentInit, recurrentScale: Float, stepLoss: Float = 0) {
         self.clip = clip; self.forgetBias = forgetBias; self.bptt = bptt; self.optimizer = optimizer
-        self.recurrentInit = recurrentInit; self.recurrentScale = recurrentScale
+        self.recurrentInit = recurrentInit; self.recurrentScale = recurrentScale; self.stepLoss = stepLoss
+    }
+
+    enum CodingKeys: String, CodingKey { case clip, forgetBias, bptt, optimizer, recurrentInit, recurrentScale, stepLoss }
+
+    /// Remedies recorded before an axis existed read it as its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = Remedy()
+        clip = try c.decodeIfPresent(Float.self, forKey: .clip) ?? d.clip
+        forgetBias = try c.decodeIfPresent(Float.self, forKey: .forgetBias) ?? d.forgetBias
+        bptt = try c.decodeIfPresent(Int.self, forKey: .bptt) ?? d.bptt
+        optimizer = try c.decodeIfPresent(OptimizerChoice.self, forKey: .optimizer) ?? d.optimizer
+        recurrentInit = try c.decodeIfPresent(RecurrentInit.self, forKey: .recurrentInit) ?? d.recurrentInit
+        recurrentScale = try c.decodeIfPresent(Float.self, forKey: .recurrentScale) ?? d.recurrentScale
+        stepLoss = try c.decodeIfPresent(Float.self, forKey: .stepLoss) ?? d.stepLoss
+    }
+
+    /// `stepLoss` is written only when set, so remedies without it encode as they did before
+    /// it existed.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(clip, forKey: .clip); try c.encode(forgetBias, forKey: .forgetBias); try c.encode(bptt, forKey: .bptt)
+        try c.encode(optimizer, forKey: .optimizer); try c.encode(recurrentInit, forKey: .recurrentInit)
+        try c.encode(recurrentScale, forKey: .recurrentScale)
+        if stepLoss != 0 { try c.encode(stepLoss, forKey: .stepLoss) }
     }
 
     public var isDefault: Bool { self == Remedy() }
@@ -228,6 +263,7 @@ public struct Remedy: Sendable, Equatable, Hashable, Codable {
         if optimizer != d.optimizer { parts.append(optimizer.kind.rawValue + (optimizer.learningRate.map { "_lr\($0)" } ?? "")) }
         if recurrentInit != d.recurrentInit { parts.append(recurrentInit.rawValue) }
         if recurrentScale != d.recurrentScale { parts.append("scale" + num(recurrentScale)) }
+        if stepLoss != d.stepLoss { parts.append("step" + num(stepLoss)) }
         return parts.map { "+" + $0 }.joined()
     }
 }
@@ -283,7 +319,7 @@ public struct SweepJob: Sendable, Equatable, Codable {
         var s = settings
         s.languages = [language]; s.archs = [arch]; s.trainLengths = [trainLength]; s.seeds = [seed]
         s.clips = [remedy.clip]; s.forgetBiases = [remedy.forgetBias]; s.bptts = [remedy.bptt]; s.optimizers = [remedy.optimizer]
-        s.recurrentInits = [remedy.recurrentInit]; s.recurrentScales = [remedy.recurrentScale]
+        s.recurrentInits = [remedy.recurrentInit]; s.recurrentScales = [remedy.recurrentScale]; s.stepLosses = [remedy.stepLoss]
         return s
     }
 }

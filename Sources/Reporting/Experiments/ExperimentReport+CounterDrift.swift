@@ -1,0 +1,68 @@
+import Training
+
+/// Counter drift: how far the best counter unit wanders from the depth as a long text goes on
+/// (issue 16, part 3). Shown only when the probe texts are long (`--probe-length` ≥ 1024), as
+/// in `scripts/sweep-counting.sh`; a sweep with short probe texts has no room for drift.
+extension ExperimentReport {
+    /// The trace's unit activation mapped onto the depth's scale by least squares, and what
+    /// is left: `residual[i]` = fitted − depth at byte i. A counter whose increments and
+    /// decrements do not cancel exactly leaves a residual that grows along the text.
+    struct DriftFit {
+        var residual: [Double]
+        /// Least-squares slope of the residual against the byte offset, per 1000 bytes.
+        var perThousand: Double
+
+        init?(depth: [Int32], activation: [Float]) {
+            let n = min(depth.count, activation.count)
+            guard n >= 2 else { return nil }
+            let y = depth.prefix(n).map(Double.init), x = activation.prefix(n).map(Double.init)
+            let mx = x.reduce(0, +) / Double(n), my = y.reduce(0, +) / Double(n)
+            let sxy = zip(x, y).reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = x.reduce(0) { $0 + ($1 - mx) * ($1 - mx) }
+            guard sxx > 0 else { return nil }
+            let k = sxy / sxx
+            residual = (0..<n).map { my + k * (x[$0] - mx) - y[$0] }
+            let mt = Double(n - 1) / 2, mr = residual.reduce(0, +) / Double(n)
+            var num = 0.0, den = 0.0
+            for (t, r) in residual.enumerated() { num += (Double(t) - mt) * (r - mr); den += (Double(t) - mt) * (Double(t) - mt) }
+            perThousand = den > 0 ? 1000 * num / den : 0
+        }
+    }
+
+    static let driftMinimumTrace = 1024
+
+    func counterDriftSection(_ d: inout ReportDocument) {
+        let long = results.filter { $0.counter.traceDepth.count >= Self.driftMinimumTrace }
+        guard !long.isEmpty else { return }
+        d.add(.heading(2, "Counter drift"))
+        d.add(.paragraph("The best counter unit of each run, mapped onto the depth by least squares over one long valid probe text, and what is left along the text: a unit whose increments and decrements do not cancel exactly drifts away from the depth, and once the drift reaches half a level, depth 0 and depth 1 look alike, so a valid text ends \"open\" or an early closer looks allowed. The drift is the slope of that residual, in depth levels per 1000 bytes; \"bytes to ½ level\" is 500 / |drift|, where accuracy should start to fall."))
+        var rows: [[String]] = []
+        for l in languages { for t in trainLengths(l) { for a in archs(l) {
+            let fits = runs(l, t, a).filter { $0.counter.traceDepth.count >= Self.driftMinimumTrace }
+                .compactMap { DriftFit(depth: $0.counter.traceDepth, activation: $0.counter.traceActivation) }
+            guard !fits.isEmpty else { continue }
+            let drifts = fits.map { abs($0.perThousand) }
+            let mean = drifts.reduce(0, +) / Double(drifts.count)
+            let reach = drifts.map { $0 > 0 ? 500 / $0 : .infinity }
+            rows.append([l, "\(t)", a, f3(mean), f3(drifts.max()!), reach.min()!.isFinite ? "\(Int(reach.min()!.rounded()))" : "—",
+                         reach.max()!.isFinite ? "\(Int(reach.max()!.rounded()))" : "—"])
+        } } }
+        d.add(.table(header: ["language", "trained on ≤", "series", "|drift| per 1000 bytes (mean over seeds)", "max", "bytes to ½ level (worst seed)", "(best seed)"], rows: rows))
+        for l in languages { for t in trainLengths(l) {
+            var chart = SVGChart(title: "\(l), trained on ≤ \(t): counter unit minus depth along a text", xLabel: "byte", yLabel: "residual (depth levels)")
+            for a in archs(l) {
+                guard let r = runs(l, t, a).first(where: { $0.counter.traceDepth.count >= Self.driftMinimumTrace }),
+                      let fit = DriftFit(depth: r.counter.traceDepth, activation: r.counter.traceActivation) else { continue }
+                // At most about 800 points: every k-th byte.
+                let k = max(1, fit.residual.count / 800)
+                let pts = stride(from: 0, to: fit.residual.count, by: k).map { (Double($0), fit.residual[$0]) }
+                chart.series.append(.init(name: "\(a) (seed \(r.job.seed), \(r.counter.cell ? "c" : "h")[\(r.counter.unit)])", points: pts,
+                                          color: SVGChart.color(forArch: a), markers: false))
+            }
+            guard !chart.series.isEmpty else { continue }
+            chart.references = [.init(value: 0.5, label: "½ level", vertical: false), .init(value: -0.5, label: "−½ level", vertical: false),
+                                .init(value: Double(t), label: "training length", vertical: true)]
+            d.add(.chart(file: "counter-drift-\(l)-L\(t).svg", svg: chart.render(),
+                         caption: "\(l), trained on ≤ \(t) bytes: the best counter unit, affine-fitted to the depth, minus the depth, along the first valid probe text (one seed per series)"))
+        } }
+    }
+}
