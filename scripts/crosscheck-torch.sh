@@ -13,10 +13,12 @@ N=.build/release/nestnet
 $N generate --count 600 --min-length 16 --max-length 700 --seed 11 --out "$work/train.jsonl" --quiet
 $N generate --count 200 --min-length 24 --max-length 900 --seed 12 --out "$work/test.jsonl" --quiet
 status=0
-for arch in rnn gru lstm; do
+for arch in rnn irnn gru lstm; do
   $N train --arch "$arch" --train "$work/train.jsonl" --epochs 1 --hidden 32 --embed 8 --out "$work/$arch.safetensors" --quiet
   $N eval --model "$work/$arch.safetensors" --data "$work/test.jsonl" --predictions "$work/$arch.nestnet.jsonl" >/dev/null
-  "$PY" "$ANCHOR" "$work/$arch.safetensors" "$work/test.jsonl" > "$work/$arch.torch.jsonl" 2>/dev/null
+  # The anchor knows rnn, lstm and gru; the IRNN is its RNN with ReLU (scripts/torch-crosscheck-irnn.py).
+  A=$ANCHOR; [ "$arch" = irnn ] && A=scripts/torch-crosscheck-irnn.py
+  "$PY" "$A" "$work/$arch.safetensors" "$work/test.jsonl" > "$work/$arch.torch.jsonl" 2>/dev/null
   python3 - "$arch" "$work/$arch.nestnet.jsonl" "$work/$arch.torch.jsonl" <<'PYEOF' || status=1
 import json, sys
 arch, a, b = sys.argv[1:]

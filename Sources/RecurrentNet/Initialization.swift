@@ -7,19 +7,20 @@ public enum RecurrentInit: String, Sendable, CaseIterable, Codable {
     case orthogonal
     /// Xavier/Glorot uniform, ±√(6 / 2H): singular values spread around 1 (Glorot & Bengio 2010).
     case xavier
-    /// The identity (Le, Jaitly & Hinton 2015 pair it with ReLU units, the IRNN; here the
-    /// cells keep their own nonlinearity).
+    /// The identity (Le, Jaitly & Hinton 2015 pair it with ReLU units: the IRNN, `irnn`, whose
+    /// default it is; other cells keep their own nonlinearity).
     case identity
 }
 
 extension RecurrentModel {
     /// Fresh weights, deterministic in `seed`:
     /// embedding N(0, 1) (as `nn.Embedding`); input weights Xavier-uniform per gate block;
-    /// recurrent weights per `recurrentInit` (orthogonal by default) per gate block, times
+    /// recurrent weights per `recurrentInit` (nil: the architecture's default, orthogonal, or
+    /// the identity for `irnn`) per gate block, times
     /// `recurrentScale` (above 1: a network whose gradients can explode); biases 0 except the
     /// LSTM forget gate (`bias_ih` f block = `forgetBias`); heads uniform(±1/√H).
     public static func initialized(_ config: ModelConfig, seed: UInt64, forgetBias: Float = 1,
-                                   recurrentInit: RecurrentInit = .orthogonal, recurrentScale: Float = 1) throws -> RecurrentModel {
+                                   recurrentInit: RecurrentInit? = nil, recurrentScale: Float = 1) throws -> RecurrentModel {
         let m = try RecurrentModel(config: config)
         var rng = SeededRandom(seed: seed, index: 0, stream: 0x1A17)
         let H = config.hidden, G = config.arch.gates
@@ -35,7 +36,7 @@ extension RecurrentModel {
             setTensor("rnn.weight_ih_l\(l)", (0..<G * H * inW).map { _ in Float((rng.unit() * 2 - 1) * bound) })
             var whh: [Float] = []
             for _ in 0..<G {
-                switch recurrentInit {
+                switch recurrentInit ?? config.arch.defaultRecurrentInit {
                 case .orthogonal: whh += orthogonal(H, &rng)
                 case .xavier:
                     let b = (6.0 / Double(2 * H)).squareRoot()

@@ -1,18 +1,26 @@
 import FileSupport
 
 /// The recurrent cell of a model. Gate order follows `torch.nn`: LSTM i, f, g, o; GRU r, z, n.
+/// `rnn` is the tanh RNN; `irnn` the ReLU RNN whose recurrent weights start as the identity
+/// (Le, Jaitly & Hinton 2015), `torch.nn.RNN(nonlinearity="relu")` in the same layout.
 public enum Architecture: String, Sendable, CaseIterable, Codable {
-    case rnn, lstm, gru
+    case rnn, lstm, gru, irnn
 
     /// Gate blocks per layer (the G in G·H).
     public var gates: Int {
-        switch self { case .rnn: return 1; case .lstm: return 4; case .gru: return 3 }
+        switch self { case .rnn, .irnn: return 1; case .lstm: return 4; case .gru: return 3 }
     }
+
+    /// How the recurrent weights start unless another `RecurrentInit` is asked for.
+    public var defaultRecurrentInit: RecurrentInit { self == .irnn ? .identity : .orthogonal }
+
+    /// The order of architectures in every table and chart: the simple cells first.
+    public static let displayOrder: [Architecture] = [.rnn, .irnn, .gru, .lstm]
 }
 
 /// The shape of a byte-level classifier:
 ///
-///     bytes → Embedding(256, E) → `layers` × (tanh RNN | LSTM | GRU, hidden H)
+///     bytes → Embedding(256, E) → `layers` × (tanh RNN | ReLU RNN | LSTM | GRU, hidden H)
 ///           → Linear(H, 1) on each sequence's last step → sigmoid = P(valid)
 ///
 /// plus an optional per-step head Linear(H, P) trained from per-byte targets.

@@ -343,6 +343,9 @@ public final class RecurrentModel: @unchecked Sendable {
                         case .rnn:
                             if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, A, ldc: G) }
                             RNNCell.forward(M: M, H: H, a: A, h: hc)
+                        case .irnn:
+                            if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, A, ldc: G) }
+                            ReLURNNCell.forward(M: M, H: H, a: A, h: hc)
                         case .gru:
                             for m in 0..<M { (gh + m * G).update(from: bhh, count: G) }
                             if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, gh, ldc: G) }
@@ -479,6 +482,9 @@ public final class RecurrentModel: @unchecked Sendable {
                         dhNext.update(repeating: 0, count: M * H)
                     case .rnn:
                         RNNCell.backward(M: M, H: H, h: lb.h.p + t * B * H, dh: dh, da: dA + t * B * G)
+                        dhNext.update(repeating: 0, count: M * H)
+                    case .irnn:
+                        ReLURNNCell.backward(M: M, H: H, h: lb.h.p + t * B * H, dh: dh, da: dA + t * B * G)
                         dhNext.update(repeating: 0, count: M * H)
                     case .gru:
                         GRUCell.backward(M: M, H: H, a: lb.acts.p + t * B * G, ghn: lb.ghn.p + t * B * H, hPrev: hp,

@@ -96,7 +96,7 @@ public final class Trainer {
         guard data.count(epoch: 1) > 0 else { throw ModelError("the training set is empty") }
         self.config = config; self.data = data; self.valid = valid
         model = try RecurrentModel.initialized(config.model, seed: config.seed, forgetBias: config.forgetBias,
-                                               recurrentInit: config.recurrentInit ?? .orthogonal, recurrentScale: config.recurrentScale ?? 1)
+                                               recurrentInit: config.recurrentInit, recurrentScale: config.recurrentScale ?? 1)
         optimizer = Optimizer(config.optimizer, learningRate: config.learningRate, parameterCount: model.parameterCount)
     }
 

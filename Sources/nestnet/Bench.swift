@@ -21,7 +21,7 @@ struct Bench: ParsableCommand {
     enum Mode: String, ExpressibleByArgument, CaseIterable { case train, infer }
 
     @Option(help: "What to measure: model, oracle or generator.") var target: Target = .model
-    @Option(help: "rnn, lstm or gru.") var arch: Architecture = .lstm
+    @Option(help: "rnn (tanh), irnn (ReLU), lstm or gru.") var arch: Architecture = .lstm
     @Option(parsing: .unconditional, help: "Embedding size.") var embed: Int = 16
     @Option(parsing: .unconditional, help: "Hidden size.") var hidden: Int = 64
     @Option(parsing: .unconditional, help: "Recurrent layers.") var layers: Int = 1

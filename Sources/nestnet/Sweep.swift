@@ -28,7 +28,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Output folder.") var out: String
     @Option(help: "JSON config file (keys: the flag names, e.g. \"train-lengths\": [64, 256]).") var config: String?
     @Option(help: "Languages (comma-separated): c, dyck1, dyck2, dyck3. Default c.") var languages: String?
-    @Option(help: "Architectures (comma-separated): rnn, gru, lstm. Default rnn,lstm.") var archs: String?
+    @Option(help: "Architectures (comma-separated): rnn, irnn, gru, lstm. Default rnn,lstm.") var archs: String?
     @Option(help: "Training lengths (comma-separated). Default 64,256.") var trainLengths: String?
     @Option(help: "Test lengths (comma-separated). Default 32,64,…,1024.") var testLengths: String?
     @Option(help: "Seeds (comma-separated). Default 1.") var seeds: String?

@@ -20,7 +20,7 @@ struct Train: ParsableCommand {
         """)
 
     // Model.
-    @Option(help: "rnn, lstm or gru.") var arch: Architecture = .lstm
+    @Option(help: "rnn (tanh), irnn (ReLU, identity start), lstm or gru.") var arch: Architecture = .lstm
     @Option(parsing: .unconditional, help: "Embedding size.") var embed: Int = 16
     @Option(parsing: .unconditional, help: "Hidden size.") var hidden: Int = 64
     @Option(parsing: .unconditional, help: "Stacked recurrent layers.") var layers: Int = 1
@@ -63,7 +63,7 @@ struct Train: ParsableCommand {
     @Option(help: "adam, rmsprop or sgd (momentum 0.9).") var optimizer: OptimizerKind = .adam
     @Option(parsing: .unconditional, help: "Global gradient-norm clip (0: off).") var clip: Float = 1
     @Option(parsing: .unconditional, help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
-    @Option(name: .customLong("init"), help: "Recurrent weights at the start: orthogonal, xavier or identity.") var recurrentInit: RecurrentInit = .orthogonal
+    @Option(name: .customLong("init"), help: "Recurrent weights at the start: orthogonal, xavier or identity (default: orthogonal; identity for irnn).") var recurrentInit: RecurrentInit?
     @Option(parsing: .unconditional, help: "Factor on the initial recurrent weights (above 1: gradients that can explode).") var recurrentScale: Float = 1
     @Option(parsing: .unconditional, help: "LSTM forget-gate bias at the start (Jozefowicz et al. 2015: 1).") var forgetBias: Float = 1
     @Option(parsing: .unconditional, help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
@@ -93,7 +93,8 @@ struct Train: ParsableCommand {
         config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
         config.stepLossWeight = stepLoss; config.patience = patience; config.forgetBias = forgetBias
-        config.recurrentInit = recurrentInit == .orthogonal ? nil : recurrentInit
+        // Unset: the architecture's own start; an explicit choice is kept even where it is that default.
+        config.recurrentInit = recurrentInit == arch.defaultRecurrentInit ? nil : recurrentInit
         config.recurrentScale = recurrentScale == 1 ? nil : recurrentScale
         config.monitor = monitor == .accuracy ? nil : monitor
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)

@@ -36,7 +36,7 @@ struct EngineTests {
 
     /// Reading texts in pieces, each continuing from the state the last one returned, gives
     /// the outputs of one read of the whole, bit for bit (what `nestnet check` relies on).
-    @Test(arguments: [(Architecture.lstm, 1), (.lstm, 2), (.gru, 2), (.rnn, 1)])
+    @Test(arguments: [(Architecture.lstm, 1), (.lstm, 2), (.gru, 2), (.rnn, 1), (.irnn, 2)])
     func piecewiseReadingWithCarriedStateIsOneRead(arch: Architecture, layers: Int) throws {
         let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 4, hidden: 16, layers: layers, stepOutputs: 2), seed: 3)
         var rng = SeededRandom(seed: 8)

@@ -9,6 +9,7 @@ struct GradientCheckTests {
         (.rnn, 3, 5, 1, 0), (.lstm, 3, 5, 1, 0), (.gru, 3, 5, 1, 0),
         (.rnn, 4, 16, 2, 2), (.lstm, 4, 16, 2, 2), (.gru, 4, 16, 2, 2),
         (.lstm, 5, 7, 1, 1), (.gru, 2, 9, 2, 1),
+        (.irnn, 3, 5, 1, 0), (.irnn, 4, 16, 2, 2),
     ]
 
     static func batch(steps: Int) -> SequenceBatch {

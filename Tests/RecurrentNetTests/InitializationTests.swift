@@ -9,7 +9,7 @@ struct InitializationTests {
         return Array(m.parameters[s.offset..<s.offset + s.count])
     }
 
-    @Test(arguments: [Architecture.rnn, .lstm, .gru])
+    @Test(arguments: [Architecture.rnn, .lstm, .gru, .irnn])
     func eachKindHasItsShapeAndTheScaleMultiplies(arch: Architecture) throws {
         let c = ModelConfig(arch: arch, embed: 4, hidden: 6)
         let H = 6, G = arch.gates
@@ -28,5 +28,14 @@ struct InitializationTests {
         #expect(zip(scaled, orth).allSatisfy { $0 == 2 * $1 })
         // Deterministic in the seed.
         #expect(whh(try RecurrentModel.initialized(c, seed: 5, recurrentInit: .xavier)) == xavier)
+    }
+
+    /// The IRNN starts from the identity unless told otherwise; the others from an orthogonal matrix.
+    @Test func theIRNNStartsFromTheIdentity() throws {
+        let c = ModelConfig(arch: .irnn, embed: 4, hidden: 6)
+        let identity = whh(try RecurrentModel.initialized(c, seed: 5, recurrentInit: .identity))
+        #expect(whh(try RecurrentModel.initialized(c, seed: 5)) == identity)
+        #expect(whh(try RecurrentModel.initialized(c, seed: 5, recurrentInit: .orthogonal)) != identity)
+        #expect(Architecture.allCases.filter { $0.defaultRecurrentInit == .identity } == [.irnn])
     }
 }

@@ -51,6 +51,8 @@ struct ReferenceModel {
                     switch config.arch {
                     case .rnn:
                         nh[j] = tanh(gi[j] + gh[j])
+                    case .irnn:
+                        nh[j] = max(0, gi[j] + gh[j])
                     case .lstm:
                         let i = Self.sig(gi[j] + gh[j]), f = Self.sig(gi[H + j] + gh[H + j])
                         let gg = tanh(gi[2 * H + j] + gh[2 * H + j]), o = Self.sig(gi[3 * H + j] + gh[3 * H + j])

@@ -47,6 +47,18 @@ extension ExperimentReport {
                          reach.max()!.isFinite ? "\(Int(reach.max()!.rounded()))" : "—"])
         } } }
         d.add(.table(header: ["language", "trained on ≤", "series", "|drift| per 1000 bytes (mean over seeds)", "max", "bytes to ½ level (worst seed)", "(best seed)"], rows: rows))
+        // Run by run: does the drift predict how far the run reads?
+        var perRun: [[String]] = []
+        for r in long {
+            guard let fit = DriftFit(depth: r.counter.traceDepth, activation: r.counter.traceActivation) else { continue }
+            let reach = abs(fit.perThousand) > 0 ? "\(Int((500 / abs(fit.perThousand)).rounded()))" : "—"
+            let tests = r.tests.sorted { $0.testLength < $1.testLength }
+            let held = tests.prefix { $0.accuracy >= 0.95 }.last.map { "\($0.testLength)" } ?? "—"
+            let first = tests.first { $0.accuracy < 0.95 }.map { "\($0.testLength) (\(f3($0.accuracy)))" } ?? "—"
+            perRun.append([r.job.id, f3(fit.perThousand), reach, held, first])
+        }
+        d.add(.paragraph("Run by run, the drift's prediction beside the test lengths (texts of ¾ of the length up to it) where accuracy is still ≥ 0.95 and where it first falls below:"))
+        d.add(.table(header: ["run", "drift per 1000 bytes", "bytes to ½ level", "longest test length ≥ 0.95 (from the shortest)", "first below 0.95"], rows: perRun))
         for l in languages { for t in trainLengths(l) {
             var chart = SVGChart(title: "\(l), trained on ≤ \(t): counter unit minus depth along a text", xLabel: "byte", yLabel: "residual (depth levels)")
             for a in archs(l) {

@@ -20,7 +20,7 @@ public struct ExperimentReport {
 
     public init(results: [SweepResult], title: String) { self.results = results; self.title = title }
 
-    static let archOrder = ["rnn", "gru", "lstm"]
+    static let archOrder = Architecture.displayOrder.map(\.rawValue)
 
     var languages: [String] { unique(results.map(\.job.language.rawValue)) }
     func trainLengths(_ l: String) -> [Int] { unique(results.filter { $0.job.language.rawValue == l }.map(\.job.trainLength)).sorted() }

@@ -46,7 +46,7 @@ public struct SVGChart: Sendable {
     /// The colour of an architecture's line; a remedy variant (`rnn+clip0`) gets one of a
     /// palette, the same for the same name in every chart.
     public static func color(forArch a: String) -> String {
-        switch a { case "rnn": return "#d62728"; case "gru": return "#ff7f0e"; case "lstm": return "#1f77b4"; default: break }
+        switch a { case "rnn": return "#d62728"; case "irnn": return "#9467bd"; case "gru": return "#ff7f0e"; case "lstm": return "#1f77b4"; default: break }
         let palette = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff9896", "#98df8a", "#c5b0d5"]
         return a.contains("+") ? palette[Int(FNV1a.hash(Array(a.utf8)) % UInt64(palette.count))] : "#555555"
     }

@@ -77,6 +77,7 @@ public struct SweepRunner {
         let r = job.remedy
         config.clip = r.clip; config.forgetBias = r.forgetBias; config.bptt = r.bptt == 0 ? nil : r.bptt
         config.optimizer = r.optimizer.kind; config.learningRate = r.optimizer.learningRate ?? s.learningRate
+        // The default axis value means the architecture's own start (the identity for irnn).
         config.recurrentInit = r.recurrentInit == .orthogonal ? nil : r.recurrentInit
         config.recurrentScale = r.recurrentScale == 1 ? nil : r.recurrentScale
         config.stepLossWeight = r.stepLoss
@@ -142,7 +143,7 @@ public struct SweepRunner {
         po.minLength = pr.lowerBound; po.maxLength = pr.upperBound
         let probeSet = try Self.examples(po, count: s.probeCount, seed: Self.testSeed(job.language, s.probeLength) ^ 0x960BE)
         let fresh = try RecurrentModel.initialized(config.model, seed: job.seed, forgetBias: config.forgetBias,
-                                                   recurrentInit: r.recurrentInit, recurrentScale: r.recurrentScale)
+                                                   recurrentInit: config.recurrentInit, recurrentScale: r.recurrentScale)
         let gTrained = GradientProbe(model: best, examples: probeSet, threads: threads)
         let gInit = GradientProbe(model: fresh, examples: probeSet, threads: threads)
         let validProbe = probeSet.filter(\.valid)
@@ -197,7 +198,7 @@ public struct SweepRunner {
             guard FileManager.default.fileExists(atPath: p) else { continue }
             out.append(try SweepResult.read(p))
         }
-        let archOrder: [Architecture] = [.rnn, .gru, .lstm]
+        let archOrder = Architecture.displayOrder
         return out.sorted {
             ($0.job.language.rawValue, $0.job.trainLength, archOrder.firstIndex(of: $0.job.arch)!, $0.job.remedy.label, $0.job.seed)
                 < ($1.job.language.rawValue, $1.job.trainLength, archOrder.firstIndex(of: $1.job.arch)!, $1.job.remedy.label, $1.job.seed)
