@@ -70,7 +70,8 @@ struct RemedyAxesTests {
         #expect(results.count == 2)
         let unclipped = try #require(results.first { $0.job.remedy.clip == 0 }), clipped = try #require(results.first { $0.job.remedy.clip == 1 })
         #expect(unclipped.diverged != nil && clipped.diverged == nil)
-        #expect(unclipped.csvRows.allSatisfy { $0.hasSuffix(",\(unclipped.diverged!.step)") } && clipped.csvRows.allSatisfy { $0.hasSuffix(",") })
+        // …, diverged_at_step, step_loss
+        #expect(unclipped.csvRows.allSatisfy { $0.hasSuffix(",\(unclipped.diverged!.step),0.0") } && clipped.csvRows.allSatisfy { $0.hasSuffix(",,0.0") })
         #expect(try SweepRunner.results(in: d).count == 2, "both results read back")
     }
 
@@ -90,7 +91,7 @@ struct RemedyAxesTests {
         var results: [SweepResult] = []
         try runner.run(s) { if case .finished(let r) = $0 { results.append(r) } }
         let r = try #require(results.first)
-        #expect(r.job.remedy.recurrentScale == 2 && r.csvRows.first?.hasSuffix(",1.0,0.0,8,adam,0.003,xavier,2.0,") == true, "\(r.csvRows.first ?? "")")
+        #expect(r.job.remedy.recurrentScale == 2 && r.csvRows.first?.hasSuffix(",1.0,0.0,8,adam,0.003,xavier,2.0,,0.0") == true, "\(r.csvRows.first ?? "")")
         let csv = try String(contentsOfFile: d + "/results.csv", encoding: .utf8)
         #expect(csv.hasPrefix(SweepResult.csvHeader + "\n") && csv.contains("dyck1,rnn,3,32,16,"))
     }

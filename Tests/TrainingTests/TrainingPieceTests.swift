@@ -34,9 +34,9 @@ struct TrainingPieceTests {
     }
 
     @Test func unclosedLocationIsWhereTheOpenRunLastStarts() {
-        // "x{a(b)c" read with (broken, open) logits: `open` is on at byte 1, off at byte 2 and
+        // "x{a(bcd" read with (broken, open) logits: `open` is on at byte 1, off at byte 2 and
         // on again from byte 3 to the end, so the run that lasts starts at the '('.
-        let text = Array("x{a(b)c".utf8)
+        let text = Array("x{a(bcd".utf8)
         let open: [Float] = [-2, 3, -1, 2, 2, 1, 4]
         let logits = open.flatMap { o -> [Float] in [-5, o] }
         #expect(StepTargets.runStart(logits, count: 7, outputs: 2, output: 1) == 3)
@@ -45,14 +45,18 @@ struct TrainingPieceTests {
         #expect(StepTargets.snapToOpener(text, start: 2) == 1)  // one byte after '{'
         #expect(StepTargets.snapToOpener(text, start: 6) == 6)  // no opener just before: unchanged
         #expect(StepTargets.errorOffset(logits, text: text, outputs: 2) == 3)
-        // A break before the last byte wins over an open run.
+        // A break before the last byte wins over an open run: at the ']' the run starts on.
         var broken = logits
-        for t in 4..<7 { broken[t * 2] = 3 }
+        for t in 5..<7 { broken[t * 2] = 3 }
         #expect(StepTargets.errorOffset(broken, text: Array("x{a(b]c".utf8), outputs: 2) == 5)
-        // Broken only at the last byte (how the oracle marks an unclosed text) is not a break.
+        // Broken only at the last byte, with no closer there: how the oracle marks the end of
+        // an unclosed text, not a break.
         var last = logits
         last[12] = 3
+        #expect(!StepTargets.isBreak(text, start: 6))
         #expect(StepTargets.errorOffset(last, text: text, outputs: 2) == 3)
+        // … but at a closer it is a break there (an error on the last byte).
+        #expect(StepTargets.errorOffset(last, text: Array("x{a(bc]".utf8), outputs: 2) == 6)
         // Neither on at the end: no location.
         #expect(StepTargets.errorOffset([Float](repeating: -1, count: 14), text: text, outputs: 2) == nil)
     }
