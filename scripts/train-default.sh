@@ -288,9 +288,10 @@ expat, tcl), so this table is not an independent estimate: the corpus test packa
 
 ### Where the model puts the error
 
-Invalid test texts the model flags, by how the step head's break location (start of its final
-`broken` run, snapped to a closer up to two bytes before) compares with the oracle's; for an
-unclosed bracket the model must point at the end of the text:
+Invalid test texts the model flags, by how the step head's error location compares with the
+oracle's: a break at the start of the final `broken` run, snapped to a closer up to two bytes
+before; an unclosed bracket at the start of the final `open` run, snapped to an opener, against
+the oracle's innermost opener still open at the end (`StepTargets.errorOffset`):
 
 | test set | exact byte | within 1 byte | same line |
 |---|---|---|---|
