@@ -50,4 +50,24 @@ LONG_NOTES=()
 $N report "$OUT/long" --title "NestNet: counting past the training length, 120 epochs (Dyck-1, LSTM, per-step targets)" "${LONG_NOTES[@]}" \
   --junit "$OUT/long/junit.xml" \
   --expect 'dyck1:lstm+step1@256/64>=0.95' --expect 'dyck1:lstm+step1@1024/256>=0.95' || status=$?
+
+# Where long valid texts fail: 100 fresh valid Dyck-1 texts of 3–4 KB (seed 4242, never used in
+# training or testing) checked with every run's model (`nestnet check` names the byte where
+# the model sees the nesting break, or the bracket it sees never closed); the oracle's depth
+# at that byte is how many levels the model's count is off there. Writes DIR/failures.md.
+failures() {
+  local dir=$1 texts
+  texts=$(mktemp -d)
+  $N generate --language dyck1 --count 100 --min-length 3072 --max-length 4096 --valid-fraction 1 --seed 4242 \
+    --out "$texts/v.jsonl" --quiet
+  mkdir "$texts/t"
+  python3 scripts/counting-failures.py split "$texts/v.jsonl" "$texts/t"
+  for m in "$dir"/runs/*/model.safetensors; do
+    $N check "$texts/t" --include '*.txt' --model "$m" --format json > "$texts/$(basename "$(dirname "$m")").json" || true
+  done
+  python3 scripts/counting-failures.py table "$texts" > "$dir/failures.md"
+  rm -rf "$texts"
+}
+failures "$OUT"
+failures "$OUT/long"
 exit "${status:-0}"
