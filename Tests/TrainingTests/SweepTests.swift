@@ -130,5 +130,20 @@ struct StackTopProbeTests {
         let held = stride(from: 1, to: 40, by: 2).reduce(0) { $0 + ex[$1].text.count }
         #expect(p.bytes == held && p.deepBytes > 0 && p.deepBytes < held)
         #expect((0...1).contains(p.accuracy) && (0...1).contains(p.baseline) && p.baseline > 0.25)
+        // Levels below the top: measured where that many brackets are open, fewer bytes each level down.
+        #expect(p.levels.map(\.level) == [1, 2, 3, 4])
+        #expect(p.levels[0].bytes < held && p.levels[0].bytes > p.deepBytes)  // level 1: bytes with something open
+        #expect(p.levels[1].bytes == p.deepBytes && zip(p.levels, p.levels.dropFirst()).allSatisfy { $0.bytes >= $1.bytes })
+        #expect(p.levels.allSatisfy { (0...1).contains($0.accuracy) && (0...1).contains($0.baseline) })
+    }
+
+    /// The bracket k places below the top after every byte: 0 where fewer than k + 1 are open.
+    @Test func levelTypesFollowTheStack() {
+        let K = StackTopProbe.levelCount
+        let t = StackTopProbe.levelTypes(Array("([{}])".utf8))
+        #expect((0..<6).map { t[$0 * K] } == [1, 2, 3, 2, 1, 0])      // the top
+        #expect((0..<6).map { t[$0 * K + 1] } == [0, 1, 2, 1, 0, 0])  // one below
+        #expect((0..<6).map { t[$0 * K + 2] } == [0, 0, 1, 0, 0, 0])  // two below
+        #expect((0..<6).allSatisfy { t[$0 * K + 3] == 0 })
     }
 }
