@@ -33,13 +33,28 @@ struct RemedyAxesTests {
         var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(job)) as! [String: Any]
         #expect(json["remedy"] == nil, "the default remedy is not written")
         var settings = json["settings"] as! [String: Any]
-        for k in ["edits", "clips", "forgetBiases", "bptts", "optimizers", "recurrentInits", "recurrentScales"] { settings[k] = nil }
+        for k in ["edits", "clips", "forgetBiases", "bptts", "optimizers", "recurrentInits", "recurrentScales", "stepLosses"] { settings[k] = nil }
         json["settings"] = settings
         let old = try JSONDecoder().decode(SweepJob.self, from: JSONSerialization.data(withJSONObject: json))
         #expect(old == job && old.remedy.isDefault && old.series == "lstm")
         var r = job
         r.remedy.clip = 0
         #expect(try JSONDecoder().decode(SweepJob.self, from: JSONEncoder().encode(r)) == r)
+        // A remedy written before `stepLoss` existed (all six fields, none for it) reads as 0;
+        // one with it round-trips, and its run id says so.
+        let sixFields = #"{"clip": 0, "forgetBias": 1, "bptt": 0, "optimizer": {"kind": "adam"}, "recurrentInit": "orthogonal", "recurrentScale": 1}"#
+        let six = try JSONDecoder().decode(Remedy.self, from: Data(sixFields.utf8))
+        #expect(six.stepLoss == 0 && six.clip == 0 && six.label == "+clip0")
+        r.remedy.stepLoss = 1
+        #expect(try JSONDecoder().decode(SweepJob.self, from: JSONEncoder().encode(r)) == r && r.series == "lstm+clip0+step1")
+    }
+
+    /// The default initialisation stands for each architecture's own start; results.csv names
+    /// the one the run really had.
+    @Test func theIRNNsDefaultStartIsTheIdentity() {
+        #expect(Remedy().effectiveInit(.irnn) == .identity && Remedy().effectiveInit(.rnn) == .orthogonal)
+        var x = Remedy(); x.recurrentInit = .xavier
+        #expect(x.effectiveInit(.irnn) == .xavier)
     }
 
     @Test func badAxesAreRefused() {

@@ -108,7 +108,7 @@ extension SweepResult {
              csv(trainSeconds), csv(tokensPerSecond), bestValidAccuracy.map(csv) ?? "",
              csv(gradients.hFactorPer100), csv(counter.r), csv(counter.linearR2),
              "\(job.remedy.clip)", "\(job.remedy.forgetBias)", job.remedy.bptt == 0 ? "full" : "\(job.remedy.bptt)", job.remedy.optimizer.kind.rawValue,
-             "\(job.remedy.optimizer.learningRate ?? job.settings.learningRate)", job.remedy.recurrentInit.rawValue, "\(job.remedy.recurrentScale)",
+             "\(job.remedy.optimizer.learningRate ?? job.settings.learningRate)", job.remedy.effectiveInit(job.arch).rawValue, "\(job.remedy.recurrentScale)",
              diverged.map { "\($0.step)" } ?? "", "\(job.remedy.stepLoss)"].joined(separator: ",")
         }
     }

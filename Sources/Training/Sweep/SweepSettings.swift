@@ -251,6 +251,12 @@ public struct Remedy: Sendable, Equatable, Hashable, Codable {
 
     public var isDefault: Bool { self == Remedy() }
 
+    /// How `arch`'s recurrent weights started in this run: the default axis value stands for
+    /// the architecture's own start (the identity for `irnn`).
+    public func effectiveInit(_ arch: Architecture) -> RecurrentInit {
+        recurrentInit == Remedy().recurrentInit ? arch.defaultRecurrentInit : recurrentInit
+    }
+
     /// `+clip0+xavier+scale2`…: what differs from the defaults (empty for them). Safe in a
     /// folder name and in an `--expect` claim (`rnn+clip0@256>=0.6`).
     public var label: String {
