@@ -10,7 +10,7 @@
 # Then the same with per-step targets and three times the training (120 epochs instead of 40)
 # in OUTDIR/long (a folder of its own: the epochs are not an axis, so the run ids would clash).
 #
-# 18 runs, about 30 minutes on 2 cores; interrupt it at any time, running it again goes on.
+# 18 runs, about 25 minutes on 2 cores; interrupt it at any time, running it again goes on.
 #
 #   scripts/sweep-counting.sh OUTDIR
 #   scripts/sweep-counting.sh /tmp/nestnet-counting   # how the committed report was made (the

@@ -10,7 +10,7 @@
 # down by edit kind and reads the state out for the bracket 0–3 places below the top of the
 # stack ("Stack probe"): how deep a stack each architecture keeps.
 #
-# 36 runs, about 35 minutes on 2 cores; interrupt it at any time, running it again goes on.
+# 36 runs, about 25 minutes on 2 cores; interrupt it at any time, running it again goes on.
 #
 #   scripts/sweep-stack.sh OUTDIR
 #   scripts/sweep-stack.sh /tmp/nestnet-stack   # how the committed report was made (the folder
