@@ -75,6 +75,26 @@ extension ExperimentReport {
                                 .init(value: Double(t), label: "training length", vertical: true)]
             d.add(.chart(file: "counter-drift-\(l)-L\(t).svg", svg: chart.render(),
                          caption: "\(l), trained on ≤ \(t) bytes: the best counter unit, affine-fitted to the depth, minus the depth, along the first valid probe text (one seed per series)"))
+
+            // The same unit against the depth itself: a counter that saturated would bend away
+            // from the diagonal at the depths training never reached.
+            var byDepth = SVGChart(title: "\(l), trained on ≤ \(t): counter unit against the depth", xLabel: "nesting depth (oracle)", yLabel: "unit, affine-fitted to depth")
+            var deepest = 0
+            for a in archs(l) {
+                guard let r = runs(l, t, a).first(where: { $0.counter.traceDepth.count >= Self.driftMinimumTrace }),
+                      let fit = DriftFit(depth: r.counter.traceDepth, activation: r.counter.traceActivation) else { continue }
+                var sum: [Int: (Double, Int)] = [:]
+                for (i, dep) in r.counter.traceDepth.prefix(fit.residual.count).enumerated() {
+                    let v = Double(dep) + fit.residual[i]
+                    sum[Int(dep), default: (0, 0)] = (sum[Int(dep), default: (0, 0)].0 + v, sum[Int(dep), default: (0, 0)].1 + 1)
+                }
+                deepest = max(deepest, sum.keys.max() ?? 0)
+                byDepth.series.append(.init(name: "\(a) (seed \(r.job.seed)), mean per depth", points: sum.keys.sorted().map { (Double($0), sum[$0]!.0 / Double(sum[$0]!.1)) },
+                                            color: SVGChart.color(forArch: a), markers: false))
+            }
+            byDepth.series.insert(.init(name: "the depth itself", points: [(0, 0), (Double(deepest), Double(deepest))], color: "#999999", dashed: true, markers: false), at: 0)
+            d.add(.chart(file: "counter-vs-depth-\(l)-L\(t).svg", svg: byDepth.render(),
+                         caption: "\(l), trained on ≤ \(t) bytes: the same unit's mean value at each depth of the probe text (affine-fitted as above), beside the diagonal; a saturating counter would bend away from it at the deep end"))
         } }
     }
 }
