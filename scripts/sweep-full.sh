@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The full sequence-length experiment: tanh RNN vs GRU vs LSTM on C, Dyck-1 and Dyck-2,
 # trained on texts up to 64, 256 and 1024 bytes (final label only), tested from 32 to 4096
-# bytes, 3 seeds each (81 runs, settings in scripts/sweep-full.json). About 75 minutes on
+# bytes, 3 seeds each (81 runs, settings in scripts/sweep-full.json). About 45 minutes on
 # 2 cores. Interrupt it at any time: running it again skips finished runs and resumes the
 # interrupted one. Writes OUTDIR/index.md, index.html, charts/, results.csv and junit.xml.
 #
