@@ -74,11 +74,12 @@ extension StepTargets {
         return nil
     }
 
-    /// Whether a `broken` run starting at `start` and lasting to the end of `text` is a break
-    /// (a bad closer) rather than the end of an unclosed text, which the oracle's targets mark
-    /// broken at the last byte only: it starts before the last byte, or at a closer there.
-    public static func isBreak(_ text: [UInt8], start: Int) -> Bool {
-        start < text.count - 1 || Bracket.closerKind(text[snapToCloser(text, start: start)]) != nil
+    /// Whether a `broken` run starting at `start` and lasting to `end` (the end of the text read,
+    /// by default all of it) is a break (a bad closer) rather than the end of an unclosed text,
+    /// which the oracle's targets mark broken at the last byte only: it starts before the last
+    /// byte, or at a closer there.
+    public static func isBreak(_ text: [UInt8], start: Int, end: Int? = nil) -> Bool {
+        start < (end ?? text.count) - 1 || Bracket.closerKind(text[snapToCloser(text, start: start)]) != nil
     }
 
     /// The byte to report for a break the step head starts at `start`: nesting breaks at a

@@ -239,7 +239,7 @@ struct ModelChecker {
         let reason = FileResult.Reason(head: .final, offset: max(0, end - 1))
         guard p < threshold else { return Verdict(valid: true, pValid: p, location: nil, message: "", reason: reason) }
         if let t = run, let st = steps, !st.isEmpty, broken(st, at: st.count / model.config.stepOutputs - 1),
-           t < end - 1 || Bracket.closerKind(text[StepTargets.snapToCloser(text, start: t)]) != nil {
+           StepTargets.isBreak(text, start: t, end: end) {
             return breakVerdict(text, at: t, pValid: p, reason: reason)
         }
         // Unclosed: at the opener the model last saw open the nesting for good, else at the end

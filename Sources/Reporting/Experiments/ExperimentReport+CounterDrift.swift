@@ -83,13 +83,14 @@ extension ExperimentReport {
             for a in archs(l) {
                 guard let r = runs(l, t, a).first(where: { $0.counter.traceDepth.count >= Self.driftMinimumTrace }),
                       let fit = DriftFit(depth: r.counter.traceDepth, activation: r.counter.traceActivation) else { continue }
-                var sum: [Int: (Double, Int)] = [:]
+                // Fitted value = depth + residual; its mean at each depth.
+                var total: [Int: Double] = [:], count: [Int: Int] = [:]
                 for (i, dep) in r.counter.traceDepth.prefix(fit.residual.count).enumerated() {
-                    let v = Double(dep) + fit.residual[i]
-                    sum[Int(dep), default: (0, 0)] = (sum[Int(dep), default: (0, 0)].0 + v, sum[Int(dep), default: (0, 0)].1 + 1)
+                    total[Int(dep), default: 0] += Double(dep) + fit.residual[i]
+                    count[Int(dep), default: 0] += 1
                 }
-                deepest = max(deepest, sum.keys.max() ?? 0)
-                byDepth.series.append(.init(name: "\(a) (seed \(r.job.seed)), mean per depth", points: sum.keys.sorted().map { (Double($0), sum[$0]!.0 / Double(sum[$0]!.1)) },
+                deepest = max(deepest, count.keys.max() ?? 0)
+                byDepth.series.append(.init(name: "\(a) (seed \(r.job.seed)), mean per depth", points: count.keys.sorted().map { (Double($0), total[$0]! / Double(count[$0]!)) },
                                             color: SVGChart.color(forArch: a), markers: false))
             }
             byDepth.series.insert(.init(name: "the depth itself", points: [(0, 0), (Double(deepest), Double(deepest))], color: "#999999", dashed: true, markers: false), at: 0)
