@@ -77,8 +77,7 @@ public struct SweepRunner {
         let r = job.remedy
         config.clip = r.clip; config.forgetBias = r.forgetBias; config.bptt = r.bptt == 0 ? nil : r.bptt
         config.optimizer = r.optimizer.kind; config.learningRate = r.optimizer.learningRate ?? s.learningRate
-        // The default axis value means the architecture's own start (the identity for irnn).
-        config.recurrentInit = r.recurrentInit == .orthogonal ? nil : r.recurrentInit
+        config.recurrentInit = r.requestedInit
         config.recurrentScale = r.recurrentScale == 1 ? nil : r.recurrentScale
         config.stepLossWeight = r.stepLoss
         let data = GeneratedData(options: options, examplesPerEpoch: s.examplesPerEpoch, curriculumStart: s.curriculum,

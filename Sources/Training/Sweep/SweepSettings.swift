@@ -251,11 +251,12 @@ public struct Remedy: Sendable, Equatable, Hashable, Codable {
 
     public var isDefault: Bool { self == Remedy() }
 
-    /// How `arch`'s recurrent weights started in this run: the default axis value stands for
-    /// the architecture's own start (the identity for `irnn`).
-    public func effectiveInit(_ arch: Architecture) -> RecurrentInit {
-        recurrentInit == Remedy().recurrentInit ? arch.defaultRecurrentInit : recurrentInit
-    }
+    /// The recurrent initialisation this remedy asks for, or nil for the architecture's own
+    /// start: the default axis value stands for it (the identity for `irnn`).
+    public var requestedInit: RecurrentInit? { recurrentInit == Remedy().recurrentInit ? nil : recurrentInit }
+
+    /// How `arch`'s recurrent weights started in this run.
+    public func effectiveInit(_ arch: Architecture) -> RecurrentInit { requestedInit ?? arch.defaultRecurrentInit }
 
     /// `+clip0+xavier+scale2`…: what differs from the defaults (empty for them). Safe in a
     /// folder name and in an `--expect` claim (`rnn+clip0@256>=0.6`).
