@@ -30,6 +30,10 @@ public struct RealCodeWindows: Sendable {
     public var byteCount: Int { sizes.reduce(0, +) }
     /// Identifies the exact set of texts (their bytes, not where they are stored).
     public let fingerprint: String
+    /// Places worth more practice (source index, byte offset), e.g. where an earlier model
+    /// misread a valid file: `example(focus:)` cuts some texts around them.
+    var focusPoints: [(source: Int, offset: Int32)] = []
+    public var focusCount: Int { focusPoints.count }
 
     /// Reads the files; unreadable, binary or empty ones (and, with `requireUTF8`, files that are
     /// not UTF-8, which a JSONL dataset cannot hold) are reported through `skipped` (path, reason)
@@ -61,6 +65,25 @@ public struct RealCodeWindows: Sendable {
         fingerprint = String(out.reduce(FNV1a.offsetBasis) { FNV1a.fold($0, $1.hash) }, radix: 16)
     }
 
+    /// These texts with focus points at `points` (a path as given at init, a byte offset in
+    /// that file). Returns the points that name no loaded file or lie outside it.
+    public mutating func setFocus(_ points: [(path: String, offset: Int)]) -> [(path: String, offset: Int)] {
+        var index: [String: Int] = [:]
+        for (i, s) in sources.enumerated() { index[s.path] = i }
+        var unmatched: [(path: String, offset: Int)] = []
+        focusPoints = []
+        for p in points {
+            guard let i = index[p.path], p.offset >= 0, p.offset <= sources[i].bytes.count else { unmatched.append(p); continue }
+            focusPoints.append((i, Int32(p.offset)))
+        }
+        return unmatched
+    }
+
+    /// Identifies the focus points (for checkpoint metadata: a resumed run must see the same).
+    public var focusFingerprint: String {
+        String(focusPoints.reduce(FNV1a.offsetBasis) { FNV1a.fold(FNV1a.fold($0, sources[$1.source].hash), UInt64($1.offset)) }, radix: 16)
+    }
+
     static func load(_ path: String, requireUTF8: Bool) -> Result<Source, NestNetError> {
         let bytes: [UInt8]
         do { bytes = try readFile(path, limit: 64 << 20) } catch let e as NestNetError { return .failure(e) } catch { return .failure(NestNetError("\(error)")) }
@@ -80,15 +103,19 @@ public struct RealCodeWindows: Sendable {
     /// Example `index` of the stream `seed`: with probability `wholeFiles` a whole file whose
     /// size is near a length drawn from `lengths`, else a window of about that length; nil when
     /// no valid text of the requested length was found. `bounds` (default: the lengths given at
-    /// init) lets a curriculum narrow the lengths.
+    /// init) lets a curriculum narrow the lengths. With probability `focus` (when focus points
+    /// are set) the text is cut around a focus point instead: its whole file, or a window that
+    /// covers the point at a random place in it.
     public func example(seed: UInt64, index: Int, valid: Bool, bounds: ClosedRange<Int>? = nil,
-                        lengths: LengthDistribution = .uniform, wholeFiles: Double = 0) -> Example? {
+                        lengths: LengthDistribution = .uniform, wholeFiles: Double = 0, focus: Double = 0) -> Example? {
         var rng = SeededRandom(seed: seed, index: UInt64(index), stream: 0x7EA1)
         let bounds = bounds ?? minLength...maxLength
         for _ in 0..<200 {
             let target = Self.length(in: bounds, lengths, rng: &rng)
             let text: [UInt8]?
-            if wholeFiles > 0 && rng.chance(wholeFiles) {
+            if focus > 0 && !focusPoints.isEmpty && rng.chance(focus) {
+                text = focusText(target: target, bounds: bounds, wholeFiles: wholeFiles, rng: &rng)
+            } else if wholeFiles > 0 && rng.chance(wholeFiles) {
                 text = wholeFile(near: target, bounds: bounds, rng: &rng)
             } else if target < 96 && rng.chance(0.5) {
                 text = bracketGroup(maxLength: target, rng: &rng)
@@ -152,6 +179,35 @@ public struct RealCodeWindows: Sendable {
         }
         guard let end = best else { return nil }
         return Array(s.bytes[start..<end])
+    }
+
+    /// A text around a random focus point: with probability `wholeFiles` its whole file (when
+    /// that fits the bounds), else whole lines from a line start at depth d at most `target`
+    /// bytes before the point to a later one at the same depth past it, never below d between.
+    private func focusText(target: Int, bounds: ClosedRange<Int>, wholeFiles: Double, rng: inout SeededRandom) -> [UInt8]? {
+        let (si, offset) = focusPoints[rng.below(focusPoints.count)]
+        let s = sources[si]
+        if wholeFiles > 0 && rng.chance(wholeFiles) {
+            return s.valid && bounds.contains(s.bytes.count) ? s.bytes : nil
+        }
+        let limit = min(target, bounds.upperBound - 1)
+        // Line starts in [offset - limit, offset]; the last cut (the text's end) never starts one.
+        var lo = 0, hi = s.cuts.count - 1
+        while lo < hi { let mid = (lo + hi) / 2; if Int(s.cuts[mid]) < Int(offset) - limit { lo = mid + 1 } else { hi = mid } }
+        var end = lo
+        while end < s.cuts.count - 1 && s.cuts[end] <= offset { end += 1 }
+        guard end > lo else { return nil }
+        let i = lo + rng.below(end - lo)
+        let start = Int(s.cuts[i]), d = s.depths[i]
+        var best: Int? = nil
+        var j = i + 1
+        while j < s.cuts.count, Int(s.cuts[j]) - start <= limit {
+            if s.depths[j] < d { break }
+            if s.depths[j] == d && Int(s.cuts[j]) > Int(offset) && Int(s.cuts[j]) - start >= bounds.lowerBound + 1 { best = Int(s.cuts[j]) }
+            j += 1
+        }
+        guard let stop = best else { return nil }
+        return Array(s.bytes[start..<stop])
     }
 
     /// One bracket group in code, `(…)`, `[…]` or `{…}`, with up to a few bytes of its line

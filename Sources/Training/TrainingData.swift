@@ -126,7 +126,7 @@ public struct GeneratedData: Sendable, Equatable, Codable {
                 let valid = labelRNG.chance(o.validFraction)
                 if let r = real, labelRNG.chance(r.fraction),
                    let e = r.windows.example(seed: streamSeed, index: i, valid: valid, bounds: o.minLength...o.maxLength,
-                                             lengths: o.lengths, wholeFiles: r.wholeFiles) {
+                                             lengths: o.lengths, wholeFiles: r.wholeFiles, focus: r.focus) {
                     var decoyRNG = SeededRandom(seed: streamSeed, index: UInt64(i), stream: ExampleGenerator.decoyStream)
                     slots.set(k, e.withExtraDecoys(rate: o.decoyRate, maxLength: o.maxLength, rng: &decoyRNG))
                 } else {
@@ -141,21 +141,25 @@ public struct GeneratedData: Sendable, Equatable, Codable {
 
 /// Real code mixed into generated training data: `fraction` of the examples are cut from
 /// `windows` (whole files with probability `wholeFiles`, else balanced windows at any depth),
-/// with the lengths the generator uses at that epoch.
+/// with the lengths the generator uses at that epoch; `focus` of those are cut around the
+/// windows' focus points (hard examples) when it has any.
 public struct RealCodeMix: Sendable {
     public let windows: RealCodeWindows
     public let fraction: Double
     public let wholeFiles: Double
+    public let focus: Double
 
-    public init(windows: RealCodeWindows, fraction: Double, wholeFiles: Double) throws {
+    public init(windows: RealCodeWindows, fraction: Double, wholeFiles: Double, focus: Double = 0) throws {
         guard (0...1).contains(fraction) else { throw ModelError("--corpus-fraction must be between 0 and 1") }
         guard (0...1).contains(wholeFiles) else { throw ModelError("--corpus-whole-files must be between 0 and 1") }
-        self.windows = windows; self.fraction = fraction; self.wholeFiles = wholeFiles
+        guard (0...1).contains(focus) else { throw ModelError("--corpus-focus-fraction must be between 0 and 1") }
+        self.windows = windows; self.fraction = fraction; self.wholeFiles = wholeFiles; self.focus = focus
     }
 
     /// What identifies this mix in checkpoint metadata (a resumed run must see the same).
     public var description: String {
         "fraction=\(fraction) whole_files=\(wholeFiles) files=\(windows.fileCount) bytes=\(windows.byteCount) fingerprint=\(windows.fingerprint)"
+            + (focus > 0 && windows.focusCount > 0 ? " focus=\(focus) focus_points=\(windows.focusCount) focus_fingerprint=\(windows.focusFingerprint)" : "")
     }
 }
 

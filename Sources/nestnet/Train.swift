@@ -51,6 +51,10 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "With --corpus: share of examples cut from the real code.") var corpusFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "With --corpus: share of real-code examples that are whole files (the rest are balanced windows at any depth).")
     var corpusWholeFiles: Double = 0.4
+    @Option(help: "With --corpus: hard places to practise, one per line as PATH<TAB>BYTE-OFFSET (scripts/corpus-focus.py makes them from a `check --format json` report of an earlier model over the same corpus).")
+    var corpusFocus: String?
+    @Option(parsing: .unconditional, help: "With --corpus-focus: share of real-code examples cut around a focus point (its whole file, or a window covering it).")
+    var corpusFocusFraction: Double = 0.3
     @Option(help: "With --corpus: real code for the generated validation set (same form as --corpus), mixed in at --corpus-fraction.")
     var validCorpus: String?
     @Option(parsing: .unconditional, help: "With --valid-corpus: share of validation examples cut from it (default: --corpus-fraction), so runs that train on different mixes can be validated alike.")
@@ -107,11 +111,13 @@ struct Train: ParsableCommand {
         }
         if decoyRate != 0 && train != nil { throw NestNetError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
         if let f = validCorpusFraction, !(0...1).contains(f) { throw NestNetError("--valid-corpus-fraction must be between 0 and 1") }
+        if corpusFocus != nil && corpus == nil { throw NestNetError("--corpus-focus names places in the --corpus files: give --corpus") }
+        guard (0...1).contains(corpusFocusFraction) else { throw NestNetError("--corpus-focus-fraction must be between 0 and 1") }
         let statePath = state ?? out + ".state"
         try checkWritable(out)
         try checkWritable(statePath)
         try refuseOverwritingInputs(outputs: [("--out", out), (state == nil ? "the state file" : "--state", statePath)],
-                                    inputs: [("--train", train), ("--valid", valid), ("--init-from", initFrom), ("--corpus", corpus),
+                                    inputs: [("--train", train), ("--valid", valid), ("--init-from", initFrom), ("--corpus", corpus), ("--corpus-focus", corpusFocus),
                                              ("--valid-corpus", validCorpus)] + (resume.map { $0 == statePath ? [] : [("--resume", $0)] } ?? []))
         if resume == nil && !force && regularFileIdentity(statePath) != nil {
             throw NestNetError("\(statePath) exists (a training state): --resume \(statePath) continues that run, --force starts a new one and replaces it")
@@ -137,7 +143,10 @@ struct Train: ParsableCommand {
             if let c = curriculum { _ = try ExampleGenerator(g.options(epoch: 1)); guard c >= 1 else { throw NestNetError("--curriculum must be positive") } }
             meta["data.generator"] = String(decoding: try stableJSON(g), as: UTF8.self)
             if let c = corpus {
-                let mix = try RealCodeMix(windows: try loadCorpus(c, options: options), fraction: corpusFraction, wholeFiles: corpusWholeFiles)
+                var windows = try loadCorpus(c, options: options)
+                if let f = corpusFocus { try setFocus(&windows, from: f) }
+                let mix = try RealCodeMix(windows: windows, fraction: corpusFraction, wholeFiles: corpusWholeFiles,
+                                          focus: corpusFocus == nil ? 0 : corpusFocusFraction)
                 data = .mixed(g, mix)
                 meta["data.corpus"] = mix.description
             } else {
@@ -276,6 +285,27 @@ func loadCorpus(_ path: String, options: GeneratorOptions) throws -> RealCodeWin
     writeStderr("corpus \(path): \(w.fileCount) files, \(w.byteCount / 1_000_000) MB (\(skipped) binary, empty or unreadable left out"
                 + (passedOver > 0 ? "; \(passedOver) second paths to the same file or folder, FIFOs or devices passed over" : "") + ")\n")
     return w
+}
+
+/// Reads `--corpus-focus` (PATH<TAB>BYTE-OFFSET lines, `#` comments) into `windows`. A line
+/// that is not of that form, or names no corpus file, is an error naming it: a focus list made
+/// for another corpus must not train silently on nothing.
+func setFocus(_ windows: inout RealCodeWindows, from path: String) throws {
+    let text = String(decoding: try readFile(path, limit: 64 << 20), as: UTF8.self)
+    var points: [(path: String, offset: Int)] = []
+    for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty && !line.hasPrefix("#") {
+        let parts = line.split(separator: "\t", omittingEmptySubsequences: false)
+        guard parts.count == 2, let offset = Int(parts[1]), offset >= 0 else {
+            throw NestNetError("\(FileName.display(path)):\(n + 1): expected PATH<TAB>BYTE-OFFSET")
+        }
+        points.append((String(parts[0]), offset))
+    }
+    guard !points.isEmpty else { throw NestNetError("\(FileName.display(path)) names no focus points") }
+    let unmatched = windows.setFocus(points)
+    if let u = unmatched.first {
+        throw NestNetError("\(FileName.display(path)): \(unmatched.count) of \(points.count) focus points name no --corpus file or lie past its end, e.g. \(FileName.display(u.path)) at byte \(u.offset)")
+    }
+    writeStderr("corpus focus \(FileName.display(path)): \(points.count) points in \(Set(points.map(\.path)).count) files\n")
 }
 
 /// All cores.

@@ -149,4 +149,43 @@ struct CorpusTests {
         #expect(frac.status == 2)
         #expect(frac.stderr.contains("--corpus-fraction must be between 0 and 1"), "\(frac.stderr)")
     }
+
+    /// `--corpus-focus`: hard places of the corpus, recorded in the metadata; a list made for
+    /// other files is one clear error, not a silent run without focus.
+    @Test func trainFocusesOnNamedPlaces() throws {
+        let d = CLI.tempDir()
+        let src = d + "/src"
+        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
+        var text = "namespace ns {\n"
+        for i in 0..<40 { text += "int f\(i)(int a) { return g(a[\(i)], (a + \(i))); }\n" }
+        try AtomicFile.write(Array((text + "}\n").utf8), to: src + "/a.cc")
+        try AtomicFile.write(Array("# from a check report\n\(src)/a.cc\t700\n".utf8), to: d + "/focus.tsv")
+        let args = ["train", "--arch", "lstm", "--hidden", "8", "--embed", "4", "--language", "c", "--min-length", "1",
+                    "--max-length", "600", "--lengths", "log", "--examples-per-epoch", "64", "--epochs", "1", "--valid-count", "0",
+                    "--batch", "16", "--bptt", "128", "--threads", "1", "--quiet", "--corpus", src, "--corpus-focus", d + "/focus.tsv",
+                    "--corpus-focus-fraction", "0.5", "--out", d + "/m.safetensors"]
+        let r = try CLI.run(args)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("1 points in 1 files"), "\(r.stderr)")
+        let meta = String(decoding: try readFile(d + "/m.safetensors").prefix(8192), as: UTF8.self)
+        #expect(meta.contains("focus=0.5 focus_points=1"), "\(meta)")
+        let again = try CLI.run(args.dropLast() + [d + "/m2.safetensors"])
+        #expect(again.status == 0)
+        #expect(try weights(d + "/m.safetensors") == weights(d + "/m2.safetensors"))
+
+        func fails(_ extra: [String], _ message: String) throws {
+            let e = try CLI.run(extra + ["--out", d + "/x.safetensors", "--epochs", "1"])
+            let errors = e.stderr.split(separator: "\n").filter { $0.hasPrefix("nestnet: error: ") }
+            #expect(e.status == 2 && errors.count == 1 && errors[0].contains(message), "\(e.stderr)")
+        }
+        try AtomicFile.write(Array("\(src)/other.cc\t3\n".utf8), to: d + "/elsewhere.tsv")
+        try fails(["train", "--corpus", src, "--corpus-focus", d + "/elsewhere.tsv"], "1 of 1 focus points name no --corpus file")
+        try AtomicFile.write(Array("\(src)/a.cc\t99999\n".utf8), to: d + "/past.tsv")
+        try fails(["train", "--corpus", src, "--corpus-focus", d + "/past.tsv"], "lie past its end")
+        try AtomicFile.write(Array("\(src)/a.cc 12\n".utf8), to: d + "/spaces.tsv")
+        try fails(["train", "--corpus", src, "--corpus-focus", d + "/spaces.tsv"], "spaces.tsv:1: expected PATH<TAB>BYTE-OFFSET")
+        try fails(["train", "--corpus-focus", d + "/focus.tsv"], "--corpus-focus names places in the --corpus files")
+        try fails(["train", "--corpus", src, "--corpus-focus", d + "/focus.tsv", "--corpus-focus-fraction", "2"],
+                  "--corpus-focus-fraction must be between 0 and 1")
+    }
 }

@@ -52,6 +52,31 @@ struct RealCodeWindowsTests {
         }
     }
 
+    /// `--corpus-focus`: texts cut around a focus point cover it; without focus they rarely do.
+    @Test func focusWindowsCoverTheirPoint() throws {
+        let marker = "int focus_marker_here = (1);\n"
+        let text = Self.header.replacingOccurrences(of: "int lib_call_30(", with: marker + "int lib_call_30(")
+        let path = try write(text, "lib.h")
+        var w = try RealCodeWindows(paths: [path], minLength: 100, maxLength: 800)
+        let offset = text.utf8.count - text.split(separator: "focus_marker", maxSplits: 1)[1].utf8.count
+        #expect(w.setFocus([(path, offset), (path + ".missing", 0), (path, text.utf8.count + 1)]).count == 2)
+        #expect(w.focusCount == 1)
+        func covered(_ focus: Double) -> Int {
+            (0..<200).filter { i in
+                guard let e = w.example(seed: 5, index: i, valid: true, lengths: .log, focus: focus) else { return false }
+                return String(decoding: e.text, as: UTF8.self).contains("focus_mark")
+            }.count
+        }
+        #expect(covered(1) >= 190, "focused texts covering the point: \(covered(1)) of 200")
+        #expect(covered(0) <= 60, "unfocused texts covering the point: \(covered(0)) of 200")
+        // Deterministic, and the focus draw leaves unfocused streams as they were.
+        #expect(w.example(seed: 5, index: 7, valid: false, focus: 1)?.text == w.example(seed: 5, index: 7, valid: false, focus: 1)?.text)
+        var plain = try RealCodeWindows(paths: [path], minLength: 100, maxLength: 800)
+        #expect(plain.example(seed: 5, index: 3, valid: true)?.text == w.example(seed: 5, index: 3, valid: true, focus: 0)?.text)
+        _ = plain.setFocus([])
+        #expect(plain.focusCount == 0)
+    }
+
     @Test func tinyTextsComeFromBracketGroups() throws {
         let path = try write(Self.header, "lib.h")
         let w = try RealCodeWindows(paths: [path], minLength: 1, maxLength: 64)
