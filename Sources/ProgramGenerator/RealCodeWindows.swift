@@ -169,16 +169,23 @@ public struct RealCodeWindows: Sendable {
         let s = sources[first + rng.below(sources.count - first)]
         guard s.cuts.count > 2 else { return nil }
         let i = rng.below(s.cuts.count - 1)
+        guard let end = Self.balancedRun(s, from: i, limit: min(target, bounds.upperBound - 1), minLength: bounds.lowerBound + 1) else { return nil }
+        return Array(s.bytes[Int(s.cuts[i])..<end])
+    }
+
+    /// The end of the longest run of whole lines from line start `i` (at depth d) to a later
+    /// line start at depth d, never below d in between, at most `limit` and at least
+    /// `minLength` bytes long, ending after byte `past`; nil when there is none.
+    static func balancedRun(_ s: Source, from i: Int, limit: Int, minLength: Int, past: Int = -1) -> Int? {
         let start = Int(s.cuts[i]), d = s.depths[i]
         var best: Int? = nil
         var j = i + 1
-        while j < s.cuts.count, Int(s.cuts[j]) - start <= min(target, bounds.upperBound - 1) {
+        while j < s.cuts.count, Int(s.cuts[j]) - start <= limit {
             if s.depths[j] < d { break }
-            if s.depths[j] == d && Int(s.cuts[j]) - start >= bounds.lowerBound + 1 { best = Int(s.cuts[j]) }
+            if s.depths[j] == d && Int(s.cuts[j]) > past && Int(s.cuts[j]) - start >= minLength { best = Int(s.cuts[j]) }
             j += 1
         }
-        guard let end = best else { return nil }
-        return Array(s.bytes[start..<end])
+        return best
     }
 
     /// A text around a random focus point: with probability `wholeFiles` its whole file (when
@@ -198,16 +205,8 @@ public struct RealCodeWindows: Sendable {
         while end < s.cuts.count - 1 && s.cuts[end] <= offset { end += 1 }
         guard end > lo else { return nil }
         let i = lo + rng.below(end - lo)
-        let start = Int(s.cuts[i]), d = s.depths[i]
-        var best: Int? = nil
-        var j = i + 1
-        while j < s.cuts.count, Int(s.cuts[j]) - start <= limit {
-            if s.depths[j] < d { break }
-            if s.depths[j] == d && Int(s.cuts[j]) > Int(offset) && Int(s.cuts[j]) - start >= bounds.lowerBound + 1 { best = Int(s.cuts[j]) }
-            j += 1
-        }
-        guard let stop = best else { return nil }
-        return Array(s.bytes[start..<stop])
+        guard let stop = Self.balancedRun(s, from: i, limit: limit, minLength: bounds.lowerBound + 1, past: Int(offset)) else { return nil }
+        return Array(s.bytes[Int(s.cuts[i])..<stop])
     }
 
     /// One bracket group in code, `(…)`, `[…]` or `{…}`, with up to a few bytes of its line
