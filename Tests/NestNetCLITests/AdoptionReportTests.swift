@@ -21,13 +21,15 @@ struct AdoptionReportTests {
         let j = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "\(d)/valid.c", "--format", "json",
                              "--junit", "\(d)/r.xml", "--sarif", "\(d)/r.sarif", "--root", d])
         #expect(j.status == 1, "\(j.stderr)")
-        let files = try #require((try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])?["files"] as? [[String: Any]])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
+        let files = try #require(report["files"] as? [[String: Any]])
+        let threshold = try #require((report["summary"] as? [String: Any])?["threshold"] as? Double)
         #expect(files.count == 3)
         for f in files {
             let p = try #require(f["p_valid"] as? Double), reason = try #require(f["reason"] as? [String: Any])
             let head = try #require(reason["head"] as? String), offset = try #require(reason["offset"] as? Int)
             let bytes = try #require(f["bytes"] as? Int), valid = try #require(f["valid"] as? Bool)
-            #expect(valid == (p >= 0.3), "p_valid is P(valid), compared with the threshold: \(f)")
+            #expect(valid == (p >= threshold), "p_valid is P(valid), compared with the threshold \(threshold): \(f)")
             #expect(f["probability"] == nil, "one name for the number")
             if head == "final" { #expect(offset == bytes - 1) } else { #expect(head == "step" && offset < bytes - 1 && !valid) }
         }

@@ -104,6 +104,17 @@ struct CorpusTests {
         for kept in ["sqlite3", "duktape", "openssl", "protobuf", "libyaml", "grpc"] { #expect(split[kept] == nil) }
     }
 
+    /// A corpus folder `d/src` holding one valid file, `a.cc`: 40 one-line functions inside a
+    /// namespace, each line ending in `lineEnd`. Returns the folder.
+    func oneFileCorpus(_ d: String, lineEnd: String = "") throws -> String {
+        let src = d + "/src"
+        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
+        var text = "namespace ns {\n"
+        for i in 0..<40 { text += "int f\(i)(int a) { return g(a[\(i)], (a + \(i))); }\(lineEnd)\n" }
+        try AtomicFile.write(Array((text + "}\n").utf8), to: src + "/a.cc")
+        return src
+    }
+
     /// The tensor bytes of a safetensors file (its metadata holds timings, which differ).
     func weights(_ path: String) throws -> ArraySlice<UInt8> {
         let b = try readFile(path)
@@ -113,11 +124,7 @@ struct CorpusTests {
 
     @Test func trainMixesRealCodeAndRecordsIt() throws {
         let d = CLI.tempDir()
-        let src = d + "/src"
-        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
-        var text = "namespace ns {\n"
-        for i in 0..<40 { text += "int f\(i)(int a) { return g(a[\(i)], (a + \(i))); } // é{\n" }
-        try AtomicFile.write(Array((text + "}\n").utf8), to: src + "/a.cc")
+        let src = try oneFileCorpus(d, lineEnd: " // é{")
         try AtomicFile.write(Array("\(src)\n".utf8), to: d + "/list.txt")
         let args = ["train", "--arch", "lstm", "--hidden", "8", "--embed", "4", "--language", "c", "--min-length", "1",
                     "--max-length", "600", "--lengths", "log", "--examples-per-epoch", "64", "--epochs", "1", "--valid-count", "32",
@@ -154,11 +161,7 @@ struct CorpusTests {
     /// other files is one clear error, not a silent run without focus.
     @Test func trainFocusesOnNamedPlaces() throws {
         let d = CLI.tempDir()
-        let src = d + "/src"
-        try FileManager.default.createDirectory(atPath: src, withIntermediateDirectories: true)
-        var text = "namespace ns {\n"
-        for i in 0..<40 { text += "int f\(i)(int a) { return g(a[\(i)], (a + \(i))); }\n" }
-        try AtomicFile.write(Array((text + "}\n").utf8), to: src + "/a.cc")
+        let src = try oneFileCorpus(d)
         try AtomicFile.write(Array("# from a check report\n\(src)/a.cc\t700\n".utf8), to: d + "/focus.tsv")
         let args = ["train", "--arch", "lstm", "--hidden", "8", "--embed", "4", "--language", "c", "--min-length", "1",
                     "--max-length", "600", "--lengths", "log", "--examples-per-epoch", "64", "--epochs", "1", "--valid-count", "0",
