@@ -311,8 +311,7 @@ Every C and C++ header of the machine that wrote this card, checked whole by `ne
 every file the model flags is a false positive). Long files are read whole, as one sequence
 (see the README). The threshold was chosen on the corpus valid packages (see the
 README), not on these files; at {threshold} the model keeps accuracy {op[0]:.4f} and invalid
-recall {op[1]:.4f} on the 2048–8192-byte generated test set (vs {b['accuracy']:.4f} and
-{b['recall_invalid']:.4f} at 0.5). The third training stage (whole headers, lengths to 32 KB)
+recall {op[1]:.4f} on the 2048–8192-byte generated test set{"" if abs(float(threshold) - 0.5) < 1e-9 else f" (vs {b['accuracy']:.4f} and {b['recall_invalid']:.4f} at 0.5)"}. The third training stage (whole headers, lengths to 32 KB)
 was designed after reading the false positives of an earlier model on these files, and the
 corpus shares a few projects with them (ncurses, readline, libxml2,
 expat, tcl), so this table is not an independent estimate: the corpus test packages above are.

@@ -97,6 +97,8 @@ public enum JSONReport {
 public enum TextReport {
     /// The message of files skipped because of `--exclude`.
     public static let excludedMessage = "excluded by --exclude"
+    /// The message of empty files under `--engine model|both`: no bytes for the model to read.
+    public static let emptyMessage = "empty file (no bytes for the model to read)"
 
     public static func render(_ r: CheckReport, verbose: Bool = false) -> String {
         var out = ""
@@ -114,8 +116,8 @@ public enum TextReport {
             case .error: out += sanitize("\(f.path): error: \(f.message)") + "\n"
             case .skipped:
                 // A file the user asked for but NestNet cannot read as text (binary) is always
-                // named; files left out by --exclude only with --verbose.
-                if verbose || f.message != TextReport.excludedMessage {
+                // named; files left out by --exclude, and empty ones, only with --verbose.
+                if verbose || (f.message != TextReport.excludedMessage && f.message != TextReport.emptyMessage) {
                     out += sanitize("\(f.path): warning: skipped: \(f.message)") + "\n"
                 }
             }

@@ -109,6 +109,13 @@ struct Check: ParsableCommand {
                     results.append(FileResult(path: shown, status: .skipped, message: "binary file (NUL bytes)", bytes: bytes.count))
                     continue
                 }
+                // The model's verdict comes from reading bytes; an empty file gives it none, and
+                // what its head says of the untouched start state is no verdict (the shipped
+                // model: P(valid) = 0.499). The oracle calls it valid (`--engine exact`).
+                if bytes.isEmpty && engine != .exact {
+                    results.append(FileResult(path: shown, status: .skipped, message: TextReport.emptyMessage, bytes: 0))
+                    continue
+                }
                 var checked = FileResult(path: shown, status: .checked, valid: true, message: "", bytes: bytes.count)
                 checked.uri = reportRoot?.uri(of: path)
                 results.append(checked)
