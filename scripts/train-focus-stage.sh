@@ -16,6 +16,13 @@
 #   THRESHOLDS="0.4 0.5" scripts/train-focus-stage.sh
 #   EPOCHS=1 EXAMPLES=64 OUT=/tmp/smoke scripts/train-focus-stage.sh   # a quick look at the plumbing
 #
+# The report's run (reports/focus-stage.md) started from the model of commit a5988ee, checked
+# at its default threshold 0.4; the embedded model is now that run's focus arm. To repeat it:
+#   git show a5988ee:Sources/DefaultModelBytes/default-lstm.safetensors > /tmp/stage7.safetensors
+#   START=/tmp/stage7.safetensors THRESHOLD=0.4 scripts/train-focus-stage.sh
+# A further round from the embedded model, keeping the earlier round's points as well:
+#   ARMS=focus EXTRA_POINTS=round1.tsv SEED=20261206 THREADS=2 OUT=/tmp/round2 scripts/train-focus-stage.sh
+#
 # A second run resumes training from the arms' state files and re-measures. Writes
 # $OUT/{focus,control}.safetensors, $OUT/curve-{focus,control}.md and $OUT/summary.md.
 set -euo pipefail
@@ -28,7 +35,7 @@ if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/nu
 N=${NESTNET:-.build/release/nestnet}
 # The arms start from the embedded model as it is in the tree (a copy, so a rebuild cannot
 # change what a resumed run starts from).
-[ -f "$OUT/start.safetensors" ] || cp Sources/DefaultModelBytes/default-lstm.safetensors "$OUT/start.safetensors"
+[ -f "$OUT/start.safetensors" ] || cp "${START:-Sources/DefaultModelBytes/default-lstm.safetensors}" "$OUT/start.safetensors"
 python3 scripts/corpus.py fetch | tail -1
 python3 scripts/corpus.py list --split train > "$OUT/corpus-train.txt"
 python3 scripts/corpus.py list --split valid > "$OUT/corpus-valid.txt"
@@ -36,8 +43,10 @@ python3 scripts/corpus.py list --split valid > "$OUT/corpus-valid.txt"
 if [ ! -f "$OUT/focus.tsv" ]; then
   echo "focus-stage: checking the train packages with the starting model" >&2
   mapfile -t TRAIN < "$OUT/corpus-train.txt"
-  $N check "${TRAIN[@]}" --model "$OUT/start.safetensors" --engine both --format json > "$OUT/train-check.json" || true
+  $N check "${TRAIN[@]}" --model "$OUT/start.safetensors" ${THRESHOLD:+--threshold "$THRESHOLD"} --engine both --format json > "$OUT/train-check.json" || true
   python3 scripts/corpus-focus.py "$OUT/train-check.json" > "$OUT/focus.tsv.partial"
+  # Earlier rounds' points too (EXTRA_POINTS), once each.
+  if [ -n "${EXTRA_POINTS:-}" ]; then cat "$EXTRA_POINTS" >> "$OUT/focus.tsv.partial"; sort -u -o "$OUT/focus.tsv.partial" "$OUT/focus.tsv.partial"; fi
   mv "$OUT/focus.tsv.partial" "$OUT/focus.tsv"
 fi
 
@@ -45,7 +54,7 @@ ARGS=(--arch lstm --embed 16 --hidden 128
   --language c --min-length 1 --max-length 262144 --lengths log --headers 0.4 --bucket 8
   --examples-per-epoch "${EXAMPLES:-6000}" --epochs "${EPOCHS:-3}" --valid-count 1000 --bptt 4096
   --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5
-  --step-loss 1 --lr 3e-4 --schedule cosine --clip 1 --batch 32 --seed 20261205 --threads 1)
+  --step-loss 1 --lr 3e-4 --schedule cosine --clip 1 --batch 32 --seed "${SEED:-20261205}" --threads "${THREADS:-1}")
 pids=()
 for arm in $ARMS; do
   extra=()
