@@ -74,7 +74,9 @@ let package = Package(
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
         .testTarget(name: "NestingOracleTests", dependencies: ["NestingOracle"]),
         .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle", "FileSupport"]),
-        .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"]),
+        // The engine's CPU settings, so release tests compile and run the AVX-512 kernels
+        // (`FusedStepTests`) that release builds of the engine use.
+        .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"], swiftSettings: fastMath),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator"]),
         .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),
         // Runs the built `nestnet` binary: exit codes, messages, files.

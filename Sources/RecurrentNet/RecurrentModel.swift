@@ -324,13 +324,13 @@ public final class RecurrentModel: @unchecked Sendable {
                         let hc = h + (keepH ? t : t & 1) * B * H
                         switch c.arch {
                         case .lstm:
-                            // Rows in blocks of 4 through the fused product-and-cell kernel where it
-                            // exists (bit-identical), the rest through the product, then the cell.
+                            // Every row through the fused product-and-cell kernel where it exists
+                            // (bit-identical), else through the product, then the cell.
                             var done = 0
                             #if NESTNET_AVX512
                             if l < whhPacked.count {
-                                done = M / 4 * 4
-                                LSTMCell.fusedStep(M4: done, H: H, a: A, hPrev: hp.map { UnsafePointer($0) }, packed: packed.baseAddress!,
+                                done = M
+                                LSTMCell.fusedStep(M: M, H: H, a: A, hPrev: hp.map { UnsafePointer($0) }, packed: packed.baseAddress!,
                                                    cPrev: cp, c: cBuf + slot * B * H, tc: tcBuf + slot * B * H, h: hc, storeGates: store)
                             }
                             #endif

@@ -78,6 +78,72 @@ extension LSTMCell {
         }
     }
 
+    /// Any number of rows: blocks of 4, then the last 1–3 rows one at a time through
+    /// `fusedStepRow`. Bit-identical to the product then the cell for every row, like the 4-row
+    /// kernel. (The product alone on 1–3 rows reads W_hhᵀ in place and its few accumulators wait
+    /// on one another: a batch of 7 rows, one file's stretches split over two threads, spent two
+    /// thirds of its time on its last 3, and a lone file was read at a quarter of this speed.)
+    /// Arguments as in `fusedStep(M4:…)`.
+    @inline(__always)
+    static func fusedStep(M: Int, H: Int, a: UnsafeMutablePointer<Float>, hPrev: UnsafePointer<Float>?,
+                          packed: UnsafePointer<Float>, cPrev: UnsafePointer<Float>?,
+                          c: UnsafeMutablePointer<Float>, tc: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+                          storeGates: Bool) {
+        let M4 = M / 4 * 4
+        if M4 > 0 {
+            fusedStep(M4: M4, H: H, a: a, hPrev: hPrev, packed: packed, cPrev: cPrev, c: c, tc: tc, h: h, storeGates: storeGates)
+        }
+        for r in M4..<M {
+            fusedStepRow(r, H: H, a: a, hPrev: hPrev, packed: packed, cPrev: cPrev, c: c, tc: tc, h: h, storeGates: storeGates)
+        }
+    }
+
+    /// Row r alone, two groups of W units per pass, so eight accumulators (4 gates × 2 groups)
+    /// are in flight: enough independent FMA chains to cover their latency, where one group's
+    /// four would wait on each other. Same sums in the same order as the 4-row kernel.
+    @inline(__always)
+    static func fusedStepRow(_ r: Int, H: Int, a: UnsafeMutablePointer<Float>, hPrev: UnsafePointer<Float>?,
+                             packed: UnsafePointer<Float>, cPrev: UnsafePointer<Float>?,
+                             c: UnsafeMutablePointer<Float>, tc: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>,
+                             storeGates: Bool) {
+        let G = 4 * H, W = Vec.scalarCount
+        let row = a + r * G
+        var u = 0
+        while u + 2 * W <= H {
+            let a0 = row + u, a1 = a0 + W
+            var i0 = loadV(a0), f0 = loadV(a0 + H), g0 = loadV(a0 + 2 * H), o0 = loadV(a0 + 3 * H)
+            var i1 = loadV(a1), f1 = loadV(a1 + H), g1 = loadV(a1 + 2 * H), o1 = loadV(a1 + 3 * H)
+            if let hp = hPrev {
+                var p = hp + r * H
+                var b0 = packed + u * G, b1 = b0 + W * G  // the two groups' packed blocks
+                for _ in 0..<H {
+                    let x = Vec(repeating: p[0])
+                    i0.addProduct(x, loadV(b0)); f0.addProduct(x, loadV(b0 + W)); g0.addProduct(x, loadV(b0 + 2 * W)); o0.addProduct(x, loadV(b0 + 3 * W))
+                    i1.addProduct(x, loadV(b1)); f1.addProduct(x, loadV(b1 + W)); g1.addProduct(x, loadV(b1 + 2 * W)); o1.addProduct(x, loadV(b1 + 3 * W))
+                    p += 1; b0 += 4 * W; b1 += 4 * W
+                }
+            }
+            cell(i0, f0, g0, o0, row: r, u: u, H: H, a: a0, cPrev: cPrev, c: c, tc: tc, h: h, storeGates: storeGates)
+            cell(i1, f1, g1, o1, row: r, u: u + W, H: H, a: a1, cPrev: cPrev, c: c, tc: tc, h: h, storeGates: storeGates)
+            u += 2 * W
+        }
+        while u < H {  // an odd last group
+            let a0 = row + u
+            var i0 = loadV(a0), f0 = loadV(a0 + H), g0 = loadV(a0 + 2 * H), o0 = loadV(a0 + 3 * H)
+            if let hp = hPrev {
+                var p = hp + r * H
+                var b0 = packed + u * G
+                for _ in 0..<H {
+                    let x = Vec(repeating: p[0])
+                    i0.addProduct(x, loadV(b0)); f0.addProduct(x, loadV(b0 + W)); g0.addProduct(x, loadV(b0 + 2 * W)); o0.addProduct(x, loadV(b0 + 3 * W))
+                    p += 1; b0 += 4 * W
+                }
+            }
+            cell(i0, f0, g0, o0, row: r, u: u, H: H, a: a0, cPrev: cPrev, c: c, tc: tc, h: h, storeGates: storeGates)
+            u += W
+        }
+    }
+
     /// The cell on one row's W units, from pre-activations in registers (same maths as `forward`).
     @inline(__always)
     static func cell(_ ai: Vec, _ af: Vec, _ ag: Vec, _ ao: Vec, row: Int, u: Int, H: Int, a: UnsafeMutablePointer<Float>,
