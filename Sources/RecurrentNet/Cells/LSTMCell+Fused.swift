@@ -12,7 +12,7 @@
 /// 3.1–3.8 µs against 4.0–4.1 µs for the pair below (16 rows, H=64, one core, timed alone).
 /// Sums run in the same order as `gemm` followed
 /// by `LSTMCell.forward` (the input projection first, then k = 0, 1, …), so results are
-/// bit-identical to that pair, which stays the path for other shapes and for leftover rows.
+/// bit-identical to that pair, which stays the path for other shapes (and builds without AVX-512).
 #if NESTNET_AVX512
 extension LSTMCell {
     /// Whether `fusedStep` handles hidden size H.
@@ -81,8 +81,8 @@ extension LSTMCell {
     /// Any number of rows: blocks of 4, then the last 1–3 rows one at a time through
     /// `fusedStepRow`. Bit-identical to the product then the cell for every row, like the 4-row
     /// kernel. (The product alone on 1–3 rows reads W_hhᵀ in place and its few accumulators wait
-    /// on one another: a batch of 7 rows, one file's stretches split over two threads, spent two
-    /// thirds of its time on its last 3, and a lone file was read at a quarter of this speed.)
+    /// on one another, so those rows cost several times as much each: they dominated a lone
+    /// file, and a large file's stretches split 7 and 7 over two threads; README, "Speed".)
     /// Arguments as in `fusedStep(M4:…)`.
     @inline(__always)
     static func fusedStep(M: Int, H: Int, a: UnsafeMutablePointer<Float>, hPrev: UnsafePointer<Float>?,
