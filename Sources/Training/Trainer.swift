@@ -232,12 +232,12 @@ public final class Trainer {
                 if let k = config.bucket, k > 1 {
                     let pool = s / k
                     if pooled?.epoch != epoch || pooled?.pool != pool {
-                        pooled = (epoch, pool, data.bucketed(epoch: epoch, pool: pool, bucket: k, size: config.batch, steps: steps,
+                        pooled = (epoch, pool, try data.bucketed(epoch: epoch, pool: pool, bucket: k, size: config.batch, steps: steps,
                                                              seed: config.seed, order: order))
                     }
                     examples = pooled!.batches[s - pool * k]
                 } else {
-                    examples = data.batch(epoch: epoch, step: s, size: config.batch, seed: config.seed, order: order)
+                    examples = try data.batch(epoch: epoch, step: s, size: config.batch, seed: config.seed, order: order)
                 }
                 let targets = config.stepLossWeight > 0 ? examples.map { StepTargets.compute($0.text) } : nil
                 let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },

@@ -48,19 +48,19 @@ public enum TrainingData: Sendable {
     }
 
     /// The examples of minibatch `step` of `epoch` (1-based epoch).
-    func batch(epoch: Int, step: Int, size: Int, seed: UInt64, order: [Int]) -> [Example] {
-        examples(epoch: epoch, range: step * size..<min(count(epoch: epoch), step * size + size), seed: seed, order: order)
+    func batch(epoch: Int, step: Int, size: Int, seed: UInt64, order: [Int]) throws -> [Example] {
+        try examples(epoch: epoch, range: step * size..<min(count(epoch: epoch), step * size + size), seed: seed, order: order)
     }
 
     /// Examples at positions `range` of `epoch` (`order`: the epoch's shuffle of a fixed set).
-    func examples(epoch: Int, range: Range<Int>, seed: UInt64, order: [Int]) -> [Example] {
+    func examples(epoch: Int, range: Range<Int>, seed: UInt64, order: [Int]) throws -> [Example] {
         switch self {
         case .fixed(let e):
             return range.map { e[order[$0]] }
         case .generated(let g):
-            return g.examples(epoch: epoch, range: range, seed: seed)
+            return try g.examples(epoch: epoch, range: range, seed: seed)
         case .mixed(let g, let real):
-            return g.examples(epoch: epoch, range: range, seed: seed, real: real)
+            return try g.examples(epoch: epoch, range: range, seed: seed, real: real)
         }
     }
 
@@ -68,10 +68,10 @@ public enum TrainingData: Sendable {
     /// are drawn together, sorted by length (ties by position), cut in order, and the pieces
     /// dealt in a permutation seeded by (seed, epoch, pool). Pure in its arguments, so a resumed
     /// run sees the batches an uninterrupted one would.
-    func bucketed(epoch: Int, pool: Int, bucket: Int, size: Int, steps: Int, seed: UInt64, order: [Int]) -> [[Example]] {
+    func bucketed(epoch: Int, pool: Int, bucket: Int, size: Int, steps: Int, seed: UInt64, order: [Int]) throws -> [[Example]] {
         let first = pool * bucket, last = min(steps, first + bucket)
         let range = first * size..<min(count(epoch: epoch), last * size)
-        let drawn = examples(epoch: epoch, range: range, seed: seed, order: order)
+        let drawn = try examples(epoch: epoch, range: range, seed: seed, order: order)
         let sorted = drawn.indices.sorted { drawn[$0].text.count != drawn[$1].text.count ? drawn[$0].text.count < drawn[$1].text.count : $0 < $1 }
         var pieces = stride(from: 0, to: sorted.count, by: size).map { Array(sorted[$0..<min(sorted.count, $0 + size)]).map { drawn[$0] } }
         var rng = SeededRandom(seed: seed, index: UInt64(epoch) << 32 | UInt64(pool), stream: 0xB0C4E7)
@@ -112,9 +112,10 @@ public struct GeneratedData: Sendable, Equatable, Codable {
 
     /// Examples `range` of `epoch`, generated on two threads; with `real`, each example is
     /// drawn from the real code with probability `real.fraction` (the generator stands in when
-    /// the real code has no text of the drawn length).
-    func examples(epoch: Int, range: Range<Int>, seed: UInt64, real: RealCodeMix? = nil) -> [Example] {
-        guard let g = try? ExampleGenerator(options(epoch: epoch)) else { return [] }
+    /// the real code has no text of the drawn length). Throws when the epoch's settings cannot
+    /// generate (never an empty batch, which the trainer would step on with stale gradients).
+    func examples(epoch: Int, range: Range<Int>, seed: UInt64, real: RealCodeMix? = nil) throws -> [Example] {
+        let g = try ExampleGenerator(options(epoch: epoch))
         let o = g.options
         let slots = IndexedSlots(repeating: Example(text: [], valid: true, maxDepth: 0, edit: nil, error: nil), count: range.count)
         let streamSeed = seed ^ (UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)

@@ -76,7 +76,18 @@ struct TrainingPieceTests {
         #expect(g.options(epoch: 1).minLength == 32)
     }
 
-    @Test func lengthBucketingKeepsEveryExampleOnceAndGroupsLengths() {
+    /// Settings an epoch cannot generate from (C needs 24 bytes; at most 3 here) are an error,
+    /// not an empty minibatch: the trainer would step on the previous step's gradients.
+    @Test func anEpochThatCannotGenerateIsAnErrorNotAnEmptyBatch() {
+        let g = GeneratedData(options: GeneratorOptions(minLength: 1, maxLength: 3), examplesPerEpoch: 8)
+        #expect(throws: (any Error).self) { try g.examples(epoch: 1, range: 0..<8, seed: 1) }
+        #expect(throws: (any Error).self) { try TrainingData.generated(g).batch(epoch: 1, step: 0, size: 8, seed: 1, order: []) }
+        // Settings that can generate still give every example.
+        let ok = GeneratedData(options: GeneratorOptions(minLength: 32, maxLength: 64), examplesPerEpoch: 8)
+        #expect((try? ok.examples(epoch: 1, range: 0..<8, seed: 1).count) == 8)
+    }
+
+    @Test func lengthBucketingKeepsEveryExampleOnceAndGroupsLengths() throws {
         // 10 minibatches of 8 from a fixed set with lengths 1…80 in shuffled order.
         var rng = SeededRandom(seed: 3)
         var lengths = Array(1...80); rng.shuffle(&lengths)
@@ -84,7 +95,7 @@ struct TrainingPieceTests {
         let data = TrainingData.fixed(set), order = Array(0..<80)
         var seen: [Int] = []
         for pool in 0..<3 {  // pools of 4, 4 and the last 2 minibatches
-            let batches = data.bucketed(epoch: 1, pool: pool, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
+            let batches = try data.bucketed(epoch: 1, pool: pool, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
             #expect(batches.count == (pool < 2 ? 4 : 2))
             for b in batches {
                 let l = b.map(\.text.count)
@@ -93,12 +104,12 @@ struct TrainingPieceTests {
                 #expect(l.max()! - l.min()! < 60, "\(l)")
                 seen += l
             }
-            let again = data.bucketed(epoch: 1, pool: pool, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
+            let again = try data.bucketed(epoch: 1, pool: pool, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
             #expect(again.map { $0.map(\.text.count) } == batches.map { $0.map(\.text.count) })
         }
         #expect(seen.sorted() == Array(1...80))
         // Within a pool the batches are sorted runs: their ranges do not overlap.
-        let pool0 = data.bucketed(epoch: 1, pool: 0, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
+        let pool0 = try data.bucketed(epoch: 1, pool: 0, bucket: 4, size: 8, steps: 10, seed: 7, order: order)
             .map { ($0.map(\.text.count).min()!, $0.map(\.text.count).max()!) }.sorted { $0.0 < $1.0 }
         for k in 1..<pool0.count { #expect(pool0[k - 1].1 < pool0[k].0) }
     }
