@@ -43,6 +43,11 @@ public struct RecurrentState: Sendable, Equatable {
 /// The byte-level recurrent classifier: parameters in `torch.nn` layout in one flat buffer,
 /// plus caches derived from them (per-byte input table, transposed weights) that `prepare()`
 /// refreshes after every update.
+///
+/// Sendable because passes take turns: `predict` and `backward` reuse the model's workspaces,
+/// so calls from several threads are serialised rather than racing. Changing `parameters`
+/// (and `prepare()`) while another thread runs a pass is the caller's to prevent; the trainer
+/// does both on its own thread.
 public final class RecurrentModel: @unchecked Sendable {
     public let config: ModelConfig
     public let layout: ParameterLayout
@@ -59,6 +64,8 @@ public final class RecurrentModel: @unchecked Sendable {
     var wihT: [[Float]] = []   // per layer [in, G·H]
     var inBias: [[Float]] = [] // per layer [G·H]
     var workspaces: [Workspace] = []
+    /// Held for a whole pass (`run`): one pass at a time uses `workspaces`.
+    private let passLock = DispatchSemaphore(value: 1)
 
     public init(config: ModelConfig, parameters: [Float]? = nil) throws {
         try config.validate()
@@ -153,8 +160,18 @@ public final class RecurrentModel: @unchecked Sendable {
     /// Inference walks long texts in chunks of this many steps, so memory stays bounded.
     static let inferenceChunk = 4096
 
+    /// One pass, holding `passLock`.
     func run(_ batch: SequenceBatch, train: Bool, threads: Int, wantSteps: Bool, chunk: Int? = nil,
              initial: [RecurrentState?]? = nil, wantStates: Bool = false) -> BatchResult {
+        passLock.wait()
+        defer { passLock.signal() }
+        return runHoldingLock(batch, train: train, threads: threads, wantSteps: wantSteps, chunk: chunk,
+                              initial: initial, wantStates: wantStates)
+    }
+
+    /// One pass; the caller holds `passLock`.
+    private func runHoldingLock(_ batch: SequenceBatch, train: Bool, threads: Int, wantSteps: Bool, chunk: Int? = nil,
+                                initial: [RecurrentState?]? = nil, wantStates: Bool = false) -> BatchResult {
         let n = batch.sequences.count
         guard n > 0 else { return BatchResult(loss: 0, stepLoss: 0, probabilities: [], correct: 0, stepLogits: nil) }
         let shards = max(1, min(threads, n))
@@ -539,6 +556,8 @@ public final class RecurrentModel: @unchecked Sendable {
     /// For each sequence, ‖∂L/∂h_t‖ of the top layer at every step t (and ‖∂L/∂c_t‖ for an
     /// LSTM), for the final-label loss of `batch` with full BPTT. Leaves `gradients` filled.
     public func gradientNorms(_ batch: SequenceBatch, threads: Int = 2) -> (h: [[Float]], c: [[Float]]?) {
+        passLock.wait()
+        defer { passLock.signal() }
         let n = batch.sequences.count
         let shards = max(1, min(threads, n))
         while workspaces.count < shards { workspaces.append(Workspace()) }
@@ -550,7 +569,7 @@ public final class RecurrentModel: @unchecked Sendable {
             w.cNorms = config.arch == .lstm ? [Float](repeating: 0, count: maxLen * rows) : []
         }
         defer { for w in workspaces { w.recordNorms = false } }
-        _ = run(batch, train: true, threads: threads, wantSteps: false)
+        _ = runHoldingLock(batch, train: true, threads: threads, wantSteps: false)
         var h = [[Float]](repeating: [], count: n), c = [[Float]](repeating: [], count: n)
         for w in workspaces.prefix(shards) {
             for (m, r) in w.rows.enumerated() {

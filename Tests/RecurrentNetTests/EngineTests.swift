@@ -1,3 +1,4 @@
+import FileSupport
 import Foundation
 import Testing
 @testable import ProgramGenerator
@@ -21,6 +22,25 @@ struct EngineTests {
         let short = model.backward(batch, threads: 2, bptt: 4)
         #expect(abs(full.loss - short.loss) < 1e-5)
         #expect(zip(g, model.gradients).contains { abs($0 - $1) > 1e-6 })
+    }
+
+    /// Passes on one model from several threads take turns (they share its workspaces): each
+    /// caller gets exactly what the same call alone gets.
+    @Test func concurrentPassesOnOneModelEachGetTheirOwnResult() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 5)
+        var rng = SeededRandom(seed: 6)
+        let sets: [[[UInt8]]] = (0..<8).map { k in
+            (0..<(3 + k)).map { _ in (0..<(300 + rng.below(900))).map { _ in UInt8(rng.below(128)) } }
+        }
+        let alone = sets.map { model.predict($0, threads: 2, stepOutputs: true) }
+        let together = IndexedSlots<BatchResult?>(repeating: nil, count: sets.count)
+        DispatchQueue.concurrentPerform(iterations: sets.count) { k in
+            together.set(k, model.predict(sets[k], threads: 2, stepOutputs: true))
+        }
+        for k in sets.indices {
+            #expect(together.items[k]?.probabilities == alone[k].probabilities, "set \(k)")
+            #expect(together.items[k]?.stepLogits == alone[k].stepLogits, "set \(k)")
+        }
     }
 
     @Test func chunkedInferenceCarriesStateExactly() throws {
