@@ -17,7 +17,7 @@ extension CBuilder {
         case 0: structDef()
         case 1:
             w.put("do"); w.beginBlock()
-            block(budget: rng.int(in: 60...400), braced: true)
+            block(budget: rng.int(in: 60...400))
             w.endBlock(); w.put(" while "); w.open(40); w.put("0"); w.close(41)
         case 2:
             // An unbalanced body: the macro opens what its user closes (or the reverse).
@@ -25,7 +25,7 @@ extension CBuilder {
                             "} while (0)", "if (!(x)) {", "static const struct name name##_table[] = {"]))
         case 3: globalTable()
         default:
-            w.open(123); block(budget: rng.int(in: 40...240), braced: true); w.nl(); w.close(125)
+            w.open(123); block(budget: rng.int(in: 40...240)); w.nl(); w.close(125)
         }
         var lines = splitLines(Array(w.out[start...]))
         w.truncate(to: start, depth: depth, level: level)

@@ -752,7 +752,7 @@ struct CBuilder {
         case 3: whileStatement(budget: budget)
         case 4: doWhile(budget: budget)
         case 5: switchStatement(budget: budget)
-        case 6: line(); w.put("{"); w.depth += 1; w.level += 1; block(budget: budget - 10, braced: false); w.endBlock()
+        case 6: line(); w.put("{"); w.depth += 1; w.level += 1; block(budget: budget - 10); w.endBlock()
         case 7: comment(block: rng.chance(0.3), doc: false)
         case 8: ifdefStatements(budget: budget)
         case 9: ifZeroGroup(budget: budget)
@@ -760,9 +760,8 @@ struct CBuilder {
         }
     }
 
-    /// Statements up to `budget` bytes at one more indentation (braces emitted by the caller
-    /// unless `braced`).
-    mutating func block(budget: Int, braced: Bool) {
+    /// Statements up to `budget` bytes at one more indentation (the caller writes any braces).
+    mutating func block(budget: Int) {
         let start = w.count
         let n = rng.int(in: 1...6)
         var k = 0
@@ -780,7 +779,7 @@ struct CBuilder {
             return
         }
         w.beginBlock()
-        block(budget: budget - 8, braced: true)
+        block(budget: budget - 8)
         w.endBlock()
     }
 
@@ -821,7 +820,7 @@ struct CBuilder {
 
     mutating func doWhile(budget: Int) {
         line(); w.put("do")
-        w.beginBlock(); loopDepth += 1; block(budget: budget - 24, braced: true); loopDepth -= 1; w.endBlock()
+        w.beginBlock(); loopDepth += 1; block(budget: budget - 24); loopDepth -= 1; w.endBlock()
         w.put(" while "); w.open(40); condition(); w.close(41); w.put(";")
     }
 
@@ -835,8 +834,8 @@ struct CBuilder {
             w.put(c == cases - 1 && rng.chance(0.4) ? "default:" : "case \(rng.chance(0.5) ? charLiteral() : rng.pick(Vocabulary.macros)):")
             w.level += 1
             if rng.chance(0.2) && canOpen(2) {
-                w.put(" "); w.open(123); w.level += 0
-                block(budget: min(120, budget / cases), braced: true)
+                w.put(" "); w.open(123)
+                block(budget: min(120, budget / cases))
                 w.nl(); w.close(125)
             } else {
                 for _ in 0..<rng.int(in: 1...2) { simpleStatement() }
@@ -851,7 +850,7 @@ struct CBuilder {
         w.nlBare()
         let m = rng.pick(Vocabulary.macros)
         w.put(rng.pick(["#ifdef ", "#ifndef ", "#if "]) + m)
-        block(budget: min(budget / 2, 160), braced: false)
+        block(budget: min(budget / 2, 160))
         if rng.chance(0.3) { w.nlBare(); w.put("#else"); simpleStatement() }
         w.nlBare(); w.put("#endif")
     }

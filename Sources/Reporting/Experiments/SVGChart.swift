@@ -59,9 +59,10 @@ public struct SVGChart: Sendable {
         }
         let xs = series.flatMap { $0.points.map(\.x) + $0.band.map(\.x) }.filter { xScale == .linear || $0 > 0 }
         let ys = series.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.low, $0.high] } }.filter { (yScale == .linear || $0 > 0) && $0.isFinite }
-        var x0 = t(xRange?.lowerBound ?? xs.min() ?? 0, xScale), x1 = t(xRange?.upperBound ?? xs.max() ?? 1, xScale)
+        let x0 = t(xRange?.lowerBound ?? xs.min() ?? 0, xScale)
+        var x1 = t(xRange?.upperBound ?? xs.max() ?? 1, xScale)
         var y0 = t(yRange?.lowerBound ?? ys.min() ?? 0, yScale), y1 = t(yRange?.upperBound ?? ys.max() ?? 1, yScale)
-        if x1 <= x0 { x1 = x0 + 1; x0 -= 0 }
+        if x1 <= x0 { x1 = x0 + 1 }
         if y1 <= y0 { y1 = y0 + 1 }
         if yScale != .linear && yRange == nil { y0 = y0.rounded(.down); y1 = y1.rounded(.up) }
         func px(_ v: Double) -> Double { left + (t(v, xScale) - x0) / (x1 - x0) * pw }
