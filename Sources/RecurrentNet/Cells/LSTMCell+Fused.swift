@@ -82,7 +82,7 @@ extension LSTMCell {
     /// `fusedStepRow`. Bit-identical to the product then the cell for every row, like the 4-row
     /// kernel. (The product alone on 1–3 rows reads W_hhᵀ in place and its few accumulators wait
     /// on one another, so those rows cost several times as much each: they dominated a lone
-    /// file, and a large file's stretches split 7 and 7 over two threads; README, "Speed".)
+    /// file, and a large file's stretches split 7 and 7 over two threads; README, "Against PyTorch".)
     /// Arguments as in `fusedStep(M4:…)`.
     @inline(__always)
     static func fusedStep(M: Int, H: Int, a: UnsafeMutablePointer<Float>, hPrev: UnsafePointer<Float>?,
