@@ -22,6 +22,8 @@
 #   START=/tmp/stage7.safetensors THRESHOLD=0.4 scripts/train-focus-stage.sh
 # A further round from the embedded model, keeping the earlier round's points as well:
 #   ARMS=focus EXTRA_POINTS=round1.tsv SEED=20261206 THREADS=2 OUT=/tmp/round2 scripts/train-focus-stage.sh
+# The same round with truncated BPTT over 16384 bytes instead of 4096 (BPTT=16384):
+#   ARMS=focus EXTRA_POINTS=round1.tsv SEED=20261206 THREADS=2 BPTT=16384 OUT=/tmp/round2-bptt scripts/train-focus-stage.sh
 #
 # A second run resumes training from the arms' state files and re-measures. Writes
 # $OUT/{focus,control}.safetensors, $OUT/curve-{focus,control}.md and $OUT/summary.md.
@@ -52,7 +54,7 @@ fi
 
 ARGS=(--arch lstm --embed 16 --hidden 128
   --language c --min-length 1 --max-length 262144 --lengths log --headers 0.4 --bucket 8
-  --examples-per-epoch "${EXAMPLES:-6000}" --epochs "${EPOCHS:-3}" --valid-count 1000 --bptt 4096
+  --examples-per-epoch "${EXAMPLES:-6000}" --epochs "${EPOCHS:-3}" --valid-count 1000 --bptt "${BPTT:-4096}"
   --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5
   --step-loss 1 --lr 3e-4 --schedule cosine --clip 1 --batch 32 --seed "${SEED:-20261205}" --threads "${THREADS:-1}")
 pids=()
