@@ -343,19 +343,18 @@ public final class RecurrentModel: @unchecked Sendable {
                         case .lstm:
                             // Every row through the fused product-and-cell kernel where it exists
                             // (bit-identical), else through the product, then the cell.
-                            var done = 0
                             #if NESTNET_AVX512
-                            if l < whhPacked.count {
-                                done = M
+                            let fused = l < whhPacked.count
+                            if fused {
                                 LSTMCell.fusedStep(M: M, H: H, a: A, hPrev: hp.map { UnsafePointer($0) }, packed: packed.baseAddress!,
                                                    cPrev: cp, c: cBuf + slot * B * H, tc: tcBuf + slot * B * H, h: hc, storeGates: store)
                             }
+                            #else
+                            let fused = false
                             #endif
-                            if done < M {
-                                let R = M - done, aR = A + done * G
-                                if let hp { gemm(R, G, H, hp + done * H, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, aR, ldc: G) }
-                                LSTMCell.forward(M: R, H: H, a: aR, cPrev: cp.map { $0 + done * H },
-                                                 c: cBuf + slot * B * H + done * H, tc: tcBuf + slot * B * H + done * H, h: hc + done * H)
+                            if !fused {
+                                if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, A, ldc: G) }
+                                LSTMCell.forward(M: M, H: H, a: A, cPrev: cp, c: cBuf + slot * B * H, tc: tcBuf + slot * B * H, h: hc)
                             }
                         case .rnn:
                             if let hp { gemm(M, G, H, hp, lda: H, aTransposed: false, whhT.baseAddress!, ldb: G, A, ldc: G) }
