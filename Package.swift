@@ -2,7 +2,9 @@
 // NestNet: recurrent networks that check brace / paren / bracket nesting in C-like code.
 //
 // Data flow, one module per concern; a module only imports modules to its left:
-//   (FileSupport: atomic files, JSON) NestingOracle → ProgramGenerator → RecurrentNet → Training → Reporting → nestnet
+//   NestNetSupport → NestingOracle → ProgramGenerator → RecurrentNet → DefaultModel → StepHead → Training
+//   → Linting → JUnit → CheckReporting, ExperimentReporting → nestnet
+// The lint path (Linting, CheckReporting) needs neither the generator nor the trainer.
 import PackageDescription
 #if os(Linux)
 import Foundation
@@ -52,34 +54,45 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "FileSupport"),
+        .target(name: "NestNetSupport"),
         .target(name: "NestingOracle"),
-        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "FileSupport"]),
-        .target(name: "RecurrentNet", dependencies: ["FileSupport", "ProgramGenerator"], swiftSettings: hot),
-        .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle"], swiftSettings: fastMath),
+        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "NestNetSupport"]),
+        .target(name: "RecurrentNet", dependencies: ["NestNetSupport"], swiftSettings: hot),
+        // What the per-step head's outputs mean: targets from the oracle, and reading them back.
+        .target(name: "StepHead", dependencies: ["NestingOracle"]),
+        .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle", "StepHead"], swiftSettings: fastMath),
+        // The lint: model and oracle verdicts on files, the results every report is made of.
+        .target(name: "Linting", dependencies: ["NestNetSupport", "NestingOracle", "RecurrentNet", "StepHead"], swiftSettings: fastMath),
         // libxml2 through pkg-config (Debian: libxml2-dev), for JUnit XML.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
-        .target(name: "Reporting", dependencies: ["CLibXML2", "FileSupport", "NestingOracle", "Training"], swiftSettings: fastMath),
+        .target(name: "JUnit", dependencies: ["CLibXML2", "NestNetSupport"]),
+        // Lint reports: text, JSON, SARIF, GitHub annotations, JUnit.
+        .target(name: "CheckReporting", dependencies: ["JUnit", "Linting", "NestNetSupport"]),
+        // Experiment reports: Markdown and HTML with SVG charts, JUnit per architecture and length.
+        .target(name: "ExperimentReporting", dependencies: ["JUnit", "NestNetSupport", "RecurrentNet", "Training"], swiftSettings: fastMath),
         // The trained LSTM shipped inside the executable (scripts/train-default.sh): its bytes
         // compiled in by a C file (#embed), so the built binary needs no resource bundle.
         .target(name: "DefaultModelBytes", exclude: ["default-lstm.safetensors"]),
-        .target(name: "DefaultModel", dependencies: ["DefaultModelBytes", "FileSupport", "RecurrentNet"]),
+        .target(name: "DefaultModel", dependencies: ["DefaultModelBytes", "NestNetSupport", "RecurrentNet"]),
         .executableTarget(
             name: "nestnet",
             dependencies: [
-                "FileSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet", "Training", "DefaultModel", "Reporting",
+                "NestNetSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet", "StepHead", "Training", "Linting",
+                "JUnit", "CheckReporting", "ExperimentReporting", "DefaultModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: fastMath),
-        .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"]),
+        .testTarget(name: "NestNetSupportTests", dependencies: ["NestNetSupport"]),
         .testTarget(name: "NestingOracleTests", dependencies: ["NestingOracle"]),
-        .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle", "FileSupport"]),
+        .testTarget(name: "ProgramGeneratorTests", dependencies: ["ProgramGenerator", "NestingOracle", "NestNetSupport"]),
         // The engine's CPU settings, so release tests compile and run the AVX-512 kernels
         // (`FusedStepTests`) that release builds of the engine use.
-        .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet"], swiftSettings: fastMath),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),
+        .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet", "NestNetSupport", "ProgramGenerator"], swiftSettings: fastMath),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator", "StepHead"]),
+        .testTarget(name: "LintingTests", dependencies: ["Linting", "DefaultModel", "NestNetSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet"]),
+        // Both report modules and the JUnit writer they share (validated against the schemas).
+        .testTarget(name: "ReportingTests", dependencies: ["CheckReporting", "ExperimentReporting", "JUnit", "Linting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),
         // Runs the built `nestnet` binary: exit codes, messages, files.
-        .testTarget(name: "NestNetCLITests", dependencies: ["nestnet", "FileSupport", "NestingOracle", "ProgramGenerator"]),
+        .testTarget(name: "NestNetCLITests", dependencies: ["nestnet", "NestNetSupport", "NestingOracle", "ProgramGenerator"]),
     ]
 )

@@ -21,7 +21,7 @@ FLAGS=(-O -wmo -parse-as-library -sanitize=fuzzer,address -I "$B")
 
 # The four modules once, as objects with their .swiftmodule, in dependency order; all are
 # rebuilt when any of their sources changed (a module's interface feeds the next).
-MODULES=(FileSupport NestingOracle ProgramGenerator RecurrentNet)
+MODULES=(NestNetSupport NestingOracle ProgramGenerator RecurrentNet)
 stale=0
 for m in "${MODULES[@]}"; do
   [ -f "$B/$m.o" ] || stale=1
@@ -41,8 +41,8 @@ fi
 for t in "${TARGETS[@]}"; do
   case $t in
     oracle) objs=("$B/NestingOracle.o") ;;
-    jsonl) objs=("$B/FileSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o") ;;
-    safetensors) objs=("$B/FileSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o" "$B/RecurrentNet.o") ;;
+    jsonl) objs=("$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o") ;;
+    safetensors) objs=("$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o" "$B/RecurrentNet.o") ;;
     *) echo "fuzz: unknown target $t (oracle, jsonl, safetensors)" >&2; exit 2 ;;
   esac
   swiftc "${FLAGS[@]}" "Fuzz/Targets/$t.swift" "${objs[@]}" -o "$B/fuzz-$t" 2> >(grep -v "warning:\|ld.gold" >&2)

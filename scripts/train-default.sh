@@ -200,7 +200,7 @@ when none is given. Everything on this page was measured by `scripts/train-defau
 
 - Architecture: byte embedding ({meta['embed']}) → 1-layer LSTM (hidden {meta['hidden']}) →
   Linear on the last step (P(valid)), plus a per-step head with {meta['step_outputs']} outputs
-  ({", ".join(f"`{n}`" for n in ["broken", "open", "inert", "depth2", "depth3"][:int(meta['step_outputs'])])}: see `Sources/Training/StepTargets.swift`).
+  ({", ".join(f"`{n}`" for n in ["broken", "open", "inert", "depth2", "depth3"][:int(meta['step_outputs'])])}: see `Sources/StepHead/StepTargets.swift`).
 - Parameters in torch.nn layout; `../shared/anchors/torch_crosscheck.py` loads it.
 
 ## Training

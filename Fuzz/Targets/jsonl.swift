@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
 
 /// libFuzzer target: a JSONL dataset line (and the JSON parser under it) on any bytes. A line

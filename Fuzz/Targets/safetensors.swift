@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import RecurrentNet
 
 /// libFuzzer target: checkpoint bytes. Loading either fails with a one-line error or gives a

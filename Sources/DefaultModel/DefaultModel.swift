@@ -1,5 +1,5 @@
 import DefaultModelBytes
-import FileSupport
+import NestNetSupport
 import RecurrentNet
 
 /// The LSTM shipped inside the executable (trained by `scripts/train-default.sh`; model card in

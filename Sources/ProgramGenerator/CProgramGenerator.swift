@@ -1,3 +1,4 @@
+import NestNetSupport
 import NestingOracle
 
 /// Generates C programs (valid nesting by construction, checked by the oracle anyway):

@@ -1,5 +1,5 @@
 import Dispatch
-import FileSupport
+import NestNetSupport
 
 /// JSONL datasets: writing generated examples and reading them back.
 public enum Dataset {

@@ -1,3 +1,4 @@
+import NestNetSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

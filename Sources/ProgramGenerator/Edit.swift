@@ -1,3 +1,4 @@
+import NestNetSupport
 import NestingOracle
 
 /// A single-byte-level edit. Corrupting edits touch code brackets; decoy edits do the same

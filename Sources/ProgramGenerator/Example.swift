@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import NestingOracle
 
 /// One labelled text: the unit of every dataset.

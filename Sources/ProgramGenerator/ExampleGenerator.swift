@@ -1,5 +1,5 @@
 import Foundation
-import FileSupport
+import NestNetSupport
 import NestingOracle
 
 /// Makes labelled examples: a valid base text, then either a corrupting edit (target invalid)

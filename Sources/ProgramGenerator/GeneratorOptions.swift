@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 
 /// The languages `nestnet generate` writes.
 public enum Language: String, Sendable, CaseIterable, Codable {
@@ -160,9 +160,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
             guard lo <= maxLength else {
                 throw NestNetError("\(language.rawValue) strings have even lengths of at least 2; none lies in [\(minLength), \(maxLength)]")
             }
-            if let d = maxDepth, language == .dyck1 || d >= 1 {
-                _ = d  // every even length is reachable at depth 1: ()()()…
-            }
+            // Any --max-depth ≥ 1 is feasible: every even length is reachable at depth 1 (()()()…).
         }
     }
 }

@@ -1,4 +1,4 @@
-import ProgramGenerator
+import NestNetSupport
 
 /// How the recurrent weights `W_hh` start (issue 16's remedies for vanishing and exploding
 /// gradients), per gate block of H×H.

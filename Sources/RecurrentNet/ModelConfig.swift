@@ -1,10 +1,12 @@
-import FileSupport
+import NestNetSupport
 
 /// The recurrent cell of a model. Gate order follows `torch.nn`: LSTM i, f, g, o; GRU r, z, n.
 /// `rnn` is the tanh RNN; `irnn` the ReLU RNN whose recurrent weights start as the identity
 /// (Le, Jaitly & Hinton 2015), `torch.nn.RNN(nonlinearity="relu")` in the same layout.
+/// The cells, declared in the order of every table and chart (the simple cells first):
+/// `allCases` is that order, so a new case shows up everywhere it is listed.
 public enum Architecture: String, Sendable, CaseIterable, Codable {
-    case rnn, lstm, gru, irnn
+    case rnn, irnn, gru, lstm
 
     /// Gate blocks per layer (the G in G·H).
     public var gates: Int {
@@ -14,8 +16,8 @@ public enum Architecture: String, Sendable, CaseIterable, Codable {
     /// How the recurrent weights start unless another `RecurrentInit` is asked for.
     public var defaultRecurrentInit: RecurrentInit { self == .irnn ? .identity : .orthogonal }
 
-    /// The order of architectures in every table and chart: the simple cells first.
-    public static let displayOrder: [Architecture] = [.rnn, .irnn, .gru, .lstm]
+    /// Where this architecture comes in tables and charts (its place in `allCases`).
+    public var displayRank: Int { Self.allCases.firstIndex(of: self) ?? Self.allCases.count }
 }
 
 /// The shape of a byte-level classifier:

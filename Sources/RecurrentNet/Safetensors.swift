@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 
 /// `.safetensors` files: 8-byte little-endian header length, a JSON header naming each
 /// tensor's dtype, shape and byte range, then the raw little-endian F32 data. Metadata is a

@@ -1,6 +1,7 @@
 import Dispatch
 import ProgramGenerator
 import RecurrentNet
+import StepHead
 
 /// A model's predictions on a labelled dataset, and the accuracy they give.
 public struct Evaluation: Sendable {

@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
 
 /// Accuracy with its breakdowns: the invalid class's precision/recall/F1, the confusion matrix,

@@ -1,7 +1,8 @@
-import FileSupport
 import Foundation
+import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
+import StepHead
 
 /// A step whose loss or gradient is not finite: the step is not applied, so the model is the
 /// last finite one. `train` reports it as an error; a sweep records the run as diverged.

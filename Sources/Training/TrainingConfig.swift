@@ -1,6 +1,7 @@
-import FileSupport
 import Foundation
+import NestNetSupport
 import RecurrentNet
+import StepHead
 
 /// How the learning rate moves over training.
 public enum LearningRateSchedule: String, Sendable, CaseIterable, Codable {

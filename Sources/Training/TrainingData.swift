@@ -1,5 +1,5 @@
 import Dispatch
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
 

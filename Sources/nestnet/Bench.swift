@@ -1,6 +1,6 @@
 import ArgumentParser
 import Dispatch
-import FileSupport
+import NestNetSupport
 import NestingOracle
 import ProgramGenerator
 import RecurrentNet

@@ -1,7 +1,6 @@
 import ArgumentParser
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
-import Reporting
 
 /// `nestnet dataset …`: inspect datasets.
 struct DatasetCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
 
 extension Language: ExpressibleByArgument {}

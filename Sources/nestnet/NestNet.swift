@@ -1,5 +1,5 @@
 import ArgumentParser
-import FileSupport
+import NestNetSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,6 +1,6 @@
 import ArgumentParser
 import DefaultModel
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
 import Training

@@ -1,5 +1,5 @@
 import Dispatch
-import FileSupport
+import NestNetSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,14 +76,3 @@ func formatDuration(_ s: Double) -> String {
 
 func format02(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
-/// `x` with `d` decimals, no Foundation needed.
-func fixed(_ x: Double, _ d: Int) -> String {
-    guard x.isFinite else { return "\(x)" }
-    var p = 1.0
-    for _ in 0..<d { p *= 10 }
-    let r = (abs(x) * p).rounded()
-    let ip = Int(r / p), fp = Int(r.truncatingRemainder(dividingBy: p))
-    var f = String(fp)
-    while f.count < d { f = "0" + f }
-    return (x < 0 && r != 0 ? "-" : "") + "\(ip)" + (d > 0 ? "." + f : "")
-}

@@ -1,8 +1,9 @@
 import ArgumentParser
-import FileSupport
+import NestNetSupport
 import Foundation
 import RecurrentNet
-import Reporting
+import ExperimentReporting
+import JUnit
 import Training
 
 /// `nestnet report DIR`: merge a sweep folder's runs into results.csv, index.md, index.html,

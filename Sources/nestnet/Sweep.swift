@@ -1,5 +1,5 @@
 import ArgumentParser
-import FileSupport
+import NestNetSupport
 import Foundation
 import ProgramGenerator
 import RecurrentNet
@@ -141,9 +141,9 @@ struct Sweep: ParsableCommand {
         try makeFolder(out)
         try checkWritable(out + "/results.csv")
         let command = CommandLine.arguments.map(shellQuote).joined(separator: " ")
-        let provenance = Provenance(version: NestNet.version, command: command, commit: gitCommit(), host: hostName(),
+        let provenance = Provenance(version: NestNet.version, command: command, commit: Provenance.gitCommit(), host: hostName(),
                                     finished: "", threads: threads)
-        try recordInvocation(s, provenance)
+        try SweepRunner.recordInvocation(s, provenance, in: out)
 
         let runner = SweepRunner(out: out, threads: threads, provenance: provenance)
         let jobs = s.jobs
@@ -190,55 +190,9 @@ struct Sweep: ParsableCommand {
     func command(for job: SweepJob, executable: String, out: String, quiet: Bool = true) -> String {
         ([executable, "sweep", "--out", out] + job.alone.flags + ["--threads", "\(threads)"] + (quiet ? ["--quiet"] : [])).map(shellQuote).joined(separator: " ")
     }
-
-    /// Appends this invocation to OUT/sweep.json (settings and command), atomically and under
-    /// the folder's lock (tasks of one array start together).
-    func recordInvocation(_ s: SweepSettings, _ p: Provenance) throws {
-        try FolderLock.withLock(SweepRunner.lockPath(out)) { try appendInvocation(s, p) }
-    }
-
-    func appendInvocation(_ s: SweepSettings, _ p: Provenance) throws {
-        let path = out + "/sweep.json"
-        var entries: [JSONValue] = []
-        if FileManager.default.fileExists(atPath: path) {
-            // Never drop the record of earlier commands: a damaged file stops the sweep.
-            guard let v = try? JSONParser.parse(try readFile(path, limit: 64 << 20)), let a = v["invocations"]?.array else {
-                throw NestNetError("\(path) is not a NestNet sweep record (JSON with \"invocations\"); move it away to continue")
-            }
-            entries = a
-        }
-        let entry = JSONValue.object([("command", .string(p.command)), ("commit", .string(p.commit)), ("version", .string(p.version)),
-                                      ("host", .string(p.host)), ("started", .string(isoTimestamp())), ("threads", .number(Double(p.threads))),
-                                      ("flags", .array(s.flags.map { .string($0) }))])
-        let text = "{\"invocations\": [\n" + (entries + [entry]).map { "  " + jsonText($0) }.joined(separator: ",\n") + "\n]}\n"
-        try AtomicFile.write(Array(text.utf8), to: path)
-    }
-}
-
-/// The git commit of the working directory (with "+dirty" for uncommitted changes), or "unknown".
-func gitCommit() -> String {
-    func git(_ args: [String]) -> String? {
-        guard let r = try? runTool(["git"] + args), r.status == 0 else { return nil }
-        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-    guard let head = git(["rev-parse", "HEAD"]), !head.isEmpty else { return "unknown" }
-    let dirty = git(["status", "--porcelain", "--untracked-files=no"]).map { !$0.isEmpty } ?? false
-    return head + (dirty ? "+dirty" : "")
 }
 
 func shellQuote(_ s: String) -> String {
     let safe = s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,@+%".unicodeScalars.contains($0) }
     return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}
-
-/// Compact JSON text of a parsed value.
-func jsonText(_ v: JSONValue) -> String {
-    switch v {
-    case .null: return "null"
-    case .bool(let b): return b ? "true" : "false"
-    case .number(let d): return JSONText.number(d)
-    case .string(let s): return JSONText.quote(s)
-    case .array(let a): return "[" + a.map(jsonText).joined(separator: ", ") + "]"
-    case .object(let o): return "{" + o.map { JSONText.quote($0.0) + ": " + jsonText($0.1) }.joined(separator: ", ") + "}"
-    }
 }

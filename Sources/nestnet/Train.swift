@@ -1,8 +1,9 @@
 import ArgumentParser
-import FileSupport
 import Foundation
+import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
+import StepHead
 import Training
 
 

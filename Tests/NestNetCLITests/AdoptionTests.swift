@@ -52,7 +52,7 @@ struct AdoptionTests {
                                 (["check", d, "--threshold", "-1"], "--threshold must be in (0, 1]"),
                                 (["check", d, "--max-bytes", "-5"], "--max-bytes must be between 1"),
                                 (["generate", "--count", "3", "--distractors", "-1", "--out", "\(d)/g.jsonl"], "--distractors must be between 0 and 1"),
-                                (["sweep", "--archs", "rnn,transformer", "--out", "\(d)/sw"], "cannot read \"transformer\" (expected rnn, lstm, gru, irnn)")] {
+                                (["sweep", "--archs", "rnn,transformer", "--out", "\(d)/sw"], "cannot read \"transformer\" (expected rnn, irnn, gru, lstm)")] {
             let r = try CLI.run(args)
             #expect(r.status == 2 && r.stderr.contains(message), "\(args): \(r.stderr)")
         }

@@ -1,5 +1,5 @@
 import DefaultModel
-import FileSupport
+import NestNetSupport
 import Foundation
 import RecurrentNet
 import Testing

@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import Testing
 @testable import ProgramGenerator
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import FileSupport
+import NestNetSupport
 import NestingOracle
 @testable import ProgramGenerator
 

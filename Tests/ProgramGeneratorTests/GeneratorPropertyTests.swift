@@ -1,6 +1,7 @@
+import NestNetSupport
 import NestingOracle
-import Testing
 @testable import ProgramGenerator
+import Testing
 
 @Suite("Generated examples keep their promises")
 struct GeneratorPropertyTests {

@@ -1,7 +1,8 @@
 import Foundation
+import NestNetSupport
 import NestingOracle
-import Testing
 @testable import ProgramGenerator
+import Testing
 
 @Suite("Whole-header texts (--headers)")
 struct HeaderFileTests {

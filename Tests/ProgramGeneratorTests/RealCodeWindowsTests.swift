@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import Foundation
 import NestingOracle
 import Testing

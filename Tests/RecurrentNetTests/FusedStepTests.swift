@@ -1,6 +1,6 @@
-import Testing
-@testable import ProgramGenerator
+import NestNetSupport
 @testable import RecurrentNet
+import Testing
 
 /// The fused LSTM step (AVX-512 release builds) against the product followed by the cell,
 /// which it must reproduce bit for bit; debug and AVX2 builds have no fused step to test.

@@ -1,6 +1,6 @@
-import Testing
-@testable import ProgramGenerator
+import NestNetSupport
 @testable import RecurrentNet
+import Testing
 
 /// The matrix kernel against a plain Double triple loop, on shapes that reach every path:
 /// the 8-row (AVX-512 builds), 6-, 4- and 1-row micro-kernels, the scalar column tail and

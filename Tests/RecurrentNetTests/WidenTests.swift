@@ -1,6 +1,6 @@
-import Testing
-@testable import ProgramGenerator
+import NestNetSupport
 @testable import RecurrentNet
+import Testing
 
 @Suite("Widening a trained model (train --widen)")
 struct WidenTests {

@@ -3,7 +3,8 @@ import Foundation
 import ProgramGenerator
 import RecurrentNet
 import Testing
-@testable import Reporting
+@testable import ExperimentReporting
+import JUnit
 @testable import Training
 
 @Suite("Experiment reports: expectations, charts, JUnit")

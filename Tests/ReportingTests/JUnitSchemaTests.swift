@@ -1,7 +1,9 @@
 import CLibXML2
 import Foundation
 import Testing
-@testable import Reporting
+@testable import CheckReporting
+import JUnit
+import Linting
 
 /// Validates JUnit output with libxml2's XML Schema validator against the Jenkins xunit-plugin
 /// schemas (copies with their MIT header in Schemas/).
@@ -19,7 +21,7 @@ struct JUnitSchemaTests {
             FileResult(path: "bin/blob.o.c", status: .skipped, message: "binary file (NUL bytes)"),
             FileResult(path: "missing.c", status: .error, message: "No such file or directory"),
         ]
-        return CheckReport(files: files, engine: "both", modelName: "lstm-h64", modelPath: "default", modelSHA256: String(repeating: "ab", count: 32),
+        return CheckReport(files: files, engine: .both, modelName: "lstm-h64", modelPath: "default", modelSHA256: String(repeating: "ab", count: 32),
                            threshold: 0.5, version: "0.1.0", timestamp: "2026-11-22T10:00:00Z", hostname: "ci-host", seconds: 1234.56789)
     }
 

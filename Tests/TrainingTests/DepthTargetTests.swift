@@ -1,6 +1,7 @@
-import Testing
-import RecurrentNet
 @testable import ProgramGenerator
+import RecurrentNet
+import StepHead
+import Testing
 @testable import Training
 
 @Suite("Clipped-depth step targets")

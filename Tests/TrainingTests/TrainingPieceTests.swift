@@ -1,5 +1,7 @@
-import Testing
+import NestNetSupport
 @testable import ProgramGenerator
+import StepHead
+import Testing
 @testable import Training
 
 @Suite("Training pieces")

@@ -8,8 +8,8 @@
 /// Sixteen accumulators stay in registers and the cell runs on them directly, so the gate
 /// pre-activations never make a round trip through memory, and the group's 16 KB slice of
 /// W_hhᵀ, packed contiguously by `packRecurrentWeights` (read in place, its four gate columns
-/// 1 KB apart map to the same few L1 sets and thrash), is reused from L1 by every row block:
-/// 3.1–3.8 µs against 4.0–4.1 µs for the pair below (16 rows, H=64, one core, timed alone).
+/// 1 KB apart map to the same few L1 sets and thrash), is reused from L1 by every row block,
+/// which makes it faster than the pair below (figures in the README's engine section).
 /// Sums run in the same order as `gemm` followed
 /// by `LSTMCell.forward` (the input projection first, then k = 0, 1, …), so results are
 /// bit-identical to that pair, which stays the path for other shapes (and builds without AVX-512).

@@ -7,8 +7,8 @@
 /// (SIMD16 with AVX-512, SIMD8 with AVX2; W lanes). One micro-kernel, `rowTile`, written once
 /// for any tile height R (a value generic, so each height compiles to its own fully unrolled
 /// loop): 2R vector accumulators stay in registers and each k reads one 2W-wide row of B and R
-/// values of A. Heights 8 (AVX-512's 32 registers only; 8–15% faster than 6 on the recurrent
-/// step's 16×256×64 product), 6, 4 and 1 take the rows in turn, scalar loops the columns past
+/// values of A. Heights 8 (AVX-512's 32 registers only; faster than 6 on the recurrent step's
+/// product, see the README's engine section), 6, 4 and 1 take the rows in turn, scalar loops the columns past
 /// the last multiple of 2W, so any shape is correct and multiples of 2W are fast. K is
 /// processed in blocks so the slice of B being reused stays in L2.
 #if NESTNET_AVX512

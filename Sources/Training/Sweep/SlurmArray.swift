@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 
 /// A Slurm array job for a sweep (issue 17): one task per run, each task the run's own
 /// self-contained `nestnet sweep` command (as `--list-jobs` prints it), so the shared output

@@ -1,8 +1,9 @@
-import FileSupport
 import Foundation
+import NestNetSupport
 import NestingOracle
 import ProgramGenerator
 import RecurrentNet
+import StepHead
 
 /// Runs the jobs of a sweep into an output folder:
 ///
@@ -197,10 +198,9 @@ public struct SweepRunner {
             guard FileManager.default.fileExists(atPath: p) else { continue }
             out.append(try SweepResult.read(p))
         }
-        let archOrder = Architecture.displayOrder
         return out.sorted {
-            ($0.job.language.rawValue, $0.job.trainLength, archOrder.firstIndex(of: $0.job.arch)!, $0.job.remedy.label, $0.job.seed)
-                < ($1.job.language.rawValue, $1.job.trainLength, archOrder.firstIndex(of: $1.job.arch)!, $1.job.remedy.label, $1.job.seed)
+            ($0.job.language.rawValue, $0.job.trainLength, $0.job.arch.displayRank, $0.job.remedy.label, $0.job.seed)
+                < ($1.job.language.rawValue, $1.job.trainLength, $1.job.arch.displayRank, $1.job.remedy.label, $1.job.seed)
         }
     }
 

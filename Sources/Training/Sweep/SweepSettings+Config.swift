@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
 

@@ -1,10 +1,11 @@
 import DefaultModel
 import Foundation
+import Linting
+import NestNetSupport
 import NestingOracle
 import ProgramGenerator
 import RecurrentNet
 import Testing
-@testable import nestnet
 
 /// `ModelChecker.confirm`, the logic that confirms speculative splits of long files, driven by
 /// the exact oracle in place of the model: whatever the cuts (clean ones at depth 0, bad ones

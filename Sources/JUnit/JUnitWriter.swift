@@ -1,5 +1,5 @@
 import CLibXML2
-import FileSupport
+import NestNetSupport
 
 /// JUnit XML for CI dashboards (Jenkins, GitLab, GitHub), written with libxml2's
 /// `xmlTextWriter`, so escaping and well-formedness are libxml2's job.
@@ -27,7 +27,7 @@ public enum JUnitWriter {
         check(xmlTextWriterSetIndent(w, 1))
         check(xmlTextWriterSetIndentString(w, "  "))
         check(xmlTextWriterStartDocument(w, "1.0", "UTF-8", nil))
-        let tests = suite.cases.count, time = fixed3(suite.seconds)
+        let tests = suite.cases.count, time = fixed(max(0, suite.seconds), 3)
         start("testsuites")
         attr("name", "nestnet"); attr("tests", "\(tests)"); attr("failures", "\(suite.failures)"); attr("errors", "\(suite.errors)"); attr("time", time)
         start("testsuite")
@@ -38,7 +38,7 @@ public enum JUnitWriter {
             start("testcase")
             attr("classname", c.classname)
             attr("name", c.name)
-            attr("time", fixed3(c.seconds))
+            attr("time", fixed(max(0, c.seconds), 3))
             if !strict {
                 if let f = c.file { attr("file", f) }
                 if let l = c.line { attr("line", "\(l)") }
@@ -71,34 +71,5 @@ public enum JUnitWriter {
     /// Writes the suite atomically.
     public static func write(_ suite: JUnitSuite, to path: String, strict: Bool = false) throws {
         try AtomicFile.write(try render(suite, strict: strict), to: path)
-    }
-
-    // A lint run: one testcase per input file.
-    public static func render(_ r: CheckReport, strict: Bool = false) throws -> [UInt8] { try render(r.junitSuite, strict: strict) }
-    public static func write(_ r: CheckReport, to path: String, strict: Bool = false) throws { try write(r.junitSuite, to: path, strict: strict) }
-}
-
-extension CheckReport {
-    /// One testcase per input file: a `<failure>` per invalid file, `<error>` for files that
-    /// could not be checked and `<skipped>` for skipped ones.
-    public var junitSuite: JUnitSuite {
-        let perFile = files.isEmpty ? 0 : seconds / Double(files.count)
-        let cases = files.map { f -> JUnitCase in
-            let outcome: JUnitCase.Outcome
-            switch f.status {
-            case .checked where f.valid == false:
-                let exactLine = f.exact.map { "\nexact oracle: " + ($0.valid ? "valid" : ($0.location.map { "\(f.path):\($0.line):\($0.column): " } ?? "") + ($0.message ?? "invalid")) } ?? ""
-                outcome = .failure(type: "nesting", message: "\(f.message) (\(why(f)))", body: diagnostic(f) + exactLine)
-            case .checked: outcome = .passed
-            case .error: outcome = .error(type: "unreadable", message: f.message, body: "\(f.path): \(f.message)")
-            case .skipped: outcome = .skipped(message: f.message)
-            }
-            return JUnitCase(classname: "nestnet.\(engine == "exact" ? "exact" : modelName)", name: f.path, seconds: perFile,
-                             file: f.path, line: f.location?.line ?? 1, outcome: outcome)
-        }
-        let props = [("nestnet.version", version), ("engine", engine), ("model", modelName), ("model.path", modelPath),
-                     ("model.sha256", modelSHA256), ("threshold", "\(threshold)"), ("bytes", "\(bytes)"),
-                     ("disagreements", "\(disagreements)")]
-        return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
     }
 }

@@ -1,4 +1,5 @@
-import FileSupport
+import NestNetSupport
+import RecurrentNet
 /// A small, dependency-free SVG line chart: series of (x, y) points with optional min–max
 /// bands, linear or log axes, a legend, and reference lines. Self-contained markup, so a chart
 /// can be a file of its own or inlined into HTML.
@@ -42,11 +43,10 @@ public struct SVGChart: Sendable {
 
     public init(title: String, xLabel: String, yLabel: String) { self.title = title; self.xLabel = xLabel; self.yLabel = yLabel }
 
-    /// Colours per architecture, the same in every chart.
-    /// The colour of an architecture's line; a remedy variant (`rnn+clip0`) gets one of a
-    /// palette, the same for the same name in every chart.
+    /// The colour of an architecture's line (`Architecture.chartColor`); a remedy variant
+    /// (`rnn+clip0`) gets one of a palette, the same for the same name in every chart.
     public static func color(forArch a: String) -> String {
-        switch a { case "rnn": return "#d62728"; case "irnn": return "#9467bd"; case "gru": return "#ff7f0e"; case "lstm": return "#1f77b4"; default: break }
+        if let arch = Architecture(rawValue: a) { return arch.chartColor }
         let palette = ["#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#ff9896", "#98df8a", "#c5b0d5"]
         return a.contains("+") ? palette[Int(FNV1a.hash(Array(a.utf8)) % UInt64(palette.count))] : "#555555"
     }
@@ -190,3 +190,15 @@ func esc(_ s: String) -> String {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension Architecture {
+    /// The colour of this architecture's line, the same in every chart.
+    public var chartColor: String {
+        switch self {
+        case .rnn: return "#d62728"
+        case .irnn: return "#9467bd"
+        case .gru: return "#ff7f0e"
+        case .lstm: return "#1f77b4"
+        }
+    }
+}

@@ -1,5 +1,6 @@
-import FileSupport
 import Foundation
+import JUnit
+import NestNetSupport
 import RecurrentNet
 import Training
 
@@ -20,7 +21,7 @@ public struct ExperimentReport {
 
     public init(results: [SweepResult], title: String) { self.results = results; self.title = title }
 
-    static let archOrder = Architecture.displayOrder.map(\.rawValue)
+    static let archOrder = Architecture.allCases.map(\.rawValue)
 
     var languages: [String] { unique(results.map(\.job.language.rawValue)) }
     func trainLengths(_ l: String) -> [Int] { unique(results.filter { $0.job.language.rawValue == l }.map(\.job.trainLength)).sorted() }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import FileSupport
+@testable import NestNetSupport
 
 /// What `AtomicFile.write` does to what is already at the path: regular files are replaced,
 /// links are kept and followed, special files are written through and never replaced.

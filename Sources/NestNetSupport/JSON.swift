@@ -269,3 +269,17 @@ public enum JSONText {
         return "\(d)"
     }
 }
+
+extension JSONText {
+    /// A value as compact JSON text on one line (`{"a": [1, true]}`), object keys in order.
+    public static func compact(_ v: JSONValue) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let d): return number(d)
+        case .string(let s): return quote(s)
+        case .array(let a): return "[" + a.map(compact).joined(separator: ", ") + "]"
+        case .object(let o): return "{" + o.map { quote($0.0) + ": " + compact($0.1) }.joined(separator: ", ") + "}"
+        }
+    }
+}

@@ -1,4 +1,4 @@
-import FileSupport
+import NestNetSupport
 
 /// A claim a sweep report checks, e.g. `lstm@2048>=0.95` or `dyck1:rnn@4096/512<0.7`:
 /// `[language:]arch@test_length[/train_length] (>=|>|<=|<) accuracy`, on the mean over seeds.

@@ -1,5 +1,5 @@
 import Testing
-@testable import FileSupport
+@testable import NestNetSupport
 
 @Suite("JSON and atomic files")
 struct JSONTests {

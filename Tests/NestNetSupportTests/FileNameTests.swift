@@ -1,5 +1,5 @@
 import Testing
-@testable import FileSupport
+@testable import NestNetSupport
 
 /// File names are bytes: every name survives the trip through a `String` and back exactly.
 @Suite("File names without loss")

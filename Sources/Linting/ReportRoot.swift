@@ -1,16 +1,15 @@
-import FileSupport
-import Reporting
+import NestNetSupport
 
 /// Where SARIF URIs are relative to: `--root`, else the git top level of the current folder,
 /// else the current folder. Paths are compared after resolving links (realpath), so a file
 /// typed relative, absolute or through a linked folder gets the same URI.
-struct ReportRoot {
+public struct ReportRoot: Sendable {
     /// Absolute, resolved, ending in `/`.
-    let prefix: String
+    public let prefix: String
     /// The current folder, resolved (for files that no longer resolve).
     let cwd: String
 
-    init(_ given: String?) throws {
+    public init(_ given: String?) throws {
         cwd = resolvedPath(".") ?? "/"
         let top: String
         if let g = given {
@@ -38,17 +37,17 @@ struct ReportRoot {
     }
 
     /// `file:///…/` for SARIF's `originalUriBaseIds`.
-    var uri: String { "file://" + SARIFWriter.percentEncoded(FileName.bytes(prefix)) }
+    public var uri: String { "file://" + FileResult.ArtifactURI.percentEncoded(FileName.bytes(prefix)) }
 
     /// The file as a URI reference: relative to the root when inside it, else an absolute
     /// `file://` URI; nil for standard input.
-    func uri(of file: String) -> FileResult.ArtifactURI? {
+    public func uri(of file: String) -> FileResult.ArtifactURI? {
         guard file != "-" else { return nil }
         let abs = resolvedPath(file) ?? Self.lexical(file.hasPrefix("/") ? file : cwd + "/" + file)
         if abs.hasPrefix(prefix) {
-            return .init(uri: SARIFWriter.percentEncoded(FileName.bytes(String(abs.dropFirst(prefix.count)))), relative: true)
+            return .init(uri: FileResult.ArtifactURI.percentEncoded(FileName.bytes(String(abs.dropFirst(prefix.count)))), relative: true)
         }
-        return .init(uri: "file://" + SARIFWriter.percentEncoded(FileName.bytes(abs)), relative: false)
+        return .init(uri: "file://" + FileResult.ArtifactURI.percentEncoded(FileName.bytes(abs)), relative: false)
     }
 
     /// `a/./b/../c` → `/a/c` (for paths that no longer resolve).

@@ -1,0 +1,103 @@
+import NestNetSupport
+
+/// The outcome of checking one input file.
+public struct FileResult: Sendable, Equatable {
+    public enum Status: String, Sendable { case checked, error, skipped }
+
+    /// A place in a file (1-based line and byte column).
+    public struct Location: Sendable, Equatable {
+        public var line: Int, column: Int, offset: Int
+        public init(line: Int, column: Int, offset: Int) { self.line = line; self.column = column; self.offset = offset }
+    }
+
+    /// The exact oracle's verdict, when it ran.
+    public struct Exact: Sendable, Equatable {
+        public var valid: Bool
+        public var kind: String?
+        public var location: Location?
+        public var message: String?
+        public init(valid: Bool, kind: String?, location: Location?, message: String?) {
+            self.valid = valid; self.kind = kind; self.location = location; self.message = message
+        }
+    }
+
+    /// Which of the model's outputs decided its verdict, and at which byte.
+    ///
+    /// `final`: the final head's P(valid) after the last byte (of the file, or of the stretch
+    /// the file was split at) against the threshold. `step`: the per-step head's P(nesting not
+    /// broken yet) fell below the threshold at `offset`, before the end; reading stopped there.
+    public struct Reason: Sendable, Equatable {
+        public enum Head: String, Sendable { case final, step }
+        public var head: Head
+        /// The byte whose output decided (0-based).
+        public var offset: Int
+        public init(head: Head, offset: Int) { self.head = head; self.offset = offset }
+
+        /// `p_valid=0.06 at the end` or `p_valid=0.02 by the step head at byte 5120`.
+        public func describe(pValid p: Float, bytes: Int) -> String {
+            let v = "p_valid=\(fixed(Double(p), 2))"
+            switch head {
+            case .final: return offset >= bytes - 1 ? "\(v) at the end" : "\(v) at byte \(offset)"
+            case .step: return "\(v) by the step head at byte \(offset)"
+            }
+        }
+    }
+
+    public var path: String
+    public var status: Status
+    /// The verdict of the engine in charge (nil unless checked).
+    public var valid: Bool?
+    /// The model's P(valid) where it decided (see `reason`); nil for the exact engine or
+    /// unchecked files. The one number every format reports, always P(valid), named p_valid.
+    public var pValid: Float?
+    /// Which output decided the model's verdict (nil for the exact engine or unchecked files).
+    public var reason: Reason?
+    /// The file as a SARIF URI: relative to the report's root (`CheckReport.rootURI`), or an
+    /// absolute `file://` URI outside it; nil for standard input.
+    public var uri: ArtifactURI?
+
+    public struct ArtifactURI: Sendable, Equatable {
+        public var uri: String
+        public var relative: Bool
+        public init(uri: String, relative: Bool) { self.uri = uri; self.relative = relative }
+    }
+    /// Where the nesting breaks, for invalid files.
+    public var location: Location?
+    /// The diagnostic for invalid files, or why a file was skipped or not checked.
+    public var message: String
+    public var exact: Exact?
+    public var bytes: Int
+
+    public init(path: String, status: Status, valid: Bool? = nil, pValid: Float? = nil, reason: Reason? = nil, location: Location? = nil,
+                message: String = "", exact: Exact? = nil, bytes: Int = 0) {
+        self.path = path; self.status = status; self.valid = valid; self.pValid = pValid; self.reason = reason
+        self.location = location; self.message = message; self.exact = exact; self.bytes = bytes
+    }
+
+    public var isInvalid: Bool { status == .checked && valid == false }
+}
+
+extension FileResult {
+    /// The message of files skipped because of `--exclude`.
+    public static let excludedMessage = "excluded by --exclude"
+    /// The message of empty files under `--engine model|both`: no bytes for the model to read.
+    public static let emptyMessage = "empty file (no bytes for the model to read)"
+}
+
+extension FileResult.ArtifactURI {
+    /// Path bytes as URI characters: unreserved bytes and `/` as they are, the rest `%XX`.
+    public static func percentEncoded(_ bytes: [UInt8]) -> String {
+        var out = ""
+        for b in bytes {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "/"):
+                out.unicodeScalars.append(UnicodeScalar(b))
+            default:
+                let hex = String(b, radix: 16, uppercase: true)
+                out += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        return out
+    }
+}
