@@ -1,3 +1,4 @@
+import NestNetSupport
 import Training
 
 /// Counter drift: how far the best counter unit wanders from the depth as a long text goes on
@@ -43,7 +44,7 @@ extension ExperimentReport {
             let drifts = fits.map { abs($0.perThousand) }
             let mean = drifts.reduce(0, +) / Double(drifts.count)
             let reach = drifts.map { $0 > 0 ? 500 / $0 : .infinity }
-            rows.append([l, "\(t)", a, f3(mean), f3(drifts.max()!), reach.min()!.isFinite ? "\(Int(reach.min()!.rounded()))" : "—",
+            rows.append([l, "\(t)", a, fixed(mean, 3), fixed(drifts.max()!, 3), reach.min()!.isFinite ? "\(Int(reach.min()!.rounded()))" : "—",
                          reach.max()!.isFinite ? "\(Int(reach.max()!.rounded()))" : "—"])
         } } }
         d.add(.table(header: ["language", "trained on ≤", "series", "|drift| per 1000 bytes (mean over seeds)", "max", "bytes to ½ level (worst seed)", "(best seed)"], rows: rows))
@@ -54,8 +55,8 @@ extension ExperimentReport {
             let reach = abs(fit.perThousand) > 0 ? "\(Int((500 / abs(fit.perThousand)).rounded()))" : "—"
             let tests = r.tests.sorted { $0.testLength < $1.testLength }
             let held = tests.prefix { $0.accuracy >= 0.95 }.last.map { "\($0.testLength)" } ?? "—"
-            let first = tests.first { $0.accuracy < 0.95 }.map { "\($0.testLength) (\(f3($0.accuracy)))" } ?? "—"
-            perRun.append([r.job.id, f3(fit.perThousand), reach, held, first])
+            let first = tests.first { $0.accuracy < 0.95 }.map { "\($0.testLength) (\(fixed($0.accuracy, 3)))" } ?? "—"
+            perRun.append([r.job.id, fixed(fit.perThousand, 3), reach, held, first])
         }
         d.add(.paragraph("Run by run, the drift's prediction beside the test lengths (texts of ¾ of the length up to it) where accuracy is still ≥ 0.95 and where it first falls below:"))
         d.add(.table(header: ["run", "drift per 1000 bytes", "bytes to ½ level", "longest test length ≥ 0.95 (from the shortest)", "first below 0.95"], rows: perRun))

@@ -87,12 +87,12 @@ public struct ExperimentReport {
             let rs = runs(l, t, a)
             let mine = all.filter { $0.language == l && $0.trainLength == t && $0.arch == a && $0.testLength == n }
             let failed = mine.filter { !$0.holds }
-            let props = [("accuracy", f4(s.mean)), ("accuracy.min", f4(s.min)), ("accuracy.max", f4(s.max)), ("seeds", "\(s.n)"),
+            let props = [("accuracy", fixed(s.mean, 4)), ("accuracy.min", fixed(s.min, 4)), ("accuracy.max", fixed(s.max, 4)), ("seeds", "\(s.n)"),
                          ("language", l), ("arch", a), ("train_length", "\(t)"), ("test_length", "\(n)"),
                          ("expectations", mine.map(\.expectation.description).joined(separator: " "))]
             let outcome: JUnitCase.Outcome = failed.isEmpty ? .passed : .failure(
-                type: "expectation", message: failed.map { "\($0.expectation) does not hold: accuracy \(f4($0.accuracy))" }.joined(separator: "; "),
-                body: "\(l) \(a) trained on ≤\(t), tested at \(n): mean accuracy \(f4(s.mean)) over \(s.n) seeds (min \(f4(s.min)), max \(f4(s.max)))")
+                type: "expectation", message: failed.map { "\($0.expectation) does not hold: accuracy \(fixed($0.accuracy, 4))" }.joined(separator: "; "),
+                body: "\(l) \(a) trained on ≤\(t), tested at \(n): mean accuracy \(fixed(s.mean, 4)) over \(s.n) seeds (min \(fixed(s.min, 4)), max \(fixed(s.max, 4)))")
             cases.append(JUnitCase(classname: "nestnet.sweep.\(l).L\(t)", name: "\(a)@\(n)",
                                    seconds: rs.reduce(0) { $0 + $1.trainSeconds } / Double(max(1, testLengths(l, t).count)),
                                    properties: props, outcome: outcome))
@@ -119,7 +119,7 @@ public struct ExperimentReport {
         if !expectations.isEmpty {
             d.add(.heading(2, "Expectations"))
             d.add(.table(header: ["expectation", "language", "trained on ≤", "arch", "test length", "mean accuracy", "holds"],
-                         rows: try checks().map { [$0.expectation.description, $0.language, "\($0.trainLength)", $0.arch, "\($0.testLength)", f3($0.accuracy), $0.holds ? "yes" : "**no**"] }))
+                         rows: try checks().map { [$0.expectation.description, $0.language, "\($0.trainLength)", $0.arch, "\($0.testLength)", fixed($0.accuracy, 3), $0.holds ? "yes" : "**no**"] }))
         }
         inDistributionSection(&d)
         lengthSection(&d)
@@ -144,7 +144,7 @@ public struct ExperimentReport {
               + (s.curriculum.map { " (length curriculum from \($0))" } ?? "") + ", batch \(s.batch); the checkpoint with the best accuracy on \(s.validCount) validation texts is evaluated on \(s.testCount) texts (half valid, invalid ones single-edit corruptions, error position `\(s.errorPosition.rawValue)`) "
               + "of ¾–1× each test length; the same test texts for every run. Chance is 0.5."))
         let totalTrain = results.reduce(0) { $0 + $1.trainSeconds }
-        d.add(.paragraph("Training time over all runs: \(duration(totalTrain)) on \(unique(results.map(\.provenance.host)).joined(separator: ", ")) (\(unique(results.map { "\($0.provenance.threads)" }).joined(separator: ", ")) threads). "
+        d.add(.paragraph("Training time over all runs: \(formatDuration(totalTrain)) on \(unique(results.map(\.provenance.host)).joined(separator: ", ")) (\(unique(results.map { "\($0.provenance.threads)" }).joined(separator: ", ")) threads). "
               + "Made by nestnet \(unique(results.map(\.provenance.version)).joined(separator: ", ")) at commit \(unique(results.map(\.provenance.commit)).map { "`\($0)`" }.joined(separator: ", "))."))
         var cmds = invocations.map(\.command)
         if cmds.isEmpty { cmds = unique(results.map(\.provenance.command)) }
@@ -161,7 +161,7 @@ public struct ExperimentReport {
             for a in archs(l) {
                 guard let s = accuracy(l, t, a, test: longest) else { continue }
                 let inDist = accuracy(l, t, a, test: testLengths(l, t).last { $0 <= t } ?? t)
-                parts.append("\(a) \(f3(s.mean)) (\(f3(s.min))–\(f3(s.max)))" + (inDist.map { ", \(f3($0.mean)) at \(testLengths(l, t).last { $0 <= t } ?? t)" } ?? ""))
+                parts.append("\(a) \(fixed(s.mean, 3)) (\(fixed(s.min, 3))–\(fixed(s.max, 3)))" + (inDist.map { ", \(fixed($0.mean, 3)) at \(testLengths(l, t).last { $0 <= t } ?? t)" } ?? ""))
             }
             items.append("**\(l)**, trained on texts ≤\(t) bytes, accuracy at \(longest) (\(ratio(longest, t))× the training length): " + parts.joined(separator: "; ") + ".")
             var g: [String] = []
@@ -169,14 +169,14 @@ public struct ExperimentReport {
                 let rs = runs(l, t, a)
                 guard !rs.isEmpty else { continue }
                 let tr = geo(rs.map(\.gradients.hFactorPer100)), ini = geo(rs.map(\.gradients.hInitFactorPer100))
-                g.append("\(a) ×\(sci(tr)) trained (×\(sci(ini)) at initialisation)")
+                g.append("\(a) ×\(scientific(tr)) trained (×\(scientific(ini)) at initialisation)")
             }
             items.append("**\(l)**: ‖∂L/∂h_t‖ changes per 100 steps of distance by " + g.joined(separator: "; ") + " (geometric mean over seeds; fitted on \(results[0].job.settings.probeLength)-byte texts).")
             var c: [String] = []
             for a in archs(l) {
                 let rs = runs(l, t, a)
                 guard let best = rs.max(by: { abs($0.counter.r) < abs($1.counter.r) }) else { continue }
-                c.append("\(a) best |r| \(f3(abs(best.counter.r))) (\(best.counter.cell ? "c" : "h")[\(best.counter.unit)], seed \(best.job.seed)), linear probe R² \(f3(rs.map(\.counter.linearR2).reduce(0, +) / Double(rs.count)))")
+                c.append("\(a) best |r| \(fixed(abs(best.counter.r), 3)) (\(best.counter.cell ? "c" : "h")[\(best.counter.unit)], seed \(best.job.seed)), linear probe R² \(fixed(rs.map(\.counter.linearR2).reduce(0, +) / Double(rs.count), 3))")
             }
             items.append("**\(l)**: correlation of a single unit with the nesting depth: " + c.joined(separator: "; ") + ".")
         }
@@ -248,7 +248,7 @@ public struct ExperimentReport {
             let ks = buckets.sorted()
             d.add(.chart(file: "accuracy-vs-distance-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): invalid texts flagged, by distance of the breaking edit from the end (buckets with at least 5 texts)"))
             d.add(.table(header: ["arch"] + ks.map { "\(1 << $0)–\((1 << ($0 + 1)) - 1)" },
-                         rows: perArch.map { a, m in [a] + ks.map { k in m[k].map { "\(f3(Double($0.1) / Double(max($0.0, 1)))) (\($0.0))" } ?? "–" } }))
+                         rows: perArch.map { a, m in [a] + ks.map { k in m[k].map { "\(fixed(Double($0.1) / Double(max($0.0, 1)), 3)) (\($0.0))" } ?? "–" } }))
         }
     }
 
@@ -273,7 +273,7 @@ public struct ExperimentReport {
             let ks = kinds.sorted()
             guard !ks.isEmpty else { continue }
             d.add(.paragraph("\(l), trained on ≤\(t): fraction of invalid texts flagged (texts)."))
-            d.add(.table(header: ["arch"] + ks, rows: perArch.map { a, m in [a] + ks.map { k in m[k].map { "\(f3(Double($0.1) / Double(max($0.0, 1)))) (\($0.0))" } ?? "–" } }))
+            d.add(.table(header: ["arch"] + ks, rows: perArch.map { a, m in [a] + ks.map { k in m[k].map { "\(fixed(Double($0.1) / Double(max($0.0, 1)), 3)) (\($0.0))" } ?? "–" } }))
         }
     }
 
@@ -297,9 +297,9 @@ public struct ExperimentReport {
                 chart.series.append(.init(name: "\(a) trained", points: pts(h), color: SVGChart.color(forArch: a), markers: false))
                 chart.series.append(.init(name: "\(a) at init", points: pts(h0), color: SVGChart.color(forArch: a), dashed: true, markers: false))
                 let cTrained = rs.compactMap(\.gradients.cFactorPer100), cInit = rs.compactMap(\.gradients.cInitFactorPer100)
-                rows.append([a, "×" + sci(geo(rs.map(\.gradients.hFactorPer100))), "×" + sci(geo(rs.map(\.gradients.hInitFactorPer100))),
-                             cTrained.isEmpty ? "–" : "×" + sci(geo(cTrained)), cInit.isEmpty ? "–" : "×" + sci(geo(cInit)),
-                             h.last.map(sci) ?? "–", h.first.map(sci) ?? "–"])
+                rows.append([a, "×" + scientific(geo(rs.map(\.gradients.hFactorPer100))), "×" + scientific(geo(rs.map(\.gradients.hInitFactorPer100))),
+                             cTrained.isEmpty ? "–" : "×" + scientific(geo(cTrained)), cInit.isEmpty ? "–" : "×" + scientific(geo(cInit)),
+                             h.last.map(scientific) ?? "–", h.first.map(scientific) ?? "–"])
             }
             d.add(.chart(file: "gradients-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): gradient norm by distance from the end; solid trained, dashed at initialisation"))
             d.add(.table(header: ["arch", "‖∂L/∂h‖ per 100 steps, trained", "at init", "‖∂L/∂c‖ per 100 steps, trained", "at init", "‖∂L/∂h‖ at the farthest distance", "at the last step"], rows: rows))
@@ -322,7 +322,7 @@ public struct ExperimentReport {
                 let secs = rs.reduce(0) { $0 + $1.trainSeconds } / Double(max(rs.count, 1))
                 let tps = rs.reduce(0) { $0 + $1.tokensPerSecond } / Double(max(rs.count, 1))
                 let diverged = rs.compactMap(\.diverged)
-                rows.append([a, "\(rs.first?.parameters ?? 0)", duration(secs), "\(Int(tps / 1000))k", f3(rs.compactMap(\.bestValidAccuracy).reduce(0, +) / Double(max(rs.count, 1))),
+                rows.append([a, "\(rs.first?.parameters ?? 0)", formatDuration(secs), "\(Int(tps / 1000))k", fixed(rs.compactMap(\.bestValidAccuracy).reduce(0, +) / Double(max(rs.count, 1)), 3),
                              diverged.isEmpty ? "no" : "\(diverged.count) of \(rs.count) (step \(diverged.map { "\($0.step)" }.joined(separator: ", ")))"])
             }
             d.add(.chart(file: "training-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l), trained on ≤\(t): validation accuracy after each epoch (mean over seeds, min–max shaded)"))
@@ -351,7 +351,7 @@ public struct ExperimentReport {
         d.add(.table(header: ["arch", "largest gradient norm", "median gradient norm", "steps whose norm exceeds 10× the median"], rows: traced.map { a, _, tr in
             let sorted = tr.gradNorm.sorted()
             let median = sorted.isEmpty ? 0 : sorted[sorted.count / 2]
-            return [a, sci(Double(sorted.last ?? 0)), sci(Double(median)), "\(tr.gradNorm.filter { $0 > 10 * median }.count) of \(tr.gradNorm.count) points"]
+            return [a, scientific(Double(sorted.last ?? 0)), scientific(Double(median)), "\(tr.gradNorm.filter { $0 > 10 * median }.count) of \(tr.gradNorm.count) points"]
         }))
     }
 
@@ -365,7 +365,7 @@ public struct ExperimentReport {
         for l in languages { for t in trainLengths(l) { for a in archs(l) {
             let rs = runs(l, t, a).compactMap(\.stack)
             guard !rs.isEmpty else { continue }
-            func mean(_ v: [Double]) -> String { f3(v.reduce(0, +) / Double(v.count)) }
+            func mean(_ v: [Double]) -> String { fixed(v.reduce(0, +) / Double(v.count), 3) }
             rows.append([l, "\(t)", a, mean(rs.map(\.deepAccuracy)), mean(rs.map(\.deepBaseline)), mean(rs.map(\.accuracy)), mean(rs.map(\.baseline))])
         } } }
         d.add(.table(header: ["language", "trained on ≤", "arch", "depth ≥ 2: read-out", "baseline", "all bytes: read-out", "baseline"], rows: rows))
@@ -381,7 +381,7 @@ public struct ExperimentReport {
                 let at = ls.compactMap { $0.first { $0.level == k + 1 && $0.bytes > 0 } }
                 guard !at.isEmpty else { row.append("—"); continue }
                 let acc = at.map(\.accuracy).reduce(0, +) / Double(at.count), base = at.map(\.baseline).reduce(0, +) / Double(at.count)
-                row.append("\(f3(acc)) (\(f3(base)))")
+                row.append("\(fixed(acc, 3)) (\(fixed(base, 3)))")
             }
             levelRows.append(row)
         } } }
@@ -398,7 +398,7 @@ public struct ExperimentReport {
             let rs = runs(l, t, a)
             guard !rs.isEmpty else { continue }
             let rsAbs = rs.map { abs($0.counter.r) }
-            rows.append([l, "\(t)", a, f3(rsAbs.reduce(0, +) / Double(rs.count)), f3(rsAbs.max()!), f3(rs.map(\.counter.linearR2).reduce(0, +) / Double(rs.count))])
+            rows.append([l, "\(t)", a, fixed(rsAbs.reduce(0, +) / Double(rs.count), 3), fixed(rsAbs.max()!, 3), fixed(rs.map(\.counter.linearR2).reduce(0, +) / Double(rs.count), 3)])
         } } }
         d.add(.table(header: ["language", "trained on ≤", "arch", "best |r| (mean over seeds)", "best |r| (max)", "linear probe R² (mean)"], rows: rows))
         for (l, t) in longestTraining {
@@ -410,9 +410,9 @@ public struct ExperimentReport {
             let ma = act.reduce(0, +) / Double(n), md = depth.reduce(0, +) / Double(n)
             let sad = zip(act, depth).reduce(0) { $0 + ($1.0 - ma) * ($1.1 - md) }, saa = act.reduce(0) { $0 + ($1 - ma) * ($1 - ma) }
             let k = saa > 0 ? sad / saa : 0
-            var chart = SVGChart(title: "\(l): \(r.job.arch.rawValue) unit \(r.counter.cell ? "c" : "h")[\(r.counter.unit)] along a text (r = \(f3(r.counter.r)))", xLabel: "byte", yLabel: "nesting depth")
+            var chart = SVGChart(title: "\(l): \(r.job.arch.rawValue) unit \(r.counter.cell ? "c" : "h")[\(r.counter.unit)] along a text (r = \(fixed(r.counter.r, 3)))", xLabel: "byte", yLabel: "nesting depth")
             chart.series = [.init(name: "oracle depth", points: depth.enumerated().map { (Double($0.offset), $0.element) }, color: "#999999", markers: false, strokeWidth: 5, opacity: 0.6),
-                            .init(name: "unit activation, affine-fitted to depth (\(f3(k)) × a + \(f3(md - k * ma)))", points: act.enumerated().map { (Double($0.offset), md + k * ($0.element - ma)) },
+                            .init(name: "unit activation, affine-fitted to depth (\(fixed(k, 3)) × a + \(fixed(md - k * ma, 3)))", points: act.enumerated().map { (Double($0.offset), md + k * ($0.element - ma)) },
                                   color: SVGChart.color(forArch: r.job.arch.rawValue), markers: false)]
             d.add(.chart(file: "counter-\(l)-L\(t).svg", svg: chart.render(), caption: "\(l): the best counter unit (\(r.job.id)) against the oracle's depth over the first \(n) bytes of a valid probe text"))
             let snippet = String(r.counter.traceText.prefix(240))
@@ -430,7 +430,7 @@ public struct ExperimentReport {
             guard !tests.isEmpty else { continue }
             var parts: [String] = []
             for a in archs(l) {
-                let s = tests.compactMap { n in accuracy(l, t, a, test: n).map { "\(f3($0.mean)) at \(ratio(n, t))×" } }
+                let s = tests.compactMap { n in accuracy(l, t, a, test: n).map { "\(fixed($0.mean, 3)) at \(ratio(n, t))×" } }
                 parts.append("\(a) " + s.joined(separator: ", "))
             }
             items.append("Measured here on **\(l)** beyond the training length \(t): " + parts.joined(separator: "; ") + ".")
@@ -449,23 +449,10 @@ public struct ExperimentReport {
 // MARK: Formatting
 
 func unique<T: Hashable>(_ xs: [T]) -> [T] { var seen = Set<T>(); return xs.filter { seen.insert($0).inserted } }
-func f3(_ x: Double) -> String { fixedDigits(x, 3) }
-func f4(_ x: Double) -> String { fixedDigits(x, 4) }
-func fixedDigits(_ x: Double, _ d: Int) -> String { x.isFinite ? String(format: "%.\(d)f", x) : "\(x)" }
-func cell(_ s: ExperimentReport.Stat) -> String { s.n > 1 ? "\(f3(s.mean)) (\(f3(s.min))–\(f3(s.max)))" : f3(s.mean) }
+func cell(_ s: ExperimentReport.Stat) -> String { s.n > 1 ? "\(fixed(s.mean, 3)) (\(fixed(s.min, 3))–\(fixed(s.max, 3)))" : fixed(s.mean, 3) }
 func ratio(_ n: Int, _ t: Int) -> String { let r = Double(n) / Double(t); return r == r.rounded() ? "\(Int(r))" : String(format: "%.2g", r) }
 func geo(_ xs: [Double]) -> Double {
     let p = xs.filter { $0 > 0 && $0.isFinite }
     guard !p.isEmpty else { return 0 }
     return exp(p.reduce(0) { $0 + log($1) } / Double(p.count))
-}
-func sci(_ x: Double) -> String {
-    guard x.isFinite, x != 0 else { return x == 0 ? "0" : "\(x)" }
-    if x >= 0.01 && x < 1000 { return String(format: "%.3g", x) }
-    return String(format: "%.2e", x)
-}
-func duration(_ s: Double) -> String {
-    if s < 60 { return "\(Int(s.rounded()))s" }
-    if s < 3600 { return "\(Int(s) / 60)m\(String(format: "%02d", Int(s) % 60))s" }
-    return "\(Int(s) / 3600)h\(String(format: "%02d", (Int(s) % 3600) / 60))m"
 }

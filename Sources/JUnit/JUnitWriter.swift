@@ -9,6 +9,7 @@ import NestNetSupport
 /// read by GitLab) and their own `<properties>`.
 public enum JUnitWriter {
     public static func render(_ suite: JUnitSuite, strict: Bool = false) throws -> [UInt8] {
+        LibXML2.initialize()
         guard let buffer = xmlBufferCreate() else { throw NestNetError("libxml2: cannot allocate a buffer") }
         defer { xmlBufferFree(buffer) }
         guard let w = xmlNewTextWriterMemory(buffer, 0) else { throw NestNetError("libxml2: cannot create a writer") }

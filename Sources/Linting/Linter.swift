@@ -53,7 +53,9 @@ public struct Linter: Sendable {
                 let bytes: [UInt8]
                 do { bytes = path == "-" ? try readStdin(limit: maxBytes) : try readFile(path, limit: maxBytes, special: .read) }
                 catch let e as NestNetError {
-                    let reason = e.message.contains("larger than") ? "larger than --max-bytes \(maxBytes)" : e.message.replacingOccurrences(of: "cannot read \(shown): ", with: "")
+                    let reason: String
+                    if case .tooLarge = e.kind { reason = "larger than --max-bytes \(maxBytes)" }
+                    else { reason = e.message.replacingOccurrences(of: "cannot read \(shown): ", with: "") }
                     results.append(FileResult(path: shown, status: .error, message: reason))
                     continue
                 } catch {

@@ -4,14 +4,6 @@ import Glibc
 import Darwin
 #endif
 
-/// An error with a one-line, user-facing message (control characters that reach it from file
-/// names or file contents are escaped, so it is one line whatever the input held).
-public struct NestNetError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var message: String
-    public init(_ message: String) { self.message = FileName.display(message) }
-    public var description: String { message }
-}
-
 /// Writes a file atomically: the bytes go to a temporary file beside the target, are flushed
 /// to disk, and replace the target with one `rename`. A reader never sees half a file, and a
 /// failed or killed write leaves the old file (if any) untouched.
@@ -184,14 +176,14 @@ public func readFile(_ path: String, limit: Int = 1 << 30, special: SpecialFiles
     let shown = FileName.display(path)
     let (f, st) = try openForReading(path, special: special)
     defer { fclose(f) }
-    if (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > limit { throw NestNetError("\(shown): larger than \(limit) bytes") }
+    if (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) > limit { throw NestNetError("\(shown): larger than \(limit) bytes", kind: .tooLarge(limit: limit)) }
     var out: [UInt8] = []
     if st.st_size > 0 { out.reserveCapacity(min(Int(st.st_size), limit) + 1) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
         let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
         if n > 0 { out.append(contentsOf: chunk[0..<n]) }
-        if out.count > limit { throw NestNetError("\(shown): larger than \(limit) bytes") }
+        if out.count > limit { throw NestNetError("\(shown): larger than \(limit) bytes", kind: .tooLarge(limit: limit)) }
         if n < chunk.count {
             if ferror(f) != 0 { throw NestNetError("cannot read \(shown): \(String(cString: strerror(errno)))") }
             break

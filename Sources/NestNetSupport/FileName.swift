@@ -54,7 +54,7 @@ public enum FileName {
 
     /// The name for people and reports: bytes that are not UTF-8 as `\xFF`, control characters
     /// (newline and tab included: a name is one line) as `\u{a}`, backslashes kept as they are.
-    /// Every `NestNetError` and `ModelError` message goes through it too, so an error is one
+    /// Every `NestNetError` message goes through it too, so an error is one
     /// line whatever a file name or a crafted file put into it.
     public static func display(_ s: String) -> String {
         var out = ""

@@ -35,13 +35,10 @@ public enum JSONValue: Equatable, Sendable {
     }
 }
 
-/// A strict JSON parser over bytes (RFC 8259): errors carry the byte column.
+/// A strict JSON parser over bytes (RFC 8259). Errors are `NestNetError`s of kind
+/// `.invalidJSON` with the 1-based line and byte column: `expected ':' at line 3, column 9`,
+/// or `… at column 9` for a text of one line (a JSONL line, whose reader names the line).
 public struct JSONParser {
-    public struct Failure: Error, CustomStringConvertible {
-        public var message: String
-        public var offset: Int
-        public var description: String { "\(message) at column \(offset + 1)" }
-    }
 
     let p: UnsafeBufferPointer<UInt8>
     var i = 0
@@ -65,7 +62,13 @@ public struct JSONParser {
 
     /// A failure at the current offset; bytes of the input quoted in `m` are shown escaped, so
     /// the message stays one line whatever the input holds.
-    func fail(_ m: String) -> Failure { Failure(message: FileName.display(m), offset: i) }
+    func fail(_ m: String) -> NestNetError {
+        var line = 1, lineStart = 0
+        for k in 0..<min(i, p.count) where p[k] == 10 { line += 1; lineStart = k + 1 }
+        let column = i - lineStart + 1
+        let at = line == 1 ? "at column \(column)" : "at line \(line), column \(column)"
+        return NestNetError("\(m) \(at)", kind: .invalidJSON(line: line, column: column))
+    }
 
     mutating func skipSpace() {
         while i < p.count, p[i] == 32 || p[i] == 9 || p[i] == 10 || p[i] == 13 { i += 1 }

@@ -14,7 +14,7 @@ public func readStdin(limit: Int) throws -> [UInt8] {
         if n < 0 { throw NestNetError("cannot read standard input: \(String(cString: strerror(errno)))") }
         if n == 0 { break }
         out += chunk[0..<n]
-        if out.count > limit { throw NestNetError("larger than \(limit) bytes") }
+        if out.count > limit { throw NestNetError("larger than \(limit) bytes", kind: .tooLarge(limit: limit)) }
     }
     return out
 }

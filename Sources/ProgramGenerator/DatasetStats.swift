@@ -1,3 +1,4 @@
+import NestNetSupport
 import NestingOracle
 
 /// What `nestnet dataset stats` reports about a dataset.
@@ -39,7 +40,7 @@ public struct DatasetStats: Sendable {
     public var text: String {
         var s = "examples: \(count)\n"
         s += "valid: \(valid) (\(pct(validFraction)))  invalid: \(count - valid)\n"
-        s += "length: min \(minLength), mean \(String(format1(meanLength))), max \(maxLength)\n"
+        s += "length: min \(minLength), mean \(fixed(meanLength, 1)), max \(maxLength)\n"
         s += "with distractor brackets (in comments, strings, chars, directives): \(withDistractors) (\(pct(Double(withDistractors) / Double(max(count, 1)))))\n"
         s += "length histogram:\n"
         for k in lengthBuckets.keys.sorted() { s += "  [\(k), \(max(k * 2, 1))): \(lengthBuckets[k]!)\n" }
@@ -63,11 +64,5 @@ public struct DatasetStats: Sendable {
             + "\"max_depth\": \(objI(depthCounts)), \"edit_kinds\": \(obj(editKinds)), \"error_kinds\": \(obj(errorKinds))}"
     }
 
-    private func pct(_ x: Double) -> String { format1(x * 100) + "%" }
-}
-
-/// `x` with one decimal.
-func format1(_ x: Double) -> String {
-    let r = (x * 10).rounded() / 10
-    return r == r.rounded() ? "\(Int(r)).0" : "\(r)"
+    private func pct(_ x: Double) -> String { fixed(x * 100, 1) + "%" }
 }

@@ -40,9 +40,7 @@ public struct Example: Sendable, Equatable {
     /// oracle's verdict; a `length` field, when present, must equal the text's UTF-8 byte count.
     public init(jsonLine line: UnsafeBufferPointer<UInt8>) throws {
         let v: JSONValue
-        do { v = try JSONParser.parse(line) } catch let f as JSONParser.Failure {
-            throw NestNetError("invalid JSON: \(f)")
-        }
+        do { v = try JSONParser.parse(line) } catch let e as NestNetError { throw e.prefixed("invalid JSON: ") }
         guard case .object = v else { throw NestNetError("expected a JSON object") }
         guard let text = v["text"]?.string else { throw NestNetError("missing string field \"text\"") }
         let bytes = Array(text.utf8)

@@ -46,20 +46,14 @@ public struct ModelConfig: Sendable, Equatable, Codable {
     public var shortName: String { "\(arch.rawValue)-h\(hidden)" + (layers > 1 ? "x\(layers)" : "") }
 
     public func validate() throws {
-        guard (1...4096).contains(embed) else { throw ModelError("embedding size must be in 1...4096 (got \(embed))") }
-        guard (1...4096).contains(hidden) else { throw ModelError("hidden size must be in 1...4096 (got \(hidden))") }
-        guard (1...8).contains(layers) else { throw ModelError("layers must be in 1...8 (got \(layers))") }
-        guard (0...8).contains(stepOutputs) else { throw ModelError("step outputs must be in 0...8 (got \(stepOutputs))") }
+        guard (1...4096).contains(embed) else { throw NestNetError("embedding size must be in 1...4096 (got \(embed))") }
+        guard (1...4096).contains(hidden) else { throw NestNetError("hidden size must be in 1...4096 (got \(hidden))") }
+        guard (1...8).contains(layers) else { throw NestNetError("layers must be in 1...8 (got \(layers))") }
+        guard (0...8).contains(stepOutputs) else { throw NestNetError("step outputs must be in 0...8 (got \(stepOutputs))") }
     }
 }
 
 /// A one-line error from the engine (bad shapes, corrupt checkpoints, …).
-public struct ModelError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public init(_ m: String) { message = FileName.display(m) }  // one line whatever a crafted file holds
-    public var description: String { message }
-}
-
 /// A named tensor inside the flat parameter buffer.
 public struct TensorSpec: Sendable, Equatable {
     public var name: String

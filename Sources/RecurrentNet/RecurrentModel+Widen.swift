@@ -1,3 +1,4 @@
+import NestNetSupport
 extension RecurrentModel {
     /// Copies a narrower trained model into this one (same arch, embed, layers and step outputs;
     /// `hidden` ≥ the narrow one's), keeping this model's own weights for the new units.
@@ -9,7 +10,7 @@ extension RecurrentModel {
     public func widen(from narrow: RecurrentModel) throws {
         let o = narrow.config, m = config
         guard o.arch == m.arch, o.embed == m.embed, o.layers == m.layers, o.stepOutputs == m.stepOutputs, o.hidden <= m.hidden else {
-            throw ModelError("can only widen a model of the same arch, embed, layers and step outputs to a larger --hidden (the model is \(o.shortName), this run is \(m.shortName))")
+            throw NestNetError("can only widen a model of the same arch, embed, layers and step outputs to a larger --hidden (the model is \(o.shortName), this run is \(m.shortName))")
         }
         let h = o.hidden, H = m.hidden, G = m.arch.gates
         var p = parameters

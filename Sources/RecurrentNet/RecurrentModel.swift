@@ -1,4 +1,5 @@
 import Dispatch
+import NestNetSupport
 
 /// Inputs for one forward (and optionally backward) pass.
 public struct SequenceBatch: Sendable {
@@ -74,7 +75,7 @@ public final class RecurrentModel: @unchecked Sendable {
         self.gradLayout = GradientLayout(config)
         if let p = parameters {
             guard p.count == layout.count else {
-                throw ModelError("expected \(layout.count) parameters for \(config.shortName), got \(p.count)")
+                throw NestNetError("expected \(layout.count) parameters for \(config.shortName), got \(p.count)")
             }
             self.parameters = p
         } else {

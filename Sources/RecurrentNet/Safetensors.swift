@@ -34,9 +34,9 @@ public enum Safetensors {
         return out
     }
 
-    /// Parses a file's bytes; every structural problem is a one-line `ModelError`.
+    /// Parses a file's bytes; every structural problem is a one-line `NestNetError`.
     public static func decode(_ bytes: [UInt8], source: String) throws -> (tensors: [String: Tensor], order: [String], metadata: [String: String]) {
-        func bad(_ why: String) -> ModelError { ModelError("\(source): not a valid safetensors checkpoint: \(why)") }
+        func bad(_ why: String) -> NestNetError { NestNetError("\(source): not a valid safetensors checkpoint: \(why)") }
         guard bytes.count >= 8 else { throw bad("file is only \(bytes.count) bytes") }
         var n: UInt64 = 0
         for i in 0..<8 { n |= UInt64(bytes[i]) << (8 * UInt64(i)) }
@@ -126,41 +126,41 @@ extension RecurrentModel {
         try load(bytes: try checkpointBytes(path), source: path)
     }
 
-    /// A checkpoint file's bytes (bounded by `maxCheckpointBytes`; errors as `ModelError`).
+    /// A checkpoint file's bytes (bounded by `maxCheckpointBytes`; errors as `NestNetError`).
     public static func checkpointBytes(_ path: String) throws -> [UInt8] {
-        do { return try readFile(path, limit: maxCheckpointBytes) } catch let e as NestNetError { throw ModelError(e.message) }
+        return try readFile(path, limit: maxCheckpointBytes)
     }
 
     public static func load(bytes: [UInt8], source: String) throws -> Checkpoint {
         let (tensors, _, meta) = try Safetensors.decode(bytes, source: source)
         func need(_ k: String) throws -> String {
-            guard let v = meta[k] else { throw ModelError("\(source): checkpoint metadata lacks \"\(k)\" (not a NestNet model?)") }
+            guard let v = meta[k] else { throw NestNetError("\(source): checkpoint metadata lacks \"\(k)\" (not a NestNet model?)") }
             return v
         }
         let format = try need("format")
-        guard format == checkpointFormat else { throw ModelError("\(source): checkpoint format \(format) is not \(checkpointFormat)") }
-        guard let arch = Architecture(rawValue: try need("arch")) else { throw ModelError("\(source): unknown architecture \(meta["arch"]!)") }
+        guard format == checkpointFormat else { throw NestNetError("\(source): checkpoint format \(format) is not \(checkpointFormat)") }
+        guard let arch = Architecture(rawValue: try need("arch")) else { throw NestNetError("\(source): unknown architecture \(meta["arch"]!)") }
         func int(_ k: String) throws -> Int {
-            guard let v = Int(try need(k)) else { throw ModelError("\(source): metadata \(k) is not an integer") }
+            guard let v = Int(try need(k)) else { throw NestNetError("\(source): metadata \(k) is not an integer") }
             return v
         }
         let config = ModelConfig(arch: arch, embed: try int("embed"), hidden: try int("hidden"),
                                  layers: try int("layers"), stepOutputs: Int(meta["step_outputs"] ?? "0") ?? 0)
-        do { try config.validate() } catch let e as ModelError { throw ModelError("\(source): \(e.message)") }
+        do { try config.validate() } catch let e as NestNetError { throw e.prefixed("\(source): ") }
         let layout = ParameterLayout(config)
         var params = [Float](repeating: 0, count: layout.count)
         for s in layout.specs {
-            guard let t = tensors[s.name] else { throw ModelError("\(source): missing tensor \(s.name) for \(config.shortName)") }
+            guard let t = tensors[s.name] else { throw NestNetError("\(source): missing tensor \(s.name) for \(config.shortName)") }
             guard t.shape == s.shape else {
-                throw ModelError("\(source): tensor \(s.name) has shape \(t.shape), expected \(s.shape) for \(config.shortName)")
+                throw NestNetError("\(source): tensor \(s.name) has shape \(t.shape), expected \(s.shape) for \(config.shortName)")
             }
-            guard t.values.allSatisfy({ $0.isFinite }) else { throw ModelError("\(source): tensor \(s.name) holds non-finite values") }
+            guard t.values.allSatisfy({ $0.isFinite }) else { throw NestNetError("\(source): tensor \(s.name) holds non-finite values") }
             for i in 0..<s.count { params[s.offset + i] = t.values[i] }
         }
         let modelNames = Set(layout.specs.map(\.name))
         let extras = tensors.filter { !modelNames.contains($0.key) }
         if let stray = extras.keys.sorted().first(where: { $0.hasPrefix("rnn.") || $0.hasPrefix("head.") || $0.hasPrefix("embedding.") || $0.hasPrefix("step_head.") }) {
-            throw ModelError("\(source): unexpected tensor \(stray) for \(config.shortName)")
+            throw NestNetError("\(source): unexpected tensor \(stray) for \(config.shortName)")
         }
         return Checkpoint(model: try RecurrentModel(config: config, parameters: params), metadata: meta, extraTensors: extras)
     }

@@ -90,20 +90,20 @@ public struct EvaluationReport: Sendable {
 
     public func text(model: String, data: String) -> String {
         let e = evaluation
-        var s = "\(model) on \(data): accuracy \(f4(e.accuracy)) (\(e.correct)/\(e.count)), loss \(f4(e.loss))\n"
-        s += "invalid class: precision \(f4(precisionInvalid)), recall \(f4(recallInvalid)), F1 \(f4(f1Invalid))\n"
+        var s = "\(model) on \(data): accuracy \(fixed(e.accuracy, 4)) (\(e.correct)/\(e.count)), loss \(fixed(e.loss, 4))\n"
+        s += "invalid class: precision \(fixed(precisionInvalid, 4)), recall \(fixed(recallInvalid, 4)), F1 \(fixed(f1Invalid, 4))\n"
         s += "confusion (rows: truth, columns: prediction):\n"
         s += "              valid  invalid\n"
         s += "  valid    \(pad(confusion[0][0], 8)) \(pad(confusion[0][1], 8))\n"
         s += "  invalid  \(pad(confusion[1][0], 8)) \(pad(confusion[1][1], 8))\n"
         if let l = location, l.total > 0 {
-            s += "error location vs the oracle (\(l.total) invalid texts flagged invalid): exact byte \(f4(Double(l.exact) / Double(l.total))), within 1 byte \(f4(Double(l.nearby) / Double(l.total))), same line \(f4(Double(l.sameLine) / Double(l.total)))\n"
+            s += "error location vs the oracle (\(l.total) invalid texts flagged invalid): exact byte \(fixed(Double(l.exact) / Double(l.total), 4)), within 1 byte \(fixed(Double(l.nearby) / Double(l.total), 4)), same line \(fixed(Double(l.sameLine) / Double(l.total), 4))\n"
         }
         for (title, groups) in [("length", byLength), ("edit kind", byEdit), ("max depth", byDepth), ("error position", byErrorPosition)] {
             s += "by \(title):\n"
-            for g in groups { s += "  \(g.key.padding(24)) \(pad(g.count, 7))  \(f4(g.accuracy))\n" }
+            for g in groups { s += "  \(g.key.padded(24)) \(pad(g.count, 7))  \(fixed(g.accuracy, 4))\n" }
         }
-        s += "throughput: \(f4(e.bytesPerSecond / 1e6)) MB/s (\(f4(e.seconds)) s)\n"
+        s += "throughput: \(fixed(e.bytesPerSecond / 1e6, 4)) MB/s (\(fixed(e.seconds, 4)) s)\n"
         return s
     }
 
@@ -122,17 +122,4 @@ public struct EvaluationReport: Sendable {
             + (location.map { l in "\"location\": {\"total\": \(l.total), \"exact\": \(l.exact), \"within_1_byte\": \(l.nearby), \"same_line\": \(l.sameLine)}, " } ?? "\"location\": null, ")
             + "\"seconds\": \(e.seconds), \"bytes_per_sec\": \(e.bytesPerSecond)}"
     }
-}
-
-private func f4(_ x: Double) -> String {
-    let r = (x * 10000).rounded() / 10000
-    var s = "\(r)"
-    if let dot = s.firstIndex(of: ".") { while s.distance(from: dot, to: s.endIndex) < 5 { s += "0" } } else { s += ".0000" }
-    return s
-}
-
-private func pad(_ n: Int, _ w: Int) -> String { let s = "\(n)"; return String(repeating: " ", count: max(0, w - s.count)) + s }
-
-extension String {
-    func padding(_ w: Int) -> String { count >= w ? self : self + String(repeating: " ", count: w - count) }
 }

@@ -94,7 +94,7 @@ public final class Trainer {
 
     public init(_ config: TrainingConfig, data: TrainingData, valid: [Example]) throws {
         try config.validate()
-        guard data.count(epoch: 1) > 0 else { throw ModelError("the training set is empty") }
+        guard data.count(epoch: 1) > 0 else { throw NestNetError("the training set is empty") }
         self.config = config; self.data = data; self.valid = valid
         model = try RecurrentModel.initialized(config.model, seed: config.seed, forgetBias: config.forgetBias,
                                                recurrentInit: config.recurrentInit, recurrentScale: config.recurrentScale ?? 1)
@@ -125,8 +125,8 @@ public final class Trainer {
     /// initialisation.
     public func initialize(from other: RecurrentModel, source: String, widen: Bool = false) throws {
         if widen {
-            guard progress.globalStep == 0 else { throw ModelError("--init applies to a new run, not a resumed one") }
-            do { try model.widen(from: other) } catch let e as ModelError { throw ModelError("\(source): \(e.message)") }
+            guard progress.globalStep == 0 else { throw NestNetError("--init applies to a new run, not a resumed one") }
+            do { try model.widen(from: other) } catch let e as NestNetError { throw e.prefixed("\(source): ") }
             return
         }
         var same = other.config
@@ -155,9 +155,9 @@ public final class Trainer {
             if o.stepOutputs != m.stepOutputs {
                 fix.append(o.stepOutputs == 0 ? "no --step-loss" : "--step-loss (> 0) with --step-outputs \(o.stepOutputs)")
             }
-            throw ModelError("\(source): the model is \(o.shortName) (embed \(o.embed), \(o.layers) layer(s), step outputs \(o.stepOutputs)), this run is \(m.shortName) (embed \(m.embed), \(m.layers) layer(s), step outputs \(m.stepOutputs)); to fine-tune it, give \(fix.joined(separator: ", "))")
+            throw NestNetError("\(source): the model is \(o.shortName) (embed \(o.embed), \(o.layers) layer(s), step outputs \(o.stepOutputs)), this run is \(m.shortName) (embed \(m.embed), \(m.layers) layer(s), step outputs \(m.stepOutputs)); to fine-tune it, give \(fix.joined(separator: ", "))")
         }
-        guard progress.globalStep == 0 else { throw ModelError("--init applies to a new run, not a resumed one") }
+        guard progress.globalStep == 0 else { throw NestNetError("--init applies to a new run, not a resumed one") }
         model.parameters = other.parameters
         model.prepare()
     }
@@ -168,40 +168,40 @@ public final class Trainer {
         guard ckpt.metadata["state.format"] == Self.stateFormat,
               let cfgJSON = ckpt.metadata["state.config"], let progJSON = ckpt.metadata["state.progress"],
               let optJSON = ckpt.metadata["state.optimizer"] else {
-            throw ModelError("\(path): not a NestNet training state (it lacks the state.* metadata)")
+            throw NestNetError("\(path): not a NestNet training state (it lacks the state.* metadata)")
         }
         /// Decodes one metadata field; a malformed one is a one-line error naming the file.
         func decode<T: Decodable>(_ type: T.Type, _ json: String, _ field: String) throws -> T {
             do { return try JSONDecoder().decode(type, from: Data(json.utf8)) }
-            catch { throw ModelError("\(path): \(field) is malformed (not what this version of NestNet writes)") }
+            catch { throw NestNetError("\(path): \(field) is malformed (not what this version of NestNet writes)") }
         }
         let saved = try decode(TrainingConfig.self, cfgJSON, "state.config")
         guard saved.model == config.model else {
-            throw ModelError("\(path): the state is for \(saved.model.shortName) (embed \(saved.model.embed), step outputs \(saved.model.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
+            throw NestNetError("\(path): the state is for \(saved.model.shortName) (embed \(saved.model.embed), step outputs \(saved.model.stepOutputs)), this run is \(config.model.shortName) (embed \(config.model.embed), step outputs \(config.model.stepOutputs))")
         }
         guard saved == config else {
-            throw ModelError("\(path): the state was written with other training settings; resume with the same command line")
+            throw NestNetError("\(path): the state was written with other training settings; resume with the same command line")
         }
         for (k, v) in metadata where k.hasPrefix("data.") {
-            guard ckpt.metadata[k] == v else { throw ModelError("\(path): the state was trained on other data (\(k) differs)") }
+            guard ckpt.metadata[k] == v else { throw NestNetError("\(path): the state was trained on other data (\(k) differs)") }
         }
         let header = try decode(OptimizerHeader.self, optJSON, "state.optimizer")
         guard header.kind == config.optimizer, header.step >= 0, header.learningRate.isFinite, header.learningRate >= 0 else {
-            throw ModelError("\(path): state.optimizer is out of range (step \(header.step), learning rate \(header.learningRate))")
+            throw NestNetError("\(path): state.optimizer is out of range (step \(header.step), learning rate \(header.learningRate))")
         }
         var opt = Optimizer(header.kind, learningRate: header.learningRate, parameterCount: ckpt.model.parameterCount)
         opt.step = header.step
         if !opt.m.isEmpty {
-            guard let m = ckpt.extraTensors["optimizer.m"]?.values, m.count == opt.m.count else { throw ModelError("\(path): optimizer moments missing or mis-sized") }
+            guard let m = ckpt.extraTensors["optimizer.m"]?.values, m.count == opt.m.count else { throw NestNetError("\(path): optimizer moments missing or mis-sized") }
             opt.m = m
         }
         if !opt.v.isEmpty {
-            guard let v = ckpt.extraTensors["optimizer.v"]?.values, v.count == opt.v.count else { throw ModelError("\(path): optimizer moments missing or mis-sized") }
+            guard let v = ckpt.extraTensors["optimizer.v"]?.values, v.count == opt.v.count else { throw NestNetError("\(path): optimizer moments missing or mis-sized") }
             opt.v = v
         }
         let p = try decode(TrainingProgress.self, progJSON, "state.progress")
         if let why = p.problem(epochs: config.epochs, stepsInEpoch: { (self.data.count(epoch: $0) + self.config.batch - 1) / self.config.batch }) {
-            throw ModelError("\(path): state.progress is out of range: \(why)")
+            throw NestNetError("\(path): state.progress is out of range: \(why)")
         }
         model = ckpt.model
         optimizer = opt

@@ -63,18 +63,18 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
     public func validate() throws {
         try model.validate()
-        guard batch >= 1 else { throw ModelError("--batch must be at least 1") }
-        guard epochs >= 1 else { throw ModelError("--epochs must be at least 1") }
-        guard learningRate > 0, learningRate.isFinite else { throw ModelError("--lr must be positive") }
-        guard clip >= 0 else { throw ModelError("--clip must not be negative") }
-        if let r = recurrentScale, !(r > 0 && r.isFinite) { throw ModelError("--recurrent-scale must be positive") }
-        if let k = bptt, k < 1 { throw ModelError("--bptt must be at least 1") }
-        guard threads >= 1 else { throw ModelError("--threads must be at least 1") }
-        guard stepLossWeight >= 0 else { throw ModelError("--step-loss must not be negative") }
-        if let p = patience, p < 1 { throw ModelError("--patience must be at least 1") }
-        if let k = bucket, k < 1 { throw ModelError("--bucket must be at least 1") }
+        guard batch >= 1 else { throw NestNetError("--batch must be at least 1") }
+        guard epochs >= 1 else { throw NestNetError("--epochs must be at least 1") }
+        guard learningRate > 0, learningRate.isFinite else { throw NestNetError("--lr must be positive") }
+        guard clip >= 0 else { throw NestNetError("--clip must not be negative") }
+        if let r = recurrentScale, !(r > 0 && r.isFinite) { throw NestNetError("--recurrent-scale must be positive") }
+        if let k = bptt, k < 1 { throw NestNetError("--bptt must be at least 1") }
+        guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
+        guard stepLossWeight >= 0 else { throw NestNetError("--step-loss must not be negative") }
+        if let p = patience, p < 1 { throw NestNetError("--patience must be at least 1") }
+        if let k = bucket, k < 1 { throw NestNetError("--bucket must be at least 1") }
         if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs) {
-            throw ModelError("per-step training needs a step head with \(StepTargets.supported.map(String.init).joined(separator: " or ")) outputs")
+            throw NestNetError("per-step training needs a step head with \(StepTargets.supported.map(String.init).joined(separator: " or ")) outputs")
         }
     }
 

@@ -151,9 +151,9 @@ public struct RealCodeMix: Sendable {
     public let focus: Double
 
     public init(windows: RealCodeWindows, fraction: Double, wholeFiles: Double, focus: Double = 0) throws {
-        guard (0...1).contains(fraction) else { throw ModelError("--corpus-fraction must be between 0 and 1") }
-        guard (0...1).contains(wholeFiles) else { throw ModelError("--corpus-whole-files must be between 0 and 1") }
-        guard (0...1).contains(focus) else { throw ModelError("--corpus-focus-fraction must be between 0 and 1") }
+        guard (0...1).contains(fraction) else { throw NestNetError("--corpus-fraction must be between 0 and 1") }
+        guard (0...1).contains(wholeFiles) else { throw NestNetError("--corpus-whole-files must be between 0 and 1") }
+        guard (0...1).contains(focus) else { throw NestNetError("--corpus-focus-fraction must be between 0 and 1") }
         self.windows = windows; self.fraction = fraction; self.wholeFiles = wholeFiles; self.focus = focus
     }
 

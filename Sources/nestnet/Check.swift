@@ -69,13 +69,11 @@ struct Check: ParsableCommand {
         var checker: ModelChecker? = nil
         var modelName = "exact", modelPath = "", sha = ""
         if engine != .exact {
-            do {
-                let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-                checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads)
-                modelName = ckpt.model.config.shortName
-                modelPath = model ?? "embedded"
-                sha = modelSHA
-            } catch let e as ModelError { throw NestNetError(e.message) }
+            let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
+            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads)
+            modelName = ckpt.model.config.shortName
+            modelPath = model ?? "embedded"
+            sha = modelSHA
         }
         var linter = Linter(engine: engine, checker: checker)
         linter.excludes = excludes

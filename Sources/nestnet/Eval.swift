@@ -20,7 +20,7 @@ struct Eval: ParsableCommand {
         if let p = predictions { try checkWritable(p) }
         try refuseOverwritingInputs(outputs: [("--predictions", predictions)], inputs: [("--data", data), ("--model", model)])
         let ckpt: RecurrentModel.Checkpoint, modelName: String
-        do { (ckpt, modelName, _) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
+        (ckpt, modelName, _) = try DefaultModel.resolve(model)
         let examples = try Dataset.read(data)
         let e = Evaluation(model: ckpt.model, examples: examples, threads: threads)
         let bad = e.probabilities.filter { !$0.isFinite }.count

@@ -20,7 +20,7 @@ struct Probe: ParsableCommand {
         func load() throws -> (RecurrentModel, String, [Example]) {
             guard count >= 1 else { throw NestNetError("--count must be at least 1") }
             let (ckpt, name): (RecurrentModel.Checkpoint, String)
-            do { (ckpt, name, _) = try DefaultModel.resolve(model) } catch let e as ModelError { throw NestNetError(e.message) }
+            (ckpt, name, _) = try DefaultModel.resolve(model)
             let examples = Array(try Dataset.read(data).prefix(count))
             return (ckpt.model, name, examples)
         }
@@ -48,12 +48,12 @@ struct Probe: ParsableCommand {
                 return
             }
             print("\(name) (\(model.config.shortName)), \(examples.count) examples: mean ‖∂L/∂h_t‖ by distance from the end")
-            print("fitted decay per 100 steps: trained ×\(sci(trained.hFactorPer100)), at initialisation ×\(sci(initial.hFactorPer100))"
-                  + (trained.cFactorPer100.map { "; ‖∂L/∂c_t‖: trained ×\(sci($0)), initial ×\(sci(initial.cFactorPer100 ?? 0))" } ?? ""))
+            print("fitted decay per 100 steps: trained ×\(scientific(trained.hFactorPer100)), at initialisation ×\(scientific(initial.hFactorPer100))"
+                  + (trained.cFactorPer100.map { "; ‖∂L/∂c_t‖: trained ×\(scientific($0)), initial ×\(scientific(initial.cFactorPer100 ?? 0))" } ?? ""))
             print("distance  examples  trained ‖dh‖  initial ‖dh‖" + (trained.c != nil ? "  trained ‖dc‖  initial ‖dc‖" : ""))
             for d in stride(from: 0, to: trained.h.count, by: max(1, every)) {
-                var line = "\(pad(d, 8))  \(pad(trained.counts[d], 8))  \(sci(trained.h[d]).padded(12))  \(sci(initial.h[d]).padded(12))"
-                if let c = trained.c, let ci = initial.c { line += "  \(sci(c[d]).padded(12))  \(sci(ci[d]).padded(12))" }
+                var line = "\(pad(d, 8))  \(pad(trained.counts[d], 8))  \(scientific(trained.h[d]).padded(12))  \(scientific(initial.h[d]).padded(12))"
+                if let c = trained.c, let ci = initial.c { line += "  \(scientific(c[d]).padded(12))  \(scientific(ci[d]).padded(12))" }
                 print(line)
             }
         }
@@ -118,18 +118,4 @@ struct Probe: ParsableCommand {
             }
         }
     }
-}
-
-func sci(_ x: Double) -> String {
-    guard x.isFinite, x != 0 else { return x == 0 ? "0" : "\(x)" }
-    var e = 0, m = abs(x)
-    while m >= 10 { m /= 10; e += 1 }
-    while m < 1 { m *= 10; e -= 1 }
-    return (x < 0 ? "-" : "") + fixed(m, 2) + "e" + (e >= 0 ? "+" : "") + "\(e)"
-}
-
-func pad(_ n: Int, _ w: Int) -> String { let s = "\(n)"; return String(repeating: " ", count: max(0, w - s.count)) + s }
-
-extension String {
-    func padded(_ w: Int) -> String { count >= w ? self : self + String(repeating: " ", count: w - count) }
 }

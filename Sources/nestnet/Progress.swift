@@ -67,12 +67,3 @@ struct ProgressLine {
         writeStderr(summary + "\n")
     }
 }
-
-func formatDuration(_ s: Double) -> String {
-    if s < 60 { return "\(Int(s.rounded()))s" }
-    if s < 3600 { return "\(Int(s) / 60)m\(String(format02(Int(s) % 60)))s" }
-    return "\(Int(s) / 3600)h\(format02((Int(s) % 3600) / 60))m"
-}
-
-func format02(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-

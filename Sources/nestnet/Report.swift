@@ -33,7 +33,7 @@ struct Report: ParsableCommand {
                                               ("the results table", dir + "/results.csv")],
                                     inputs: [("--notes", notes), ("the sweep record", dir + "/sweep.json")])
         let results: [SweepResult]
-        do { results = try SweepRunner.writeCSV(in: dir) } catch let e as ModelError { throw NestNetError(e.message) }
+        results = try SweepRunner.writeCSV(in: dir)
         guard !results.isEmpty else { throw NestNetError("\(dir): no finished runs yet (runs/*/result.json)") }
         var report = ExperimentReport(results: results, title: title ?? "NestNet sweep: \(URL(fileURLWithPath: dir).lastPathComponent)")
         report.expectations = expectations

@@ -20,7 +20,7 @@ extension Sweep {
         let runner = SweepRunner(out: folder, threads: threads, provenance: Provenance(version: NestNet.version, command: "", commit: "", host: "", finished: "", threads: threads))
         let jobs = s.jobs
         let open: [SweepJob]
-        do { open = try jobs.filter { try runner.finishedResult($0) == nil } } catch let e as ModelError { throw NestNetError(e.message) }
+        open = try jobs.filter { try runner.finishedResult($0) == nil }
         // An array submitted earlier for this folder that is still queued or running: never a
         // second task on the same run. With --wait, wait for that one instead.
         if let active = try activeArrays(), let id = active.first {
@@ -84,7 +84,7 @@ extension Sweep {
             return q.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
         if q.stderr.contains("Invalid job id") { return [] }  // ended long enough ago that the controller forgot it
-        if q.status == 127 { throw NestNetError("squeue not found on PATH: --slurm needs Slurm's client commands") }
+        if q.status == 127 { throw NestNetError("squeue not found on PATH: --slurm needs Slurm's client commands", kind: .toolMissing) }
         throw NestNetError("squeue failed (exit \(q.status)) for job \(id): \(firstLine(q.stderr))")
     }
 
@@ -92,7 +92,7 @@ extension Sweep {
     func sbatch(_ script: String) throws -> String {
         let r = try runTool(["sbatch", "--parsable", script])
         guard r.status == 0 else {
-            if r.status == 127 { throw NestNetError("sbatch not found on PATH: --slurm submits from a Slurm login node (--slurm-script-only writes the script alone)") }
+            if r.status == 127 { throw NestNetError("sbatch not found on PATH: --slurm submits from a Slurm login node (--slurm-script-only writes the script alone)", kind: .toolMissing) }
             throw NestNetError("sbatch failed (exit \(r.status)): \(firstLine(r.stderr.isEmpty ? r.stdout : r.stderr))")
         }
         // --parsable prints "id" or "id;cluster".
@@ -110,7 +110,7 @@ extension Sweep {
             do {
                 states = try queueStates(of: id)
                 failures = 0
-            } catch let e as NestNetError where failures < 5 && !e.message.contains("not found on PATH") {
+            } catch let e as NestNetError where failures < 5 && e.kind != .toolMissing {
                 // A busy controller times out now and then ("Socket timed out"): look again.
                 failures += 1
                 writeStderr("nestnet: warning: \(e.message); looking again (\(failures) of 5)\n")

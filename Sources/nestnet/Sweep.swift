@@ -87,8 +87,9 @@ struct Sweep: ParsableCommand {
         var s = SweepSettings()
         if let c = config {
             let value: JSONValue
-            do { value = try JSONParser.parse(try readFile(c, limit: 1 << 20)) } catch let e as JSONParser.Failure { throw NestNetError("\(c): \(e)") }
-            do { try s.apply(config: value, source: c) } catch let e as ModelError { throw NestNetError(e.message) }
+            let text = try readFile(c, limit: 1 << 20)
+            do { value = try JSONParser.parse(text) } catch let e as NestNetError { throw e.prefixed("\(c): ") }
+            try s.apply(config: value, source: c)
         }
         /// A comma-separated list; `expected` says what an item may be, for the error.
         func list<T>(_ flag: String, _ text: String?, _ expected: String, _ parse: (String) -> T?) throws -> [T]? {
@@ -126,7 +127,7 @@ struct Sweep: ParsableCommand {
         if let v = validCount { s.validCount = v }
         if let v = probeLength { s.probeLength = v }
         if let v = probeCount { s.probeCount = v }
-        do { try s.validate() } catch let e as ModelError { throw NestNetError(e.message) }
+        try s.validate()
         return s
     }
 
@@ -173,10 +174,10 @@ struct Sweep: ParsableCommand {
                 case .finished(let r):
                     done += 1
                     let accs = r.tests.map { "\($0.testLength):\(fixed($0.accuracy, 3))" }.joined(separator: " ")
-                    progress.finish("\(r.job.id): trained in \(formatDuration(r.trainSeconds)), valid \(fixed(r.bestValidAccuracy ?? 0, 3)); accuracy by length \(accs); grad ×\(sci(r.gradients.hFactorPer100))/100 steps; counter r=\(fixed(r.counter.r, 3))")
+                    progress.finish("\(r.job.id): trained in \(formatDuration(r.trainSeconds)), valid \(fixed(r.bestValidAccuracy ?? 0, 3)); accuracy by length \(accs); grad ×\(scientific(r.gradients.hFactorPer100))/100 steps; counter r=\(fixed(r.counter.r, 3))")
                 }
             }
-        } catch let e as ModelError { throw NestNetError(e.message) } catch var s as StopRequested {
+        } catch var s as StopRequested {
             s.saved += "; run the same command again to go on"
             throw s
         }

@@ -103,7 +103,7 @@ struct Train: ParsableCommand {
         config.recurrentScale = recurrentScale == 1 ? nil : recurrentScale
         config.monitor = monitor == .accuracy ? nil : monitor
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
-        do { try config.validate() } catch let e as ModelError { throw NestNetError(e.message) }
+        try config.validate()
         if widen && initFrom == nil { throw NestNetError("--widen grows the --init-from model: give --init-from") }
         guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
         if corpus != nil || validCorpus != nil {
@@ -183,20 +183,17 @@ struct Train: ParsableCommand {
             throw NestNetError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }
 
-        let trainer: Trainer
-        do {
-            trainer = try Trainer(config, data: data, valid: validSet)
-            trainer.metadata = meta
-            if let i = initFrom {
-                guard resume == nil else { throw NestNetError("--init-from starts a new run; --resume continues one: give one of them") }
-                let narrow = try RecurrentModel.load(from: i).model
-                try trainer.initialize(from: narrow, source: i, widen: widen)
-                if widen { trainer.metadata["train.widened_from"] = narrow.config.shortName }
-                trainer.metadata["train.init_from"] = i
-                trainer.metadata["train.init_from_sha256"] = SHA256.hex(try readFile(i))
-            }
-            if let r = resume { try trainer.resume(from: r) }
-        } catch let e as ModelError { throw NestNetError(e.message) }
+        let trainer = try Trainer(config, data: data, valid: validSet)
+        trainer.metadata = meta
+        if let i = initFrom {
+            guard resume == nil else { throw NestNetError("--init-from starts a new run; --resume continues one: give one of them") }
+            let narrow = try RecurrentModel.load(from: i).model
+            try trainer.initialize(from: narrow, source: i, widen: widen)
+            if widen { trainer.metadata["train.widened_from"] = narrow.config.shortName }
+            trainer.metadata["train.init_from"] = i
+            trainer.metadata["train.init_from_sha256"] = SHA256.hex(try readFile(i))
+        }
+        if let r = resume { try trainer.resume(from: r) }
 
         let stepsPerEpoch = (data.count(epoch: 1) + batch - 1) / batch
         var progress = ProgressLine("train \(config.model.shortName)", total: epochs * stepsPerEpoch, quiet: quiet)
@@ -247,7 +244,7 @@ struct Train: ParsableCommand {
         } catch var s as StopRequested {
             s.saved += "; --resume \(statePath) continues the run"
             throw s
-        } catch let e as ModelError { throw NestNetError(e.message) }
+        }
         if !quiet {
             let best = trainer.progress.bestValidAccuracy.map { acc in
                 ", best valid acc \(fixed(acc, 4))" + (trainer.progress.bestValidLoss.map { " (loss \(fixed($0, 4)))" } ?? "")

@@ -53,7 +53,7 @@ struct FuzzCorpusTests {
             do {
                 let c = try RecurrentModel.load(bytes: bytes, source: "fuzz.safetensors")
                 if c.model.parameterCount < 200_000 { _ = c.model.predict([Array("int f() { return (1); }".utf8)], threads: 1) }
-            } catch let e as ModelError {
+            } catch let e as NestNetError {
                 #expect(!e.message.contains("\n"), "\(name): multi-line error \(e.message.debugDescription)")
             }
         }

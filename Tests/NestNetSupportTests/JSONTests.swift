@@ -12,8 +12,19 @@ struct JSONTests {
 
     @Test func rejectsBadJSON() {
         for bad in ["{", "{\"a\" 1}", "{\"a\": 1, \"a\": 2}", "[{\"x\": {\"b\": 1, \"b\": 1}}]", "[1,]", "\"\\ud800\"", "\"a\u{1}\"", "01", "{} x", "tru"] {
-            #expect(throws: JSONParser.Failure.self, "\(bad)") { try JSONParser.parse(bad) }
+            let e = #expect(throws: NestNetError.self, "\(bad)") { try JSONParser.parse(bad) }
+            guard case .invalidJSON(line: 1, column: _)? = e?.kind else { Issue.record("\(bad): \(String(describing: e))"); continue }
         }
+    }
+
+    /// Errors name the line and the column within it, not a byte offset into the whole text.
+    @Test func errorsGiveTheLineAndColumn() {
+        let text = "{\n  \"a\": 1,\n  \"b\" 2\n}"
+        let e = #expect(throws: NestNetError.self) { try JSONParser.parse(text) }
+        #expect(e?.kind == .invalidJSON(line: 3, column: 7))
+        #expect(e?.message == "expected ':' at line 3, column 7")
+        let one = #expect(throws: NestNetError.self) { try JSONParser.parse("[1, 2,]") }
+        #expect(one?.message == "unexpected character ']' at column 7")
     }
 
     @Test func quoting() throws {

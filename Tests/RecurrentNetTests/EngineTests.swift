@@ -133,11 +133,11 @@ struct EngineTests {
             do {
                 _ = try RecurrentModel.load(bytes: bytes, source: "x.safetensors")
                 Issue.record("\(name): loaded")
-            } catch let e as ModelError {
+            } catch let e as NestNetError {
                 #expect(!e.message.contains("\n") && e.message.hasPrefix("x.safetensors"), "\(name): \(e.message)")
             }
         }
-        #expect(throws: ModelError.self) { try RecurrentModel.load(from: "/nonexistent/model.safetensors") }
+        #expect(throws: NestNetError.self) { try RecurrentModel.load(from: "/nonexistent/model.safetensors") }
     }
 
     /// Trains on Dyck-1 (balanced parentheses vs one flipped bracket) for a few seconds.

@@ -36,7 +36,7 @@ struct WidenTests {
         for c in [ModelConfig(arch: .lstm, embed: 4, hidden: 16), ModelConfig(arch: .gru, embed: 8, hidden: 16),
                   ModelConfig(arch: .gru, embed: 4, hidden: 4), ModelConfig(arch: .gru, embed: 4, hidden: 16, layers: 2)] {
             let m = try RecurrentModel.initialized(c, seed: 2)
-            #expect(throws: ModelError.self) { try m.widen(from: narrow) }
+            #expect(throws: NestNetError.self) { try m.widen(from: narrow) }
         }
     }
 }

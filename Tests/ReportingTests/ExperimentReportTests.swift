@@ -77,6 +77,7 @@ struct ExperimentReportTests {
                 && md.contains("| rnn | 1.000 (60) | 0.400 (60) |") && md.contains("| lstm | 1.000 (60) | 0.900 (60) |"), "\(md)")
         #expect(md.contains("nestnet sweep --out x") && md.contains("c0ffee"))
         #expect(d.charts.count == 5)
+        LibXML2.initialize()
         for (file, svg) in d.charts {
             let doc = svg.utf8CString.withUnsafeBufferPointer { xmlReadMemory($0.baseAddress, Int32($0.count - 1), file, nil, 0) }
             #expect(doc != nil, "\(file) is not well-formed XML")

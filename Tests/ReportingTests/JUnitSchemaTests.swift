@@ -26,6 +26,7 @@ struct JUnitSchemaTests {
     }
 
     func validate(_ xml: [UInt8], schema: String) throws -> Bool {
+        LibXML2.initialize()
         let url = try #require(Bundle.module.url(forResource: schema, withExtension: "xsd", subdirectory: "Schemas"))
         let parserCtx = try #require(xmlSchemaNewParserCtxt(url.path))
         defer { xmlSchemaFreeParserCtxt(parserCtx) }

@@ -1,3 +1,4 @@
+import NestNetSupport
 @testable import ProgramGenerator
 import RecurrentNet
 import StepHead
@@ -37,6 +38,6 @@ struct DepthTargetTests {
         #expect(Array(big.parameters[(b.offset + 3)..<(b.offset + 5)]) == Array(fresh[(b.offset + 3)..<(b.offset + 5)]))
         // A wider model is still refused.
         let wide = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 7)
-        #expect(throws: ModelError.self) { try trainer.initialize(from: wide, source: "wide") }
+        #expect(throws: NestNetError.self) { try trainer.initialize(from: wide, source: "wide") }
     }
 }

@@ -42,13 +42,13 @@ struct SweepTests {
         #expect(s.edits == .countPreserving && s.flags.joined(separator: " ").contains("--edits count-preserving"))
         for bad in [#"{"edits": "some"}"#, #"{"arch": ["gru"]}"#, #"{"archs": ["transformer"]}"#, #"{"train-lengths": [1.5]}"#, #"{"hidden": "big"}"#, #"[1, 2]"#] {
             var t = SweepSettings()
-            #expect(throws: ModelError.self) { try t.apply(config: try JSONParser.parse(bad), source: "cfg.json") }
+            #expect(throws: NestNetError.self) { try t.apply(config: try JSONParser.parse(bad), source: "cfg.json") }
         }
         var v = SweepSettings()
         v.trainLengths = [10]; v.languages = [.c]
-        #expect(throws: ModelError.self) { try v.validate() }  // shorter than any C program
+        #expect(throws: NestNetError.self) { try v.validate() }  // shorter than any C program
         v = SweepSettings(); v.archs = []
-        #expect(throws: ModelError.self) { try v.validate() }
+        #expect(throws: NestNetError.self) { try v.validate() }
     }
 
     @Test func runsWriteResultsAndRerunsSkipFinishedOnes() throws {
@@ -94,7 +94,7 @@ struct SweepTests {
 
         // The same run id with other settings is refused, not silently mixed.
         var other = Self.tiny(); other.hidden = 5
-        #expect(throws: ModelError.self) { try runner.run(other) { _ in } }
+        #expect(throws: NestNetError.self) { try runner.run(other) { _ in } }
     }
 
     @Test func sameSeedSameResult() throws {

@@ -40,7 +40,7 @@ public struct SweepRunner {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let r = try SweepResult.read(path)
         guard r.job == job else {
-            throw ModelError("\(path) was made with other settings than this sweep; use another --out or remove \(runDirectory(job))")
+            throw NestNetError("\(path) was made with other settings than this sweep; use another --out or remove \(runDirectory(job))")
         }
         return r
     }
@@ -190,7 +190,7 @@ public struct SweepRunner {
     public static func results(in dir: String) throws -> [SweepResult] {
         let runs = dir + "/runs"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: runs) else {
-            throw ModelError("\(dir) holds no sweep runs (no \(runs) folder)")
+            throw NestNetError("\(dir) holds no sweep runs (no \(runs) folder)")
         }
         var out: [SweepResult] = []
         for n in names.sorted() {
@@ -211,7 +211,7 @@ public struct SweepRunner {
     /// lock: of tasks finishing at once, the last to write has read every result).
     @discardableResult
     public static func writeCSV(in dir: String) throws -> [SweepResult] {
-        guard FileManager.default.fileExists(atPath: dir + "/runs") else { throw ModelError("\(dir) holds no sweep runs (no \(dir)/runs folder)") }
+        guard FileManager.default.fileExists(atPath: dir + "/runs") else { throw NestNetError("\(dir) holds no sweep runs (no \(dir)/runs folder)") }
         return try FolderLock.withLock(lockPath(dir)) {
             let all = try results(in: dir)
             let text = ([SweepResult.csvHeader] + all.flatMap(\.csvRows)).joined(separator: "\n") + "\n"
@@ -234,7 +234,7 @@ extension SweepResult {
         let d = JSONDecoder()
         d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { return try d.decode(SweepResult.self, from: Data(bytes)) } catch {
-            throw ModelError("\(path): not a NestNet sweep result (\(error))")
+            throw NestNetError("\(path): not a NestNet sweep result (\(error))")
         }
     }
 }

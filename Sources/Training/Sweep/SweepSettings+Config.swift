@@ -7,8 +7,8 @@ extension SweepSettings {
     /// `{"archs": ["rnn", "lstm"], "train-lengths": [64, 256], "seeds": [1, 2, 3], "hidden": 32}`.
     /// Unknown keys and ill-typed values are errors, so a typo never silently does nothing.
     public mutating func apply(config: JSONValue, source: String) throws {
-        guard case .object(let fields) = config else { throw ModelError("\(source): a sweep config is a JSON object") }
-        func bad(_ k: String, _ what: String) -> ModelError { ModelError("\(source): \"\(k)\" must be \(what)") }
+        guard case .object(let fields) = config else { throw NestNetError("\(source): a sweep config is a JSON object") }
+        func bad(_ k: String, _ what: String) -> NestNetError { NestNetError("\(source): \"\(k)\" must be \(what)") }
         func ints(_ k: String, _ v: JSONValue) throws -> [Int] {
             guard let a = v.array, let xs = Optional(a.compactMap(\.int)), xs.count == a.count else { throw bad(k, "an array of integers") }
             return xs
@@ -64,7 +64,7 @@ extension SweepSettings {
             case "inits": recurrentInits = try names(k, v, RecurrentInit.self)
             case "recurrent-scales": recurrentScales = try numbers(k, v).map(Float.init)
             case "step-losses": stepLosses = try numbers(k, v).map(Float.init)
-            default: throw ModelError("\(source): unknown sweep setting \"\(k)\"")
+            default: throw NestNetError("\(source): unknown sweep setting \"\(k)\"")
             }
         }
     }

@@ -1,3 +1,4 @@
+import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
 
@@ -82,35 +83,35 @@ public struct SweepSettings: Sendable, Equatable, Codable {
 
     public func validate() throws {
         func positive(_ v: [Int], _ name: String) throws {
-            guard !v.isEmpty else { throw ModelError("\(name) must name at least one value") }
-            for x in v where x < 2 || x > GeneratorOptions.lengthLimit { throw ModelError("\(name): \(x) is not a usable length (2…\(GeneratorOptions.lengthLimit))") }
+            guard !v.isEmpty else { throw NestNetError("\(name) must name at least one value") }
+            for x in v where x < 2 || x > GeneratorOptions.lengthLimit { throw NestNetError("\(name): \(x) is not a usable length (2…\(GeneratorOptions.lengthLimit))") }
         }
-        guard !languages.isEmpty else { throw ModelError("--languages must name at least one language") }
-        guard !archs.isEmpty else { throw ModelError("--archs must name at least one architecture") }
-        guard !seeds.isEmpty else { throw ModelError("--seeds must name at least one seed") }
+        guard !languages.isEmpty else { throw NestNetError("--languages must name at least one language") }
+        guard !archs.isEmpty else { throw NestNetError("--archs must name at least one architecture") }
+        guard !seeds.isEmpty else { throw NestNetError("--seeds must name at least one seed") }
         try positive(trainLengths, "--train-lengths")
         try positive(testLengths, "--test-lengths")
         try positive([probeLength], "--probe-length")
-        guard hidden >= 1, embed >= 1 else { throw ModelError("--hidden and --embed must be positive") }
-        guard epochs >= 1, examplesPerEpoch >= 1, batch >= 1 else { throw ModelError("--epochs, --examples-per-epoch and --batch must be positive") }
-        guard learningRate > 0, learningRate.isFinite else { throw ModelError("--lr must be positive") }
-        guard testCount >= 2, probeCount >= 1, validCount >= 0 else { throw ModelError("--test-count must be at least 2, --probe-count at least 1") }
-        guard (0...1).contains(distractors) else { throw ModelError("--distractors must be within 0…1") }
-        if let c = curriculum, c < 2 { throw ModelError("--curriculum must be at least 2") }
+        guard hidden >= 1, embed >= 1 else { throw NestNetError("--hidden and --embed must be positive") }
+        guard epochs >= 1, examplesPerEpoch >= 1, batch >= 1 else { throw NestNetError("--epochs, --examples-per-epoch and --batch must be positive") }
+        guard learningRate > 0, learningRate.isFinite else { throw NestNetError("--lr must be positive") }
+        guard testCount >= 2, probeCount >= 1, validCount >= 0 else { throw NestNetError("--test-count must be at least 2, --probe-count at least 1") }
+        guard (0...1).contains(distractors) else { throw NestNetError("--distractors must be within 0…1") }
+        if let c = curriculum, c < 2 { throw NestNetError("--curriculum must be at least 2") }
         for (name, v) in [("--clips", clips.count), ("--forget-biases", forgetBiases.count), ("--bptts", bptts.count), ("--optimizers", optimizers.count),
                           ("--inits", recurrentInits.count), ("--recurrent-scales", recurrentScales.count), ("--step-losses", stepLosses.count)] where v == 0 {
-            throw ModelError("\(name) must name at least one value")
+            throw NestNetError("\(name) must name at least one value")
         }
-        guard clips.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelError("--clips: a clip is 0 (off) or positive") }
-        guard forgetBiases.allSatisfy(\.isFinite) else { throw ModelError("--forget-biases must be finite") }
-        guard bptts.allSatisfy({ $0 >= 0 }) else { throw ModelError("--bptts: a chunk length is positive, or 0 (full)") }
-        guard recurrentScales.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw ModelError("--recurrent-scales must be positive") }
-        guard stepLosses.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw ModelError("--step-losses: a weight is 0 (final label only) or positive") }
-        guard optimizers.allSatisfy({ $0.learningRate.map { $0 > 0 && $0.isFinite } ?? true }) else { throw ModelError("--optimizers: a learning rate must be positive") }
+        guard clips.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw NestNetError("--clips: a clip is 0 (off) or positive") }
+        guard forgetBiases.allSatisfy(\.isFinite) else { throw NestNetError("--forget-biases must be finite") }
+        guard bptts.allSatisfy({ $0 >= 0 }) else { throw NestNetError("--bptts: a chunk length is positive, or 0 (full)") }
+        guard recurrentScales.allSatisfy({ $0 > 0 && $0.isFinite }) else { throw NestNetError("--recurrent-scales must be positive") }
+        guard stepLosses.allSatisfy({ $0 >= 0 && $0.isFinite }) else { throw NestNetError("--step-losses: a weight is 0 (final label only) or positive") }
+        guard optimizers.allSatisfy({ $0.learningRate.map { $0 > 0 && $0.isFinite } ?? true }) else { throw NestNetError("--optimizers: a learning rate must be positive") }
         for l in languages {
             let minimum = l == .c ? CProgramGenerator.minimumLength : 2
             for x in trainLengths + testLengths + [probeLength] where x < minimum {
-                throw ModelError("length \(x) is shorter than the shortest \(l.rawValue) text (\(minimum))")
+                throw NestNetError("length \(x) is shorter than the shortest \(l.rawValue) text (\(minimum))")
             }
         }
     }

@@ -1,0 +1,40 @@
+import Foundation
+
+// The number formats of every report, log line and table, in one place.
+
+/// `x` with `d` decimals (`fixed(0.125, 2)` is `0.13`: halves round away from zero); a
+/// non-finite `x` as Swift prints it.
+public func fixed(_ x: Double, _ d: Int) -> String {
+    guard x.isFinite else { return "\(x)" }
+    var p = 1.0
+    for _ in 0..<d { p *= 10 }
+    let r = (abs(x) * p).rounded()
+    let ip = Int(r / p), fp = Int(r.truncatingRemainder(dividingBy: p))
+    var f = String(fp)
+    while f.count < d { f = "0" + f }
+    return (x < 0 && r != 0 ? "-" : "") + "\(ip)" + (d > 0 ? "." + f : "")
+}
+
+/// A quantity that spans many orders of magnitude (gradient norms, decay factors): three
+/// significant digits between 0.01 and 1000 (`0.0123`, `512`), else `1.23e-05`.
+public func scientific(_ x: Double) -> String {
+    guard x.isFinite, x != 0 else { return x == 0 ? "0" : "\(x)" }
+    if abs(x) >= 0.01 && abs(x) < 1000 { return String(format: "%.3g", x) }
+    return String(format: "%.2e", x)
+}
+
+/// A duration: `42s`, `3m07s`, `2h05m`.
+public func formatDuration(_ s: Double) -> String {
+    func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    if s < 60 { return "\(Int(s.rounded()))s" }
+    if s < 3600 { return "\(Int(s) / 60)m\(two(Int(s) % 60))s" }
+    return "\(Int(s) / 3600)h\(two((Int(s) % 3600) / 60))m"
+}
+
+/// `n` right-aligned in `width` columns.
+public func pad(_ n: Int, _ width: Int) -> String { let s = "\(n)"; return String(repeating: " ", count: max(0, width - s.count)) + s }
+
+extension String {
+    /// Left-aligned in `width` columns.
+    public func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
