@@ -26,6 +26,21 @@ final class FloatBuffer: @unchecked Sendable {
     func zero(_ n: Int) { p.update(repeating: 0, count: min(n, capacity)) }
 }
 
+/// One layer's weights as the passes read them, derived from the parameters by
+/// `RecurrentModel.prepare()`.
+final class LayerWeights: @unchecked Sendable {
+    let whhT: FloatBuffer      // [H, G·H]   W_hhᵀ
+    let wihT: FloatBuffer      // [in, G·H]  W_ihᵀ
+    let inBias: FloatBuffer    // [G·H]      b_ih (+ b_hh, except for the GRU, whose n gate keeps it apart)
+    /// W_hhᵀ packed for the fused LSTM step (`LSTMCell.packRecurrentWeights`) when `fused`.
+    let packed = FloatBuffer()
+    var fused = false
+
+    init(hidden H: Int, gateWidth G: Int, inputWidth inW: Int) {
+        whhT = FloatBuffer(H * G); wihT = FloatBuffer(inW * G); inBias = FloatBuffer(G)
+    }
+}
+
 /// Per-layer activations kept for backpropagation through time (time-major: step t, row b
 /// lives at t·B + b).
 final class LayerBuffers: @unchecked Sendable {
