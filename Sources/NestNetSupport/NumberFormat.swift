@@ -2,17 +2,11 @@ import Foundation
 
 // The number formats of every report, log line and table, in one place.
 
-/// `x` with `d` decimals (`fixed(0.125, 2)` is `0.13`: halves round away from zero); a
-/// non-finite `x` as Swift prints it.
+/// `x` with `d` decimals, correctly rounded from its binary value as C's `%.*f` does (so
+/// 0.8875, stored as 0.88749999…, is `0.887` at three decimals); a non-finite `x` as Swift
+/// prints it.
 public func fixed(_ x: Double, _ d: Int) -> String {
-    guard x.isFinite else { return "\(x)" }
-    var p = 1.0
-    for _ in 0..<d { p *= 10 }
-    let r = (abs(x) * p).rounded()
-    let ip = Int(r / p), fp = Int(r.truncatingRemainder(dividingBy: p))
-    var f = String(fp)
-    while f.count < d { f = "0" + f }
-    return (x < 0 && r != 0 ? "-" : "") + "\(ip)" + (d > 0 ? "." + f : "")
+    x.isFinite ? String(format: "%.\(d)f", x) : "\(x)"
 }
 
 /// A quantity that spans many orders of magnitude (gradient norms, decay factors): three

@@ -1,7 +1,10 @@
 /// xoshiro256** seeded through SplitMix64: fast, and the same stream on every platform and
 /// Swift version (no use of the standard library's unspecified `random(in:)` algorithms).
+/// The draws are `@inlinable`: the generator calls them for every construct it writes, and a
+/// call across the module boundary for each (this type lives in NestNetSupport) slowed it.
+@frozen
 public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable {
-    public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+    @usableFromInline var state: (UInt64, UInt64, UInt64, UInt64)
 
     public init(seed: UInt64) {
         var sm = seed
@@ -20,6 +23,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable 
         self.init(seed: seed ^ (index &* 0xD1B5_4A32_D192_ED03) ^ (stream &* 0xA24B_AED4_963E_E407))
     }
 
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
         let t = state.1 << 17
@@ -30,6 +34,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable 
     }
 
     /// Uniform in `0..<bound` (Lemire's multiply-shift with rejection).
+    @inlinable @inline(__always)
     public mutating func below(_ bound: Int) -> Int {
         precondition(bound > 0)
         let b = UInt64(bound)
@@ -42,23 +47,34 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable 
     }
 
     /// Uniform in `range`.
+    @inlinable @inline(__always)
     public mutating func int(in range: ClosedRange<Int>) -> Int {
         range.lowerBound + below(range.upperBound - range.lowerBound + 1)
     }
 
     /// Uniform in [0, 1) with 53 random bits.
+    @inlinable @inline(__always)
     public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// True with probability `p`.
+    @inlinable @inline(__always)
     public mutating func chance(_ p: Double) -> Bool { unit() < p }
 
     /// A uniformly chosen element.
+    @inlinable @inline(__always)
     public mutating func pick<C: RandomAccessCollection>(_ c: C) -> C.Element where C.Index == Int {
         c[c.startIndex + below(c.count)]
     }
 
     /// Index chosen with probability proportional to `weights`.
+    @inlinable
     public mutating func weighted(_ weights: [Double]) -> Int {
+        weights.withUnsafeBufferPointer { weighted($0) }
+    }
+
+    /// Index chosen with probability proportional to `weights` (the same draw as the array form).
+    @inlinable
+    public mutating func weighted(_ weights: UnsafeBufferPointer<Double>) -> Int {
         let total = weights.reduce(0, +)
         var r = unit() * total
         for (i, w) in weights.enumerated() {
@@ -69,6 +85,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Codable, Equatable 
     }
 
     /// Fisher–Yates shuffle.
+    @inlinable
     public mutating func shuffle<T>(_ a: inout [T]) {
         guard a.count > 1 else { return }
         for i in stride(from: a.count - 1, to: 0, by: -1) { a.swapAt(i, below(i + 1)) }

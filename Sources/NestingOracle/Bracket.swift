@@ -3,16 +3,17 @@ public enum BracketKind: UInt8, Sendable, CaseIterable, Codable {
     case paren = 0, square = 1, brace = 2
 
     /// The opening byte: `(`, `[` or `{`.
-    public var opener: UInt8 { Bracket.openers[Int(rawValue)] }
+    @inlinable public var opener: UInt8 {
+        switch self { case .paren: UInt8(ascii: "("); case .square: UInt8(ascii: "["); case .brace: UInt8(ascii: "{") }
+    }
     /// The closing byte: `)`, `]` or `}`.
-    public var closer: UInt8 { Bracket.closers[Int(rawValue)] }
+    @inlinable public var closer: UInt8 {
+        switch self { case .paren: UInt8(ascii: ")"); case .square: UInt8(ascii: "]"); case .brace: UInt8(ascii: "}") }
+    }
 }
 
 /// Byte-level helpers for bracket characters.
 public enum Bracket {
-    static let openers: [UInt8] = [UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{")]
-    static let closers: [UInt8] = [UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}")]
-
     /// The kind of an opening byte, or nil.
     @inlinable public static func openerKind(_ b: UInt8) -> BracketKind? {
         switch b {

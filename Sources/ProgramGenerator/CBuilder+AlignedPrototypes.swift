@@ -1,3 +1,4 @@
+import NestingOracle
 /// Prototypes laid out the GLib / GStreamer way: an availability macro on its own line, the
 /// return type and name padded into columns, and one parameter per line aligned under the
 /// opening parenthesis by a long run of spaces. A model has to keep that one `(` open across
@@ -15,7 +16,7 @@ extension CBuilder {
         w.put(ret + String(repeating: " ", count: max(1, rng.int(in: 6...18) - ret.count)) + stars)
         w.put(functionName() + rng.pick(["", "_finish", "_sync", "_with_reply", "_full", "_async"]))
         w.put(rng.chance(0.6) ? String(repeating: " ", count: rng.int(in: 1...14)) : " ")
-        w.open(40)
+        w.open(.paren)
         let column = w.column
         let n = rng.int(in: 1...8)
         let typeWidth = rng.int(in: 12...24)
@@ -28,8 +29,8 @@ extension CBuilder {
             }
             if i == n - 1, n > 1, rng.chance(0.3) { w.put("GError"); w.put(String(repeating: " ", count: max(1, typeWidth - 6))); w.put("**error"); continue }
             if rng.chance(0.1) && canOpen(2) {
-                w.put(rng.pick(["void", "gint", "gboolean"]) + " "); w.open(40); w.put("*\(rng.pick(Vocabulary.locals))_func"); w.close(41)
-                w.put(" "); w.open(40); w.put(rng.pick(["gpointer data", "gconstpointer a, gconstpointer b", "void"])); w.close(41)
+                w.put(rng.pick(["void", "gint", "gboolean"]) + " "); w.open(.paren); w.put("*\(rng.pick(Vocabulary.locals))_func"); w.close(.paren)
+                w.put(" "); w.open(.paren); w.put(rng.pick(["gpointer data", "gconstpointer a, gconstpointer b", "void"])); w.close(.paren)
                 continue
             }
             let type = rng.pick(["GDBusConnection", "GAsyncResult", "GCancellable", "gpointer", "gint", "const gchar", "GVariant",
@@ -37,8 +38,8 @@ extension CBuilder {
             let ptr = rng.pick(["*", "*", " ", " ", "**"])
             w.put(type + String(repeating: " ", count: max(1, typeWidth - type.count)) + (ptr == " " ? "" : ptr) + rng.pick(Vocabulary.locals))
         }
-        w.close(41)
-        if rng.chance(0.2) && canOpen(1) { w.put(" G_GNUC_PRINTF "); w.open(40); w.put("\(rng.int(in: 1...3)), \(rng.int(in: 2...4))"); w.close(41) }
+        w.close(.paren)
+        if rng.chance(0.2) && canOpen(1) { w.put(" G_GNUC_PRINTF "); w.open(.paren); w.put("\(rng.int(in: 1...3)), \(rng.int(in: 2...4))"); w.close(.paren) }
         w.put(";")
     }
 }

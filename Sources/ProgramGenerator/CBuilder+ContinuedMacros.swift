@@ -1,3 +1,4 @@
+import NestingOracle
 /// Multi-line macros whose bodies are ordinary code, as BSD `queue.h`, GLib and Linux write
 /// them: every line but the last ends in `\`, padded with tabs or spaces to an aligned column,
 /// and some lines carry a `/* comment */` before the backslash. The brackets of the body are
@@ -18,14 +19,14 @@ extension CBuilder {
         case 1:
             w.put("do"); w.beginBlock()
             block(budget: rng.int(in: 60...400))
-            w.endBlock(); w.put(" while "); w.open(40); w.put("0"); w.close(41)
+            w.endBlock(); w.put(" while "); w.open(.paren); w.put("0"); w.close(.paren)
         case 2:
             // An unbalanced body: the macro opens what its user closes (or the reverse).
             w.put(rng.pick(["struct name {", "for ((var) = TAILQ_FIRST(head); (var); (var) = TAILQ_NEXT(var, field))",
                             "} while (0)", "if (!(x)) {", "static const struct name name##_table[] = {"]))
         case 3: globalTable()
         default:
-            w.open(123); block(budget: rng.int(in: 40...240)); w.nl(); w.close(125)
+            w.open(.brace); block(budget: rng.int(in: 40...240)); w.nl(); w.close(.brace)
         }
         var lines = splitLines(Array(w.out[start...]))
         w.truncate(to: start, depth: depth, level: level)

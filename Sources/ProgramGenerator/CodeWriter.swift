@@ -1,3 +1,4 @@
+import NestingOracle
 /// An append-only byte buffer with the layout conventions of one generated file:
 /// indentation unit, brace placement and line ending. Tracks the code bracket depth it wrote.
 struct CodeWriter {
@@ -34,9 +35,9 @@ struct CodeWriter {
     @inline(__always) mutating func put(_ b: UInt8) { out.append(b) }
 
     /// An opening code bracket.
-    mutating func open(_ b: UInt8) { out.append(b); depth += 1 }
+    mutating func open(_ k: BracketKind) { out.append(k.opener); depth += 1 }
     /// A closing code bracket.
-    mutating func close(_ b: UInt8) { out.append(b); depth -= 1 }
+    mutating func close(_ k: BracketKind) { out.append(k.closer); depth -= 1 }
 
     /// Ends the line and indents the next one.
     mutating func nl() {
@@ -49,14 +50,14 @@ struct CodeWriter {
 
     /// Opens a block: ` {` (K&R) or a newline and `{` (Allman), then indents.
     mutating func beginBlock() {
-        if allmanBraces { nl(); open(123) } else { put(" "); open(123) }
+        if allmanBraces { nl(); open(.brace) } else { put(" "); open(.brace) }
         level += 1
     }
 
     /// Closes a block on its own line.
     mutating func endBlock() {
         level -= 1
-        nl(); close(125)
+        nl(); close(.brace)
     }
 
     /// Drops everything after `mark`, restoring the depth the caller records.
