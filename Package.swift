@@ -44,7 +44,9 @@ let hot = fastMath + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "NestNet",
-    platforms: [.macOS(.v13)],
+    // macOS 15: `Synchronization.Atomic` (StopSignal). Only Linux is built and tested here; the sources
+    // import Glibc or Darwin by `canImport` and call no Glibc-only API by name.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "nestnet", targets: ["nestnet"]),
         .library(name: "NestingOracle", targets: ["NestingOracle"]),

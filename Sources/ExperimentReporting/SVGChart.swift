@@ -1,5 +1,10 @@
 import NestNetSupport
 import RecurrentNet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// A small, dependency-free SVG line chart: series of (x, y) points with optional min–max
 /// bands, linear or log axes, a legend, and reference lines. Self-contained markup, so a chart
 /// can be a file of its own or inlined into HTML.
@@ -187,9 +192,6 @@ func esc(_ s: String) -> String {
     return o
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension Architecture {
     /// The colour of this architecture's line, the same in every chart.

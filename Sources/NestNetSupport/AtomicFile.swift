@@ -219,7 +219,7 @@ public func writeStderr(_ s: String) {
     s.withUTF8 { p in
         var off = 0
         while off < p.count {
-            let n = Glibc.write(2, p.baseAddress! + off, p.count - off)
+            let n = write(2, p.baseAddress! + off, p.count - off)
             if n <= 0 { break }
             off += n
         }

@@ -1,4 +1,9 @@
 import NestNetSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How the recurrent weights `W_hh` start (issue 16's remedies for vanishing and exploding
 /// gradients), per gate block of H×H.
@@ -64,7 +69,7 @@ extension RecurrentModel {
 /// Standard normal (Box–Muller).
 func gaussian(_ rng: inout SeededRandom) -> Double {
     let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
-    return (-2 * logD(u1)).squareRoot() * cosD(2 * Double.pi * u2)
+    return (-2 * logD(u1)).squareRoot() * cos(2 * Double.pi * u2)
 }
 
 /// A random n×n orthogonal matrix (row-major): Gram–Schmidt on a Gaussian matrix, in Double.
@@ -85,11 +90,3 @@ func orthogonal(_ n: Int, _ rng: inout SeededRandom) -> [Float] {
     }
     return q.flatMap { $0.map(Float.init) }
 }
-
-#if canImport(Glibc)
-import Glibc
-func cosD(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-import Darwin
-func cosD(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

@@ -2,6 +2,11 @@ import Dispatch
 import ProgramGenerator
 import RecurrentNet
 import StepHead
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A model's predictions on a labelled dataset, and the accuracy they give.
 public struct Evaluation: Sendable {
@@ -65,7 +70,3 @@ public struct Clock: Sendable {
     public init() {}
     public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

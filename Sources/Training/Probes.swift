@@ -1,6 +1,11 @@
 import NestingOracle
 import ProgramGenerator
 import RecurrentNet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) against distance from the end of the text, averaged over examples:
 /// how much of the final-label gradient reaches bytes far from the end.
@@ -328,7 +333,3 @@ public struct StackTopProbe: Sendable {
         levels = (0..<K).map { Level(level: $0 + 1, bytes: levelN[$0], accuracy: frac(levelRight[$0], levelN[$0]), baseline: frac(levelBase[$0], levelN[$0])) }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif

@@ -2,6 +2,11 @@ import Foundation
 import NestNetSupport
 import RecurrentNet
 import StepHead
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How the learning rate moves over training.
 public enum LearningRateSchedule: String, Sendable, CaseIterable, Codable {
@@ -104,9 +109,6 @@ public func fingerprint(_ bytes: [UInt8]) -> String {
     return String(repeating: "0", count: 16 - s.count) + s
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// JSON with sorted keys, so the same value always gives the same text (metadata is compared
 /// as text when a run is resumed).

@@ -2,6 +2,11 @@ import Dispatch
 import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Where training examples come from. Every example is a pure function of (seed, epoch,
 /// position), so a resumed run sees exactly the data an uninterrupted one would.
@@ -163,8 +168,3 @@ public struct RealCodeMix: Sendable {
             + (focus > 0 && windows.focusCount > 0 ? " focus=\(focus) focus_points=\(windows.focusCount) focus_fingerprint=\(windows.focusFingerprint)" : "")
     }
 }
-
-
-#if canImport(Glibc)
-import Glibc
-#endif

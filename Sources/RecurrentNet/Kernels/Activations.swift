@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// Vectorised tanh and sigmoid on the machine's vector width (~3e-7 absolute error), written so
 /// the hot loop stays in registers: no exp, no libm calls, no clamping helpers that compile to
 /// calls, fused multiply-adds spelled out (Swift does not contract `a * b + c` on its own).
@@ -58,12 +63,7 @@ func log1pExp(_ x: Double) -> Double {
     return e < 1e-8 ? e : logD(1 + e)
 }
 
-#if canImport(Glibc)
-import Glibc
-@inline(__always) func expD(_ x: Double) -> Double { Glibc.exp(x) }
-@inline(__always) func logD(_ x: Double) -> Double { Glibc.log(x) }
-#else
-import Darwin
-@inline(__always) func expD(_ x: Double) -> Double { Darwin.exp(x) }
-@inline(__always) func logD(_ x: Double) -> Double { Darwin.log(x) }
-#endif
+/// The C library's exp and log on Double (Glibc or Darwin, imported above), named apart from
+/// the SIMD kernels' approximations.
+@inline(__always) func expD(_ x: Double) -> Double { exp(x) }
+@inline(__always) func logD(_ x: Double) -> Double { log(x) }
