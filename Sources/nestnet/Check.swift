@@ -99,6 +99,3 @@ struct Check: ParsableCommand {
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
 }
-
-extension CheckEngine: ExpressibleByArgument {}
-extension FailOn: ExpressibleByArgument {}

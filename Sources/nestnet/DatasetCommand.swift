@@ -86,8 +86,3 @@ extension DatasetCommand {
         }
     }
 }
-
-/// Output formats shared by the reporting commands.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
-}

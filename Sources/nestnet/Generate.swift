@@ -2,10 +2,6 @@ import ArgumentParser
 import NestNetSupport
 import ProgramGenerator
 
-extension Language: ExpressibleByArgument {}
-extension ErrorPosition: ExpressibleByArgument {}
-extension LengthDistribution: ExpressibleByArgument {}
-extension EditSelection: ExpressibleByArgument {}
 
 /// `nestnet generate`: labelled C-like programs or Dyck strings as JSONL.
 struct Generate: ParsableCommand {

@@ -49,7 +49,3 @@ enum Main {
         exit(2)
     }
 }
-
-extension Substring {
-    var trimmingSpaces: String { String(drop(while: { $0 == " " })) }
-}

@@ -131,24 +131,3 @@ extension Sweep {
         try report.run()
     }
 }
-
-/// This executable's absolute path (tasks run it from wherever Slurm starts them).
-func executablePath() -> String {
-    if let p = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return p }
-    let a = CommandLine.arguments.first ?? "nestnet"
-    return a.contains("/") ? resolvedPath(a) ?? a : a
-}
-
-func firstLine(_ s: String) -> String {
-    s.split(separator: "\n").first.map { String($0).trimmingCharacters(in: .whitespaces) } ?? "(no output)"
-}
-
-/// Appends one line to a small log file (created when missing).
-func appendLine(_ line: String, to path: String) throws {
-    guard let h = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) else {
-        throw NestNetError("cannot write \(path)")
-    }
-    defer { try? h.close() }
-    try h.seekToEnd()
-    try h.write(contentsOf: Data(line.utf8))
-}

@@ -5,7 +5,6 @@ import ProgramGenerator
 import RecurrentNet
 import Training
 
-extension LearningRateSchedule: ExpressibleByArgument {}
 
 /// `nestnet sweep`: train and evaluate a grid of models (architecture × training length × seed
 /// × language) into one folder that `nestnet report` turns into a report.
@@ -191,9 +190,4 @@ struct Sweep: ParsableCommand {
     func command(for job: SweepJob, executable: String, out: String, quiet: Bool = true) -> String {
         ([executable, "sweep", "--out", out] + job.alone.flags + ["--threads", "\(threads)"] + (quiet ? ["--quiet"] : [])).map(shellQuote).joined(separator: " ")
     }
-}
-
-func shellQuote(_ s: String) -> String {
-    let safe = s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./=:,@+%".unicodeScalars.contains($0) }
-    return safe && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }

@@ -305,12 +305,3 @@ func setFocus(_ windows: inout RealCodeWindows, from path: String) throws {
     }
     writeStderr("corpus focus \(FileName.display(path)): \(points.count) points in \(Set(points.map(\.path)).count) files\n")
 }
-
-/// All cores.
-let defaultThreads: Int = {
-    #if canImport(Glibc)
-    return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    #else
-    return 2
-    #endif
-}()
