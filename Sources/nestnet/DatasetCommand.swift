@@ -47,9 +47,12 @@ extension DatasetCommand {
         @Option(help: "Output JSONL file.") var out: String
         @Flag(help: "No progress output.") var quiet = false
 
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+            guard (0...1).contains(wholeFiles) else { throw ValidationError("--whole-files must be between 0 and 1") }
+        }
+
         func run() throws {
-            guard count >= 1 else { throw NestNetError("--count must be at least 1") }
-            guard (0...1).contains(wholeFiles) else { throw NestNetError("--whole-files must be between 0 and 1") }
             try checkWritable(out)
             // Every path that is not used is named on stderr with its reason (never a silent skip).
             var skipped = 0

@@ -15,8 +15,11 @@ struct Eval: ParsableCommand {
     @Option(help: "Write one {\"index\", \"probability\", \"valid\"} line per example.") var predictions: String?
     @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
 
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
-        guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         if let p = predictions { try checkWritable(p) }
         try refuseOverwritingInputs(outputs: [("--predictions", predictions)], inputs: [("--data", data), ("--model", model)])
         let ckpt: RecurrentModel.Checkpoint, modelName: String

@@ -36,9 +36,12 @@ struct Generate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--count must be at least 1 (got \(count))") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
     func run() throws {
-        guard count >= 1 else { throw NestNetError("--count must be at least 1 (got \(count))") }
-        guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength,
                                        maxDepth: maxDepth, distractors: distractors,
                                        errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate)

@@ -17,8 +17,11 @@ struct Probe: ParsableCommand {
         @Option(parsing: .unconditional, help: "Use at most this many examples.") var count: Int = 64
         @Option(help: "text or json.") var format: OutputFormat = .text
 
+        func validate() throws {
+            guard count >= 1 else { throw ValidationError("--count must be at least 1") }
+        }
+
         func load() throws -> (RecurrentModel, String, [Example]) {
-            guard count >= 1 else { throw NestNetError("--count must be at least 1") }
             let (ckpt, name): (RecurrentModel.Checkpoint, String)
             (ckpt, name, _) = try DefaultModel.resolve(model)
             let examples = Array(try Dataset.read(data).prefix(count))

@@ -92,6 +92,26 @@ struct Train: ParsableCommand {
     @Flag(help: "With --init-from a model of smaller --hidden: grow it to this run's --hidden. The new units start from this run's seed and their weights into the old units and heads at zero, so training starts from exactly the old model's outputs.") var widen = false
     @Flag(help: "No progress output.") var quiet = false
 
+    /// Flag checks that need no file and no model (settings the trainer checks itself are
+    /// checked by `TrainingConfig.validate` in `run`).
+    func validate() throws {
+        if widen && initFrom == nil { throw ValidationError("--widen grows the --init-from model: give --init-from") }
+        if initFrom != nil && resume != nil { throw ValidationError("--init-from starts a new run; --resume continues one: give one of them") }
+        guard saveEvery >= 0 else { throw ValidationError("--save-every must not be negative") }
+        if corpus != nil || validCorpus != nil {
+            guard train == nil else { throw ValidationError("--corpus and --valid-corpus mix real code into generated data: they do not go with --train") }
+            guard language == .c else { throw ValidationError("--corpus and --valid-corpus mix real C into generated C: they need --language c") }
+        }
+        if decoyRate != 0 && train != nil { throw ValidationError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
+        if let f = validCorpusFraction, !(0...1).contains(f) { throw ValidationError("--valid-corpus-fraction must be between 0 and 1") }
+        if corpusFocus != nil && corpus == nil { throw ValidationError("--corpus-focus names places in the --corpus files: give --corpus") }
+        guard (0...1).contains(corpusFocusFraction) else { throw ValidationError("--corpus-focus-fraction must be between 0 and 1") }
+        if train == nil {
+            guard examplesPerEpoch >= 1 else { throw ValidationError("--examples-per-epoch must be at least 1") }
+            if let c = curriculum, c < 1 { throw ValidationError("--curriculum must be positive") }
+        }
+    }
+
     func run() throws {
         var config = TrainingConfig(model: ModelConfig(arch: arch, embed: embed, hidden: hidden, layers: layers,
                                                        stepOutputs: stepLoss > 0 ? stepOutputs : 0))
@@ -104,16 +124,6 @@ struct Train: ParsableCommand {
         config.monitor = monitor == .accuracy ? nil : monitor
         config.bucket = bucket > 1 ? bucket : (bucket < 1 ? bucket : nil)
         try config.validate()
-        if widen && initFrom == nil { throw NestNetError("--widen grows the --init-from model: give --init-from") }
-        guard saveEvery >= 0 else { throw NestNetError("--save-every must not be negative") }
-        if corpus != nil || validCorpus != nil {
-            guard train == nil else { throw NestNetError("--corpus and --valid-corpus mix real code into generated data: they do not go with --train") }
-            guard language == .c else { throw NestNetError("--corpus and --valid-corpus mix real C into generated C: they need --language c") }
-        }
-        if decoyRate != 0 && train != nil { throw NestNetError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
-        if let f = validCorpusFraction, !(0...1).contains(f) { throw NestNetError("--valid-corpus-fraction must be between 0 and 1") }
-        if corpusFocus != nil && corpus == nil { throw NestNetError("--corpus-focus names places in the --corpus files: give --corpus") }
-        guard (0...1).contains(corpusFocusFraction) else { throw NestNetError("--corpus-focus-fraction must be between 0 and 1") }
         let statePath = state ?? out + ".state"
         try checkWritable(out)
         try checkWritable(statePath)
@@ -137,11 +147,10 @@ struct Train: ParsableCommand {
             meta["data.train"] = path
             meta["data.train_fingerprint"] = fingerprint(bytes)
         } else {
-            guard examplesPerEpoch >= 1 else { throw NestNetError("--examples-per-epoch must be at least 1") }
             let g = GeneratedData(options: options, examplesPerEpoch: examplesPerEpoch, curriculumStart: curriculum,
                                   curriculumEpochs: curriculumEpochs ?? max(1, epochs / 2))
             _ = try ExampleGenerator(options)  // validates the generator settings
-            if let c = curriculum { _ = try ExampleGenerator(g.options(epoch: 1)); guard c >= 1 else { throw NestNetError("--curriculum must be positive") } }
+            if curriculum != nil { _ = try ExampleGenerator(g.options(epoch: 1)) }
             meta["data.generator"] = String(decoding: try stableJSON(g), as: UTF8.self)
             if let c = corpus {
                 var windows = try loadCorpus(c, options: options)
@@ -186,7 +195,6 @@ struct Train: ParsableCommand {
         let trainer = try Trainer(config, data: data, valid: validSet)
         trainer.metadata = meta
         if let i = initFrom {
-            guard resume == nil else { throw NestNetError("--init-from starts a new run; --resume continues one: give one of them") }
             let narrow = try RecurrentModel.load(from: i).model
             try trainer.initialize(from: narrow, source: i, widen: widen)
             if widen { trainer.metadata["train.widened_from"] = narrow.config.shortName }
