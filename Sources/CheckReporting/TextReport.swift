@@ -20,7 +20,7 @@ public enum TextReport {
             case .skipped:
                 // A file the user asked for but NestNet cannot read as text (binary) is always
                 // named; files left out by --exclude, and empty ones, only with --verbose.
-                if verbose || (f.message != FileResult.excludedMessage && f.message != FileResult.emptyMessage) {
+                if verbose || !f.expectedSkip {
                     out += sanitize("\(f.path): warning: skipped: \(f.message)") + "\n"
                 }
             }

@@ -67,6 +67,10 @@ public struct FileResult: Sendable, Equatable {
     public var message: String
     public var exact: Exact?
     public var bytes: Int
+    /// A skip the user asked for or expects (`--exclude`, an empty file): text output lists it
+    /// only with `--verbose`. Skips of files the user named but NestNet cannot read as text
+    /// (binary) are always listed.
+    public var expectedSkip = false
 
     public init(path: String, status: Status, valid: Bool? = nil, pValid: Float? = nil, reason: Reason? = nil, location: Location? = nil,
                 message: String = "", exact: Exact? = nil, bytes: Int = 0) {
@@ -82,6 +86,20 @@ extension FileResult {
     public static let excludedMessage = "excluded by --exclude"
     /// The message of empty files under `--engine model|both`: no bytes for the model to read.
     public static let emptyMessage = "empty file (no bytes for the model to read)"
+
+    /// A file left out by `--exclude`.
+    public static func excluded(_ path: String) -> FileResult {
+        var r = FileResult(path: path, status: .skipped, message: excludedMessage)
+        r.expectedSkip = true
+        return r
+    }
+
+    /// An empty file under the model engines.
+    public static func empty(_ path: String) -> FileResult {
+        var r = FileResult(path: path, status: .skipped, message: emptyMessage, bytes: 0)
+        r.expectedSkip = true
+        return r
+    }
 }
 
 extension FileResult.ArtifactURI {

@@ -47,7 +47,7 @@ public struct Linter: Sendable {
             case .file(let path):
                 let shown = path == "-" ? "<stdin>" : FileName.display(path)
                 if excludes.contains(where: { Glob.matches($0, path) }) {
-                    results.append(FileResult(path: shown, status: .skipped, message: FileResult.excludedMessage))
+                    results.append(.excluded(shown))
                     continue
                 }
                 let bytes: [UInt8]
@@ -70,7 +70,7 @@ public struct Linter: Sendable {
                 // what its head says of the untouched start state is no verdict (the shipped
                 // model: P(valid) = 0.499). The oracle calls it valid (`--engine exact`).
                 if bytes.isEmpty && engine != .exact {
-                    results.append(FileResult(path: shown, status: .skipped, message: FileResult.emptyMessage, bytes: 0))
+                    results.append(.empty(shown))
                     continue
                 }
                 var checked = FileResult(path: shown, status: .checked, valid: true, message: "", bytes: bytes.count)

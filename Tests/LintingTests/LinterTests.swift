@@ -42,6 +42,8 @@ struct LinterTests {
         #expect(byName["d_empty.c"]?.status == .checked && byName["d_empty.c"]?.message == "empty file")
         #expect(byName["e_binary.c"]?.status == .skipped && byName["e_binary.c"]?.message == "binary file (NUL bytes)")
         #expect(byName["f_skipme.c"]?.status == .skipped && byName["f_skipme.c"]?.message == FileResult.excludedMessage)
+        // Text output lists the skips the user asked for only with --verbose; a binary file always.
+        #expect(byName["f_skipme.c"]?.expectedSkip == true && byName["e_binary.c"]?.expectedSkip == false)
         #expect(results.map(\.path) == results.map(\.path).sorted())
     }
 
@@ -53,7 +55,8 @@ struct LinterTests {
         linter.maxBytes = 20   // the two files over it are errors, not verdicts
         let results = linter.check(Linter.inputs([dir]))
         let byName = Dictionary(uniqueKeysWithValues: results.map { (String($0.path.split(separator: "/").last!), $0) })
-        #expect(byName["d_empty.c"]?.status == .skipped && byName["d_empty.c"]?.message == FileResult.emptyMessage)
+        #expect(byName["d_empty.c"]?.status == .skipped && byName["d_empty.c"]?.message == FileResult.emptyMessage
+                && byName["d_empty.c"]?.expectedSkip == true)
         #expect(byName["a_valid.c"]?.status == .error && byName["a_valid.c"]?.message == "larger than --max-bytes 20")
         let open = try #require(byName["c_open.h"])
         #expect(open.exact?.valid == false && open.pValid != nil && open.reason != nil)
