@@ -49,9 +49,9 @@ extension RecurrentModel {
                         // Every row through the fused product-and-cell kernel where it exists
                         // (bit-identical), else through the product, then the cell.
                         #if NESTNET_AVX512
-                        let fused = lw.fused
-                        if fused {
-                            LSTMCell.fusedStep(M: M, H: H, a: A, hPrev: hp.map { UnsafePointer($0) }, packed: lw.packed.p,
+                        let fused = lw.packed != nil
+                        if let packed = lw.packed {
+                            LSTMCell.fusedStep(M: M, H: H, a: A, hPrev: hp.map { UnsafePointer($0) }, packed: packed.p,
                                                cPrev: cp, c: cBuf + slot(t) * B * H, tc: tcBuf + slot(t) * B * H, h: hc, storeGates: store)
                         }
                         #else

@@ -58,9 +58,9 @@ public final class RecurrentModel: @unchecked Sendable {
     public var gradients: [Float]
 
     let gradLayout: GradientLayout
-    // Derived caches, rebuilt by `prepare()`.
+    // Derived caches, allocated once and refilled by `prepare()` (after every training step).
     let table = FloatBuffer()      // [256, G·H]: W_ih0·emb[b] + b_ih0 (+ b_hh0 for RNN/LSTM)
-    var layerWeights: [LayerWeights] = []
+    let layerWeights: [LayerWeights]
     var workspaces: [Workspace] = []
     /// Held for a whole pass (`run`): one pass at a time uses `workspaces`.
     let passLock = DispatchSemaphore(value: 1)
@@ -79,6 +79,14 @@ public final class RecurrentModel: @unchecked Sendable {
             self.parameters = [Float](repeating: 0, count: layout.count)
         }
         self.gradients = [Float](repeating: 0, count: layout.count)
+        #if NESTNET_AVX512
+        let fusedStep = config.arch == .lstm && LSTMCell.fusedStepSupports(H: config.hidden)
+        #else
+        let fusedStep = false
+        #endif
+        layerWeights = (0..<config.layers).map {
+            LayerWeights(hidden: config.hidden, gateWidth: config.gateWidth, inputWidth: config.inputWidth($0), packed: fusedStep)
+        }
         prepare()
     }
 
@@ -93,17 +101,13 @@ public final class RecurrentModel: @unchecked Sendable {
     /// Recomputes the derived caches from `parameters`. Call after changing parameters.
     public func prepare() {
         let c = config, H = c.hidden, gh = c.gateWidth
-        layerWeights = (0..<c.layers).map { LayerWeights(hidden: H, gateWidth: gh, inputWidth: c.inputWidth($0)) }
         parameters.withUnsafeBufferPointer { p in
             let base = p.baseAddress!
             for (l, lw) in layerWeights.enumerated() {
                 let inW = c.inputWidth(l)
                 transpose(base + layout["rnn.weight_hh_l\(l)"].offset, rows: gh, cols: H, into: lw.whhT.p)
                 #if NESTNET_AVX512
-                if c.arch == .lstm && LSTMCell.fusedStepSupports(H: H) {
-                    LSTMCell.packRecurrentWeights(lw.whhT.p, H: H, into: lw.packed.ensure(H * gh))
-                    lw.fused = true
-                }
+                if let packed = lw.packed { LSTMCell.packRecurrentWeights(lw.whhT.p, H: H, into: packed.p) }
                 #endif
                 transpose(base + layout["rnn.weight_ih_l\(l)"].offset, rows: gh, cols: inW, into: lw.wihT.p)
                 let bi = layout["rnn.bias_ih_l\(l)"].offset, bh = layout["rnn.bias_hh_l\(l)"].offset

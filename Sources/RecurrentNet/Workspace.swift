@@ -32,12 +32,13 @@ final class LayerWeights: @unchecked Sendable {
     let whhT: FloatBuffer      // [H, G·H]   W_hhᵀ
     let wihT: FloatBuffer      // [in, G·H]  W_ihᵀ
     let inBias: FloatBuffer    // [G·H]      b_ih (+ b_hh, except for the GRU, whose n gate keeps it apart)
-    /// W_hhᵀ packed for the fused LSTM step (`LSTMCell.packRecurrentWeights`) when `fused`.
-    let packed = FloatBuffer()
-    var fused = false
+    /// W_hhᵀ packed for the fused LSTM step (`LSTMCell.packRecurrentWeights`), when the
+    /// forward pass uses it.
+    let packed: FloatBuffer?
 
-    init(hidden H: Int, gateWidth G: Int, inputWidth inW: Int) {
+    init(hidden H: Int, gateWidth G: Int, inputWidth inW: Int, packed: Bool) {
         whhT = FloatBuffer(H * G); wihT = FloatBuffer(inW * G); inBias = FloatBuffer(G)
+        self.packed = packed ? FloatBuffer(H * G) : nil
     }
 }
 
