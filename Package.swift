@@ -5,6 +5,7 @@
 //   NestNetSupport → NestingOracle → ProgramGenerator → RecurrentNet → DefaultModel → StepHead → Training
 //   → Linting → JUnit → CheckReporting, ExperimentReporting → nestnet
 // The lint path (Linting, CheckReporting) needs neither the generator nor the trainer.
+// Maths functions come from swift-numerics' RealModule; JSON output from NestNetSupport's JSONWriter.
 import PackageDescription
 #if os(Linux)
 import Foundation
@@ -54,24 +55,25 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
     ],
     targets: [
         .target(name: "NestNetSupport"),
         .target(name: "NestingOracle"),
-        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "NestNetSupport"]),
-        .target(name: "RecurrentNet", dependencies: ["NestNetSupport"], swiftSettings: hot),
+        .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "NestNetSupport", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "RecurrentNet", dependencies: ["NestNetSupport", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: hot),
         // What the per-step head's outputs mean: targets from the oracle, and reading them back.
         .target(name: "StepHead", dependencies: ["NestingOracle"]),
-        .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle", "StepHead"], swiftSettings: fastMath),
+        .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle", "StepHead", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: fastMath),
         // The lint: model and oracle verdicts on files, the results every report is made of.
-        .target(name: "Linting", dependencies: ["NestNetSupport", "NestingOracle", "RecurrentNet", "StepHead"], swiftSettings: fastMath),
+        .target(name: "Linting", dependencies: ["NestNetSupport", "NestingOracle", "RecurrentNet", "StepHead", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: fastMath),
         // libxml2 through pkg-config (Debian: libxml2-dev), for JUnit XML.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(name: "JUnit", dependencies: ["CLibXML2", "NestNetSupport"]),
         // Lint reports: text, JSON, SARIF, GitHub annotations, JUnit.
         .target(name: "CheckReporting", dependencies: ["JUnit", "Linting", "NestNetSupport"]),
         // Experiment reports: Markdown and HTML with SVG charts, JUnit per architecture and length.
-        .target(name: "ExperimentReporting", dependencies: ["JUnit", "NestNetSupport", "RecurrentNet", "Training"], swiftSettings: fastMath),
+        .target(name: "ExperimentReporting", dependencies: ["JUnit", "NestNetSupport", "RecurrentNet", "Training", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: fastMath),
         // The trained LSTM shipped inside the executable (scripts/train-default.sh): its bytes
         // compiled in by a C file (#embed), so the built binary needs no resource bundle.
         .target(name: "DefaultModelBytes", exclude: ["default-lstm.safetensors"]),

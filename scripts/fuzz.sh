@@ -17,21 +17,26 @@ SECONDS_EACH=${2:-60}
 TARGETS=(${1:-oracle jsonl safetensors})
 B="$OUT/build"
 mkdir -p "$B"
-FLAGS=(-O -wmo -parse-as-library -sanitize=fuzzer,address -I "$B")
+# swift-numerics' RealModule (the maths functions of the generator and the engine) comes from
+# the package's own checkout; its C shims are header-only.
+NUMERICS=.build/checkouts/swift-numerics/Sources
+[ -d "$NUMERICS/RealModule" ] || swift package resolve >/dev/null
+FLAGS=(-O -wmo -parse-as-library -sanitize=fuzzer,address -I "$B" -I "$NUMERICS/_NumericsShims/include")
 
-# The four modules once, as objects with their .swiftmodule, in dependency order; all are
-# rebuilt when any of their sources changed (a module's interface feeds the next).
-MODULES=(NestNetSupport NestingOracle ProgramGenerator RecurrentNet)
+# The modules once, as objects with their .swiftmodule, in dependency order; all are rebuilt
+# when any of their sources changed (a module's interface feeds the next).
+MODULES=(RealModule NestNetSupport NestingOracle ProgramGenerator RecurrentNet)
+src() { if [ "$1" = RealModule ]; then echo "$NUMERICS/RealModule"; else echo "Sources/$1"; fi; }
 stale=0
 for m in "${MODULES[@]}"; do
   [ -f "$B/$m.o" ] || stale=1
-  [ $stale = 1 ] || [ -z "$(find "Sources/$m" -newer "$B/RecurrentNet.o" -name '*.swift' | head -1)" ] || stale=1
+  [ $stale = 1 ] || [ -z "$(find "$(src "$m")" -newer "$B/RecurrentNet.o" -name '*.swift' | head -1)" ] || stale=1
 done
 if [ $stale = 1 ]; then
   for m in "${MODULES[@]}"; do
     echo "fuzz: compiling $m"
     swiftc "${FLAGS[@]}" -module-name "$m" -emit-module -emit-module-path "$B/$m.swiftmodule" \
-      -c $(find "Sources/$m" -name "*.swift" | sort) -o "$B/$m.o" 2> >(grep -v "warning:" >&2)
+      -c $(find "$(src "$m")" -name "*.swift" | sort) -o "$B/$m.o" 2> >(grep -v "warning:" >&2)
   done
 fi
 
@@ -41,8 +46,8 @@ fi
 for t in "${TARGETS[@]}"; do
   case $t in
     oracle) objs=("$B/NestingOracle.o") ;;
-    jsonl) objs=("$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o") ;;
-    safetensors) objs=("$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o" "$B/RecurrentNet.o") ;;
+    jsonl) objs=("$B/RealModule.o" "$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o") ;;
+    safetensors) objs=("$B/RealModule.o" "$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o" "$B/RecurrentNet.o") ;;
     *) echo "fuzz: unknown target $t (oracle, jsonl, safetensors)" >&2; exit 2 ;;
   esac
   swiftc "${FLAGS[@]}" "Fuzz/Targets/$t.swift" "${objs[@]}" -o "$B/fuzz-$t" 2> >(grep -v "warning:\|ld.gold" >&2)

@@ -1,27 +1,59 @@
 import Linting
 import NestNetSupport
 
-/// `--format json`: every input file with its status, and a summary.
+/// `--format json`: every input file with its status, one file a line, and a summary.
 public enum JSONReport {
-    /// `{"head": "final"|"step", "offset": N}`: which output decided, at which byte.
-    static func reason(_ r: FileResult.Reason) -> String { "{\"head\": \"\(r.head.rawValue)\", \"offset\": \(r.offset)}" }
-
     public static func render(_ r: CheckReport) -> String {
-        func loc(_ l: FileResult.Location?) -> String { l.map { "{\"line\": \($0.line), \"column\": \($0.column), \"offset\": \($0.offset)}" } ?? "null" }
-        let files = r.files.map { f -> String in
-            var s = "{\"file\": \(JSONText.quote(f.path)), \"status\": \"\(f.status.rawValue)\", "
-            s += "\"valid\": \(f.valid.map { "\($0)" } ?? "null"), \"p_valid\": \(f.pValid.flatMap { $0.isFinite ? "\($0)" : nil } ?? "null"), "
-            s += "\"reason\": \(f.reason.map(reason) ?? "null"), "
-            s += "\"location\": \(loc(f.location)), \"message\": \(JSONText.quote(sanitize(f.message))), \"bytes\": \(f.bytes), \"exact\": "
-            if let e = f.exact {
-                s += "{\"valid\": \(e.valid), \"kind\": \(e.kind.map { JSONText.quote($0) } ?? "null"), \"location\": \(loc(e.location)), \"message\": \(e.message.map { JSONText.quote(sanitize($0)) } ?? "null")}"
-            } else { s += "null" }
-            return s + "}"
+        var w = JSONWriter(reservingCapacity: 256 * r.files.count + 512)
+        w.object { o in
+            o.field("files") { $0.array(r.files, .lines) { $0.value($1) } }
+            o.field("summary") { w in
+                w.object { o in
+                    o.field("files", r.files.count); o.field("checked", r.checkedCount); o.field("invalid", r.invalidCount)
+                    o.field("errors", r.errorCount); o.field("skipped", r.skippedCount); o.field("disagreements", r.disagreements)
+                    o.field("fail_on", r.engine == .both ? r.failOn.rawValue : r.engine.rawValue)
+                    o.field("bytes", r.bytes); o.field("seconds", r.seconds)
+                    o.field("engine", r.engine.rawValue); o.field("model", r.modelName); o.field("model_sha256", r.modelSHA256)
+                    o.field("threshold", r.threshold); o.field("exit_code", Int(r.exitCode))
+                }
+            }
         }
-        return "{\"files\": [\n  " + files.joined(separator: ",\n  ") + "\n], \"summary\": {"
-            + "\"files\": \(r.files.count), \"checked\": \(r.checkedCount), \"invalid\": \(r.invalidCount), \"errors\": \(r.errorCount), "
-            + "\"skipped\": \(r.skippedCount), \"disagreements\": \(r.disagreements), \"fail_on\": \"\(r.engine == .both ? r.failOn.rawValue : r.engine.rawValue)\", \"bytes\": \(r.bytes), \"seconds\": \(r.seconds), "
-            + "\"engine\": \"\(r.engine.rawValue)\", \"model\": \(JSONText.quote(r.modelName)), \"model_sha256\": \"\(r.modelSHA256)\", "
-            + "\"threshold\": \(r.threshold), \"exit_code\": \(r.exitCode)}}\n"
+        return w.text + "\n"
+    }
+}
+
+extension FileResult: JSONWritable {
+    /// `{"file", "status", "valid", "p_valid", "reason", "location", "message", "bytes", "exact"}`.
+    public func write(to w: inout JSONWriter) {
+        w.object { o in
+            o.field("file", path); o.field("status", status.rawValue)
+            o.field("valid", valid); o.field("p_valid", pValid)
+            o.field("reason", reason); o.field("location", location)
+            o.field("message", sanitize(message)); o.field("bytes", bytes)
+            o.field("exact", exact)
+        }
+    }
+}
+
+extension FileResult.Reason: JSONWritable {
+    /// `{"head": "final"|"step", "offset": N}`: which output decided, at which byte.
+    public func write(to w: inout JSONWriter) {
+        w.object { $0.field("head", head.rawValue); $0.field("offset", offset) }
+    }
+}
+
+extension FileResult.Location: JSONWritable {
+    public func write(to w: inout JSONWriter) {
+        w.object { $0.field("line", line); $0.field("column", column); $0.field("offset", offset) }
+    }
+}
+
+extension FileResult.Exact: JSONWritable {
+    /// The oracle's verdict beside the model's (`--engine both`).
+    public func write(to w: inout JSONWriter) {
+        w.object { o in
+            o.field("valid", valid); o.field("kind", kind)
+            o.field("location", location); o.field("message", message.map(sanitize))
+        }
     }
 }

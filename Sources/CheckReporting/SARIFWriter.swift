@@ -7,42 +7,75 @@ public enum SARIFWriter {
     public static let ruleID = "nestnet/nesting"
 
     public static func render(_ r: CheckReport) -> String {
-        var results: [String] = []
-        for f in r.files where f.isInvalid {
-            let region = f.location.map { "\"region\": {\"startLine\": \($0.line), \"startColumn\": \($0.column)}" } ?? "\"region\": {\"startLine\": 1}"
-            var props = "\"engine\": \(JSONText.quote(r.engine.rawValue))"
-            if let p = f.pValid, p.isFinite { props += ", \"p_valid\": \(p)" }
-            if let w = f.reason { props += ", \"reason\": \(JSONReport.reason(w))" }
-            let artifact = f.uri.map { u in u.relative ? "{\"uri\": \(JSONText.quote(u.uri)), \"uriBaseId\": \"%SRCROOT%\"}" : "{\"uri\": \(JSONText.quote(u.uri))}" }
-                ?? "{\"uri\": \(JSONText.quote(uri(f.path))), \"uriBaseId\": \"%SRCROOT%\"}"
-            results.append("""
-                {"ruleId": "\(ruleID)", "level": "error", "message": {"text": \(JSONText.quote(sanitize(f.message + " (" + r.why(f) + ")")))},
-                 "locations": [{"physicalLocation": {"artifactLocation": \(artifact), \(region)}}],
-                 "properties": {\(props)}}
-            """)
+        var w = JSONWriter()
+        w.object(.lines) { o in
+            o.field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
+            o.field("version", "2.1.0")
+            o.field("runs") { $0.array { $0.object(.lines) { run in
+                run.field("tool") { $0.object { $0.field("driver") { driver(&$0, r) } } }
+                if let root = r.rootURI {
+                    run.field("originalUriBaseIds") { $0.object { $0.field("%SRCROOT%") { $0.object { $0.field("uri", root) } } } }
+                }
+                run.field("invocations") { $0.array { $0.object { inv in
+                    inv.field("executionSuccessful", r.errorCount == 0)
+                    inv.field("toolExecutionNotifications") { $0.array(r.files.filter { $0.status == .error }) { notification(&$0, $1) } }
+                } } }
+                run.field("results") { $0.array(r.files.filter(\.isInvalid), .lines) { result(&$0, $1, r) } }
+            } } }
         }
-        var notes: [String] = []
-        for f in r.files where f.status == .error {
-            notes.append("{\"level\": \"error\", \"message\": {\"text\": \(JSONText.quote(sanitize("\(f.path): \(f.message)")))}, \"descriptor\": {\"id\": \"nestnet/unreadable\"}}")
-        }
-        return """
-        {
-          "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-          "version": "2.1.0",
-          "runs": [{
-            "tool": {"driver": {"name": "nestnet", "version": \(JSONText.quote(r.version)),
-              "rules": [{"id": "\(ruleID)", "name": "BracketNesting", "shortDescription": {"text": "Brace, paren and bracket nesting is invalid"},
-                "fullDescription": {"text": "A recurrent network (or the exact lexer-aware oracle) found unbalanced or mismatched (), [] or {} in code."},
-                "defaultConfiguration": {"level": "error"}, "properties": {"model": \(JSONText.quote(r.modelName)), "modelSha256": \(JSONText.quote(r.modelSHA256))}}]}},
-            \(r.rootURI.map { "\"originalUriBaseIds\": {\"%SRCROOT%\": {\"uri\": \(JSONText.quote($0))}}," } ?? "")
-            "invocations": [{"executionSuccessful": \(r.errorCount == 0), "toolExecutionNotifications": [\(notes.joined(separator: ", "))]}],
-            "results": [
-        \(results.joined(separator: ",\n"))
-            ]
-          }]
-        }
+        return w.text + "\n"
+    }
 
-        """
+    /// The tool: its version and its one rule, with the model that made the results.
+    static func driver(_ w: inout JSONWriter, _ r: CheckReport) {
+        w.object { d in
+            d.field("name", "nestnet"); d.field("version", r.version)
+            d.field("rules") { $0.array { $0.object { rule in
+                rule.field("id", ruleID); rule.field("name", "BracketNesting")
+                rule.field("shortDescription") { $0.object { $0.field("text", "Brace, paren and bracket nesting is invalid") } }
+                rule.field("fullDescription") { $0.object {
+                    $0.field("text", "A recurrent network (or the exact lexer-aware oracle) found unbalanced or mismatched (), [] or {} in code.")
+                } }
+                rule.field("defaultConfiguration") { $0.object { $0.field("level", "error") } }
+                rule.field("properties") { $0.object { $0.field("model", r.modelName); $0.field("modelSha256", r.modelSHA256) } }
+            } } }
+        }
+    }
+
+    /// One invalid file: where, why, and with which probability.
+    static func result(_ w: inout JSONWriter, _ f: FileResult, _ r: CheckReport) {
+        w.object { o in
+            o.field("ruleId", ruleID); o.field("level", "error")
+            o.field("message") { $0.object { $0.field("text", sanitize(f.message + " (" + r.why(f) + ")")) } }
+            o.field("locations") { $0.array { $0.object { $0.field("physicalLocation") { $0.object { p in
+                p.field("artifactLocation") { $0.object { a in
+                    if let u = f.uri {
+                        a.field("uri", u.uri)
+                        if u.relative { a.field("uriBaseId", "%SRCROOT%") }
+                    } else {
+                        a.field("uri", uri(f.path)); a.field("uriBaseId", "%SRCROOT%")
+                    }
+                } }
+                p.field("region") { $0.object { region in
+                    region.field("startLine", f.location?.line ?? 1)
+                    if let l = f.location { region.field("startColumn", l.column) }
+                } }
+            } } } } }
+            o.field("properties") { $0.object { props in
+                props.field("engine", r.engine.rawValue)
+                if let p = f.pValid, p.isFinite { props.field("p_valid", p) }
+                if let reason = f.reason { props.field("reason", reason) }
+            } }
+        }
+    }
+
+    /// A file that could not be read: a tool notification, not a result.
+    static func notification(_ w: inout JSONWriter, _ f: FileResult) {
+        w.object { o in
+            o.field("level", "error")
+            o.field("message") { $0.object { $0.field("text", sanitize("\(f.path): \(f.message)")) } }
+            o.field("descriptor") { $0.object { $0.field("id", "nestnet/unreadable") } }
+        }
     }
 
     /// A relative path as a URI reference (percent-encoding what URIs do not allow).

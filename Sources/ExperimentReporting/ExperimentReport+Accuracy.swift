@@ -3,6 +3,7 @@ import JUnit
 import NestNetSupport
 import RecurrentNet
 import Training
+import RealModule
 
 /// Accuracy sections: in distribution, against test length, against the distance of the edit from the end, by edit kind.
 extension ExperimentReport {
@@ -65,7 +66,7 @@ extension ExperimentReport {
                     buckets.insert(b.log2Distance)
                 } } }
                 perArch.append((a, m))
-                let pts = m.keys.sorted().filter { m[$0]!.0 >= 5 }.map { (pow(2, Double($0) + 0.5), Double(m[$0]!.1) / Double(m[$0]!.0)) }
+                let pts = m.keys.sorted().filter { m[$0]!.0 >= 5 }.map { (Double.pow(2, Double($0) + 0.5), Double(m[$0]!.1) / Double(m[$0]!.0)) }
                 chart.series.append(.init(name: a, points: pts, color: SVGChart.color(forArch: a)))
             }
             let ks = buckets.sorted()

@@ -3,6 +3,7 @@ import JUnit
 import NestNetSupport
 import RecurrentNet
 import Training
+import RealModule
 
 /// The report of a sequence-length sweep: accuracy against test length per architecture,
 /// accuracy against the distance of the breaking edit from the end, gradient norm against
@@ -75,5 +76,5 @@ func ratio(_ n: Int, _ t: Int) -> String { let r = Double(n) / Double(t); return
 func geo(_ xs: [Double]) -> Double {
     let p = xs.filter { $0 > 0 && $0.isFinite }
     guard !p.isEmpty else { return 0 }
-    return exp(p.reduce(0) { $0 + log($1) } / Double(p.count))
+    return Double.exp(p.reduce(0) { $0 + Double.log($1) } / Double(p.count))
 }

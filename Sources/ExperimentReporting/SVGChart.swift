@@ -1,10 +1,6 @@
 import NestNetSupport
 import RecurrentNet
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 /// A small, dependency-free SVG line chart: series of (x, y) points with optional min–max
 /// bands, linear or log axes, a legend, and reference lines. Self-contained markup, so a chart
 /// can be a file of its own or inlined into HTML.
@@ -60,7 +56,7 @@ public struct SVGChart: Sendable {
         let left = 64.0, right = 16.0, top = 36.0, bottom = 52.0 + legendHeight
         let pw = width - left - right, ph = height - top - bottom
         func t(_ v: Double, _ s: Scale) -> Double {
-            switch s { case .linear: return v; case .log2: return log2(max(v, 1e-300)); case .log10: return log10(max(v, 1e-300)) }
+            switch s { case .linear: return v; case .log2: return Double.log2(max(v, 1e-300)); case .log10: return Double.log10(max(v, 1e-300)) }
         }
         let xs = series.flatMap { $0.points.map(\.x) + $0.band.map(\.x) }.filter { xScale == .linear || $0 > 0 }
         let ys = series.flatMap { $0.points.map(\.y) + $0.band.flatMap { [$0.low, $0.high] } }.filter { (yScale == .linear || $0 > 0) && $0.isFinite }
@@ -148,11 +144,11 @@ public struct SVGChart: Sendable {
             let lo = Int(a.rounded(.up)), hi = Int(b.rounded(.down))
             guard hi >= lo else { return [] }
             let step = max(1, (hi - lo + 1) / 9 + ((hi - lo + 1) % 9 == 0 ? 0 : 1))
-            return stride(from: lo, through: hi, by: step).map { pow(base, Double($0)) }
+            return stride(from: lo, through: hi, by: step).map { Double.pow(base, Double($0)) }
         case .linear:
             let span = b - a
             guard span > 0 else { return [a] }
-            let raw = span / 6, mag = pow(10, (log10(raw)).rounded(.down))
+            let raw = span / 6, mag = Double.pow(10, Double.log10(raw).rounded(.down))
             let step = [1.0, 2, 2.5, 5, 10].map { $0 * mag }.first { $0 >= raw } ?? 10 * mag
             var v = (a / step).rounded(.up) * step, out: [Double] = []
             while v <= b + step * 1e-9 { out.append(abs(v) < step * 1e-9 ? 0 : v); v += step }
@@ -163,8 +159,8 @@ public struct SVGChart: Sendable {
     func label(_ v: Double) -> String {
         if v == 0 { return "0" }
         if abs(v) >= 1e5 || abs(v) < 1e-3 {
-            let e = Int(log10(abs(v)).rounded(.down))
-            let m = v / pow(10, Double(e))
+            let e = Int(Double.log10(abs(v)).rounded(.down))
+            let m = v / Double.pow(10, Double(e))
             return (abs(m - 1) < 1e-9 ? "" : trim(m) + "×") + "1e\(e)"
         }
         return trim(v)

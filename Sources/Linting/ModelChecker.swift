@@ -2,6 +2,7 @@ import Foundation
 import NestingOracle
 import RecurrentNet
 import StepHead
+import RealModule
 
 /// Runs the neural model over many files at once (batched so each step is a matrix product)
 /// and turns its outputs into verdicts and locations.
@@ -107,7 +108,7 @@ public struct ModelChecker: Sendable {
                         else { out[j] = .broken(v) }
                     } else if let t = breakRun, let st = steps, broken(st, at: piece.count - 1) {
                         // The step head decided before the end: its P(not broken yet) is the p_valid.
-                        out[j] = .broken(breakVerdict(text, at: t, pValid: 1 / (1 + Float(exp(Double(st[(piece.count - 1) * P])))),
+                        out[j] = .broken(breakVerdict(text, at: t, pValid: 1 / (1 + Float(Double.exp(Double(st[(piece.count - 1) * P])))),
                                                       reason: .init(head: .step, offset: end - 1)))
                     } else {
                         at[j].lower = end; at[j].state = r.finalStates?[k]; at[j].runStart = breakRun; at[j].openStart = openRun
@@ -125,7 +126,7 @@ public struct ModelChecker: Sendable {
     func broken(_ steps: [Float], at t: Int) -> Bool {
         let P = model.config.stepOutputs
         guard P > 0, t >= 0 else { return false }
-        return steps[t * P] > Float(log(Double(1 - threshold) / Double(threshold)))
+        return steps[t * P] > Float(Double.log(Double(1 - threshold) / Double(threshold)))
     }
 
     func breakVerdict(_ text: [UInt8], at start: Int, pValid p: Float, reason: FileResult.Reason) -> Verdict {

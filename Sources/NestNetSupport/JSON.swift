@@ -237,7 +237,7 @@ public struct JSONParser {
     }
 }
 
-/// JSON text output helpers.
+/// Escaping for JSON text (`JSONWriter` writes whole documents with it).
 public enum JSONText {
     /// Appends `s` as a quoted JSON string (UTF-8 passed through; control bytes escaped).
     public static func appendString(_ s: some Collection<UInt8>, to out: inout [UInt8]) {
@@ -263,26 +263,5 @@ public enum JSONText {
         var out: [UInt8] = []
         appendString(Array(s.utf8), to: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// A number formatted for JSON (shortest round-trip form; non-finite values as null).
-    public static func number(_ d: Double) -> String {
-        guard d.isFinite else { return "null" }
-        if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
-        return "\(d)"
-    }
-}
-
-extension JSONText {
-    /// A value as compact JSON text on one line (`{"a": [1, true]}`), object keys in order.
-    public static func compact(_ v: JSONValue) -> String {
-        switch v {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let d): return number(d)
-        case .string(let s): return quote(s)
-        case .array(let a): return "[" + a.map(compact).joined(separator: ", ") + "]"
-        case .object(let o): return "{" + o.map { quote($0.0) + ": " + compact($0.1) }.joined(separator: ", ") + "}"
-        }
     }
 }

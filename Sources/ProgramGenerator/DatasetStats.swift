@@ -54,14 +54,22 @@ public struct DatasetStats: Sendable {
     }
 
     public var json: String {
-        func obj(_ d: [String: Int]) -> String {
-            "{" + d.keys.sorted().map { "\"\($0)\": \(d[$0]!)" }.joined(separator: ", ") + "}"
+        // Counts by key, keys sorted as text (integer keys too, as before).
+        func counts(_ d: [String: Int]) -> (inout JSONWriter) -> Void {
+            { w in w.object { o in for k in d.keys.sorted() { o.field(k, d[k]!) } } }
         }
-        func objI(_ d: [Int: Int]) -> String { obj(Dictionary(uniqueKeysWithValues: d.map { ("\($0.key)", $0.value) })) }
-        return "{\"count\": \(count), \"valid\": \(valid), \"valid_fraction\": \(validFraction), "
-            + "\"min_length\": \(minLength), \"mean_length\": \(meanLength), \"max_length\": \(maxLength), "
-            + "\"with_distractors\": \(withDistractors), \"length_buckets\": \(objI(lengthBuckets)), "
-            + "\"max_depth\": \(objI(depthCounts)), \"edit_kinds\": \(obj(editKinds)), \"error_kinds\": \(obj(errorKinds))}"
+        func counts(_ d: [Int: Int]) -> (inout JSONWriter) -> Void {
+            counts(Dictionary(uniqueKeysWithValues: d.map { ("\($0.key)", $0.value) }))
+        }
+        var w = JSONWriter()
+        w.object { o in
+            o.field("count", count); o.field("valid", valid); o.field("valid_fraction", validFraction)
+            o.field("min_length", minLength); o.field("mean_length", meanLength); o.field("max_length", maxLength)
+            o.field("with_distractors", withDistractors)
+            o.field("length_buckets", counts(lengthBuckets)); o.field("max_depth", counts(depthCounts))
+            o.field("edit_kinds", counts(editKinds)); o.field("error_kinds", counts(errorKinds))
+        }
+        return w.text
     }
 
     private func pct(_ x: Double) -> String { fixed(x * 100, 1) + "%" }

@@ -1,9 +1,5 @@
 import NestNetSupport
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// Dyck-k strings from the PCFG used by Suzgun et al. (2019):
 /// S → (S) with p = 0.5, S → SS with q = 0.25, S → ε otherwise, each pair type uniform.
@@ -59,7 +55,7 @@ public struct DyckGenerator: Sendable {
         var c = 1.0
         if probe.count > 40, let h1 = probe.indices.last(where: { probe[$0] > 1e-250 }), h1 >= 40 {
             let h0 = h1 / 2
-            if probe[h0] > 0 { c = max(1, pow(probe[h0] / probe[h1], 1 / Double(h1 - h0))) }
+            if probe[h0] > 0 { c = max(1, Double.pow(probe[h0] / probe[h1], 1 / Double(h1 - h0))) }
         }
         scale = c
         mass = table(upTo: half, c: c)
@@ -81,10 +77,10 @@ public struct DyckGenerator: Sendable {
         let top = maxDepth ?? 0
         let lo = max(1, (minLength + 1) / 2), hi = min(maxLength, self.maxLength) / 2
         // P(length 2h) = mass / c^h, compared in log space.
-        let logC = log(scale)
-        let logs = (lo...max(lo, hi)).map { h in h <= hi && m(top, h) > 0 ? log(m(top, h)) - Double(h) * logC : -Double.infinity }
+        let logC = Double.log(scale)
+        let logs = (lo...max(lo, hi)).map { h in h <= hi && m(top, h) > 0 ? Double.log(m(top, h)) - Double(h) * logC : -Double.infinity }
         let best = logs.max() ?? 0
-        let half = lo + rng.weighted(logs.map { $0 == -.infinity ? 0 : exp($0 - best) })
+        let half = lo + rng.weighted(logs.map { $0 == -.infinity ? 0 : Double.exp($0 - best) })
         return expand(half: half, depth: top, rng: &rng)
     }
 

@@ -23,17 +23,25 @@ public struct Example: Sendable, Equatable {
     /// One JSONL line (without the newline):
     /// `{"text", "valid", "length", "max_depth", "edit": {kind, offset} | null, "error": {…} | null}`.
     public func jsonLine(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"text": "#.utf8)
-        JSONText.appendString(text, to: &out)
-        out.append(contentsOf: #", "valid": \#(valid), "length": \#(text.count), "max_depth": \#(maxDepth), "edit": "#.utf8)
-        if let e = edit {
-            out.append(contentsOf: #"{"kind": "\#(e.name)", "offset": \#(e.offset)}"#.utf8)
-        } else { out.append(contentsOf: "null".utf8) }
-        out.append(contentsOf: #", "error": "#.utf8)
-        if let e = error {
-            out.append(contentsOf: #"{"kind": "\#(e.kind.rawValue)", "offset": \#(e.offset), "line": \#(e.line), "column": \#(e.column)}"#.utf8)
-        } else { out.append(contentsOf: "null".utf8) }
-        out.append(125)
+        JSONWriter.append(to: &out) { w in
+            w.object { o in
+                o.field("text") { $0.string(text) }
+                o.field("valid", valid)
+                o.field("length", text.count)
+                o.field("max_depth", maxDepth)
+                o.field("edit") { w in
+                    guard let e = edit else { return w.null() }
+                    w.object { $0.field("kind", e.name); $0.field("offset", e.offset) }
+                }
+                o.field("error") { w in
+                    guard let e = error else { return w.null() }
+                    w.object { o in
+                        o.field("kind", e.kind.rawValue); o.field("offset", e.offset)
+                        o.field("line", e.line); o.field("column", e.column)
+                    }
+                }
+            }
+        }
     }
 
     /// Parses one JSONL line. Only `text` (non-empty) is required; `valid` defaults to the

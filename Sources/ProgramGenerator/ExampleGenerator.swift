@@ -1,6 +1,7 @@
 import Foundation
 import NestNetSupport
 import NestingOracle
+import RealModule
 
 /// Makes labelled examples: a valid base text, then either a corrupting edit (target invalid)
 /// or a decoy edit inside a string or comment (target valid). Labels come from the oracle;
@@ -48,8 +49,8 @@ public struct ExampleGenerator: Sendable {
         let a = max(lo, CProgramGenerator.minimumLength)
         let target: Int
         if options.lengths == .log && hi - a >= 4 {
-            let l0 = log(Double(a + 1)), l1 = log(Double(hi - 1))
-            target = min(hi - 1, max(a + 1, Int(exp(l0 + (l1 - l0) * rng.unit()).rounded())))
+            let l0 = Double.log(Double(a + 1)), l1 = Double.log(Double(hi - 1))
+            target = min(hi - 1, max(a + 1, Int(Double.exp(l0 + (l1 - l0) * rng.unit()).rounded())))
         } else {
             target = hi - a >= 2 ? rng.int(in: (a + 1)...(hi - 1)) : rng.int(in: a...hi)
         }

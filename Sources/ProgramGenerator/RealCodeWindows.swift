@@ -1,6 +1,7 @@
 import NestNetSupport
 import Foundation
 import NestingOracle
+import RealModule
 
 /// Labelled examples cut from real source files: whole files, runs of whole lines that are
 /// balanced at any depth (inside a function, an `extern "C" {` or a namespace as well as at
@@ -139,8 +140,8 @@ public struct RealCodeWindows: Sendable {
         switch lengths {
         case .uniform: return rng.int(in: bounds)
         case .log:
-            let l0 = log(Double(a)), l1 = log(Double(b))
-            return min(b, max(a, Int(exp(l0 + (l1 - l0) * rng.unit()).rounded())))
+            let l0 = Double.log(Double(a)), l1 = Double.log(Double(b))
+            return min(b, max(a, Int(Double.exp(l0 + (l1 - l0) * rng.unit()).rounded())))
         }
     }
 

@@ -1,9 +1,5 @@
 import NestNetSupport
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// How the recurrent weights `W_hh` start (issue 16's remedies for vanishing and exploding
 /// gradients), per gate block of H×H.
@@ -69,7 +65,7 @@ extension RecurrentModel {
 /// Standard normal (Box–Muller).
 func gaussian(_ rng: inout SeededRandom) -> Double {
     let u1 = max(rng.unit(), 1e-300), u2 = rng.unit()
-    return (-2 * logD(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
 }
 
 /// A random n×n orthogonal matrix (row-major): Gram–Schmidt on a Gaussian matrix, in Double.

@@ -1,3 +1,4 @@
+import RealModule
 /// The update rules NestNet trains with, over the model's flat parameter buffer.
 public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     case adam, rmsprop, sgd
@@ -56,7 +57,7 @@ public struct Optimizer: Sendable, Codable, Equatable {
     }
 }
 
-func powF(_ x: Float, _ n: Int) -> Float { Float(expD(Double(n) * logD(Double(x)))) }
+func powF(_ x: Float, _ n: Int) -> Float { Float(Double.exp(Double(n) * Double.log(Double(x)))) }
 
 /// Scales `grads` so their global L2 norm is at most `maxNorm` (as `clip_grad_norm_`);
 /// returns the norm before clipping (nan/inf when the gradients are not finite).

@@ -1,4 +1,5 @@
 import NestNetSupport
+import RealModule
 
 /// The forward pass over one shard: every layer's cells, the final head and the per-step head.
 extension RecurrentModel {
@@ -105,7 +106,7 @@ extension RecurrentModel {
                 let len = w.fullLengths[m]
                 guard (len > w.start && len <= w.start + w.T) || (len == 0 && w.start == 0) else { continue }
                 let z = p[hb] + dot(p.baseAddress! + hw, w.hLast.p + m * H, H)
-                let prob = 1 / (1 + Float(expD(Double(-z))))
+                let prob = 1 / (1 + Float(Double.exp(Double(-z))))
                 w.lastProbabilities[m] = prob
                 if !batch.labels.isEmpty {
                     let y = batch.labels[w.rows[m]]
@@ -130,7 +131,7 @@ extension RecurrentModel {
                     let z = w.stepLogits.p[i]
                     let y: Float = (bits >> k) & 1 == 1 ? 1 : 0
                     w.stepLoss += y > 0.5 ? softplus(Double(-z)) : softplus(Double(z))
-                    d[i] = (1 / (1 + Float(expD(Double(-z)))) - y) * weight
+                    d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - y) * weight
                 }
             }
         }

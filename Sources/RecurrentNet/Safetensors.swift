@@ -12,17 +12,19 @@ public enum Safetensors {
 
     /// Serialises tensors (in the given order) with metadata.
     public static func encode(_ tensors: [(String, Tensor)], metadata: [String: String]) -> [UInt8] {
-        var header = "{\"__metadata__\": {"
-        header += metadata.keys.sorted().map { "\(JSONText.quote($0)): \(JSONText.quote(metadata[$0]!))" }.joined(separator: ", ")
-        header += "}"
+        var w = JSONWriter()
         var offset = 0
-        for (name, t) in tensors {
-            let bytes = t.values.count * 4
-            header += ", \(JSONText.quote(name)): {\"dtype\": \"F32\", \"shape\": [\(t.shape.map(String.init).joined(separator: ", "))], \"data_offsets\": [\(offset), \(offset + bytes)]}"
-            offset += bytes
+        w.object { o in
+            o.field("__metadata__") { $0.object { m in for k in metadata.keys.sorted() { m.field(k, metadata[k]!) } } }
+            for (name, t) in tensors {
+                let bytes = t.values.count * 4
+                o.field(name) { $0.object { e in
+                    e.field("dtype", "F32"); e.field("shape", t.shape); e.field("data_offsets", [offset, offset + bytes])
+                } }
+                offset += bytes
+            }
         }
-        header += "}"
-        var h = Array(header.utf8)
+        var h = w.bytes
         while (8 + h.count) % 8 != 0 { h.append(32) }
         var out: [UInt8] = []
         out.reserveCapacity(8 + h.count + offset)

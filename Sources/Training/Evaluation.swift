@@ -2,11 +2,7 @@ import Dispatch
 import ProgramGenerator
 import RecurrentNet
 import StepHead
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// A model's predictions on a labelled dataset, and the accuracy they give.
 public struct Evaluation: Sendable {
@@ -55,7 +51,7 @@ public struct Evaluation: Sendable {
         for (p, e) in zip(probabilities, examples) {
             if (p > 0.5) == e.valid { c += 1 }
             let q = Double(min(max(p, 1e-7), 1 - 1e-7))
-            l -= e.valid ? log(q) : log(1 - q)
+            l -= e.valid ? Double.log(q) : Double.log(1 - q)
         }
         correct = c
         loss = examples.isEmpty ? 0 : l / Double(examples.count)

@@ -109,17 +109,28 @@ public struct EvaluationReport: Sendable {
 
     public func json(model: String, arch: String, data: String) -> String {
         let e = evaluation
-        func groups(_ g: [Group]) -> String {
-            "[" + g.map { "{\"key\": \(JSONText.quote($0.key)), \"count\": \($0.count), \"accuracy\": \($0.accuracy)}" }.joined(separator: ", ") + "]"
+        var w = JSONWriter()
+        w.object { o in
+            o.field("model", model); o.field("arch", arch); o.field("data", data)
+            o.field("count", e.count); o.field("accuracy", e.accuracy); o.field("loss", e.loss)
+            o.field("precision_invalid", precisionInvalid); o.field("recall_invalid", recallInvalid); o.field("f1_invalid", f1Invalid)
+            o.field("confusion") { $0.object { c in
+                c.field("valid_as_valid", confusion[0][0]); c.field("valid_as_invalid", confusion[0][1])
+                c.field("invalid_as_valid", confusion[1][0]); c.field("invalid_as_invalid", confusion[1][1])
+            } }
+            for (name, groups) in [("by_length", byLength), ("by_edit", byEdit), ("by_max_depth", byDepth), ("by_error_position", byErrorPosition)] {
+                o.field(name) { $0.array(groups) { w, g in
+                    w.object { $0.field("key", g.key); $0.field("count", g.count); $0.field("accuracy", g.accuracy) }
+                } }
+            }
+            o.field("location") { w in
+                guard let l = location else { return w.null() }
+                w.object { o in
+                    o.field("total", l.total); o.field("exact", l.exact); o.field("within_1_byte", l.nearby); o.field("same_line", l.sameLine)
+                }
+            }
+            o.field("seconds", e.seconds); o.field("bytes_per_sec", e.bytesPerSecond)
         }
-        return "{\"model\": \(JSONText.quote(model)), \"arch\": \"\(arch)\", \"data\": \(JSONText.quote(data)), "
-            + "\"count\": \(e.count), \"accuracy\": \(e.accuracy), \"loss\": \(e.loss), "
-            + "\"precision_invalid\": \(precisionInvalid), \"recall_invalid\": \(recallInvalid), \"f1_invalid\": \(f1Invalid), "
-            + "\"confusion\": {\"valid_as_valid\": \(confusion[0][0]), \"valid_as_invalid\": \(confusion[0][1]), "
-            + "\"invalid_as_valid\": \(confusion[1][0]), \"invalid_as_invalid\": \(confusion[1][1])}, "
-            + "\"by_length\": \(groups(byLength)), \"by_edit\": \(groups(byEdit)), \"by_max_depth\": \(groups(byDepth)), "
-            + "\"by_error_position\": \(groups(byErrorPosition)), "
-            + (location.map { l in "\"location\": {\"total\": \(l.total), \"exact\": \(l.exact), \"within_1_byte\": \(l.nearby), \"same_line\": \(l.sameLine)}, " } ?? "\"location\": null, ")
-            + "\"seconds\": \(e.seconds), \"bytes_per_sec\": \(e.bytesPerSecond)}"
+        return w.text
     }
 }

@@ -1,11 +1,7 @@
 import NestingOracle
 import ProgramGenerator
 import RecurrentNet
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖) against distance from the end of the text, averaged over examples:
 /// how much of the final-label gradient reaches bytes far from the end.
@@ -42,11 +38,11 @@ public struct GradientProbe: Sendable {
     }
 
     static func decay(_ v: [Double]) -> Double {
-        let pts = v.enumerated().filter { $0.element > 1e-37 }.map { (Double($0.offset), log($0.element)) }
+        let pts = v.enumerated().filter { $0.element > 1e-37 }.map { (Double($0.offset), Double.log($0.element)) }
         guard pts.count >= 2 else { return 0 }
         let mx = pts.map(\.0).reduce(0, +) / Double(pts.count), my = pts.map(\.1).reduce(0, +) / Double(pts.count)
         let sxy = pts.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }, sxx = pts.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
-        return sxx > 0 ? exp(100 * sxy / sxx) : 1
+        return sxx > 0 ? Double.exp(100 * sxy / sxx) : 1
     }
 }
 

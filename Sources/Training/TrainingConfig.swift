@@ -2,11 +2,7 @@ import Foundation
 import NestNetSupport
 import RecurrentNet
 import StepHead
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// How the learning rate moves over training.
 public enum LearningRateSchedule: String, Sendable, CaseIterable, Codable {
@@ -89,7 +85,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         case .constant: return learningRate
         case .cosine:
             let f = epochs <= 1 ? 0 : Double(epoch - 1) / Double(epochs - 1)
-            return learningRate * Float(0.05 + 0.95 * 0.5 * (1 + cos(Double.pi * f)))
+            return learningRate * Float(0.05 + 0.95 * 0.5 * (1 + Double.cos(Double.pi * f)))
         }
     }
 

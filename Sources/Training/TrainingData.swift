@@ -2,11 +2,7 @@ import Dispatch
 import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 
 /// Where training examples come from. Every example is a pure function of (seed, epoch,
 /// position), so a resumed run sees exactly the data an uninterrupted one would.
@@ -39,7 +35,7 @@ public enum TrainingData: Sendable {
             guard b > a else { return a }
             switch o.lengths {
             case .uniform: return (a + b) / 2
-            case .log: return (b - a) / log(b / a)  // mean of a log-uniform length
+            case .log: return (b - a) / Double.log(b / a)  // mean of a log-uniform length
             }
         }
     }
@@ -103,7 +99,7 @@ public struct GeneratedData: Sendable, Equatable, Codable {
     public func maxLength(epoch: Int) -> Int {
         guard let start = curriculumStart, start < options.maxLength, curriculumEpochs > 1 else { return options.maxLength }
         let f = min(1, Double(epoch - 1) / Double(curriculumEpochs - 1))
-        let len = Double(start) * pow(Double(options.maxLength) / Double(start), f)
+        let len = Double(start) * Double.pow(Double(options.maxLength) / Double(start), f)
         return min(options.maxLength, max(start, Int(len.rounded())))
     }
 

@@ -72,10 +72,12 @@ struct Bench: ParsableCommand {
         let t0 = Self.now()
         for _ in 0..<steps { step() }
         let s = Self.now() - t0
-        print("{\"impl\": \"nestnet\", \"version\": \"\(NestNet.version)\", \"arch\": \"\(arch.rawValue)\", \"embed\": \(embed), "
-              + "\"hidden\": \(hidden), \"batch\": \(batch), \"seq_len\": \(seqLen), \"threads\": \(threads), "
-              + "\"mode\": \"\(mode.rawValue)\", \"steps\": \(steps), \"seconds\": \(fixed(s, 4)), "
-              + "\"tokens_per_sec\": \(fixed(Double(batch * seqLen * steps) / s, 1))}")
+        printJSON { o in
+            o.field("impl", "nestnet"); o.field("version", NestNet.version); o.field("arch", arch.rawValue); o.field("embed", embed)
+            o.field("hidden", hidden); o.field("batch", batch); o.field("seq_len", seqLen); o.field("threads", threads)
+            o.field("mode", mode.rawValue); o.field("steps", steps); o.field("seconds", s.rounded(toDecimals: 4))
+            o.field("tokens_per_sec", (Double(batch * seqLen * steps) / s).rounded(toDecimals: 1))
+        }
     }
 
     func benchOracle() {
@@ -94,8 +96,11 @@ struct Bench: ParsableCommand {
             var sink = 0
             for _ in 0..<3 { sink &+= body() }
             let s = (Self.now() - t0) / 3
-            print("{\"impl\": \"nestnet\", \"target\": \"oracle\", \"mode\": \"\(name)\", \"bytes\": \(text.count), "
-                  + "\"seconds\": \(fixed(s, 4)), \"mb_per_sec\": \(fixed(Double(text.count) / s / 1e6, 1)), \"check\": \(sink % 7)}")
+            printJSON { o in
+                o.field("impl", "nestnet"); o.field("target", "oracle"); o.field("mode", name); o.field("bytes", text.count)
+                o.field("seconds", s.rounded(toDecimals: 4)); o.field("mb_per_sec", (Double(text.count) / s / 1e6).rounded(toDecimals: 1))
+                o.field("check", sink % 7)
+            }
         }
         measure("verdict") { text.withUnsafeBufferPointer { NestingOracle.check($0).maxDepth } }
         measure("profile") { text.withUnsafeBufferPointer { Int(NestingOracle.analyze($0).depth.last ?? 0) } }
@@ -110,7 +115,9 @@ struct Bench: ParsableCommand {
             i += 1
         }
         let s = Self.now() - t0
-        print("{\"impl\": \"nestnet\", \"target\": \"generator\", \"threads\": 1, \"examples\": \(i), \"bytes\": \(bytes), "
-              + "\"seconds\": \(fixed(s, 3)), \"mb_per_sec\": \(fixed(Double(bytes) / s / 1e6, 2))}")
+        printJSON { o in
+            o.field("impl", "nestnet"); o.field("target", "generator"); o.field("threads", 1); o.field("examples", i); o.field("bytes", bytes)
+            o.field("seconds", s.rounded(toDecimals: 3)); o.field("mb_per_sec", (Double(bytes) / s / 1e6).rounded(toDecimals: 2))
+        }
     }
 }

@@ -49,3 +49,10 @@ extension Substring {
     /// Without its leading spaces (items of a comma-separated option value).
     var trimmingSpaces: String { String(drop(while: { $0 == " " })) }
 }
+
+/// Prints one JSON object on a line (the `--format json` outputs of bench and probe).
+func printJSON(_ body: (inout JSONWriter) -> Void) {
+    var w = JSONWriter()
+    w.object(.inline, body)
+    print(w.text)
+}

@@ -33,7 +33,9 @@ struct Eval: ParsableCommand {
         if let path = predictions {
             try AtomicFile.write(to: path) { w in
                 for (i, p) in e.probabilities.enumerated() {
-                    w.write("{\"index\": \(i), \"probability\": \(p), \"valid\": \(p > 0.5)}\n")
+                    var line = JSONWriter()
+                    line.object { $0.field("index", i); $0.field("probability", p); $0.field("valid", p > 0.5) }
+                    w.write(line.text + "\n")
                 }
             }
         }

@@ -43,11 +43,16 @@ struct Probe: ParsableCommand {
             let trained = GradientProbe(model: model, examples: examples)
             let initial = GradientProbe(model: fresh, examples: examples)
             if common.format == .json {
-                func arr(_ v: [Double]?) -> String { v.map { "[" + $0.map { JSONText.number($0) }.joined(separator: ", ") + "]" } ?? "null" }
-                print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"examples\": \(examples.count), "
-                      + "\"trained\": {\"h\": \(arr(trained.h)), \"c\": \(arr(trained.c)), \"h_factor_per_100\": \(trained.hFactorPer100), \"c_factor_per_100\": \(trained.cFactorPer100.map { "\($0)" } ?? "null")}, "
-                      + "\"initial\": {\"h\": \(arr(initial.h)), \"c\": \(arr(initial.c)), \"h_factor_per_100\": \(initial.hFactorPer100), \"c_factor_per_100\": \(initial.cFactorPer100.map { "\($0)" } ?? "null")}, "
-                      + "\"counts\": [\(trained.counts.map(String.init).joined(separator: ", "))]}")
+                func probe(_ g: GradientProbe) -> (inout JSONWriter) -> Void {
+                    { $0.object { o in
+                        o.field("h", g.h); o.field("c", g.c)
+                        o.field("h_factor_per_100", g.hFactorPer100); o.field("c_factor_per_100", g.cFactorPer100)
+                    } }
+                }
+                printJSON { o in
+                    o.field("model", name); o.field("arch", model.config.arch.rawValue); o.field("examples", examples.count)
+                    o.field("trained", probe(trained)); o.field("initial", probe(initial)); o.field("counts", trained.counts)
+                }
                 return
             }
             print("\(name) (\(model.config.shortName)), \(examples.count) examples: mean ‖∂L/∂h_t‖ by distance from the end")
@@ -76,11 +81,20 @@ struct Probe: ParsableCommand {
             let p = CounterProbe(model: model, examples: examples, traceIndex: trace)
             let unitName = "\(p.best.cell ? "c" : "h")[\(p.best.index)]"
             if common.format == .json {
-                let units = p.units.map { "{\"unit\": \($0.index), \"cell\": \($0.cell), \"r\": \(JSONText.number($0.r))}" }.joined(separator: ", ")
-                let tr = p.trace.map { "[\($0.0), \($0.1), \($0.2)]" }.joined(separator: ", ")
-                print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"bytes\": \(p.bytes), "
-                      + "\"best\": {\"unit\": \(p.best.index), \"cell\": \(p.best.cell), \"r\": \(p.best.r)}, \"linear_r2\": \(p.linearR2), "
-                      + "\"units\": [\(units)], \"trace\": {\"example\": \(trace), \"columns\": [\"byte\", \"depth\", \"activation\"], \"rows\": [\(tr)]}}")
+                func unit(_ u: CounterProbe.Unit) -> (inout JSONWriter) -> Void {
+                    { $0.object { $0.field("unit", u.index); $0.field("cell", u.cell); $0.field("r", u.r) } }
+                }
+                printJSON { o in
+                    o.field("model", name); o.field("arch", model.config.arch.rawValue); o.field("bytes", p.bytes)
+                    o.field("best", unit(p.best)); o.field("linear_r2", p.linearR2)
+                    o.field("units") { $0.array(p.units) { unit($1)(&$0) } }
+                    o.field("trace") { $0.object { t in
+                        t.field("example", trace); t.field("columns", ["byte", "depth", "activation"])
+                        t.field("rows") { $0.array(p.trace) { w, row in
+                            w.array { $0.value(Int(row.0)); $0.value(Int(row.1)); $0.value(row.2) }
+                        } }
+                    } }
+                }
                 return
             }
             print("\(name) (\(model.config.shortName)), \(examples.count) examples, \(p.bytes) bytes")
@@ -108,9 +122,14 @@ struct Probe: ParsableCommand {
             guard valid >= 2 else { throw NestNetError("the stack probe needs at least 2 valid texts in the first --count \(common.count) examples (found \(valid))") }
             let p = StackTopProbe(model: model, examples: examples)
             if common.format == .json {
-                print("{\"model\": \(JSONText.quote(name)), \"arch\": \"\(model.config.arch.rawValue)\", \"bytes\": \(p.bytes), \"accuracy\": \(p.accuracy), \"baseline\": \(p.baseline), "
-                      + "\"deep_bytes\": \(p.deepBytes), \"deep_accuracy\": \(p.deepAccuracy), \"deep_baseline\": \(p.deepBaseline), "
-                      + "\"levels\": [" + p.levels.map { "{\"level\": \($0.level), \"bytes\": \($0.bytes), \"accuracy\": \($0.accuracy), \"baseline\": \($0.baseline)}" }.joined(separator: ", ") + "]}")
+                printJSON { o in
+                    o.field("model", name); o.field("arch", model.config.arch.rawValue); o.field("bytes", p.bytes)
+                    o.field("accuracy", p.accuracy); o.field("baseline", p.baseline)
+                    o.field("deep_bytes", p.deepBytes); o.field("deep_accuracy", p.deepAccuracy); o.field("deep_baseline", p.deepBaseline)
+                    o.field("levels") { $0.array(p.levels) { w, l in
+                        w.object { $0.field("level", l.level); $0.field("bytes", l.bytes); $0.field("accuracy", l.accuracy); $0.field("baseline", l.baseline) }
+                    } }
+                }
                 return
             }
             print("\(name) (\(model.config.shortName)), \(valid) valid texts, \(p.bytes) held-out bytes")

@@ -27,6 +27,13 @@ struct Report: ParsableCommand {
     @Flag(help: "JUnit strictly valid against Jenkins' junit-10.xsd (testcase properties go to system-out).") var junitStrict = false
     @Option(help: "Expectation, repeatable: [language:]arch@test_length[/train_length](>=|>|<=|<)accuracy.") var expect: [String] = []
 
+    /// Flag checks that need no file: every --expect must parse.
+    func validate() throws {
+        for e in expect {
+            do { _ = try Expectation(parsing: e) } catch let error as NestNetError { throw ValidationError(error.message) }
+        }
+    }
+
     func run() throws {
         let expectations = try expect.map(Expectation.init(parsing:))
         try refuseOverwritingInputs(outputs: [("--junit", junit), ("the report", dir + "/index.md"), ("the report", dir + "/index.html"),

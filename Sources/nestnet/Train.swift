@@ -103,6 +103,9 @@ struct Train: ParsableCommand {
             guard language == .c else { throw ValidationError("--corpus and --valid-corpus mix real C into generated C: they need --language c") }
         }
         if decoyRate != 0 && train != nil { throw ValidationError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
+        if validCorpus != nil && (valid != nil || validCount < 1) {
+            throw ValidationError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
+        }
         if let f = validCorpusFraction, !(0...1).contains(f) { throw ValidationError("--valid-corpus-fraction must be between 0 and 1") }
         if corpusFocus != nil && corpus == nil { throw ValidationError("--corpus-focus names places in the --corpus files: give --corpus") }
         guard (0...1).contains(corpusFocusFraction) else { throw ValidationError("--corpus-focus-fraction must be between 0 and 1") }
@@ -188,8 +191,6 @@ struct Train: ParsableCommand {
                 }
                 meta["data.valid"] = "generated:\(validCount) corpus:\(mix.description)"
             }
-        } else if validCorpus != nil {
-            throw NestNetError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }
 
         let trainer = try Trainer(config, data: data, valid: validSet)

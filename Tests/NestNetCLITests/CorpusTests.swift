@@ -155,6 +155,14 @@ struct CorpusTests {
         let frac = try CLI.run(["train", "--corpus", src, "--corpus-fraction", "1.5", "--out", d + "/x.safetensors", "--epochs", "1"])
         #expect(frac.status == 2)
         #expect(frac.stderr.contains("--corpus-fraction must be between 0 and 1"), "\(frac.stderr)")
+        // --valid-corpus with a --valid file (or no generated validation set) would be ignored: refused
+        // before anything is read, not after a run that silently validated on something else.
+        for extra in [["--valid", d + "/list.txt"], ["--valid-count", "0"]] {
+            let ignored = try CLI.run(["train", "--valid-corpus", src, "--out", d + "/x.safetensors", "--epochs", "1"] + extra)
+            #expect(ignored.status == 2 && ignored.stderr.hasPrefix("nestnet: error: --valid-corpus mixes real code into the generated validation set"),
+                    "\(ignored.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: d + "/x.safetensors.state"))
     }
 
     /// `--corpus-focus`: hard places of the corpus, recorded in the metadata; a list made for

@@ -32,6 +32,10 @@ struct SweepCommandTests {
         // An expectation about something the sweep did not run is a usage error.
         let none = try CLI.run(["report", d, "--expect", "gru@32>=0.5"])
         #expect(none.status == 2 && none.stderr.contains("no result matches"))
+        // A malformed one is refused before the folder is read or anything written.
+        let garbled = try CLI.run(["report", d + "/nothere", "--junit", d + "/garbled.xml", "--expect", "lstm@abc>=0.9"])
+        #expect(garbled.status == 2 && garbled.stderr.hasPrefix("nestnet: error: --expect lstm@abc>=0.9: expected"), "\(garbled.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: d + "/garbled.xml"))
     }
 
     @Test func listJobsPrintsOneRunnableCommandPerRun() throws {

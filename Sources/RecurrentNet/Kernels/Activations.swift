@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import RealModule
 /// Vectorised tanh and sigmoid on the machine's vector width (~3e-7 absolute error), written so
 /// the hot loop stays in registers: no exp, no libm calls, no clamping helpers that compile to
 /// calls, fused multiply-adds spelled out (Swift does not contract `a * b + c` on its own).
@@ -59,11 +55,6 @@ func softplus(_ x: Double) -> Double { x > 0 ? x + log1pExp(-x) : log1pExp(x) }
 @inline(__always)
 func log1pExp(_ x: Double) -> Double {
     // x ≤ 0 here: log(1 + e^x) without overflow.
-    let e = expD(x)
-    return e < 1e-8 ? e : logD(1 + e)
+    let e = Double.exp(x)
+    return e < 1e-8 ? e : Double.log(1 + e)
 }
-
-/// The C library's exp and log on Double (Glibc or Darwin, imported above), named apart from
-/// the SIMD kernels' approximations.
-@inline(__always) func expD(_ x: Double) -> Double { exp(x) }
-@inline(__always) func logD(_ x: Double) -> Double { log(x) }

@@ -18,8 +18,9 @@ extension SweepRunner {
             let entry = JSONValue.object([("command", .string(p.command)), ("commit", .string(p.commit)), ("version", .string(p.version)),
                                           ("host", .string(p.host)), ("started", .string(isoTimestamp())), ("threads", .number(Double(p.threads))),
                                           ("flags", .array(s.flags.map { .string($0) }))])
-            let text = "{\"invocations\": [\n" + (entries + [entry]).map { "  " + JSONText.compact($0) }.joined(separator: ",\n") + "\n]}\n"
-            try AtomicFile.write(Array(text.utf8), to: path)
+            var w = JSONWriter()
+            w.object { $0.field("invocations") { $0.array(entries + [entry], .lines) { $0.value($1) } } }
+            try AtomicFile.write(w.bytes + [10], to: path)
         }
     }
 }
