@@ -21,8 +21,8 @@ func cpuSettings() -> [SwiftSetting] {
     let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
     let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
     let avx512 = ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) && env["NESTNET_PORTABLE"] != "1"
-    // AMD Zen 4/5 (every AVX-512 extension znver4 assumes): its scheduling model, 3–7% faster
-    // LSTM inference than skylake-avx512 in interleaved `nestnet bench` runs on Zen 5.
+    // AMD Zen 4/5 (every AVX-512 extension znver4 assumes): its scheduling model, which runs
+    // LSTM inference faster than skylake-avx512 there (figures in the README's engine section).
     let zen4 = info.contains("AuthenticAMD") && ["avx512cd", "avx512ifma", "avx512vbmi", "avx512_vbmi2", "avx512_vnni",
         "avx512_bitalg", "avx512_vpopcntdq", "avx512_bf16", "gfni", "vaes", "vpclmulqdq"].allSatisfy(flags.contains)
     if avx512 {

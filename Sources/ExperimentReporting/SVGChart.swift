@@ -1,6 +1,7 @@
 import NestNetSupport
 import RecurrentNet
 import RealModule
+
 /// A small, dependency-free SVG line chart: series of (x, y) points with optional min–max
 /// bands, linear or log axes, a legend, and reference lines. Self-contained markup, so a chart
 /// can be a file of its own or inlined into HTML.

@@ -1,4 +1,5 @@
 import RealModule
+
 /// The update rules NestNet trains with, over the model's flat parameter buffer.
 public enum OptimizerKind: String, Sendable, CaseIterable, Codable {
     case adam, rmsprop, sgd

@@ -1,4 +1,5 @@
 import RealModule
+
 /// Vectorised tanh and sigmoid on the machine's vector width (~3e-7 absolute error), written so
 /// the hot loop stays in registers: no exp, no libm calls, no clamping helpers that compile to
 /// calls, fused multiply-adds spelled out (Swift does not contract `a * b + c` on its own).
