@@ -206,6 +206,9 @@ public final class Trainer {
         model = ckpt.model
         optimizer = opt
         progress = p
+        // Where the run started from (--init-from, --widen) is in the state, not on the resuming
+        // command line: keep it, so the models this run writes still name their origin.
+        for (k, v) in ckpt.metadata where k.hasPrefix("train.init_from") || k == "train.widened_from" { metadata[k] = v }
     }
 
     // MARK: The loop

@@ -78,4 +78,27 @@ struct ResumeTests {
         let notState = try CLI.run(Self.args + ["--out", "\(d)/x.safetensors", "--resume", "\(d)/m.safetensors"])
         #expect(notState.status == 2 && notState.stderr.contains("not a NestNet training state"))
     }
+
+    /// A resumed run is given neither --init-from nor --widen (the state holds the grown model),
+    /// yet the models it writes still name the model it grew from.
+    @Test func resumedWidenedRunKeepsItsOrigin() throws {
+        let d = CLI.tempDir()
+        #expect(try CLI.run(Self.args + ["--epochs", "1", "--out", "\(d)/base.safetensors"]).status == 0)
+        var wide = Self.args
+        wide[wide.firstIndex(of: "--hidden")! + 1] = "12"
+        let state = "\(d)/w.safetensors.state"
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = wide + ["--init-from", "\(d)/base.safetensors", "--widen", "--out", "\(d)/w.safetensors"]
+        try p.run()
+        let deadline = Date().addingTimeInterval(120)
+        while !FileManager.default.fileExists(atPath: state) && p.isRunning && Date() < deadline { usleep(2_000) }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: "\(d)/w.safetensors")  // only the resumed run writes it
+        let r = try CLI.run(wide + ["--out", "\(d)/w.safetensors", "--resume", state])
+        #expect(r.status == 0, "\(r.stderr)")
+        let header = String(decoding: try Data(contentsOf: URL(fileURLWithPath: "\(d)/w.safetensors")).prefix(16384), as: UTF8.self)
+        #expect(header.contains("\"train.widened_from\": \"lstm-h8\"") && header.contains("\"train.init_from\": \"\(d)/base.safetensors\""), "\(header)")
+    }
 }
