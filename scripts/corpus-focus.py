@@ -1,35 +1,42 @@
 #!/usr/bin/env python3
-"""Focus points for `nestnet train --corpus-focus`: the places where a model misreads valid
-real code. Reads a `nestnet check --engine both --format json` report of that model over the
-corpus TRAIN packages (never the valid or test ones) and prints one line per valid file the
-model flags, PATH<TAB>BYTE-OFFSET, where the model placed the error.
+"""Focus points for `nestnet train --corpus-focus`: the places where a model misreads real
+code, one PATH<TAB>BYTE-OFFSET line each. Two kinds, from reports over the corpus TRAIN
+packages (never the valid or test ones):
 
+    # valid files the model flags, at the place it put the error
     nestnet check $(cat train.txt) --engine both --format json > train-check.json
     scripts/corpus-focus.py train-check.json > focus.tsv
 
-Files the oracle calls invalid are left out (their labels are the oracle's, not a misreading),
-as are files whose report has no offset. A summary goes to stderr.
+    # breaks the model misses: whole files of the train packages with one edit each
+    # (`dataset windows --whole-files 1`, which records each text's source), written out
+    # one file per line of the JSONL in order (00000.c, 00001.c, ...) and checked as a tree
+    scripts/corpus-focus.py --missed edited.jsonl edited-check.json >> focus.tsv
+
+A missed break's point is the edited byte in the original file (source offset + edit offset),
+so `train --corpus-focus` cuts texts that cover it and edits them afresh. Files the oracle
+calls invalid are left out of the first kind (their labels are the oracle's, not a
+misreading), as are files whose report has no offset. A summary goes to stderr.
 """
 import json
+import os
 import sys
 
 
-def main() -> int:
-    if len(sys.argv) != 2:
-        print("usage: corpus-focus.py CHECK.json > focus.tsv", file=sys.stderr)
-        return 2
+def load_report(path):
     try:
-        report = json.load(open(sys.argv[1], encoding="utf-8"))
+        report = json.load(open(path, encoding="utf-8"))
     except (OSError, ValueError) as e:
-        print(f"corpus-focus: cannot read {sys.argv[1]}: {e}", file=sys.stderr)
-        return 2
-    files = report.get("files")
+        raise SystemExit(f"corpus-focus: cannot read {path}: {e}")
+    files = report.get("files") if isinstance(report, dict) else None
     if not isinstance(files, list):
-        print(f"corpus-focus: {sys.argv[1]} is not a `nestnet check --format json` report", file=sys.stderr)
-        return 2
+        raise SystemExit(f"corpus-focus: {path} is not a `nestnet check --format json` report")
     if any(f.get("status") == "checked" and "exact" not in f for f in files):
-        print(f"corpus-focus: {sys.argv[1]} has no oracle verdicts: run check with --engine both", file=sys.stderr)
-        return 2
+        raise SystemExit(f"corpus-focus: {path} has no oracle verdicts: run check with --engine both")
+    return files
+
+
+def flagged_points(report_path):
+    files = load_report(report_path)
     valid = [f for f in files if f.get("status") == "checked" and f["exact"]["valid"]]
     flagged = [f for f in valid if f["valid"] is False]
     out = 0
@@ -40,6 +47,42 @@ def main() -> int:
         sys.stdout.write(f"{f['file']}\t{offset}\n")
         out += 1
     print(f"corpus-focus: {len(valid)} valid files, {len(flagged)} flagged, {out} focus points", file=sys.stderr)
+
+
+def missed_points(jsonl_path, report_path):
+    by_name = {os.path.basename(f["file"]): f for f in load_report(report_path)}
+    broken = missed = 0
+    try:
+        lines = open(jsonl_path, encoding="utf-8").read().splitlines()
+    except OSError as e:
+        raise SystemExit(f"corpus-focus: cannot read {jsonl_path}: {e}")
+    for i, line in enumerate(lines):
+        e = json.loads(line)
+        if e["valid"]:
+            continue
+        src, edit = e.get("source"), e.get("edit")
+        if not src or not edit:
+            raise SystemExit(f"corpus-focus: {jsonl_path}:{i + 1} has no \"source\" or \"edit\" (make it with `nestnet dataset windows`)")
+        f = by_name.get(f"{i:05d}.c")
+        if f is None or f.get("status") != "checked":
+            raise SystemExit(f"corpus-focus: {report_path} has no checked result for line {i + 1} ({i:05d}.c)")
+        broken += 1
+        if f["valid"] is True:
+            sys.stdout.write(f"{src['path']}\t{src['offset'] + edit['offset']}\n")
+            missed += 1
+    print(f"corpus-focus: {broken} broken files, {missed} missed: {missed} focus points", file=sys.stderr)
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if len(args) == 1:
+        flagged_points(args[0])
+    elif len(args) == 3 and args[0] == "--missed":
+        missed_points(args[1], args[2])
+    else:
+        print("usage: corpus-focus.py CHECK.json > focus.tsv\n"
+              "       corpus-focus.py --missed EDITED.jsonl EDITED-CHECK.json >> focus.tsv", file=sys.stderr)
+        return 2
     return 0
 
 

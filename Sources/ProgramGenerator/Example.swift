@@ -21,8 +21,9 @@ public struct Example: Sendable, Equatable {
     }
 
     /// One JSONL line (without the newline):
-    /// `{"text", "valid", "length", "max_depth", "edit": {kind, offset} | null, "error": {…} | null}`.
-    public func jsonLine(into out: inout [UInt8]) {
+    /// `{"text", "valid", "length", "max_depth", "edit": {kind, offset} | null, "error": {…} | null}`,
+    /// and `"source": {"path", "offset"}` for a text cut from a real file (`origin`).
+    public func jsonLine(into out: inout [UInt8], origin: RealCodeWindows.Origin? = nil) {
         JSONWriter.append(to: &out) { w in
             w.object { o in
                 o.field("text") { $0.string(text) }
@@ -39,6 +40,9 @@ public struct Example: Sendable, Equatable {
                         o.field("kind", e.kind.rawValue); o.field("offset", e.offset)
                         o.field("line", e.line); o.field("column", e.column)
                     }
+                }
+                if let origin {
+                    o.field("source") { $0.object { $0.field("path", origin.path); $0.field("offset", origin.offset) } }
                 }
             }
         }

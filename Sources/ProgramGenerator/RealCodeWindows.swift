@@ -109,11 +109,25 @@ public struct RealCodeWindows: Sendable {
     /// covers the point at a random place in it.
     public func example(seed: UInt64, index: Int, valid: Bool, bounds: ClosedRange<Int>? = nil,
                         lengths: LengthDistribution = .uniform, wholeFiles: Double = 0, focus: Double = 0) -> Example? {
+        sourcedExample(seed: seed, index: index, valid: valid, bounds: bounds, lengths: lengths, wholeFiles: wholeFiles, focus: focus)?.example
+    }
+
+    /// Where a text was cut from: its file, and the byte of that file where the text begins.
+    public struct Origin: Sendable, Equatable {
+        public var path: String
+        public var offset: Int
+    }
+
+    /// `example(…)` with where its text was cut from (`dataset windows` records it, so a model's
+    /// misses can be traced back to their file and byte).
+    public func sourcedExample(seed: UInt64, index: Int, valid: Bool, bounds: ClosedRange<Int>? = nil,
+                               lengths: LengthDistribution = .uniform, wholeFiles: Double = 0,
+                               focus: Double = 0) -> (example: Example, origin: Origin)? {
         var rng = SeededRandom(seed: seed, index: UInt64(index), stream: 0x7EA1)
         let bounds = bounds ?? minLength...maxLength
         for _ in 0..<200 {
             let target = Self.length(in: bounds, lengths, rng: &rng)
-            let text: [UInt8]?
+            let text: Cut?
             if focus > 0 && !focusPoints.isEmpty && rng.chance(focus) {
                 text = focusText(target: target, bounds: bounds, wholeFiles: wholeFiles, rng: &rng)
             } else if wholeFiles > 0 && rng.chance(wholeFiles) {
@@ -123,14 +137,22 @@ public struct RealCodeWindows: Sendable {
             } else {
                 text = window(target: target, bounds: bounds, rng: &rng)
             }
-            guard let t = text, bounds.contains(t.count), NestingOracle.check(t).isValid else { continue }
+            guard let c = text, bounds.contains(c.bytes.count), NestingOracle.check(c.bytes).isValid else { continue }
+            let t = c.bytes, origin = Origin(path: sources[c.source].path, offset: c.offset)
             if let ex = ExampleGenerator.edit(t, valid: valid, menu: ExampleGenerator.cEditMenu, bounds: bounds, position: .any, anywhere: false, rng: &rng) {
-                return ex
+                return (ex, origin)
             }
             // A valid text with no comment or string to put a decoy in stays as it is.
-            if valid && t.contains(where: { Bracket.isBracket($0) }) { return Example(labelling: t, edit: nil) }
+            if valid && t.contains(where: { Bracket.isBracket($0) }) { return (Example(labelling: t, edit: nil), origin) }
         }
         return nil
+    }
+
+    /// A text cut from source `source`, starting at its byte `offset`.
+    struct Cut {
+        var bytes: [UInt8]
+        var source: Int
+        var offset: Int
     }
 
     /// A length in `bounds`: every length equally likely, or every doubling.
@@ -153,25 +175,26 @@ public struct RealCodeWindows: Sendable {
     }
 
     /// A whole valid file among the 16 whose sizes are nearest `target` (within the bounds).
-    private func wholeFile(near target: Int, bounds: ClosedRange<Int>, rng: inout SeededRandom) -> [UInt8]? {
+    private func wholeFile(near target: Int, bounds: ClosedRange<Int>, rng: inout SeededRandom) -> Cut? {
         let lo = firstIndex(ofSizeAtLeast: bounds.lowerBound + 1), hi = firstIndex(ofSizeAtLeast: bounds.upperBound)
         guard lo < hi else { return nil }
         let at = min(max(firstIndex(ofSizeAtLeast: target), lo), hi - 1)
         let from = max(lo, at - 8), to = min(hi, from + 16)
-        let s = sources[from + rng.below(to - from)]
-        return s.valid ? s.bytes : nil
+        let k = from + rng.below(to - from)
+        return sources[k].valid ? Cut(bytes: sources[k].bytes, source: k, offset: 0) : nil
     }
 
     /// Whole lines from a line start at depth d to a later one at the same depth, never below
     /// it in between: balanced at any depth. The longest such run up to `target` bytes.
-    private func window(target: Int, bounds: ClosedRange<Int>, rng: inout SeededRandom) -> [UInt8]? {
+    private func window(target: Int, bounds: ClosedRange<Int>, rng: inout SeededRandom) -> Cut? {
         // A file long enough for the target (or, when none is, one of the longest).
         let first = min(firstIndex(ofSizeAtLeast: target), max(0, sources.count - 16))
-        let s = sources[first + rng.below(sources.count - first)]
+        let k = first + rng.below(sources.count - first)
+        let s = sources[k]
         guard s.cuts.count > 2 else { return nil }
         let i = rng.below(s.cuts.count - 1)
         guard let end = Self.balancedRun(s, from: i, limit: min(target, bounds.upperBound - 1), minLength: bounds.lowerBound + 1) else { return nil }
-        return Array(s.bytes[Int(s.cuts[i])..<end])
+        return Cut(bytes: Array(s.bytes[Int(s.cuts[i])..<end]), source: k, offset: Int(s.cuts[i]))
     }
 
     /// The end of the longest run of whole lines from line start `i` (at depth d) to a later
@@ -192,11 +215,11 @@ public struct RealCodeWindows: Sendable {
     /// A text around a random focus point: with probability `wholeFiles` its whole file (when
     /// that fits the bounds), else whole lines from a line start at depth d at most `target`
     /// bytes before the point to a later one at the same depth past it, never below d between.
-    private func focusText(target: Int, bounds: ClosedRange<Int>, wholeFiles: Double, rng: inout SeededRandom) -> [UInt8]? {
+    private func focusText(target: Int, bounds: ClosedRange<Int>, wholeFiles: Double, rng: inout SeededRandom) -> Cut? {
         let (si, offset) = focusPoints[rng.below(focusPoints.count)]
         let s = sources[si]
         if wholeFiles > 0 && rng.chance(wholeFiles) {
-            return s.valid && bounds.contains(s.bytes.count) ? s.bytes : nil
+            return s.valid && bounds.contains(s.bytes.count) ? Cut(bytes: s.bytes, source: si, offset: 0) : nil
         }
         let limit = min(target, bounds.upperBound - 1)
         // Line starts in [offset - limit, offset]; the last cut (the text's end) never starts one.
@@ -207,13 +230,14 @@ public struct RealCodeWindows: Sendable {
         guard end > lo else { return nil }
         let i = lo + rng.below(end - lo)
         guard let stop = Self.balancedRun(s, from: i, limit: limit, minLength: bounds.lowerBound + 1, past: Int(offset)) else { return nil }
-        return Array(s.bytes[Int(s.cuts[i])..<stop])
+        return Cut(bytes: Array(s.bytes[Int(s.cuts[i])..<stop]), source: si, offset: Int(s.cuts[i]))
     }
 
     /// One bracket group in code, `(…)`, `[…]` or `{…}`, with up to a few bytes of its line
     /// around it: the tiny texts a lint also meets (`f(a[i])`, `{ return 0; }`).
-    private func bracketGroup(maxLength target: Int, rng: inout SeededRandom) -> [UInt8]? {
-        let s = sources[rng.below(sources.count)]
+    private func bracketGroup(maxLength target: Int, rng: inout SeededRandom) -> Cut? {
+        let k = rng.below(sources.count)
+        let s = sources[k]
         guard s.cuts.count > 2 else { return nil }
         let i = rng.below(s.cuts.count - 1)
         let start = Int(s.cuts[i]), end = min(s.bytes.count, start + 512)
@@ -231,6 +255,6 @@ public struct RealCodeWindows: Sendable {
         for _ in 0..<extra where lo > 0 && slice[lo - 1] != 10 && a.regions[lo - 1] == .code { lo -= 1 }
         for _ in 0..<rng.below(8) where hi < slice.count && slice[hi] != 10 && a.regions[hi] == .code { hi += 1 }
         guard hi - lo <= target else { return nil }
-        return Array(slice[lo..<hi])
+        return Cut(bytes: Array(slice[lo..<hi]), source: k, offset: start + lo)
     }
 }

@@ -34,7 +34,8 @@ extension DatasetCommand {
             96 bytes sometimes a single bracket group, valid by the oracle; with --whole-files, \
             that share of examples are whole files instead. Half then get a corrupting edit and \
             half a decoy edit, as in `generate`. Directories are searched for C-like files \
-            (.c, .h, .cc, .cpp, …).
+            (.c, .h, .cc, .cpp, …). Each line also records where its text was cut from: \
+            "source": {"path", "offset"} (the file as found, the byte of it where the text begins).
             """)
 
         @Argument(help: "Files or directories.") var paths: [String]
@@ -75,11 +76,11 @@ extension DatasetCommand {
             var progress = ProgressLine("windows", total: count, quiet: quiet)
             try AtomicFile.write(to: out) { w in
                 for (i, valid) in labels.enumerated() {
-                    guard let e = windows.example(seed: seed, index: i, valid: valid, lengths: lengths, wholeFiles: wholeFiles) else {
+                    guard let (e, origin) = windows.sourcedExample(seed: seed, index: i, valid: valid, lengths: lengths, wholeFiles: wholeFiles) else {
                         throw NestNetError("found no valid window of \(minLength)...\(maxLength) bytes in \(windows.fileCount) files; try other lengths")
                     }
                     var line: [UInt8] = []
-                    e.jsonLine(into: &line)
+                    e.jsonLine(into: &line, origin: origin)
                     line.append(10)
                     w.write(line)
                     progress.update(i + 1)

@@ -77,6 +77,33 @@ struct RealCodeWindowsTests {
         #expect(plain.focusCount == 0)
     }
 
+    /// Every example says where its text was cut from: the file's bytes at that offset are the
+    /// text, up to the edit (windows, whole files, bracket groups and focus windows alike).
+    @Test func examplesNameWhereTheirTextWasCut() throws {
+        let a = try write(Self.header, "lib.h"), b = try write(Self.header.replacingOccurrences(of: "lib_", with: "other_"), "other.h")
+        var w = try RealCodeWindows(paths: [a, b], minLength: 1, maxLength: 1 << 20)
+        _ = w.setFocus([(b, 2000)])
+        var files = Set<String>(), cutInside = 0
+        for i in 0..<300 {
+            let (e, origin) = try #require(w.sourcedExample(seed: 11, index: i, valid: i % 2 == 0, lengths: .log,
+                                                            wholeFiles: 0.2, focus: i % 3 == 0 ? 0.5 : 0))
+            #expect(e.text == w.example(seed: 11, index: i, valid: i % 2 == 0, lengths: .log, wholeFiles: 0.2, focus: i % 3 == 0 ? 0.5 : 0)?.text)
+            let file = try readFile(origin.path)
+            let same = e.edit?.offset ?? e.text.count
+            #expect(Array(file[origin.offset..<min(file.count, origin.offset + same)]) == Array(e.text[..<same]), "example \(i)")
+            files.insert(origin.path)
+            if origin.offset > 0 { cutInside += 1 }
+        }
+        #expect(files == [a, b] && cutInside > 100)
+        // `dataset windows` writes it as "source" (the reader ignores it).
+        let (e, origin) = try #require(w.sourcedExample(seed: 11, index: 1, valid: false))
+        var line: [UInt8] = []
+        e.jsonLine(into: &line, origin: origin)
+        let v = try JSONParser.parse(line)
+        #expect(v["source"]?["path"]?.string == origin.path && v["source"]?["offset"]?.int == origin.offset)
+        #expect(try line.withUnsafeBufferPointer { try Example(jsonLine: $0) }.text == e.text)
+    }
+
     @Test func tinyTextsComeFromBracketGroups() throws {
         let path = try write(Self.header, "lib.h")
         let w = try RealCodeWindows(paths: [path], minLength: 1, maxLength: 64)
