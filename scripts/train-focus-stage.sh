@@ -25,6 +25,11 @@
 # The same round with truncated BPTT over 16384 bytes instead of 4096 (BPTT=16384):
 #   ARMS=focus EXTRA_POINTS=round1.tsv SEED=20261206 THREADS=2 BPTT=16384 OUT=/tmp/round2-bptt scripts/train-focus-stage.sh
 #
+# The second round plus the breaks the embedded model misses (MISSED=1: 3000 whole files of the
+# train packages up to 256 KB, one edit each, checked; each missed break's place in its
+# original file becomes a point, listed MISSED_WEIGHT times, default 8):
+#   ARMS=focus EXTRA_POINTS=round1.tsv MISSED=1 SEED=20261206 THREADS=2 OUT=/tmp/round3 scripts/train-focus-stage.sh
+#
 # A second run resumes training from the arms' state files and re-measures. Writes
 # $OUT/{focus,control}.safetensors, $OUT/curve-{focus,control}.md and $OUT/summary.md.
 set -euo pipefail
@@ -49,6 +54,23 @@ if [ ! -f "$OUT/focus.tsv" ]; then
   python3 scripts/corpus-focus.py "$OUT/train-check.json" > "$OUT/focus.tsv.partial"
   # Earlier rounds' points too (EXTRA_POINTS), once each.
   if [ -n "${EXTRA_POINTS:-}" ]; then cat "$EXTRA_POINTS" >> "$OUT/focus.tsv.partial"; sort -u -o "$OUT/focus.tsv.partial" "$OUT/focus.tsv.partial"; fi
+  if [ "${MISSED:-0}" = 1 ]; then
+    # Broken whole files of the train packages (never the valid or test ones); the breaks the
+    # starting model misses, at their byte in the original file (dataset windows records it).
+    echo "focus-stage: checking edited whole files of the train packages with the starting model" >&2
+    mapfile -t TRAIN < "$OUT/corpus-train.txt"
+    $N dataset windows "${TRAIN[@]}" --whole-files 1 --lengths log --min-length 64 --max-length 262144 \
+      --count 3000 --seed 7101 --out "$OUT/edited.jsonl" --quiet 2>/dev/null
+    rm -rf "$OUT/edited" && mkdir -p "$OUT/edited"
+    python3 - "$OUT/edited.jsonl" "$OUT/edited" <<'PY'
+import json, sys
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    open(f"{sys.argv[2]}/{i:05d}.c", "wb").write(json.loads(line)["text"].encode("utf-8"))
+PY
+    $N check "$OUT/edited" --model "$OUT/start.safetensors" ${THRESHOLD:+--threshold "$THRESHOLD"} --engine both --format json > "$OUT/edited-check.json" || true
+    python3 scripts/corpus-focus.py --missed "$OUT/edited.jsonl" "$OUT/edited-check.json" > "$OUT/missed.tsv"
+    for _ in $(seq "${MISSED_WEIGHT:-8}"); do cat "$OUT/missed.tsv" >> "$OUT/focus.tsv.partial"; done
+  fi
   mv "$OUT/focus.tsv.partial" "$OUT/focus.tsv"
 fi
 
