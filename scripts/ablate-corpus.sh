@@ -34,9 +34,7 @@ if [ ! -d "$OUT/whole-edited" ]; then
   $N dataset windows "${TEST[@]}" --whole-files 1 --lengths log --min-length 64 --max-length 4194304 \
     --count 1000 --seed 9101 --out "$OUT/whole-edited.jsonl" --quiet 2>/dev/null
   mkdir -p "$OUT/whole-edited.partial"
-  python3 -c 'import json, sys
-for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
-    open(f"{sys.argv[2]}/{i:05d}.c", "wb").write(json.loads(line)["text"].encode("utf-8"))' "$OUT/whole-edited.jsonl" "$OUT/whole-edited.partial"
+  python3 scripts/texts-to-files.py "$OUT/whole-edited.jsonl" "$OUT/whole-edited.partial"
   mv "$OUT/whole-edited.partial" "$OUT/whole-edited"
 fi
 

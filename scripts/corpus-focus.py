@@ -9,7 +9,7 @@ packages (never the valid or test ones):
 
     # breaks the model misses: whole files of the train packages with one edit each
     # (`dataset windows --whole-files 1`, which records each text's source), written out
-    # one file per line of the JSONL in order (00000.c, 00001.c, ...) and checked as a tree
+    # one file per line of the JSONL by scripts/texts-to-files.py and checked as a tree
     scripts/corpus-focus.py --missed edited.jsonl edited-check.json >> focus.tsv
 
 A missed break's point is the edited byte in the original file (source offset + edit offset),

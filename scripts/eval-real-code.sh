@@ -37,13 +37,7 @@ $N check "${TEST[@]}" --engine both --format json "${C[@]}" > "$OUT/test-whole.j
 $N dataset windows "${TEST[@]}" --whole-files 1 --lengths log --min-length 64 --max-length 4194304 \
   --count "$(n 1000)" --seed 9101 --out "$OUT/whole-edited.jsonl" --quiet 2>/dev/null
 rm -rf "$OUT/whole-edited" && mkdir -p "$OUT/whole-edited"
-python3 - "$OUT/whole-edited.jsonl" "$OUT/whole-edited" <<'PY'
-import json, sys
-for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
-    e = json.loads(line)
-    with open(f"{sys.argv[2]}/{i:05d}.c", "wb") as f:
-        f.write(e["text"].encode("utf-8"))
-PY
+python3 scripts/texts-to-files.py "$OUT/whole-edited.jsonl" "$OUT/whole-edited"
 $N check "$OUT/whole-edited" --engine both --format json "${C[@]}" > "$OUT/whole-edited.json" || true
 
 # 3. Windows of 64–8192 bytes at any depth, and tiny texts of 1–64 bytes.

@@ -121,7 +121,8 @@ stage() {
 if [ "${EVAL_ONLY:-0}" != 1 ]; then
   if [ "${RESUME:-0}" != 1 ] || [ ! -f "$OUT/train-commit" ]; then
     git rev-parse --short HEAD > "$OUT/train-commit"
-    rm -f "$OUT"/*.done "$OUT/stage-seconds.tsv" "$OUT/focus.tsv"
+    # A new run: nothing of an earlier one is kept or resumed (its states included).
+    rm -f "$OUT"/*.done "$OUT"/*.state "$OUT/stage-seconds.tsv" "$OUT/focus.tsv"
   fi
   rm -f "$OUT/provenance.txt"  # written by hand only when a model was not made by one run of this script
   stage stage1 "${TRAIN_ARGS[@]}"

@@ -62,11 +62,7 @@ if [ ! -f "$OUT/focus.tsv" ]; then
     $N dataset windows "${TRAIN[@]}" --whole-files 1 --lengths log --min-length 64 --max-length 262144 \
       --count 3000 --seed 7101 --out "$OUT/edited.jsonl" --quiet 2>/dev/null
     rm -rf "$OUT/edited" && mkdir -p "$OUT/edited"
-    python3 - "$OUT/edited.jsonl" "$OUT/edited" <<'PY'
-import json, sys
-for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
-    open(f"{sys.argv[2]}/{i:05d}.c", "wb").write(json.loads(line)["text"].encode("utf-8"))
-PY
+    python3 scripts/texts-to-files.py "$OUT/edited.jsonl" "$OUT/edited"
     $N check "$OUT/edited" --model "$OUT/start.safetensors" ${THRESHOLD:+--threshold "$THRESHOLD"} --engine both --format json > "$OUT/edited-check.json" || true
     python3 scripts/corpus-focus.py --missed "$OUT/edited.jsonl" "$OUT/edited-check.json" > "$OUT/missed.tsv"
     for _ in $(seq "${MISSED_WEIGHT:-8}"); do cat "$OUT/missed.tsv" >> "$OUT/focus.tsv.partial"; done

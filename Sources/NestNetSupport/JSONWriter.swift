@@ -3,9 +3,9 @@
 ///
 /// Members are separated by `", "` and keys by `": "`, keys are written in the order given,
 /// strings are escaped (`JSONText.appendString`), and a number that is not finite is written as
-/// `null`. A container opened with `.lines` puts each member on its own line, indented two spaces
-/// for each enclosing `.lines` container, so a report of many files stays one file a line; `.inline` (the default) keeps the
-/// container on one line.
+/// `null`. A container opened with `.lines` puts each member on its own line, indented two
+/// spaces for each enclosing `.lines` container, so a report of many files stays one file a
+/// line; `.inline` (the default) keeps the container on one line.
 ///
 ///     var w = JSONWriter()
 ///     w.object { o in

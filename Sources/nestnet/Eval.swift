@@ -32,10 +32,12 @@ struct Eval: ParsableCommand {
         }
         if let path = predictions {
             try AtomicFile.write(to: path) { w in
+                var line: [UInt8] = []
                 for (i, p) in e.probabilities.enumerated() {
-                    var line = JSONWriter()
-                    line.object { $0.field("index", i); $0.field("probability", p); $0.field("valid", p > 0.5) }
-                    w.write(line.text + "\n")
+                    line.removeAll(keepingCapacity: true)
+                    JSONWriter.append(to: &line) { $0.object { $0.field("index", i); $0.field("probability", p); $0.field("valid", p > 0.5) } }
+                    line.append(10)
+                    w.write(line)
                 }
             }
         }
