@@ -8,6 +8,7 @@
 #   QUICK=1 ...                                        # fewer examples (a rough look, not for the card)
 #   SPLIT=valid ...                                    # the valid packages: for choosing settings
 #   THRESHOLD=0.05 ...                                 # another `nestnet check --threshold`
+#   HOLD=0 ...                                         # another `nestnet check --hold` (0: final head only)
 #
 # Needs the corpus (scripts/corpus.py fetch; about 1 minute with a deb-src entry) and, for
 # Duktape, `apt-get source` (same entry). Every number comes from `nestnet check`, which is
@@ -21,7 +22,7 @@ mkdir -p "$OUT"
 if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/null; fi
 N=${NESTNET:-.build/release/nestnet}
 M=(${MODEL:+--model "$MODEL"})
-C=("${M[@]}" ${THRESHOLD:+--threshold "$THRESHOLD"})  # for `check`; `eval` reads P(valid) at 0.5
+C=("${M[@]}" ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"})  # for `check`; `eval` reads P(valid) at 0.5
 n() { if [ "${QUICK:-0}" = 1 ]; then echo $(( $1 / 4 )); else echo "$1"; fi; }
 
 python3 scripts/corpus.py --cache "$CORPUS" fetch | tail -1

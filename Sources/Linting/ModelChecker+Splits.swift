@@ -14,6 +14,8 @@ extension ModelChecker {
         public var state: RecurrentState? = nil
         public var runStart: Int? = nil
         public var openStart: Int? = nil
+        /// The start of the run of bytes past the step head's bar still on at lower − 1.
+        public var heldStart: Int? = nil
         public init(file: Int, lower: Int, upper: Int) { self.file = file; self.lower = lower; self.upper = upper; origin = lower }
     }
 
@@ -56,11 +58,11 @@ extension ModelChecker {
                         k += 1
                     case .broken(let v):
                         verdicts[f] = v; break walk
-                    case .incomplete(let v, let state, let runStart, let openStart):
+                    case .incomplete(let v, let state, let runStart, let openStart, let heldStart):
                         if last { verdicts[f] = v; break walk }
                         var job = stretches[f][k]
                         job.lower = job.upper; job.upper = stretches[f][k + 1].upper
-                        job.state = state; job.runStart = runStart; job.openStart = openStart
+                        job.state = state; job.runStart = runStart; job.openStart = openStart; job.heldStart = heldStart
                         stretches[f].replaceSubrange(k...(k + 1), with: [job])
                         outcomes[f].replaceSubrange(k...(k + 1), with: [nil])
                         todo.append((f, k))
@@ -80,8 +82,8 @@ extension ModelChecker {
         case broken(Verdict)
         /// A stretch before a split that leaves something open: the split was not clean.
         /// The reading can go on from `state` (with the `broken` and `open` runs started at
-        /// `runStart` and `openStart`).
-        case incomplete(Verdict, state: RecurrentState?, runStart: Int?, openStart: Int? = nil)
+        /// `runStart` and `openStart`, and the run past the bar started at `heldStart`).
+        case incomplete(Verdict, state: RecurrentState?, runStart: Int?, openStart: Int? = nil, heldStart: Int? = nil)
     }
 
     /// Split points for `parts` stretches: the start of the line after a line that is exactly

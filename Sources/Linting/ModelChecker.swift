@@ -19,10 +19,20 @@ public struct ModelChecker: Sendable {
     /// A file is invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this.
     public let threshold: Float
     public let threads: Int
+    /// Bytes in a row the step head's `broken` output must stay past the bar (P(broken) >
+    /// 1 − threshold) for the step head alone to call the file broken, wherever in the file that
+    /// happens (`Int.max`: never; the final head decides at the end). A brief flicker is not a
+    /// verdict, and where the file is cut into pieces for reading changes nothing.
+    public let hold: Int
 
-    public init(model: RecurrentModel, threshold: Float, threads: Int) {
-        self.model = model; self.threshold = threshold; self.threads = threads
+    public init(model: RecurrentModel, threshold: Float, threads: Int, hold: Int = ModelChecker.defaultHold) {
+        self.model = model; self.threshold = threshold; self.threads = threads; self.hold = hold
     }
+
+    /// The default `hold`, chosen on the corpus valid packages (see the model card): the most
+    /// broken files caught at the oracle's line without flagging more valid files than the
+    /// rule it replaced (the step head read only at the end of each 8192-byte piece).
+    public static let defaultHold = 128
 
     public struct Verdict: Sendable {
         public var valid: Bool
@@ -45,7 +55,7 @@ public struct ModelChecker: Sendable {
 
     /// Bytes of a file the model reads per round; the state is carried from one piece to the
     /// next, so a file is read exactly as one sequence (tested bit for bit), and reading stops
-    /// at the first piece that ends broken.
+    /// after the piece where the step head decides (`hold`).
     public static let piece = 8192
 
     /// Verdicts in the order of `texts`.
@@ -99,19 +109,26 @@ public struct ModelChecker: Sendable {
                         return t == 0 && before != nil ? before! : s + t
                     }
                     let breakRun = run(0, before: at[j].runStart), openRun = run(1, before: at[j].openStart)
+                    // The run of bytes past the bar still on from the last piece, and where in this
+                    // piece it (or a new one) has lasted `hold` bytes, if anywhere.
+                    var held = at[j].heldStart, decided: Int? = nil
+                    if let st = steps, hold != .max {
+                        (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: barLogit, hold: hold, from: s, held: held)
+                    }
                     let end = s + piece.count
-                    if end == at[j].upper {
+                    if let d = decided, let st = steps, let start = held {
+                        // The step head decided: its P(not broken yet) there is the p_valid.
+                        out[j] = .broken(breakVerdict(text, at: start, pValid: 1 / (1 + Float(Double.exp(Double(st[(d - s) * P])))),
+                                                      reason: .init(head: .step, offset: d)))
+                    } else if end == at[j].upper {
                         let v = finalVerdict(text, end: end, probability: r.probabilities[k], steps: steps, run: breakRun, openRun: openRun)
                         let endsFile = at[j].upper == text.count
                         if v.valid { out[j] = .valid(v) }
-                        else if !endsFile && v.unclosed { out[j] = .incomplete(v, state: r.finalStates?[k], runStart: breakRun, openStart: openRun) }
+                        else if !endsFile && v.unclosed { out[j] = .incomplete(v, state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held) }
                         else { out[j] = .broken(v) }
-                    } else if let t = breakRun, let st = steps, broken(st, at: piece.count - 1) {
-                        // The step head decided before the end: its P(not broken yet) is the p_valid.
-                        out[j] = .broken(breakVerdict(text, at: t, pValid: 1 / (1 + Float(Double.exp(Double(st[(piece.count - 1) * P])))),
-                                                      reason: .init(head: .step, offset: end - 1)))
                     } else {
                         at[j].lower = end; at[j].state = r.finalStates?[k]; at[j].runStart = breakRun; at[j].openStart = openRun
+                        at[j].heldStart = held
                         next.append(j)
                     }
                 }
@@ -121,12 +138,15 @@ public struct ModelChecker: Sendable {
         return out.map { $0! }
     }
 
-    /// Whether the step head says the nesting is broken at step t: past the same bar as the
-    /// final verdict (P(not broken) < threshold).
+    /// The `broken` logit past which the step head says the nesting is broken: the same bar as
+    /// the final verdict's (P(not broken) < threshold).
+    var barLogit: Float { Float(Double.log(Double(1 - threshold) / Double(threshold))) }
+
+    /// Whether the step head says the nesting is broken at step t (past `barLogit`).
     func broken(_ steps: [Float], at t: Int) -> Bool {
         let P = model.config.stepOutputs
         guard P > 0, t >= 0 else { return false }
-        return steps[t * P] > Float(Double.log(Double(1 - threshold) / Double(threshold)))
+        return steps[t * P] > barLogit
     }
 
     func breakVerdict(_ text: [UInt8], at start: Int, pValid p: Float, reason: FileResult.Reason) -> Verdict {

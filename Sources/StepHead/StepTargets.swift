@@ -59,6 +59,30 @@ extension StepTargets {
         return t
     }
 
+    /// Scans `count` steps of `broken` logits (output 0 of `P` per byte) that start at offset
+    /// `from` of a text, for a run of `hold` bytes in a row past `bar`, continuing a run that
+    /// started at `held` (an offset before `from`; nil: none on). Returns the start of the run on
+    /// at the last byte scanned, or at the byte where one first lasted `hold` bytes (`decided`,
+    /// an offset; the scan stops there). Scanning a text in pieces, each continuing from the
+    /// last one's `held`, gives what one scan of the whole gives.
+    public static func holdScan(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int, bar: Float, hold: Int,
+                                from: Int, held: Int?) -> (held: Int?, decided: Int?) {
+        var run = held
+        for t in 0..<count {
+            if logits[t * P] > bar {
+                let start = run ?? from + t
+                run = start
+                if from + t - start + 1 >= hold { return (start, from + t) }
+            } else { run = nil }
+        }
+        return (run, nil)
+    }
+
+    public static func holdScan(_ logits: [Float], count: Int, outputs P: Int, bar: Float, hold: Int,
+                                from: Int = 0, held: Int? = nil) -> (held: Int?, decided: Int?) {
+        logits.withUnsafeBufferPointer { holdScan($0, count: count, outputs: P, bar: bar, hold: hold, from: from, held: held) }
+    }
+
     public static func runStart(_ logits: [Float], count: Int, outputs P: Int, output k: Int, minLogit: Float = 0) -> Int? {
         logits.withUnsafeBufferPointer { runStart($0, count: count, outputs: P, output: k, minLogit: minLogit) }
     }

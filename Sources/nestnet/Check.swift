@@ -23,6 +23,7 @@ struct Check: ParsableCommand {
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
     @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this. The default 0.5 was chosen on the corpus valid packages: there the embedded model flags under half as many valid files as the previous release did at its default 0.4, and catches fewer broken ones (see the model card).") var threshold: Float = 0.5
+    @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past the threshold for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
     @Option(parsing: .unconditional, help: "Files larger than this many bytes are errors.") var maxBytes: Int = 16 << 20
@@ -42,6 +43,7 @@ struct Check: ParsableCommand {
     func validate() throws {
         guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1]") }
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
+        guard hold >= 0 else { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if failOn != nil && engine != .both { throw ValidationError("--fail-on chooses between the two verdicts of --engine both") }
         if root != nil && sarif == nil { throw ValidationError("--root sets what SARIF URIs are relative to: it needs --sarif") }
@@ -70,7 +72,7 @@ struct Check: ParsableCommand {
         var modelName = "exact", modelPath = "", sha = ""
         if engine != .exact {
             let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads)
+            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: hold == 0 ? .max : hold)
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
             sha = modelSHA

@@ -63,6 +63,8 @@ struct CheckCommandTests {
         #expect(big.status == 2 && big.stdout.contains("larger than --max-bytes 100"))
         let usage = try CLI.run(["check", "--threshold", "0"])
         #expect(usage.status == 2)
+        let hold = try CLI.run(["check", "--hold", "-1"])
+        #expect(hold.status == 2 && hold.stderr.contains("--hold must be 0 (never) or a number of bytes"))
         let missing = try CLI.run(["check", "\(d)/nope.c", "--engine", "exact"])
         #expect(missing.status == 2 && missing.stdout.contains("No such file"))
     }

@@ -63,6 +63,36 @@ struct TrainingPieceTests {
         #expect(StepTargets.errorOffset([Float](repeating: -1, count: 14), text: text, outputs: 2) == nil)
     }
 
+    /// `holdScan`: the step head decides only on a run of `hold` bytes in a row past the bar, and
+    /// scanning in pieces (carrying the run) decides at the same byte as one scan of the whole,
+    /// wherever the cuts fall: check's verdict must not depend on its reading piece size.
+    @Test func holdScanNeedsARunAndIgnoresPieceBoundaries() {
+        // broken logits (P = 2; the second output is noise): flickers of 1 and 3 bytes, then a
+        // run of 5 from byte 10.
+        let broken: [Float] = [-3, 2, -3, 1, 1, 1, -1, -3, -3, -3, 4, 4, 4, 4, 4, 4, -3, -3]
+        let logits = broken.flatMap { b -> [Float] in [b, 7] }
+        let n = broken.count
+        #expect(StepTargets.holdScan(logits, count: n, outputs: 2, bar: 0, hold: 1).decided == 1)
+        #expect(StepTargets.holdScan(logits, count: n, outputs: 2, bar: 0, hold: 3) == (held: 3, decided: 5))
+        #expect(StepTargets.holdScan(logits, count: n, outputs: 2, bar: 0, hold: 5) == (held: 10, decided: 14))
+        #expect(StepTargets.holdScan(logits, count: n, outputs: 2, bar: 0, hold: 7) == (held: nil, decided: nil))
+        // A higher bar: the 1-logit bytes no longer count.
+        #expect(StepTargets.holdScan(logits, count: n, outputs: 2, bar: 1.5, hold: 2) == (held: 10, decided: 11))
+        // A run still on at the end of what was scanned is returned to carry on.
+        #expect(StepTargets.holdScan(logits, count: 12, outputs: 2, bar: 0, hold: 5) == (held: 10, decided: nil))
+        for hold in 1...7 {
+            let whole = StepTargets.holdScan(logits, count: n, outputs: 2, bar: 0, hold: hold)
+            for a in 1..<n { for b in a..<n {
+                var held: Int? = nil, decided: Int? = nil
+                for (lo, hi) in [(0, a), (a, b), (b, n)] where hi > lo && decided == nil {
+                    (held, decided) = StepTargets.holdScan(Array(logits[(2 * lo)..<(2 * hi)]), count: hi - lo, outputs: 2,
+                                                           bar: 0, hold: hold, from: lo, held: held)
+                }
+                #expect(decided == whole.decided && (decided == nil || held == whole.held), "hold \(hold), cuts \(a) \(b)")
+            } }
+        }
+    }
+
     @Test func stepTargetBits() {
         let t = StepTargets.compute(Array("a(/*)*/]".utf8))
         // a ( / * ) * / ]   open from '(' on; inert inside the comment; broken from ']'
