@@ -14,6 +14,7 @@
 #   RESUME=1 scripts/train-default.sh     # continue an interrupted run: finished stages are kept,
 #                                         # a stage cut short resumes from its state, exactly
 #   EVAL_ONLY=1 scripts/train-default.sh  # re-measure the installed model, rewrite the card
+#                                         # (with reports/default-model/'s parts while they describe it)
 #
 # Each stage's wall time goes to $OUT/stage-seconds.tsv (after an interruption, only the part
 # that finished it); their sum to $OUT/train-seconds, which the card quotes.
@@ -124,7 +125,6 @@ if [ "${EVAL_ONLY:-0}" != 1 ]; then
     # A new run: nothing of an earlier one is kept or resumed (its states included).
     rm -f "$OUT"/*.done "$OUT"/*.state "$OUT/stage-seconds.tsv" "$OUT/focus.tsv"
   fi
-  rm -f "$OUT/provenance.txt"  # written by hand only when a model was not made by one run of this script
   stage stage1 "${TRAIN_ARGS[@]}"
   stage stage2 --from stage1 "${FINETUNE_ARGS[@]}"
   stage stage3 --from stage2 "${LONG_ARGS[@]}"
@@ -176,9 +176,13 @@ $N eval --data "$OUT/test-2048-8192.jsonl" > "$OUT/eval-2048-8192.txt"
 # Real code never trained on: the corpus test packages, Duktape, tiny texts (issue 12's table).
 CARD="$OUT/real-code.md" NESTNET="$N" OUT="$OUT/real-code" scripts/eval-real-code.sh > /dev/null
 
-python3 - "$OUT" "$RESOURCE" "${TRAIN_ARGS[*]}" "${FINETUNE_ARGS[*]}" "${LONG_ARGS[*]}" "${CORPUS_ARGS[*]}" "${CORPUS2_ARGS[*]}" "${WIDE96_ARGS[*]}" "${WIDE128_ARGS[*]}" "${FOCUS_ARGS[*]}" <<'PY'
+# The card's hand-written parts (reports/default-model/README.md), for the model they describe only.
+PARTS=reports/default-model
+if [ "$(sha256sum "$RESOURCE" | cut -d' ' -f1)" != "$(cat "$PARTS/model.sha256" 2>/dev/null)" ]; then PARTS=/nonexistent; fi
+PARTS="$PARTS" python3 - "$OUT" "$RESOURCE" "${TRAIN_ARGS[*]}" "${FINETUNE_ARGS[*]}" "${LONG_ARGS[*]}" "${CORPUS_ARGS[*]}" "${CORPUS2_ARGS[*]}" "${WIDE96_ARGS[*]}" "${WIDE128_ARGS[*]}" "${FOCUS_ARGS[*]}" <<'PY'
 import json, math, os, struct, subprocess, sys
 out, resource, args, ftargs, longargs, corpusargs, corpus2args, wide96args, wide128args, focusargs = sys.argv[1:11]
+parts = os.environ["PARTS"]
 with open(resource, "rb") as f:
     n = struct.unpack("<Q", f.read(8))[0]
     meta = json.loads(f.read(n))["__metadata__"]
@@ -254,7 +258,7 @@ scripts/corpus-focus.py stage7-train-check.json > focus.tsv
 nestnet train {focusargs} --init-from stage7.safetensors --out …
 ```
 
-{open(f"{out}/provenance.txt").read().strip() if os.path.exists(f"{out}/provenance.txt") else f"All eight stages of the shipped model were trained from scratch, one after the other, by this script at commit {train_commit} (generator, trainer and seeds of that commit)."} The file's
+{open(f"{parts}/provenance.md").read().strip() if os.path.exists(f"{parts}/provenance.md") else f"All eight stages of the shipped model were trained from scratch, one after the other, by this script at commit {train_commit} (generator, trainer and seeds of that commit)."} The file's
 SHA-256 is `{sha}`. Training is deterministic given the seeds and thread count (tested at
 small scale: `ResumeTests`, `SweepTests`), so the same commit on the same kind of machine
 should give the same weights.
@@ -293,38 +297,14 @@ packages only. The ablation (generator only vs. 10%, 30%, 100% of the corpus) is
 
 ### How the model and the threshold were chosen (valid packages only)
 
-`scripts/threshold-curve.sh [MODEL]` on the 6 valid packages: valid whole files flagged and
-broken whole files caught (500, one edit each) at each `--threshold`, as `nestnet check` reads
-them. These two tables and the paragraph after them are from the `check` of commit a92ae3d,
-before `--hold`, which read the step head only at the last byte of each 8192-byte piece
-(the next section has the rule that replaced it). This model (stage 8, hidden 128):
-
-{open(f"{out}/curve-new.md").read() if os.path.exists(f"{out}/curve-new.md") else "(not measured on the machine that wrote this card)"}
-
-The previous release (stages 1–7: the same model before stage 8), the same way:
-
-{open(f"{out}/curve-old.md").read() if os.path.exists(f"{out}/curve-old.md") else "(not measured on the machine that wrote this card)"}
-
-Stage 8 moved the curve where a lint lives: up to about 93% of the broken files caught, it
-flags fewer valid files than the previous release does at any threshold that catches as many
-(at 0.5, 86.0% caught for 1.7% flagged, where the previous release needs 0.3 and flags 3.0%;
-at 0.6, 93.2% for 2.9%, against 93.0% for 3.7% at 0.4). At the top it is worse: to catch 97%
-it must flag 8.5% (0.8), where the previous release flags 4.0% (0.5).
-A control stage with the same settings and no focus points flagged more files than the
-previous release, not fewer ([focus-stage.md](focus-stage.md)), so the gain is the focus points,
-not the extra training. The default threshold is now 0.5 (it was 0.4): there it catches
-about as many broken files as the previous release did at 0.3 (86.0% against 86.6%), and both
-of issue 12's false-positive targets hold on the valid packages (1.7% flagged, 4.8% of those
-≥ 64 KB). The previous release at its default 0.4 caught more (93.0%) but flagged twice as many
-valid files and almost four times as many long ones; a lint's false alarms cost more than its
-misses, which the compiler catches anyway. No threshold meets issue 12's targets together (≤ 2% flagged, ≥ 97% caught).
+{open(f"{parts}/chosen.md").read().strip() if os.path.exists(f"{parts}/chosen.md") else "Not measured for this model: `scripts/threshold-curve.sh` gives the trade-off each `--threshold` sets on the valid packages."}
 
 ### How `check --hold` was chosen (valid packages only)
 
-{open(f"{out}/curve-hold.md").read().strip() if os.path.exists(f"{out}/curve-hold.md") else "(not measured on the machine that wrote this card)"}
+{open(f"{parts}/hold.md").read().strip() if os.path.exists(f"{parts}/hold.md") else "(not measured for this model: `HOLD=N scripts/threshold-curve.sh`)"}
 
 Tried and not kept, all measured on the valid packages only:
-{open(f"{out}/not-kept.md").read().strip() if os.path.exists(f"{out}/not-kept.md") else "(not recorded on the machine that wrote this card)"}
+{open(f"{parts}/not-kept.md").read().strip() if os.path.exists(f"{parts}/not-kept.md") else "(none recorded for this model)"}
 
 ## Accuracy on fresh data (seeds 9001 and 9002, never used in training)
 
