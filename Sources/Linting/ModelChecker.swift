@@ -7,6 +7,10 @@ import RealModule
 /// Runs the neural model over many files at once (batched so each step is a matrix product)
 /// and turns its outputs into verdicts and locations.
 ///
+/// Verdict: the final head's P(valid) at the end of the file, unless the step head's `broken`
+/// output stays past the bar for `hold` bytes in a row first (a break the final head may have
+/// forgotten by the end of a long file).
+///
 /// Location: the per-step head's `broken` output (trained on the oracle's "nesting already
 /// broken at this byte", which once set stays set) is read at every byte; the start of the run
 /// of bytes where it exceeds 0.5 that lasts to the end is where the model sees the nesting
@@ -16,7 +20,8 @@ import RealModule
 /// that is never closed, as the oracle reports it), or at the end of the file when it is off.
 public struct ModelChecker: Sendable {
     public let model: RecurrentModel
-    /// A file is invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this.
+    /// A file is invalid when the model's P(valid) at its end is below this, or its step head's
+    /// P(not broken yet) stays below it for `hold` bytes in a row.
     public let threshold: Float
     public let threads: Int
     /// Bytes in a row the step head's `broken` output must stay past the bar (P(broken) >

@@ -22,7 +22,7 @@ struct Check: ParsableCommand {
     @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
-    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) (or, mid-file, its P(not broken yet)) is below this. The default 0.5 was chosen on the corpus valid packages: there the embedded model flags under half as many valid files as the previous release did at its default 0.4, and catches fewer broken ones (see the model card).") var threshold: Float = 0.5
+    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row. The default 0.5 was chosen on the corpus valid packages: there the embedded model flags under half as many valid files as the previous release did at its default 0.4, and catches fewer broken ones (see the model card).") var threshold: Float = 0.5
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past the threshold for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
