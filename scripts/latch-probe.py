@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""How the step head behaves at the breaks `nestnet check` missed: does it see them, and hold on?
+
+  latch-probe.py REPORT.json [--model M.safetensors] [--windows 8192,32768] [--hold 128]
+
+REPORT.json is `nestnet check --engine both --format json` over broken files (the oracle's
+break is in each file's "exact" field). For every file broken by a bad closer (unexpected or
+mismatched: a break the step head can see where it happens) that the model passed, it reads the
+file with PyTorch (`torch.nn.LSTM` with the checkpoint's weights, as
+`../shared/anchors/torch_crosscheck.py` loads them) and prints, at the oracle's break:
+
+  peak  the highest P(broken) from 2 bytes before the break to 64 after (did the model see it?)
+  run   the longest run of bytes with P(broken) > 0.5 starting within those bytes, up to 20,000
+        (did it hold on? `check` needs --hold bytes in a row)
+
+once for the whole file before the break, and once for each window: the text read from a fresh
+state at the start of the line after a `}` line (a function's end) at least that many bytes
+before the break. The summary counts the breaks seen and held in each reading. Needs torch
+(`scripts/trace-steps.py` shows the same outputs byte by byte without it, at about 30 KB/s:
+too slow for a whole report).
+"""
+import json, os, sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def option(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def main():
+    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
+        sys.exit("usage: latch-probe.py REPORT.json [--model M.safetensors] [--windows 8192,32768] [--hold 128]")
+    model = option("--model", os.path.join(HERE, "..", "Sources", "DefaultModelBytes", "default-lstm.safetensors"))
+    windows = [int(w) for w in option("--windows", "8192,32768").split(",")]
+    hold = int(option("--hold", "128"))
+    try:
+        import torch
+        import torch.nn as nn
+        sys.path.insert(0, os.path.join(HERE, "..", "..", "shared", "anchors"))
+        from torch_crosscheck import read_safetensors
+    except ImportError as e:
+        sys.exit(f"latch-probe.py: needs torch and ../shared/anchors/torch_crosscheck.py ({e})")
+    meta, t = read_safetensors(model)
+    if meta.get("arch") != "lstm" or int(meta.get("layers", "1")) != 1 or "step_head.weight" not in t:
+        sys.exit(f"latch-probe.py: {model}: needs a one-layer LSTM with a step head")
+    torch.set_num_threads(int(os.environ.get("THREADS", "2")))
+    E, H = t["embedding.weight"].shape[1], t["rnn.weight_hh_l0"].shape[1]
+    emb = nn.Embedding(256, E); emb.weight.data = t["embedding.weight"]
+    rnn = nn.LSTM(E, H, batch_first=True)
+    for k in ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]:
+        getattr(rnn, k).data = t["rnn." + k]
+    sw, sb = t["step_head.weight"], t["step_head.bias"]
+
+    def at_break(text, k):
+        """(peak, run) of P(broken) at byte k of text, read from a fresh state."""
+        end = min(len(text), k + 20_064)
+        with torch.no_grad():
+            h, _ = rnn(emb(torch.tensor(list(text[:end])).unsqueeze(0)))
+            p = torch.sigmoid(h[0, max(0, k - 2):] @ sw[0] + sb[0]).tolist()
+        peak = max(p[:66])
+        best = run = 0
+        for i, v in enumerate(p):
+            if v > 0.5:
+                run += 1
+                best = max(best, min(run, 20_000))
+            else:
+                if i >= 66:
+                    break
+                run = 0
+        return peak, best
+
+    files = json.load(open(sys.argv[1]))["files"]
+    missed = [f for f in files if f["status"] == "checked" and f["exact"] and not f["exact"]["valid"]
+              and f["valid"] and f["exact"]["location"]]
+    # Only a bad closer is a break the step head can see where it happens; an unclosed opener
+    # (or a conditional mismatch) shows only at the end of the file.
+    others = [f for f in missed if f["exact"]["kind"] not in ("unexpected-closer", "mismatched-closer")]
+    missed = [f for f in missed if f not in others]
+    names = ["whole"] + [f"{w // 1024} KB" for w in windows]
+    seen = {n: 0 for n in names}; held = {n: 0 for n in names}
+    print("| file | bytes | break | " + " | ".join(f"{n}: peak, run" for n in names) + " |")
+    print("|---|---|---|" + "---|" * len(names))
+    for f in missed:
+        text = open(f["file"], "rb").read()
+        k = f["exact"]["location"]["offset"]
+        cells = []
+        for n, w in zip(names, [None] + windows):
+            start = 0
+            if w is not None and k > w:
+                j = text.rfind(b"\n}\n", 0, k - w)
+                start = j + 3 if j >= 0 else 0
+            peak, run = at_break(text[start:], k - start)
+            seen[n] += peak > 0.5; held[n] += run >= hold
+            cells.append(f"{peak:.2f}, {run}")
+        print(f"| {os.path.basename(f['file'])} | {f['bytes']} | {f['exact']['kind']} at {k} | " + " | ".join(cells) + " |", flush=True)
+    print(f"\n{len(missed)} bad closers missed (and {len(others)} unclosed openers or conditional mismatches, not probed). Seen (peak > 0.5) / held (run >= {hold}) when read from:")
+    for n in names:
+        print(f"- {n}: seen {seen[n]}, held {held[n]}")
+
+
+if __name__ == "__main__":
+    main()
