@@ -22,16 +22,18 @@ import os
 import sys
 
 
-def load_report(path):
+def load_report(path, tool="corpus-focus"):
+    """The files of a `nestnet check --engine both --format json` report; a one-line error
+    (prefixed with `tool`) when it cannot be read or is not such a report."""
     try:
         report = json.load(open(path, encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise SystemExit(f"corpus-focus: cannot read {path}: {e}")
+        raise SystemExit(f"{tool}: cannot read {path}: {e}")
     files = report.get("files") if isinstance(report, dict) else None
     if not isinstance(files, list):
-        raise SystemExit(f"corpus-focus: {path} is not a `nestnet check --format json` report")
+        raise SystemExit(f"{tool}: {path} is not a `nestnet check --format json` report")
     if any(f.get("status") == "checked" and "exact" not in f for f in files):
-        raise SystemExit(f"corpus-focus: {path} has no oracle verdicts: run check with --engine both")
+        raise SystemExit(f"{tool}: {path} has no oracle verdicts: run check with --engine both")
     return files
 
 

@@ -19,9 +19,17 @@ before the break. The summary counts the breaks seen and held in each reading. N
 (`scripts/trace-steps.py` shows the same outputs byte by byte without it, at about 30 KB/s:
 too slow for a whole report).
 """
-import json, os, sys
+import importlib.util, os, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def load_report(path):
+    """`scripts/corpus-focus.py`'s reader of check reports (one-line errors for bad input)."""
+    spec = importlib.util.spec_from_file_location("corpus_focus", os.path.join(HERE, "corpus-focus.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.load_report(path, tool="latch-probe.py")
 
 
 def option(name, default):
@@ -41,7 +49,11 @@ def main():
         from torch_crosscheck import read_safetensors
     except ImportError as e:
         sys.exit(f"latch-probe.py: needs torch and ../shared/anchors/torch_crosscheck.py ({e})")
-    meta, t = read_safetensors(model)
+    files = load_report(sys.argv[1])
+    try:
+        meta, t = read_safetensors(model)
+    except (OSError, ValueError, KeyError, RuntimeError) as e:
+        sys.exit(f"latch-probe.py: cannot read {model}: {e}")
     if meta.get("arch") != "lstm" or int(meta.get("layers", "1")) != 1 or "step_head.weight" not in t:
         sys.exit(f"latch-probe.py: {model}: needs a one-layer LSTM with a step head")
     torch.set_num_threads(int(os.environ.get("THREADS", "2")))
@@ -70,7 +82,6 @@ def main():
                 run = 0
         return peak, best
 
-    files = json.load(open(sys.argv[1]))["files"]
     passed = [f for f in files if f["status"] == "checked" and f["exact"] and not f["exact"]["valid"]
               and f["valid"] and f["exact"]["location"]]
     # Only a bad closer is a break the step head can see where it happens; an unclosed opener
@@ -82,7 +93,10 @@ def main():
     print("| file | bytes | break | " + " | ".join(f"{n}: peak, run" for n in names) + " |")
     print("|---|---|---|" + "---|" * len(names))
     for f in missed:
-        text = open(f["file"], "rb").read()
+        try:
+            text = open(f["file"], "rb").read()
+        except OSError as e:
+            sys.exit(f"latch-probe.py: cannot read {f['file']}: {e}")
         k = f["exact"]["location"]["offset"]
         cells = []
         for n, w in zip(names, [None] + windows):
