@@ -2,7 +2,7 @@
 // NestNet: recurrent networks that check brace / paren / bracket nesting in C-like code.
 //
 // Data flow, one module per concern; a module only imports modules to its left:
-//   NestNetSupport → NestingOracle → ProgramGenerator → RecurrentNet → DefaultModel → StepHead → Training
+//   NestNetSupport → NestingOracle → ProgramGenerator → (CFloatMode) RecurrentNet → DefaultModel → StepHead → Training
 //   → Linting → JUnit → CheckReporting, ExperimentReporting → nestnet
 // The lint path (Linting, CheckReporting) needs neither the generator nor the trainer.
 // Maths functions come from swift-numerics' RealModule; JSON output from NestNetSupport's JSONWriter.
@@ -61,7 +61,9 @@ let package = Package(
         .target(name: "NestNetSupport"),
         .target(name: "NestingOracle"),
         .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "NestNetSupport", .product(name: "RealModule", package: "swift-numerics")]),
-        .target(name: "RecurrentNet", dependencies: ["NestNetSupport", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: hot),
+        // The training thread's floating-point mode (flush subnormals), which Swift cannot set.
+        .target(name: "CFloatMode"),
+        .target(name: "RecurrentNet", dependencies: ["NestNetSupport", "CFloatMode", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: hot),
         // What the per-step head's outputs mean: targets from the oracle, and reading them back.
         .target(name: "StepHead", dependencies: ["NestingOracle"]),
         .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle", "StepHead", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: fastMath),

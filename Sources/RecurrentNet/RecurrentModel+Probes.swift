@@ -5,21 +5,23 @@ import NestNetSupport
 extension RecurrentModel {
     /// Probe: the norms of the total gradients into h_t and (LSTM) c_t, for each active row.
     /// ∂L/∂c_t = dc_next + ∂L/∂h_t ⊙ o_t ⊙ (1 − tanh² c_t).
+    /// Squares are summed in Double: in Float, g² underflows once |g| < 1e-19, and the norm of a
+    /// vanishing gradient would read 0 some 19 decades before Float's own gradients reach 0.
     func recordNorms(_ w: Workspace, layer lb: LayerBuffers, t: Int, M: Int, dh: UnsafePointer<Float>, dcNext: UnsafePointer<Float>) {
         let H = config.hidden, B = w.B, G = config.gateWidth
         for m in 0..<M {
-            var sh: Float = 0, sc: Float = 0
+            var sh = 0.0, sc = 0.0
             for j in 0..<H {
                 let g = dh[m * H + j]
-                sh += g * g
+                sh += Double(g) * Double(g)
                 if config.arch == .lstm {
                     let o = lb.acts.p[(t * B + m) * G + 3 * H + j], tc = lb.tc.p[(t * B + m) * H + j]
-                    let dc = dcNext[m * H + j] + g * o * (1 - tc * tc)
+                    let dc = Double(dcNext[m * H + j] + g * o * (1 - tc * tc))
                     sc += dc * dc
                 }
             }
-            w.hNorms[t * B + m] = sh.squareRoot()
-            if config.arch == .lstm { w.cNorms[t * B + m] = sc.squareRoot() }
+            w.hNorms[t * B + m] = Float(sh.squareRoot())
+            if config.arch == .lstm { w.cNorms[t * B + m] = Float(sc.squareRoot()) }
         }
     }
 

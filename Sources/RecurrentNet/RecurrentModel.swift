@@ -141,10 +141,11 @@ public final class RecurrentModel: @unchecked Sendable {
     /// Forward and backward: fills `gradients` (mean loss over the batch) and returns the loss.
     /// `bptt`: truncated backpropagation through time in chunks of that many steps (the state
     /// is carried across chunks, gradients are not); nil for full BPTT.
+    /// Subnormal floats are flushed to zero during the pass (`withSubnormalsFlushed`).
     @discardableResult
     public func backward(_ batch: SequenceBatch, threads: Int = 2, bptt: Int? = nil) -> BatchResult {
         precondition(batch.labels.count == batch.sequences.count, "one label per sequence")
-        return run(batch, train: true, threads: threads, wantSteps: false, chunk: bptt)
+        return run(batch, train: true, threads: threads, wantSteps: false, chunk: bptt, flushSubnormals: true)
     }
 
     /// Inference walks long texts in chunks of this many steps, so memory stays bounded.
@@ -152,16 +153,17 @@ public final class RecurrentModel: @unchecked Sendable {
 
     /// One pass, holding `passLock`.
     func run(_ batch: SequenceBatch, train: Bool, threads: Int, wantSteps: Bool, chunk: Int? = nil,
-             initial: [RecurrentState?]? = nil, wantStates: Bool = false) -> BatchResult {
+             initial: [RecurrentState?]? = nil, wantStates: Bool = false, flushSubnormals: Bool = false) -> BatchResult {
         passLock.wait()
         defer { passLock.signal() }
         return runHoldingLock(batch, train: train, threads: threads, wantSteps: wantSteps, chunk: chunk,
-                              initial: initial, wantStates: wantStates)
+                              initial: initial, wantStates: wantStates, flushSubnormals: flushSubnormals)
     }
 
-    /// One pass; the caller holds `passLock`.
+    /// One pass; the caller holds `passLock`. `flushSubnormals`: each shard runs with subnormal
+    /// floats flushed to zero on its thread (training only; probes keep the full range).
     func runHoldingLock(_ batch: SequenceBatch, train: Bool, threads: Int, wantSteps: Bool, chunk: Int? = nil,
-                                initial: [RecurrentState?]? = nil, wantStates: Bool = false) -> BatchResult {
+                        initial: [RecurrentState?]? = nil, wantStates: Bool = false, flushSubnormals: Bool = false) -> BatchResult {
         let n = batch.sequences.count
         guard n > 0 else { return BatchResult(loss: 0, stepLoss: 0, probabilities: [], correct: 0, stepLogits: nil) }
         let shards = max(1, min(threads, n))
@@ -179,7 +181,7 @@ public final class RecurrentModel: @unchecked Sendable {
         let ws = workspaces
         let results = ResultSlots(n: n, states: wantStates)
         let K = max(1, train ? (chunk ?? Int.max) : Self.inferenceChunk)
-        DispatchQueue.concurrentPerform(iterations: shards) { s in
+        DispatchQueue.concurrentPerform(iterations: shards) { s in withSubnormalsFlushed(flushSubnormals) {
             let w = ws[s]
             w.rows = stride(from: s, to: n, by: shards).map { order[$0] }
             w.fullLengths = w.rows.map { lengths[$0] }
@@ -204,7 +206,7 @@ public final class RecurrentModel: @unchecked Sendable {
             } while start < T
             results.collect(w)
             if wantStates { results.collectStates(w, H: self.config.hidden, layers: self.config.layers, cell: self.config.arch == .lstm) }
-        }
+        } }
         var loss = 0.0, stepLoss = 0.0, correct = 0
         for w in ws.prefix(shards) { loss += w.loss; stepLoss += w.stepLoss; correct += w.correct }
         for (i, p) in results.probabilities.enumerated() { probabilities[i] = p }
