@@ -77,13 +77,17 @@ def missed_points(jsonl_path, report_path):
 
 def main() -> int:
     args = sys.argv[1:]
-    if len(args) == 1:
+    usage = ("usage: corpus-focus.py CHECK.json > focus.tsv\n"
+             "       corpus-focus.py --missed EDITED.jsonl EDITED-CHECK.json >> focus.tsv")
+    if args in (["-h"], ["--help"]):
+        print(__doc__.rstrip() + "\n\n" + usage)
+        return 0
+    if len(args) == 1 and not args[0].startswith("-"):
         flagged_points(args[0])
     elif len(args) == 3 and args[0] == "--missed":
         missed_points(args[1], args[2])
     else:
-        print("usage: corpus-focus.py CHECK.json > focus.tsv\n"
-              "       corpus-focus.py --missed EDITED.jsonl EDITED-CHECK.json >> focus.tsv", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     return 0
 

@@ -32,16 +32,36 @@ def load_report(path):
     return module.load_report(path, tool="latch-probe.py")
 
 
-def option(name, default):
-    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+USAGE = "usage: latch-probe.py REPORT.json [--model M.safetensors] [--windows 8192,32768] [--hold 128]"
+
+
+def parse(argv):
+    """(report, model, windows, hold) from the command line; a one-line error for anything else."""
+    if argv in (["-h"], ["--help"]):
+        print(__doc__.rstrip())
+        sys.exit(0)
+    if not argv or argv[0].startswith("-"):
+        sys.exit(USAGE)
+    opts = {"--model": os.path.join(HERE, "..", "Sources", "DefaultModelBytes", "default-lstm.safetensors"),
+            "--windows": "8192,32768", "--hold": "128"}
+    rest = argv[1:]
+    while rest:
+        if rest[0] not in opts or len(rest) < 2:
+            sys.exit(f"latch-probe.py: unknown option or missing value: {rest[0]} (see --help)")
+        opts[rest[0]] = rest[1]
+        rest = rest[2:]
+    try:
+        windows = [int(w) for w in opts["--windows"].split(",")]
+        hold = int(opts["--hold"])
+    except ValueError:
+        sys.exit("latch-probe.py: --windows takes whole numbers separated by commas, --hold a whole number")
+    if hold < 1 or any(w < 1 for w in windows):
+        sys.exit("latch-probe.py: --windows and --hold must be positive")
+    return argv[0], opts["--model"], windows, hold
 
 
 def main():
-    if len(sys.argv) < 2 or sys.argv[1].startswith("-"):
-        sys.exit("usage: latch-probe.py REPORT.json [--model M.safetensors] [--windows 8192,32768] [--hold 128]")
-    model = option("--model", os.path.join(HERE, "..", "Sources", "DefaultModelBytes", "default-lstm.safetensors"))
-    windows = [int(w) for w in option("--windows", "8192,32768").split(",")]
-    hold = int(option("--hold", "128"))
+    report, model, windows, hold = parse(sys.argv[1:])
     try:
         import torch
         import torch.nn as nn
@@ -49,7 +69,7 @@ def main():
         from torch_crosscheck import read_safetensors
     except ImportError as e:
         sys.exit(f"latch-probe.py: needs torch and ../shared/anchors/torch_crosscheck.py ({e})")
-    files = load_report(sys.argv[1])
+    files = load_report(report)
     try:
         meta, t = read_safetensors(model)
     except (OSError, ValueError, KeyError, RuntimeError) as e:
