@@ -11,7 +11,7 @@ struct NestNet: ParsableCommand {
         commandName: "nestnet",
         abstract: "Recurrent networks that check brace / paren / bracket nesting in C-like code.",
         version: version,
-        subcommands: [Check.self, Generate.self, DatasetCommand.self, Train.self, Eval.self, Sweep.self, Report.self, Probe.self, Bench.self])
+        subcommands: [Check.self, Generate.self, DatasetCommand.self, Train.self, Eval.self, Average.self, Sweep.self, Report.self, Probe.self, Bench.self])
 }
 
 /// Entry point: every failure is one line on stderr. Exit codes: 0 success, 1 "found invalid
