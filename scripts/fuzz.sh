@@ -21,7 +21,9 @@ mkdir -p "$B"
 # the package's own checkout; its C shims are header-only.
 NUMERICS=.build/checkouts/swift-numerics/Sources
 [ -d "$NUMERICS/RealModule" ] || swift package resolve >/dev/null
-FLAGS=(-O -wmo -parse-as-library -sanitize=fuzzer,address -I "$B" -I "$NUMERICS/_NumericsShims/include")
+# CFloatMode (the engine's floating-point mode, in C) through its own module map.
+FLAGS=(-O -wmo -parse-as-library -sanitize=fuzzer,address -I "$B" -I "$NUMERICS/_NumericsShims/include"
+  -I Sources/CFloatMode/include)
 
 # The modules once, as objects with their .swiftmodule, in dependency order; all are rebuilt
 # when any of their sources changed (a module's interface feeds the next).
@@ -32,7 +34,10 @@ for m in "${MODULES[@]}"; do
   [ -f "$B/$m.o" ] || stale=1
   [ $stale = 1 ] || [ -z "$(find "$(src "$m")" -newer "$B/RecurrentNet.o" -name '*.swift' | head -1)" ] || stale=1
 done
+[ -f "$B/CFloatMode.o" ] && [ ! Sources/CFloatMode/FloatMode.c -nt "$B/CFloatMode.o" ] || stale=1
 if [ $stale = 1 ]; then
+  echo "fuzz: compiling CFloatMode"
+  clang -O2 -fsanitize=address -I Sources/CFloatMode/include -c Sources/CFloatMode/FloatMode.c -o "$B/CFloatMode.o"
   for m in "${MODULES[@]}"; do
     echo "fuzz: compiling $m"
     swiftc "${FLAGS[@]}" -module-name "$m" -emit-module -emit-module-path "$B/$m.swiftmodule" \
@@ -47,7 +52,7 @@ for t in "${TARGETS[@]}"; do
   case $t in
     oracle) objs=("$B/NestingOracle.o") ;;
     jsonl) objs=("$B/RealModule.o" "$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o") ;;
-    safetensors) objs=("$B/RealModule.o" "$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o" "$B/RecurrentNet.o") ;;
+    safetensors) objs=("$B/RealModule.o" "$B/NestNetSupport.o" "$B/NestingOracle.o" "$B/ProgramGenerator.o" "$B/CFloatMode.o" "$B/RecurrentNet.o") ;;
     *) echo "fuzz: unknown target $t (oracle, jsonl, safetensors)" >&2; exit 2 ;;
   esac
   swiftc "${FLAGS[@]}" "Fuzz/Targets/$t.swift" "${objs[@]}" -o "$B/fuzz-$t" 2> >(grep -v "warning:\|ld.gold" >&2)
