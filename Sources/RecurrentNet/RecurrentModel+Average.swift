@@ -1,6 +1,6 @@
 import NestNetSupport
 
-/// Weight averaging: fine-tunes of one model, averaged tensor by tensor, often read better than
+/// Weight averaging: fine-tunes of one model, averaged tensor by tensor, can read better than
 /// any one of them ("model soups", Wortsman et al. 2022), at the cost of one model.
 extension RecurrentModel {
     /// The element-wise mean of `models`, which must share one configuration (architecture,

@@ -8,7 +8,8 @@ struct Average: ParsableCommand {
         abstract: "Average the weights of checkpoints of one architecture and size (a model soup).",
         discussion: """
         Fine-tunes of one model, averaged tensor by tensor, can read better than any one of them \
-        (see the model card's not-kept part for measurements). The output's metadata names the \
+        (the model card's not-kept part has this project's measurements: better on its valid \
+        packages, not on its test packages). The output's metadata names the \
         inputs (average.models) and their SHA-256 (average.sha256); it carries no training \
         metrics, since no training made it.
         """)
