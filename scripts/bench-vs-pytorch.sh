@@ -2,10 +2,10 @@
 # Runs `nestnet bench` and ../shared/anchors/pytorch_rnn_bench.py side by side, in one sitting,
 # on the issue's five configurations (E=16, B=32, T=512, 2 threads) and LSTM H=128 at T=4096,
 # and prints a Markdown table of tokens/s and ratios. Needs a Python with torch (default
-# /tmp/torch-venv/bin/python; set PYTHON=...). Each configuration alternates the two implementations REPEAT times and
-# keeps each one's best run, so background noise hurts both alike. PyTorch runs with subnormals
-# flushed to zero (scripts/torch-flush-denormal.py), as NestNet's training passes are;
-# TORCH_FLUSH=0 runs it as it comes.
+# /tmp/torch-venv/bin/python; set PYTHON=...). Each configuration alternates the two
+# implementations REPEAT times and keeps each one's best run, so background noise hurts both
+# alike. PyTorch runs with subnormals flushed to zero (scripts/torch-flush-denormal.py), as
+# NestNet's training passes are; TORCH_FLUSH=0 runs it as it comes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-/tmp/torch-venv/bin/python}

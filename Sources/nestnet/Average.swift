@@ -1,4 +1,5 @@
 import ArgumentParser
+import DefaultModel
 import NestNetSupport
 import RecurrentNet
 
@@ -26,9 +27,9 @@ struct Average: ParsableCommand {
         try refuseOverwritingInputs(outputs: [("--out", out)], inputs: models.map { ("model", $0) })
         var loaded: [RecurrentModel] = [], sums: [String] = []
         for path in models {
-            let bytes = try RecurrentModel.checkpointBytes(path)
-            loaded.append(try RecurrentModel.load(bytes: bytes, source: path).model)
-            sums.append(SHA256.hex(bytes))
+            let (checkpoint, _, sha256) = try DefaultModel.resolve(path)
+            loaded.append(checkpoint.model)
+            sums.append(sha256)
         }
         let mean = try RecurrentModel.average(loaded)
         func list(_ items: [String]) -> String {
