@@ -9,10 +9,13 @@
 #   SPLIT=valid ...                                    # the valid packages: for choosing settings
 #   THRESHOLD=0.05 ...                                 # another `nestnet check --threshold`
 #   HOLD=0 ...                                         # another `nestnet check --hold` (0: final head only)
+#   SECOND=none ...                                    # `check --second-opinion`: none, or a checkpoint
+#   SECOND_THRESHOLD=0.4 ...                           # `check --second-threshold`
 #
 # Needs the corpus (scripts/corpus.py fetch; about 1 minute with a deb-src entry) and, for
-# Duktape, `apt-get source` (same entry). Every number comes from `nestnet check`, which is
-# what a CI job runs, except the window and generated rows, which use `nestnet eval`.
+# Duktape, `apt-get source` (same entry). Every number in the table comes from `nestnet check`,
+# which is what a CI job runs (window, tiny and generated texts written out as files); the line
+# under it gives `nestnet eval`'s figures for those sets too (the first model's final head at 0.5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/nestnet-realeval}
@@ -22,7 +25,14 @@ mkdir -p "$OUT"
 if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/null; fi
 N=${NESTNET:-.build/release/nestnet}
 M=(${MODEL:+--model "$MODEL"})
-C=("${M[@]}" ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"})  # for `check`; `eval` reads P(valid) at 0.5
+C=("${M[@]}" ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"}
+   ${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"})  # for `check`; `eval` reads P(valid) at 0.5
+# A JSONL set's texts as files (DIR/00000.c, …), checked like a tree: NAME.jsonl → NAME-check.json.
+as_files() {
+  rm -rf "$OUT/$1" && mkdir -p "$OUT/$1"
+  python3 scripts/texts-to-files.py "$OUT/$1.jsonl" "$OUT/$1"
+  $N check "$OUT/$1" --format json "${C[@]}" > "$OUT/$1-check.json" || true
+}
 n() { if [ "${QUICK:-0}" = 1 ]; then echo $(( $1 / 4 )); else echo "$1"; fi; }
 
 python3 scripts/corpus.py --cache "$CORPUS" fetch | tail -1
@@ -45,9 +55,11 @@ $N check "$OUT/whole-edited" --engine both --format json "${C[@]}" > "$OUT/whole
 $N dataset windows "${TEST[@]}" --lengths log --min-length 64 --max-length 8192 --count "$(n 4000)" --seed 9102 \
   --out "$OUT/windows.jsonl" --quiet 2>/dev/null
 $N eval --data "$OUT/windows.jsonl" --format json "${M[@]}" > "$OUT/windows.json"
+as_files windows
 $N dataset windows "${TEST[@]}" --lengths log --min-length 1 --max-length 64 --count "$(n 2000)" --seed 9103 \
   --out "$OUT/tiny.jsonl" --quiet 2>/dev/null
 $N eval --data "$OUT/tiny.jsonl" --format json "${M[@]}" > "$OUT/tiny.json"
+as_files tiny
 : > "$OUT/named.txt"
 for t in '{' 'int f(){}' 'f(]' '}' '()' 'a[i] = b[j];' 'if (x) { y(); }' 'f(a[0)]'; do
   printf '%s' "$t" > "$OUT/named.c"
@@ -61,6 +73,8 @@ $N generate --language c --count "$(n 4000)" --min-length 64 --max-length 1024 -
 $N generate --language c --count "$(n 1000)" --min-length 2048 --max-length 8192 --seed 9002 --out "$OUT/gen-2048-8192.jsonl" --quiet
 $N eval --data "$OUT/gen-64-1024.jsonl" --format json "${M[@]}" > "$OUT/gen-64-1024.json"
 $N eval --data "$OUT/gen-2048-8192.jsonl" --format json "${M[@]}" > "$OUT/gen-2048-8192.json"
+as_files gen-64-1024
+as_files gen-2048-8192
 
 # 5. Duktape 2.7.0's duktape.c (3.7 MB; kept out of the corpus), pinned by hash.
 DUK_SHA=90f8d2fa8b5567c6899830ddef2c03f3c27960b11aca222fa17aa7ac613c2890
@@ -94,8 +108,15 @@ caught = [(f, m) for f, m in broken if f["valid"] is False]
 line_ok = [1 for f, m in caught if f.get("location") and f["exact"].get("location") and f["location"]["line"] == f["exact"]["location"]["line"]]
 decoys = [f for f in edited["files"] if f["status"] == "checked" and f["exact"] and f["exact"]["valid"]]
 decoy_fp = [f for f in decoys if f["valid"] is False]
-win, tiny = load("windows.json"), load("tiny.json")
-g1, g2 = load("gen-64-1024.json"), load("gen-2048-8192.json")
+def checked(name):
+    """Accuracy of `check`'s verdicts on a set written out as files (DIR/00000.c is line 0)."""
+    labels = [json.loads(l)["valid"] for l in open(f"{out}/{name}.jsonl", encoding="utf-8")]
+    files = [f for f in load(f"{name}-check.json")["files"] if f["status"] == "checked"]
+    ok = sum(f["valid"] == labels[int(os.path.basename(f["file"])[:-2])] for f in files)
+    return {"accuracy": ok / max(len(labels), 1), "count": len(labels)}
+win, tiny = checked("windows"), checked("tiny")
+g1, g2 = checked("gen-64-1024"), checked("gen-2048-8192")
+ev = {n: load(f"{n}.json")["accuracy"] for n in ["windows", "tiny", "gen-64-1024", "gen-2048-8192"]}
 named = [l.rstrip("\n").split("\t") for l in open(f"{out}/named.txt")]
 named_ok = sum(v == e for _, v, e in named)
 duk = load("duktape.json") if os.path.exists(f"{out}/duktape.json") else None
@@ -119,11 +140,16 @@ largest = sorted(valid, key=lambda f: -f["bytes"])[:5]
 for f in largest:
     rows.append((f"largest {split} file `{pkg_of(f['file'])}/…/{os.path.basename(f['file'])}` ({f['bytes'] / 1e6:.1f} MB)",
                  "valid" if f["valid"] else f"flagged at line {f['location']['line']}", "valid"))
-md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), threshold {s['threshold']}. "
+second = (f"; second opinion `{s['second_model']}` (SHA-256 `{s['second_model_sha256'][:16]}…`) at {s['second_threshold']}"
+          if s.get("second_model") else "")
+md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), threshold {s['threshold']}{second}. "
       f"Whole {split} packages: {s['files']} files, {s['bytes'] / 1e6:.0f} MB in {s['seconds']:.0f} s "
       f"({s['bytes'] / 1e6 / max(s['seconds'], 1e-9):.2f} MB/s, `--engine both`, 2 threads).", "",
       "| measure | measured | target |", "|---|---|---|"]
 md += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+md += ["", "The window, tiny and generated rows are `check`'s verdicts on the texts written out as files. "
+       "`nestnet eval` on the same sets (the first model alone, its final head at 0.5): "
+       + ", ".join(f"{n} {a:.4f}" for n, a in ev.items()) + "."]
 md += ["", f"By file size (valid files of the {split} packages):", "", "| size | files | flagged |", "|---|---|---|"]
 buckets = {}
 for f in valid:

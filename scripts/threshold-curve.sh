@@ -6,6 +6,8 @@
 #   scripts/threshold-curve.sh [MODEL] [THRESHOLD ...]    # default: the embedded model; 0.1 0.2 0.3 0.4 0.6 0.8
 #
 # HOLD=N passes `--hold N` (how long the step head must see a break; 0: the final head only).
+# SECOND=CKPT|none and SECOND_THRESHOLD=T pass `--second-opinion` and `--second-threshold`; with
+# neither, the embedded model (no MODEL) runs with its embedded second opinion, a MODEL alone.
 #
 # Uses the edited whole files that `SPLIT=valid scripts/eval-real-code.sh` writes (made first
 # when missing) and the corpus (scripts/corpus.py fetch).
@@ -26,8 +28,9 @@ mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split va
 echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files caught | … at the oracle's line |"
 echo "|---|---|---|---|---|"
 for t in "${TH[@]}"; do
-  $N check "${VALID[@]}" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} --engine both --format json > "$OUT/valid-$t.json" || true
-  $N check "$OUT/eval/whole-edited" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} --engine both --format json > "$OUT/edited-$t.json" || true
+  S=(${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"})
+  $N check "${VALID[@]}" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} "${S[@]}" --engine both --format json > "$OUT/valid-$t.json" || true
+  $N check "$OUT/eval/whole-edited" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} "${S[@]}" --engine both --format json > "$OUT/edited-$t.json" || true
   python3 - "$OUT/valid-$t.json" "$OUT/edited-$t.json" "$t" <<'PY'
 import json, sys
 v = [f for f in json.load(open(sys.argv[1]))["files"] if f["status"] == "checked" and f["exact"]["valid"]]

@@ -14,7 +14,10 @@ public enum JSONReport {
                     o.field("fail_on", r.engine == .both ? r.failOn.rawValue : r.engine.rawValue)
                     o.field("bytes", r.bytes); o.field("seconds", r.seconds)
                     o.field("engine", r.engine.rawValue); o.field("model", r.modelName); o.field("model_sha256", r.modelSHA256)
-                    o.field("threshold", r.threshold); o.field("exit_code", Int(r.exitCode))
+                    o.field("threshold", r.threshold)
+                    o.field("second_model", r.second?.name); o.field("second_model_sha256", r.second?.sha256)
+                    o.field("second_threshold", r.second?.threshold)
+                    o.field("exit_code", Int(r.exitCode))
                 }
             }
         }
@@ -23,7 +26,8 @@ public enum JSONReport {
 }
 
 extension FileResult: JSONWritable {
-    /// `{"file", "status", "valid", "p_valid", "reason", "location", "message", "bytes", "exact"}`.
+    /// `{"file", "status", "valid", "p_valid", "reason", "location", "message", "bytes", "exact",
+    /// "second_opinion"}`.
     public func write(to w: inout JSONWriter) {
         w.object { o in
             o.field("file", path); o.field("status", status.rawValue)
@@ -31,7 +35,15 @@ extension FileResult: JSONWritable {
             o.field("reason", reason); o.field("location", location)
             o.field("message", sanitize(message)); o.field("bytes", bytes)
             o.field("exact", exact)
+            o.field("second_opinion", second)
         }
+    }
+}
+
+extension FileResult.Second: JSONWritable {
+    /// `{"valid", "p_valid", "reason"}`: the second model's verdict on a file the first flagged.
+    public func write(to w: inout JSONWriter) {
+        w.object { o in o.field("valid", valid); o.field("p_valid", pValid); o.field("reason", reason) }
     }
 }
 

@@ -37,7 +37,10 @@ public enum SARIFWriter {
                     $0.field("text", "A recurrent network (or the exact lexer-aware oracle) found unbalanced or mismatched (), [] or {} in code.")
                 } }
                 rule.field("defaultConfiguration") { $0.object { $0.field("level", "error") } }
-                rule.field("properties") { $0.object { $0.field("model", r.modelName); $0.field("modelSha256", r.modelSHA256) } }
+                rule.field("properties") { $0.object { p in
+                    p.field("model", r.modelName); p.field("modelSha256", r.modelSHA256)
+                    if let s = r.second { p.field("secondModel", s.name); p.field("secondModelSha256", s.sha256) }
+                } }
             } } }
         }
     }

@@ -15,6 +15,21 @@ public enum DefaultModel {
     /// How errors name the embedded checkpoint.
     static let source = "the embedded default model"
 
+    /// The embedded second opinion's bytes: a smaller LSTM trained apart from the default
+    /// model (scripts/train-default.sh), which `check` asks about every file the default
+    /// model flags.
+    public static var secondBytes: [UInt8] {
+        Array(UnsafeBufferPointer(start: nestnet_second_model_bytes(), count: nestnet_second_model_count()))
+    }
+
+    /// The second opinion at `path` when given, else the embedded one: as `resolve`.
+    public static func resolveSecond(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+        if path != nil { return try resolve(path) }
+        let b = secondBytes
+        let c = try RecurrentModel.load(bytes: b, source: "the embedded second-opinion model")
+        return (c, "second opinion \(c.model.config.shortName)", SHA256.hex(b))
+    }
+
     /// Loads the embedded checkpoint.
     public static func load() throws -> RecurrentModel.Checkpoint {
         try RecurrentModel.load(bytes: bytes, source: source)

@@ -19,6 +19,16 @@ public struct CheckReport: Sendable {
     public var failOn: FailOn = .exact
     /// `file:///…/`: the folder SARIF URIs are relative to (`--root`).
     public var rootURI: String? = nil
+    /// The second model, when one confirmed the first one's flags (`SecondOpinion`).
+    public var second: SecondModel? = nil
+
+    /// The second model of a run: its name, path, checkpoint SHA-256 and threshold.
+    public struct SecondModel: Sendable {
+        public var name: String, path: String, sha256: String, threshold: Float
+        public init(name: String, path: String, sha256: String, threshold: Float) {
+            self.name = name; self.path = path; self.sha256 = sha256; self.threshold = threshold
+        }
+    }
 
     public init(files: [FileResult], engine: CheckEngine, modelName: String, modelPath: String, modelSHA256: String,
                 threshold: Float, version: String, timestamp: String, hostname: String, seconds: Double) {
@@ -61,9 +71,12 @@ public struct CheckReport: Sendable {
         return "\(f.path)\(loc): error: \(f.message) (\(why(f)))"
     }
 
-    /// What decided a verdict: `p_valid=0.06 at the end, model lstm-h64` or `exact oracle`.
+    /// What decided a verdict: `p_valid=0.06 at the end, model lstm-h64` or `exact oracle`;
+    /// with a second opinion, `…; second opinion p_valid=0.12, lstm-h64`.
     public func why(_ f: FileResult) -> String {
         guard let p = f.pValid else { return "exact oracle" }
-        return (f.reason?.describe(pValid: p, bytes: f.bytes) ?? "p_valid=\(fixed(Double(p), 2))") + ", model \(modelName)"
+        let first = (f.reason?.describe(pValid: p, bytes: f.bytes) ?? "p_valid=\(fixed(Double(p), 2))") + ", model \(modelName)"
+        guard let s = f.second, let m = second else { return first }
+        return first + "; second opinion p_valid=\(fixed(Double(s.pValid), 2)), \(m.name)"
     }
 }

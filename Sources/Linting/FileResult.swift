@@ -66,6 +66,9 @@ public struct FileResult: Sendable, Equatable {
     /// The diagnostic for invalid files, or why a file was skipped or not checked.
     public var message: String
     public var exact: Exact?
+    /// The second model's verdict, when the first flagged the file and a second opinion was
+    /// asked for (`SecondOpinion`); nil otherwise.
+    public var second: Second?
     public var bytes: Int
     /// A skip the user asked for or expects (`--exclude`, an empty file): text output lists it
     /// only with `--verbose`. Skips of files the user named but NestNet cannot read as text

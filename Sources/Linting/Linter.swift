@@ -14,6 +14,9 @@ public struct Linter: Sendable {
     public var maxBytes: Int = 16 << 20
     /// Where SARIF URIs are relative to, if they are wanted.
     public var reportRoot: ReportRoot? = nil
+    /// A second model that reads the files `checker` flags; a file is invalid only when it
+    /// agrees (nil: the first model's verdict stands).
+    public var secondOpinion: SecondOpinion? = nil
 
     public init(engine: CheckEngine, checker: ModelChecker?) {
         precondition((checker == nil) == (engine == .exact), "the model engines need a checker, the exact one none")
@@ -82,13 +85,26 @@ public struct Linter: Sendable {
 
         // Verdicts: the model's for all texts at once (batched), the oracle's file by file.
         let modelVerdicts = checker?.check(texts)
+        // The second opinion reads the files the first model flags, all at once.
+        var second: [Int: ModelChecker.Verdict] = [:]
+        if let so = secondOpinion, let mv = modelVerdicts {
+            let asked = mv.indices.filter { !mv[$0].valid && !mv[$0].failed }
+            for (k, v) in zip(asked, so.checker.check(asked.map { texts[$0] })) { second[k] = v }
+        }
         for (k, text) in texts.enumerated() {
             var r = results[textIndex[k]]
             let exact = engine == .model ? nil : FileResult.Exact(checking: text)
             if let mv = modelVerdicts?[k], mv.failed {
                 r.status = .error; r.valid = nil; r.message = mv.message
+            } else if let sv = second[k], sv.failed {
+                r.status = .error; r.valid = nil; r.message = "second opinion: " + sv.message
             } else if let mv = modelVerdicts?[k] {
                 r.valid = mv.valid; r.pValid = mv.pValid; r.reason = mv.reason; r.location = mv.location; r.message = mv.message
+                if let sv = second[k] {
+                    // Invalid only when both models say so; the first model places the error.
+                    r.second = .init(valid: sv.valid, pValid: sv.pValid, reason: sv.reason)
+                    if sv.valid { r.valid = true; r.location = nil; r.message = "" }
+                }
             } else if let e = exact {
                 r.valid = e.valid; r.location = e.location; r.message = e.message ?? ""
             }

@@ -22,7 +22,9 @@ struct Check: ParsableCommand {
     @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
-    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row. The default 0.5 was chosen on the corpus valid packages: there the embedded model flags under half as many valid files as the previous release did at its default 0.4, and catches fewer broken ones (see the model card).") var threshold: Float = 0.5
+    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row. With a second opinion (the default) this is the first model's lenient screen, default \(SecondOpinion.defaultScreen); alone (--second-opinion none, or --model without --second-opinion) the default is \(Check.aloneThreshold). Both were chosen on the corpus valid packages (see the model card).") var threshold: Float?
+    @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded second opinion when --model is not given; none: the first model alone.") var secondOpinion: String?
+    @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's).") var secondThreshold: Float = SecondOpinion.defaultThreshold
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past the threshold for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
@@ -40,8 +42,28 @@ struct Check: ParsableCommand {
     var includes: [String] { (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
     var excludes: [String] { (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
 
+    /// The first model's threshold when it decides alone.
+    static let aloneThreshold: Float = 0.5
+
+    /// The second opinion's checkpoint path, `""` for the embedded one, or nil for none (always
+    /// nil for the oracle alone).
+    var secondPath: String? {
+        guard engine != .exact else { return nil }
+        switch secondOpinion {
+        case "none": return nil
+        case nil: return model == nil ? "" : nil
+        case let p?: return p
+        }
+    }
+
+    /// The first model's threshold: given, or the default for running with or without a second opinion.
+    var firstThreshold: Float { threshold ?? (secondPath != nil ? SecondOpinion.defaultScreen : Check.aloneThreshold) }
+
     func validate() throws {
-        guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1]") }
+        if let t = threshold { guard t > 0, t <= 1 else { throw ValidationError("--threshold must be in (0, 1]") } }
+        guard secondThreshold > 0, secondThreshold <= 1 else { throw ValidationError("--second-threshold must be in (0, 1]") }
+        if secondOpinion == "" { throw ValidationError("--second-opinion needs a checkpoint path, or none") }
+        if engine == .exact && secondOpinion != nil && secondOpinion != "none" { throw ValidationError("--second-opinion confirms the model's verdicts: it needs --engine model or both") }
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
         guard hold >= 0 else { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -65,30 +87,39 @@ struct Check: ParsableCommand {
             throw NestNetError("no C-like files found under \(inputs.map { FileName.display($0) }.joined(separator: ", "))\(include.map { " matching --include \($0)" } ?? ""); pass --allow-empty if that is expected")
         }
         try refuseOverwritingInputs(outputs: [("--junit", junit), ("--sarif", sarif)],
-                                    inputs: [("--model", model)] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })
+                                    inputs: [("--model", model), ("--second-opinion", secondPath.flatMap { $0.isEmpty ? nil : $0 })] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })
 
         // The model (unless only the oracle runs).
         var checker: ModelChecker? = nil
         var modelName = "exact", modelPath = "", sha = ""
         if engine != .exact {
             let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: hold == 0 ? .max : hold)
+            checker = ModelChecker(model: ckpt.model, threshold: firstThreshold, threads: threads, hold: hold == 0 ? .max : hold)
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
             sha = modelSHA
         }
+        var second: (SecondOpinion, CheckReport.SecondModel)? = nil
+        if engine != .exact, let p = secondPath {
+            let (ckpt, _, secondSHA) = try DefaultModel.resolveSecond(p.isEmpty ? nil : p)
+            let name = ckpt.model.config.shortName
+            second = (SecondOpinion(checker: ModelChecker(model: ckpt.model, threshold: secondThreshold, threads: threads, hold: hold == 0 ? .max : hold), name: name),
+                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold))
+        }
         var linter = Linter(engine: engine, checker: checker)
+        linter.secondOpinion = second?.0
         linter.excludes = excludes
         linter.maxBytes = maxBytes
         linter.reportRoot = reportRoot
         let results = linter.check(entries)
 
         var report = CheckReport(files: results, engine: engine, modelName: modelName, modelPath: modelPath,
-                                 modelSHA256: sha, threshold: threshold, version: NestNet.version, timestamp: isoTimestamp(),
+                                 modelSHA256: sha, threshold: firstThreshold, version: NestNet.version, timestamp: isoTimestamp(),
                                  hostname: hostName(),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         report.failOn = failOn ?? .exact
         report.rootURI = linter.reportRoot?.uri
+        report.second = second?.1
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

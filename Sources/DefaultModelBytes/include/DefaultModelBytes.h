@@ -6,5 +6,10 @@
 const unsigned char *nestnet_default_model_bytes(void);
 /// Its size in bytes.
 size_t nestnet_default_model_count(void);
+/// The second opinion's checkpoint (second-opinion.safetensors): reads the files the default
+/// model flags (`nestnet check`).
+const unsigned char *nestnet_second_model_bytes(void);
+/// Its size in bytes.
+size_t nestnet_second_model_count(void);
 
 #endif
