@@ -25,9 +25,7 @@ public enum DefaultModel {
     /// The second opinion at `path` when given, else the embedded one: as `resolve`.
     public static func resolveSecond(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         if path != nil { return try resolve(path) }
-        let b = secondBytes
-        let c = try RecurrentModel.load(bytes: b, source: "the embedded second-opinion model")
-        return (c, "second opinion \(c.model.config.shortName)", SHA256.hex(b))
+        return try embedded(secondBytes, source: "the embedded second-opinion model", name: "second opinion")
     }
 
     /// Loads the embedded checkpoint.
@@ -42,8 +40,12 @@ public enum DefaultModel {
             let b = try RecurrentModel.checkpointBytes(p)
             return (try RecurrentModel.load(bytes: b, source: p), p, SHA256.hex(b))
         }
-        let b = bytes
+        return try embedded(bytes, source: source, name: "default")
+    }
+
+    /// An embedded checkpoint read once: named `name` and its short config name in reports.
+    static func embedded(_ b: [UInt8], source: String, name: String) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         let c = try RecurrentModel.load(bytes: b, source: source)
-        return (c, "default \(c.model.config.shortName)", SHA256.hex(b))
+        return (c, "\(name) \(c.model.config.shortName)", SHA256.hex(b))
     }
 }
