@@ -17,10 +17,8 @@ public struct SecondOpinion: Sendable {
         self.checker = checker; self.name = name
     }
 
-    /// The first model's threshold under a second opinion (`check --threshold`'s default then),
-    /// chosen with `defaultThreshold` on the corpus valid packages (model card): the same as alone.
-    public static let defaultScreen: Float = 0.5
-    /// The second model's threshold (`check --second-threshold`): it flags a file unless its
+    /// The second model's threshold (`check --second-threshold`), chosen on the corpus valid
+    /// packages with the first model at its own default (model card): it flags a file unless its
     /// P(valid) stays at 0.98 or more, so it clears only files it is nearly sure of.
     public static let defaultThreshold: Float = 0.98
 }

@@ -22,7 +22,7 @@ struct Check: ParsableCommand {
     @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
-    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row. Default \(Check.aloneThreshold), with or without the second opinion (chosen on the corpus valid packages; see the model card).") var threshold: Float?
+    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row; the same with or without the second opinion (chosen on the corpus valid packages; see the model card).") var threshold: Float = 0.5
     @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded second opinion when --model is not given; none: the first model alone.") var secondOpinion: String?
     @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this.") var secondThreshold: Float = SecondOpinion.defaultThreshold
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past the threshold for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
@@ -42,9 +42,6 @@ struct Check: ParsableCommand {
     var includes: [String] { (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
     var excludes: [String] { (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
 
-    /// The first model's threshold when it decides alone.
-    static let aloneThreshold: Float = 0.5
-
     /// The second opinion's checkpoint path, `""` for the embedded one, or nil for none (always
     /// nil for the oracle alone).
     var secondPath: String? {
@@ -56,11 +53,8 @@ struct Check: ParsableCommand {
         }
     }
 
-    /// The first model's threshold: given, or the default for running with or without a second opinion.
-    var firstThreshold: Float { threshold ?? (secondPath != nil ? SecondOpinion.defaultScreen : Check.aloneThreshold) }
-
     func validate() throws {
-        if let t = threshold { guard t > 0, t <= 1 else { throw ValidationError("--threshold must be in (0, 1]") } }
+        guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1]") }
         guard secondThreshold > 0, secondThreshold <= 1 else { throw ValidationError("--second-threshold must be in (0, 1]") }
         if secondOpinion == "" { throw ValidationError("--second-opinion needs a checkpoint path, or none") }
         if engine == .exact && secondOpinion != nil && secondOpinion != "none" { throw ValidationError("--second-opinion confirms the model's verdicts: it needs --engine model or both") }
@@ -94,7 +88,7 @@ struct Check: ParsableCommand {
         var modelName = "exact", modelPath = "", sha = ""
         if engine != .exact {
             let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-            checker = ModelChecker(model: ckpt.model, threshold: firstThreshold, threads: threads, hold: hold == 0 ? .max : hold)
+            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: hold == 0 ? .max : hold)
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
             sha = modelSHA
@@ -114,7 +108,7 @@ struct Check: ParsableCommand {
         let results = linter.check(entries)
 
         var report = CheckReport(files: results, engine: engine, modelName: modelName, modelPath: modelPath,
-                                 modelSHA256: sha, threshold: firstThreshold, version: NestNet.version, timestamp: isoTimestamp(),
+                                 modelSHA256: sha, threshold: threshold, version: NestNet.version, timestamp: isoTimestamp(),
                                  hostname: hostName(),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         report.failOn = failOn ?? .exact
