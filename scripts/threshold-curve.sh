@@ -36,12 +36,13 @@ done
 mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split valid)
 echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files caught | … at the oracle's line | generated C 64–1024 / 2048–8192 |"
 echo "|---|---|---|---|---|---|"
+# `check`'s settings other than the threshold, the same for every set and threshold.
+C=(${M:+--model "$M"} ${HOLD:+--hold "$HOLD"} ${SECOND:+--second-opinion "$SECOND"}
+   ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"} --engine both --format json)
 for t in "${TH[@]}"; do
-  S=(${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"})
-  $N check "${VALID[@]}" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} "${S[@]}" --engine both --format json > "$OUT/valid-$t.json" || true
-  $N check "$OUT/eval/whole-edited" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} "${S[@]}" --engine both --format json > "$OUT/edited-$t.json" || true
-  for g in 9201 9202; do
-    $N check "$OUT/gen-$g" ${M:+--model "$M"} --threshold "$t" ${HOLD:+--hold "$HOLD"} "${S[@]}" --engine both --format json > "$OUT/gen-$g-$t.json" || true
+  $N check "${VALID[@]}" --threshold "$t" "${C[@]}" > "$OUT/valid-$t.json" || true
+  for set in eval/whole-edited:edited gen-9201:gen-9201 gen-9202:gen-9202; do
+    $N check "$OUT/${set%%:*}" --threshold "$t" "${C[@]}" > "$OUT/${set##*:}-$t.json" || true
   done
   python3 - "$OUT/valid-$t.json" "$OUT/edited-$t.json" "$t" "$OUT/gen-9201-$t.json" "$OUT/gen-9202-$t.json" <<'PY'
 import json, sys
