@@ -21,6 +21,10 @@ public struct CheckReport: Sendable {
     public var rootURI: String? = nil
     /// The second model, when one confirmed the first one's flags (`SecondOpinion`).
     public var second: SecondModel? = nil
+    /// How the step head was read (`--hold`, 0: never; `--step-threshold`), when a model ran,
+    /// so a report says every setting that decided its verdicts.
+    public var hold: Int? = nil
+    public var stepThreshold: Float? = nil
 
     /// The second model of a run: its name, path, checkpoint SHA-256 and threshold.
     public struct SecondModel: Sendable {

@@ -29,9 +29,13 @@ public struct ModelChecker: Sendable {
     /// happens (`Int.max`: never; the final head decides at the end). A brief flicker is not a
     /// verdict, and where the file is cut into pieces for reading changes nothing.
     public let hold: Int
+    /// The step head alone calls a file broken when its P(not broken yet) stays below this for
+    /// `hold` bytes in a row (the final head's `threshold` unless set apart).
+    public let stepThreshold: Float
 
-    public init(model: RecurrentModel, threshold: Float, threads: Int, hold: Int = ModelChecker.defaultHold) {
+    public init(model: RecurrentModel, threshold: Float, threads: Int, hold: Int = ModelChecker.defaultHold, stepThreshold: Float? = nil) {
         self.model = model; self.threshold = threshold; self.threads = threads; self.hold = hold
+        self.stepThreshold = stepThreshold ?? threshold
     }
 
     /// The default `hold`, chosen on the corpus valid packages (see the model card): the most
@@ -118,7 +122,7 @@ public struct ModelChecker: Sendable {
                     // piece it (or a new one) has lasted `hold` bytes, if anywhere.
                     var held = at[j].heldStart, decided: Int? = nil
                     if let st = steps, hold != .max {
-                        (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: barLogit, hold: hold, from: s, held: held)
+                        (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: Self.logit(notBroken: stepThreshold), hold: hold, from: s, held: held)
                     }
                     let end = s + piece.count
                     if let d = decided, let st = steps, let start = held {
@@ -145,7 +149,10 @@ public struct ModelChecker: Sendable {
 
     /// The `broken` logit past which the step head says the nesting is broken: the same bar as
     /// the final verdict's (P(not broken) < threshold).
-    var barLogit: Float { Float(Double.log(Double(1 - threshold) / Double(threshold))) }
+    var barLogit: Float { Self.logit(notBroken: threshold) }
+
+    /// The `broken` logit that P(not broken) = `p` means.
+    static func logit(notBroken p: Float) -> Float { Float(Double.log(Double(1 - p) / Double(p))) }
 
     /// Whether the step head says the nesting is broken at step t (past `barLogit`).
     func broken(_ steps: [Float], at t: Int) -> Bool {

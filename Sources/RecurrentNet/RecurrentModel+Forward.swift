@@ -118,8 +118,9 @@ extension RecurrentModel {
         }
     }
 
-    /// Per-step BCE over every (step, row, output) and its gradient into `dStep`.
-    func stepLossAndGradient(_ w: Workspace, weight: Float) {
+    /// Per-step BCE over every (step, row, output) and its gradient into `dStep`; the `broken`
+    /// output (k = 0) counts `broken` times where its target is 1.
+    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1) {
         let P = config.stepOutputs, B = w.B
         let d = w.dStep.ensure(max(w.T * B * P, 1))
         d.update(repeating: 0, count: w.T * B * P)
@@ -129,9 +130,10 @@ extension RecurrentModel {
                 for k in 0..<P {
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
-                    let y: Float = (bits >> k) & 1 == 1 ? 1 : 0
-                    w.stepLoss += y > 0.5 ? softplus(Double(-z)) : softplus(Double(z))
-                    d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - y) * weight
+                    let on = (bits >> k) & 1 == 1
+                    let f: Float = on && k == 0 ? broken : 1
+                    w.stepLoss += Double(f) * (on ? softplus(Double(-z)) : softplus(Double(z)))
+                    d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - (on ? 1 : 0)) * weight * f
                 }
             }
         }

@@ -11,9 +11,14 @@ public struct SequenceBatch: Sendable {
     public var stepTargets: [[UInt8]]?
     /// Weight of the per-step loss relative to the final-label loss.
     public var stepWeight: Float
+    /// Extra factor on step-head output 0 (`broken`) where its target is 1, i.e. on every byte
+    /// after a break: how much holding on to a break that was seen counts (1: like any target).
+    public var brokenWeight: Float
 
-    public init(sequences: [[UInt8]], labels: [Float] = [], stepTargets: [[UInt8]]? = nil, stepWeight: Float = 1) {
+    public init(sequences: [[UInt8]], labels: [Float] = [], stepTargets: [[UInt8]]? = nil, stepWeight: Float = 1,
+                brokenWeight: Float = 1) {
         self.sequences = sequences; self.labels = labels; self.stepTargets = stepTargets; self.stepWeight = stepWeight
+        self.brokenWeight = brokenWeight
     }
 }
 
@@ -21,7 +26,7 @@ public struct SequenceBatch: Sendable {
 public struct BatchResult: Sendable {
     /// Mean binary cross-entropy of the final labels (0 without labels).
     public var loss: Double
-    /// Mean per-step BCE (0 without step targets).
+    /// Mean per-step BCE, `brokenWeight` on broken bytes' `broken` output (0 without step targets).
     public var stepLoss: Double
     /// P(valid) per sequence, in input order.
     public var probabilities: [Float]
@@ -198,7 +203,7 @@ public final class RecurrentModel: @unchecked Sendable {
                 if start == 0 && wantStates { self.loadInitial(initial ?? [RecurrentState?](repeating: nil, count: n), into: w) }
                 self.forward(w, store: train)
                 self.finalLogits(w, batch: batch, train: train, scale: 1 / Float(n))
-                if hasSteps { self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1))) }
+                if hasSteps { self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight) }
                 if train { self.backwardShard(w) }
                 if wantSteps && P > 0 { results.collectSteps(w, P: P) }
                 self.carryState(w, store: train)

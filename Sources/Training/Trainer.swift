@@ -245,7 +245,7 @@ public final class Trainer {
                 }
                 let targets = config.stepLossWeight > 0 ? examples.map { StepTargets.compute($0.text) } : nil
                 let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
-                                          stepTargets: targets, stepWeight: config.stepLossWeight)
+                                          stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1)
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1
                 func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }

@@ -50,6 +50,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var recurrentScale: Float? = nil
     /// Weight of the per-step oracle targets (see `StepTargets`); 0 trains on final labels only.
     public var stepLossWeight: Float = 0
+    /// Factor on the step head's `broken` output at bytes after a break (nil: 1; optional so
+    /// states written before it existed still load, and their metadata is unchanged).
+    public var brokenWeight: Float? = nil
     /// Stop after this many epochs without a better validation result (nil: never).
     public var patience: Int? = nil
     /// What "better" means for the best checkpoint and `patience` (nil: accuracy; optional so
@@ -72,6 +75,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let k = bptt, k < 1 { throw NestNetError("--bptt must be at least 1") }
         guard threads >= 1 else { throw NestNetError("--threads must be at least 1") }
         guard stepLossWeight >= 0 else { throw NestNetError("--step-loss must not be negative") }
+        if let b = brokenWeight {
+            guard b > 0, b.isFinite else { throw NestNetError("--broken-weight must be positive") }
+            guard stepLossWeight > 0 else { throw NestNetError("--broken-weight weighs a per-step target: it needs --step-loss") }
+        }
         if let p = patience, p < 1 { throw NestNetError("--patience must be at least 1") }
         if let k = bucket, k < 1 { throw NestNetError("--bucket must be at least 1") }
         if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs) {
@@ -96,6 +103,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
          "train.bptt": bptt.map(String.init) ?? "full", "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)",
          "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none",
          "train.bucket": "\(bucket ?? 1)", "train.monitor": (monitor ?? .accuracy).rawValue]
+            .merging(brokenWeight.map { ["train.broken_weight": "\($0)"] } ?? [:]) { a, _ in a }
     }
 }
 

@@ -25,6 +25,7 @@ struct Check: ParsableCommand {
     @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row; the same with or without the second opinion (chosen on the corpus valid packages; see the model card).") var threshold: Float = 0.5
     @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded second opinion when --model is not given; none: the first model alone.") var secondOpinion: String?
     @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this.") var secondThreshold: Float = SecondOpinion.defaultThreshold
+    @Option(parsing: .unconditional, help: "The step head's own bar: it calls a file broken when its P(not broken yet) stays below this for --hold bytes in a row (default: --threshold).") var stepThreshold: Float?
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past the threshold for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
@@ -55,6 +56,8 @@ struct Check: ParsableCommand {
 
     func validate() throws {
         guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1]") }
+        if let b = stepThreshold, !(b > 0 && b <= 1) { throw ValidationError("--step-threshold must be in (0, 1]") }
+        if stepThreshold != nil && engine == .exact { throw ValidationError("--step-threshold sets the model's step head: it needs --engine model or both") }
         guard secondThreshold > 0, secondThreshold <= 1 else { throw ValidationError("--second-threshold must be in (0, 1]") }
         if secondOpinion == "" { throw ValidationError("--second-opinion needs a checkpoint path, or none") }
         if engine == .exact && secondOpinion != nil && secondOpinion != "none" { throw ValidationError("--second-opinion confirms the model's verdicts: it needs --engine model or both") }
@@ -88,7 +91,7 @@ struct Check: ParsableCommand {
         var modelName = "exact", modelPath = "", sha = ""
         if engine != .exact {
             let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: hold == 0 ? .max : hold)
+            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: hold == 0 ? .max : hold, stepThreshold: stepThreshold)
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
             sha = modelSHA
@@ -114,6 +117,7 @@ struct Check: ParsableCommand {
         report.failOn = failOn ?? .exact
         report.rootURI = linter.reportRoot?.uri
         report.second = second?.1
+        if let c = checker { report.hold = hold; report.stepThreshold = c.stepThreshold }
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

@@ -73,6 +73,8 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "LSTM forget-gate bias at the start (Jozefowicz et al. 2015: 1).") var forgetBias: Float = 1
     @Option(parsing: .unconditional, help: "Weight of per-step oracle targets (broken / open / inert at every byte); 0: final label only.")
     var stepLoss: Float = 0
+    @Option(parsing: .unconditional, help: "With --step-loss: factor on the `broken` target at every byte after a break, so the model learns to hold on to a break it has seen (default 1).")
+    var brokenWeight: Float = 1
     @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
     var stepOutputs: Int = StepTargets.outputs
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
@@ -121,6 +123,7 @@ struct Train: ParsableCommand {
         config.batch = batch; config.epochs = epochs; config.learningRate = lr; config.schedule = schedule
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
         config.stepLossWeight = stepLoss; config.patience = patience; config.forgetBias = forgetBias
+        config.brokenWeight = brokenWeight == 1 ? nil : brokenWeight
         // Unset: the architecture's own start; an explicit choice is kept even where it is that default.
         config.recurrentInit = recurrentInit == arch.defaultRecurrentInit ? nil : recurrentInit
         config.recurrentScale = recurrentScale == 1 ? nil : recurrentScale

@@ -43,6 +43,14 @@ struct AdoptionReportTests {
         let finalOnly = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "--hold", "0", "--format", "json"])
         let heads = try #require(try JSONSerialization.jsonObject(with: Data(finalOnly.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
         #expect(heads?.count == 2 && heads?.allSatisfy { ($0["reason"] as? [String: Any])?["head"] as? String == "final" } == true)
+        // The step head's own bar: one it never gets past leaves the final head to decide, and
+        // the default (the --threshold) gives the default run's decision.
+        for (bar, head) in [("1e-30", "final"), ("0.5", "step")] {
+            let r = try CLI.run(["check", "\(d)/early.c", "--step-threshold", bar, "--format", "json"])
+            let f = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
+            let reason = f?.first?["reason"] as? [String: Any]
+            #expect(reason?["head"] as? String == head && (head == "final" || reason?["offset"] as? Int == early), "\(bar): \(r.stdout)")
+        }
         #expect((files[1]["reason"] as? [String: Any])?["head"] as? String == "final")
         #expect(files[2]["valid"] as? Bool == true)
 

@@ -63,6 +63,11 @@ struct CheckCommandTests {
         #expect(big.status == 2 && big.stdout.contains("larger than --max-bytes 100"))
         let usage = try CLI.run(["check", "--threshold", "0"])
         #expect(usage.status == 2)
+        for (args, needle) in [(["--step-threshold", "0"], "--step-threshold must be in (0, 1]"),
+                               (["--step-threshold", "0.5", "--engine", "exact"], "--step-threshold sets the model's step head")] {
+            let r = try CLI.run(["check"] + args)
+            #expect(r.status == 2 && r.stderr.contains(needle), "\(args): \(r.stderr)")
+        }
         let hold = try CLI.run(["check", "--hold", "-1"])
         #expect(hold.status == 2 && hold.stderr.contains("--hold must be 0 (never) or a number of bytes"))
         let missing = try CLI.run(["check", "\(d)/nope.c", "--engine", "exact"])
@@ -184,6 +189,7 @@ struct CheckSecondOpinionTests {
         let on = try summary([])
         #expect(on["second_model"] as? String == "lstm-h64" && (on["threshold"] as? Double).map { abs($0 - 0.5) < 1e-6 } == true, "\(on)")
         #expect((on["second_threshold"] as? Double).map { abs($0 - 0.98) < 1e-6 } == true)
+        #expect(on["hold"] as? Int == 128 && (on["step_threshold"] as? Double).map { abs($0 - 0.5) < 1e-6 } == true, "\(on)")
         let off = try summary(["--second-opinion", "none"])
         #expect(off["second_model"] is NSNull && (off["threshold"] as? Double).map { abs($0 - 0.5) < 1e-6 } == true, "\(off)")
         let model = CLI.packageRoot + "/Sources/DefaultModelBytes/default-lstm.safetensors"

@@ -15,7 +15,8 @@ struct GradientCheckTests {
     static func batch(steps: Int) -> SequenceBatch {
         let seqs: [[UInt8]] = [Array("f(a[1]){".utf8), Array("}x".utf8), [], Array("(((".utf8), Array("{[()]}ab".utf8)]
         let targets: [[UInt8]]? = steps > 0 ? seqs.map { s in s.indices.map { UInt8(($0 * 7 + s.count) % 4) } } : nil
-        return SequenceBatch(sequences: seqs, labels: [1, 0, 1, 0, 1], stepTargets: targets, stepWeight: 0.7)
+        return SequenceBatch(sequences: seqs, labels: [1, 0, 1, 0, 1], stepTargets: targets, stepWeight: 0.7,
+                             brokenWeight: 2.5)
     }
 
     @Test(arguments: 0..<cases.count)

@@ -91,7 +91,8 @@ struct ReferenceModel {
         max(z, 0) - z * y + log(1 + exp(-abs(z)))
     }
 
-    /// The engine's training loss: mean final BCE + weight × mean per-step BCE.
+    /// The engine's training loss: mean final BCE + weight × mean per-step BCE (`broken` bytes'
+    /// output 0 counted `brokenWeight` times).
     func loss(_ batch: SequenceBatch) -> Double {
         var final = 0.0, step = 0.0, nSteps = 0
         for (i, s) in batch.sequences.enumerated() {
@@ -100,7 +101,8 @@ struct ReferenceModel {
             if let targets = batch.stepTargets {
                 for (t, row) in st.enumerated() {
                     for (k, zk) in row.enumerated() {
-                        step += Self.bce(zk, Double((targets[i][t] >> k) & 1))
+                        let y = Double((targets[i][t] >> k) & 1)
+                        step += (k == 0 && y == 1 ? Double(batch.brokenWeight) : 1) * Self.bce(zk, y)
                         nSteps += 1
                     }
                 }

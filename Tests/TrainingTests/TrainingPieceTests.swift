@@ -165,6 +165,24 @@ struct TrainingPieceTests {
         #expect(abs(c.learningRate(epoch: 11) - 0.05) < 1e-6)
         #expect(abs(c.learningRate(epoch: 6) - 0.525) < 1e-6)
     }
+
+    /// `--broken-weight` needs per-step targets and a positive finite factor; only a set weight
+    /// appears in the metadata, so states and models trained before it keep theirs unchanged.
+    @Test func brokenWeightIsCheckedAndRecordedOnlyWhenSet() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
+        c.stepLossWeight = 1
+        try c.validate()
+        #expect(c.metadata["train.broken_weight"] == nil)
+        c.brokenWeight = 4
+        try c.validate()
+        #expect(c.metadata["train.broken_weight"] == "4.0")
+        for bad: Float in [0, -1, .infinity, .nan] {
+            c.brokenWeight = bad
+            #expect(throws: NestNetError.self) { try c.validate() }
+        }
+        c.brokenWeight = 2; c.stepLossWeight = 0
+        #expect(throws: NestNetError.self) { try c.validate() }
+    }
 }
 
 #if canImport(Glibc)
