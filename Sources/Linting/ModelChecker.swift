@@ -24,8 +24,8 @@ public struct ModelChecker: Sendable {
     /// P(not broken yet) stays below it for `hold` bytes in a row.
     public let threshold: Float
     public let threads: Int
-    /// Bytes in a row the step head's `broken` output must stay past the bar (P(broken) >
-    /// 1 − threshold) for the step head alone to call the file broken, wherever in the file that
+    /// Bytes in a row the step head's `broken` output must stay past its bar (P(broken) >
+    /// 1 − stepThreshold) for the step head alone to call the file broken, wherever in the file that
     /// happens (`Int.max`: never; the final head decides at the end). A brief flicker is not a
     /// verdict, and where the file is cut into pieces for reading changes nothing.
     public let hold: Int
@@ -122,7 +122,7 @@ public struct ModelChecker: Sendable {
                     // piece it (or a new one) has lasted `hold` bytes, if anywhere.
                     var held = at[j].heldStart, decided: Int? = nil
                     if let st = steps, hold != .max {
-                        (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: Self.logit(notBroken: stepThreshold), hold: hold, from: s, held: held)
+                        (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: stepBarLogit, hold: hold, from: s, held: held)
                     }
                     let end = s + piece.count
                     if let d = decided, let st = steps, let start = held {
@@ -150,6 +150,9 @@ public struct ModelChecker: Sendable {
     /// The `broken` logit past which the step head says the nesting is broken: the same bar as
     /// the final verdict's (P(not broken) < threshold).
     var barLogit: Float { Self.logit(notBroken: threshold) }
+
+    /// The `broken` logit the step head must stay past for `hold` bytes to decide alone.
+    var stepBarLogit: Float { Self.logit(notBroken: stepThreshold) }
 
     /// The `broken` logit that P(not broken) = `p` means.
     static func logit(notBroken p: Float) -> Float { Float(Double.log(Double(1 - p) / Double(p))) }

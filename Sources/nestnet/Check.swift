@@ -22,11 +22,11 @@ struct Check: ParsableCommand {
     @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
-    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it for --hold bytes in a row; the same with or without the second opinion (chosen on the corpus valid packages; see the model card).") var threshold: Float = 0.5
+    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it (or --step-threshold) for --hold bytes in a row; the same with or without the second opinion (chosen on the corpus valid packages; see the model card).") var threshold: Float = 0.5
     @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded second opinion when --model is not given; none: the first model alone.") var secondOpinion: String?
     @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this.") var secondThreshold: Float = SecondOpinion.defaultThreshold
     @Option(parsing: .unconditional, help: "The step head's own bar: it calls a file broken when its P(not broken yet) stays below this for --hold bytes in a row (default: --threshold).") var stepThreshold: Float?
-    @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past the threshold for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
+    @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past its bar (--step-threshold) for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
     @Option(parsing: .unconditional, help: "Files larger than this many bytes are errors.") var maxBytes: Int = 16 << 20
