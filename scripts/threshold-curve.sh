@@ -8,6 +8,7 @@
 #   scripts/threshold-curve.sh [MODEL] [THRESHOLD ...]    # default: the embedded model; 0.1 0.2 0.3 0.4 0.6 0.8
 #
 # HOLD=N passes `--hold N` (how long the step head must see a break; 0: the final head only).
+# STEP_THRESHOLD=B passes `--step-threshold B` (the step head's own bar; default: each threshold).
 # SECOND=CKPT|none and SECOND_THRESHOLD=T pass `--second-opinion` and `--second-threshold`; with
 # neither, the embedded model (no MODEL) runs with its embedded second opinion, a MODEL alone.
 #
@@ -37,7 +38,7 @@ mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split va
 echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files caught | … at the oracle's line | generated C 64–1024 / 2048–8192 |"
 echo "|---|---|---|---|---|---|"
 # `check`'s settings other than the threshold, the same for every set and threshold.
-C=(${M:+--model "$M"} ${HOLD:+--hold "$HOLD"} ${SECOND:+--second-opinion "$SECOND"}
+C=(${M:+--model "$M"} ${HOLD:+--hold "$HOLD"} ${STEP_THRESHOLD:+--step-threshold "$STEP_THRESHOLD"} ${SECOND:+--second-opinion "$SECOND"}
    ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"} --engine both --format json)
 for t in "${TH[@]}"; do
   $N check "${VALID[@]}" --threshold "$t" "${C[@]}" > "$OUT/valid-$t.json" || true
