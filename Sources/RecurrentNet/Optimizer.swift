@@ -29,8 +29,16 @@ public struct Optimizer: Sendable, Codable, Equatable {
         }
     }
 
-    /// One update of `params` from `grads` (already clipped).
-    public mutating func update(_ params: inout [Float], _ grads: [Float]) {
+    /// One update of `params` from `grads` (already clipped); `rateScale` (one factor per
+    /// parameter) multiplies the learning rate where given.
+    public mutating func update(_ params: inout [Float], _ grads: [Float], rateScale: [Float]? = nil) {
+        if let s = rateScale {
+            precondition(s.count == params.count)
+            let before = params
+            update(&params, grads)
+            for i in 0..<params.count where s[i] != 1 { params[i] = before[i] + (params[i] - before[i]) * s[i] }
+            return
+        }
         step += 1
         let lr = learningRate, b1 = beta1, b2 = beta2, eps = epsilon
         switch kind {

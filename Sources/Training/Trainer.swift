@@ -96,10 +96,17 @@ public final class Trainer {
         try config.validate()
         guard data.count(epoch: 1) > 0 else { throw NestNetError("the training set is empty") }
         self.config = config; self.data = data; self.valid = valid
-        model = try RecurrentModel.initialized(config.model, seed: config.seed, forgetBias: config.forgetBias,
+        let m = try RecurrentModel.initialized(config.model, seed: config.seed, forgetBias: config.forgetBias,
                                                recurrentInit: config.recurrentInit, recurrentScale: config.recurrentScale ?? 1)
-        optimizer = Optimizer(config.optimizer, learningRate: config.learningRate, parameterCount: model.parameterCount)
+        if !config.counters.isEmpty { m.makeCounters(config.counters) }
+        model = m
+        optimizer = Optimizer(config.optimizer, learningRate: config.learningRate, parameterCount: m.parameterCount)
+        rateScale = config.counters.isEmpty ? nil : m.counterRateScale(config.counters, scale: config.counterRateScale ?? 1)
     }
+
+    /// Per-parameter learning-rate factors (the counters' `--counter-lr-scale`, their frozen
+    /// forget gates), or nil.
+    let rateScale: [Float]?
 
     // MARK: State files
 
@@ -126,9 +133,17 @@ public final class Trainer {
     public func initialize(from other: RecurrentModel, source: String, widen: Bool = false) throws {
         if widen {
             guard progress.globalStep == 0 else { throw NestNetError("--init applies to a new run, not a resumed one") }
-            do { try model.widen(from: other) } catch let e as NestNetError { throw e.prefixed("\(source): ") }
+            do { try model.widen(from: other, counterUnits: config.counterUnits ?? 0) } catch let e as NestNetError { throw e.prefixed("\(source): ") }
             return
         }
+        try copyWeights(from: other, source: source)
+        if let bad = config.counters.first(where: { !model.isCounter($0) }) {
+            throw NestNetError("\(source): unit \(bad) is not a counter (--counter-units \(config.counterUnits ?? 0) with --init-from needs a model whose last units are counters: --widen makes them)")
+        }
+    }
+
+    /// The weights of `other` (same shape, or a step head with fewer outputs) into this run's model.
+    private func copyWeights(from other: RecurrentModel, source: String) throws {
         var same = other.config
         same.stepOutputs = config.model.stepOutputs
         if same == config.model && other.config.stepOutputs > 0 && other.config.stepOutputs < config.model.stepOutputs {
@@ -259,7 +274,7 @@ public final class Trainer {
                 var trace = progress.stepTrace ?? StepTrace()
                 trace.append(step: step, loss: Float(r.loss), gradNorm: norm)
                 progress.stepTrace = trace
-                optimizer.update(&model.parameters, model.gradients)
+                optimizer.update(&model.parameters, model.gradients, rateScale: rateScale)
                 model.prepare()
                 progress.globalStep = step
                 progress.stepInEpoch += 1

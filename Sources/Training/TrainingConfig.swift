@@ -53,6 +53,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Factor on the step head's `broken` output at bytes after a break (nil: 1; optional so
     /// states written before it existed still load, and their metadata is unchanged).
     public var brokenWeight: Float? = nil
+    /// The last K units of a one-layer LSTM are counters (`RecurrentModel.makeCounters`): a
+    /// fresh run or `--widen` makes them, a same-size `--init-from` model must have them (nil: none).
+    public var counterUnits: Int? = nil
+    /// Learning-rate factor for the counters and the weights that read them (nil: 1).
+    public var counterRateScale: Float? = nil
     /// Stop after this many epochs without a better validation result (nil: never).
     public var patience: Int? = nil
     /// What "better" means for the best checkpoint and `patience` (nil: accuracy; optional so
@@ -79,12 +84,23 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             guard b > 0, b.isFinite else { throw NestNetError("--broken-weight must be positive") }
             guard stepLossWeight > 0 else { throw NestNetError("--broken-weight weighs a per-step target: it needs --step-loss") }
         }
+        if let k = counterUnits {
+            guard model.arch == .lstm, model.layers == 1 else { throw NestNetError("--counter-units needs a one-layer LSTM") }
+            guard k >= 1, k <= model.hidden else { throw NestNetError("--counter-units must be between 1 and --hidden (\(model.hidden))") }
+        }
+        if let r = counterRateScale {
+            guard r > 0, r.isFinite else { throw NestNetError("--counter-lr-scale must be positive") }
+            guard counterUnits != nil else { throw NestNetError("--counter-lr-scale sets the counters' learning rate: it needs --counter-units") }
+        }
         if let p = patience, p < 1 { throw NestNetError("--patience must be at least 1") }
         if let k = bucket, k < 1 { throw NestNetError("--bucket must be at least 1") }
         if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs) {
             throw NestNetError("per-step training needs a step head with \(StepTargets.supported.map(String.init).joined(separator: " or ")) outputs")
         }
     }
+
+    /// The counter units, the last `counterUnits` of the model (empty: none).
+    public var counters: Range<Int> { (model.hidden - (counterUnits ?? 0))..<model.hidden }
 
     /// The learning rate for epoch `epoch` (1-based).
     public func learningRate(epoch: Int) -> Float {
@@ -98,12 +114,17 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
 
     /// The configuration as checkpoint metadata (string values).
     public var metadata: [String: String] {
-        ["train.batch": "\(batch)", "train.epochs": "\(epochs)", "train.lr": "\(learningRate)",
-         "train.schedule": schedule.rawValue, "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)",
-         "train.bptt": bptt.map(String.init) ?? "full", "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)",
-         "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none",
-         "train.bucket": "\(bucket ?? 1)", "train.monitor": (monitor ?? .accuracy).rawValue]
-            .merging(brokenWeight.map { ["train.broken_weight": "\($0)"] } ?? [:]) { a, _ in a }
+        var m: [String: String] = [
+            "train.batch": "\(batch)", "train.epochs": "\(epochs)", "train.lr": "\(learningRate)",
+            "train.schedule": schedule.rawValue, "train.optimizer": optimizer.rawValue, "train.clip": "\(clip)",
+            "train.bptt": bptt.map(String.init) ?? "full", "train.seed": "\(seed)", "train.forget_bias": "\(forgetBias)",
+            "train.step_loss": "\(stepLossWeight)", "train.patience": patience.map(String.init) ?? "none",
+            "train.bucket": "\(bucket ?? 1)", "train.monitor": (monitor ?? .accuracy).rawValue]
+        // Set only when given, so runs and states from before these options keep their metadata.
+        if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
+        if let k = counterUnits { m["train.counter_units"] = "\(k)" }
+        if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
+        return m
     }
 }
 

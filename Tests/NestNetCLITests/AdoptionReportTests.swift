@@ -104,5 +104,13 @@ struct AdoptionReportTests {
         let grown = try CLI.run(["train", "--epochs", "1", "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "12", "--embed", "4",
                                  "--max-length", "96", "--init-from", "\(d)/m.safetensors", "--widen", "--out", "\(d)/w.safetensors", "--quiet"])
         #expect(grown.status == 0, "\(grown.stderr)")
+        // --widen with counters, and a same-size --init-from that has none.
+        let counted = try CLI.run(["train", "--epochs", "1", "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "12", "--embed", "4",
+                                   "--max-length", "96", "--init-from", "\(d)/m.safetensors", "--widen", "--counter-units", "2",
+                                   "--counter-lr-scale", "10", "--out", "\(d)/c.safetensors", "--quiet"])
+        #expect(counted.status == 0, "\(counted.stderr)")
+        let none = try CLI.run(["train", "--epochs", "1", "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "12", "--embed", "4",
+                                "--max-length", "96", "--init-from", "\(d)/w.safetensors", "--counter-units", "2", "--out", "\(d)/n.safetensors", "--quiet"])
+        #expect(none.status == 2 && none.stderr.contains("unit 10 is not a counter"), "\(none.stderr)")
     }
 }

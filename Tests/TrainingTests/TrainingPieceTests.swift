@@ -183,6 +183,22 @@ struct TrainingPieceTests {
         c.brokenWeight = 2; c.stepLossWeight = 0
         #expect(throws: NestNetError.self) { try c.validate() }
     }
+
+    @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm, hidden: 16))
+        try c.validate()
+        #expect(c.metadata["train.counter_units"] == nil && c.counters.isEmpty)
+        c.counterUnits = 4; c.counterRateScale = 10
+        try c.validate()
+        #expect(c.metadata["train.counter_units"] == "4" && c.metadata["train.counter_lr_scale"] == "10.0" && c.counters == 12..<16)
+        for bad in [0, -1, 17] { c.counterUnits = bad; #expect(throws: NestNetError.self) { try c.validate() } }
+        c.counterUnits = 4
+        for bad: Float in [0, -1, .infinity, .nan] { c.counterRateScale = bad; #expect(throws: NestNetError.self) { try c.validate() } }
+        c.counterUnits = nil; c.counterRateScale = 2
+        #expect(throws: NestNetError.self) { try c.validate() }
+        var g = TrainingConfig(model: .init(arch: .gru, hidden: 16)); g.counterUnits = 2
+        #expect(throws: NestNetError.self) { try g.validate() }
+    }
 }
 
 #if canImport(Glibc)

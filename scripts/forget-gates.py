@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""How long an LSTM checkpoint's units remember: each unit's forget gate over a real file.
+
+  forget-gates.py MODEL.safetensors FILE [--bytes N] [--top K]
+
+Reads the first N bytes of FILE (default 60000) with the checkpoint's one-layer LSTM (NumPy,
+float64, PyTorch's gate order i, f, g, o) and prints, for the K units with the longest memory
+(default 12), the mean log forget gate per byte, what share of its cell a unit keeps over
+1 KB at that rate, the forget gate's median and 1st percentile, and the share of bytes where
+it is 1.0 (a counter made by `train --counter-units` has f = σ(20) at every byte: 1 − 2e-9 in
+this float64 reading, 1 − 6e-8 in the engine's Float sigmoid). On the
+shipped model and the first 60 KB of tcl8.6's generic/tclBasic.c (corpus valid package) the
+longest memories keep 54%, 37% and 11% per KB: no unit can carry a count across a long
+function by itself, so the model re-derives depth from local cues (indentation, keywords).
+Needs numpy only.
+"""
+import argparse, json, struct, sys
+import numpy as np
+
+def load(path):
+    raw = open(path, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    base = 8 + n
+    w = {}
+    for k, v in header.items():
+        if k == "__metadata__": continue
+        a, b = v["data_offsets"]
+        w[k] = np.frombuffer(raw[base + a:base + b], dtype="<f4").reshape(v["shape"]).astype(np.float64)
+    return w, header.get("__metadata__", {})
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("model"); ap.add_argument("file")
+    ap.add_argument("--bytes", type=int, default=60000); ap.add_argument("--top", type=int, default=12)
+    a = ap.parse_args()
+    w, meta = load(a.model)
+    if meta.get("arch") != "lstm" or "rnn.weight_hh_l1" in w:
+        sys.exit("forget-gates.py: needs a one-layer LSTM checkpoint")
+    data = open(a.file, "rb").read()[:a.bytes]
+    if not data: sys.exit("forget-gates.py: the file is empty")
+    H = w["rnn.weight_hh_l0"].shape[1]
+    x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T \
+        + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
+    whh = w["rnn.weight_hh_l0"]
+    sig = lambda z: 1 / (1 + np.exp(-z))
+    h = np.zeros(H); c = np.zeros(H)
+    f_all = np.empty((len(data), H))
+    for t in range(len(data)):
+        z = x[t] + whh @ h
+        i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
+        c = f * c + i * g; h = o * np.tanh(c)
+        f_all[t] = f
+    logf = np.log(np.maximum(f_all, 1e-300)).mean(0)
+    print(f"{a.model}: {H} units, {len(data)} bytes of {a.file}")
+    print("unit  mean log f   kept per KB   median f     1st pct f    f == 1.0")
+    for u in np.argsort(logf)[::-1][:a.top]:
+        f = f_all[:, u]
+        print(f"{u:4d}  {logf[u]:11.3e}  {np.exp(logf[u] * 1024):11.4f}  {np.median(f):.7f}  {np.percentile(f, 1):.7f}  {(f == 1.0).mean():8.3f}")
+
+if __name__ == "__main__":
+    main()
