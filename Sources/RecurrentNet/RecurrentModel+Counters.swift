@@ -5,6 +5,14 @@ extension RecurrentModel {
     /// (1.0 in `torch.nn`), so the cell keeps 94% of what it holds over a megabyte.
     public static let counterForgetBias: Float = 20
 
+    /// Where gate `gate`'s row of unit `j` sits in layer 0: its input and recurrent weights
+    /// and its two biases (gate blocks are laid out `[gate][unit]`).
+    private func gateRow(_ gate: Int, _ j: Int) -> (ih: Range<Int>, hh: Range<Int>, biases: [Int]) {
+        let H = config.hidden, E = config.inputWidth(0), r = gate * H + j
+        let ih = layout["rnn.weight_ih_l0"].offset + r * E, hh = layout["rnn.weight_hh_l0"].offset + r * H
+        return (ih..<(ih + E), hh..<(hh + H), [layout["rnn.bias_ih_l0"].offset + r, layout["rnn.bias_hh_l0"].offset + r])
+    }
+
     /// Turns LSTM units `units` of a one-layer model into counters: a forget gate of 1 to Float
     /// precision (zero forget weights, bias `counterForgetBias`), so what the cell holds does not
     /// leak (training keeps it there: `counterRateScale` freezes those weights), and a
@@ -14,16 +22,13 @@ extension RecurrentModel {
     /// 2 KB of real code; these can hold a count over a whole file.)
     public func makeCounters(_ units: Range<Int>) {
         precondition(config.arch == .lstm && config.layers == 1 && units.upperBound <= config.hidden && units.lowerBound >= 0)
-        let H = config.hidden, E = config.inputWidth(0)
-        let ih = layout["rnn.weight_ih_l0"].offset, hh = layout["rnn.weight_hh_l0"].offset
-        let bih = layout["rnn.bias_ih_l0"].offset, bhh = layout["rnn.bias_hh_l0"].offset
         for gate in [1, 2] {  // f, g (gate order i, f, g, o)
             for j in units {
-                let r = gate * H + j
-                for c in 0..<E { parameters[ih + r * E + c] = 0 }
-                for c in 0..<H { parameters[hh + r * H + c] = 0 }
-                parameters[bih + r] = gate == 1 ? Self.counterForgetBias : 0
-                parameters[bhh + r] = 0
+                let row = gateRow(gate, j)
+                for i in row.ih { parameters[i] = 0 }
+                for i in row.hh { parameters[i] = 0 }
+                parameters[row.biases[0]] = gate == 1 ? Self.counterForgetBias : 0
+                parameters[row.biases[1]] = 0
             }
         }
         prepare()
@@ -33,10 +38,8 @@ extension RecurrentModel {
     /// input): zero forget weights and a forget bias that saturates σ.
     public func isCounter(_ j: Int) -> Bool {
         guard config.arch == .lstm, config.layers == 1, j >= 0, j < config.hidden else { return false }
-        let H = config.hidden, E = config.inputWidth(0), r = H + j
-        let ih = layout["rnn.weight_ih_l0"].offset, hh = layout["rnn.weight_hh_l0"].offset
-        let b = parameters[layout["rnn.bias_ih_l0"].offset + r] + parameters[layout["rnn.bias_hh_l0"].offset + r]
-        return b >= 16 && (0..<E).allSatisfy { parameters[ih + r * E + $0] == 0 } && (0..<H).allSatisfy { parameters[hh + r * H + $0] == 0 }
+        let row = gateRow(1, j)
+        return row.biases.reduce(0) { $0 + parameters[$1] } >= 16 && row.ih.allSatisfy { parameters[$0] == 0 } && row.hh.allSatisfy { parameters[$0] == 0 }
     }
 
     /// A learning-rate factor per parameter: `scale` for every parameter of units `units` (their
@@ -74,14 +77,9 @@ extension RecurrentModel {
     /// 0): their gradient is about 1e-12, but Adam scales any steady gradient up to full steps.
     public func counterRateScale(_ units: Range<Int>, scale: Float) -> [Float] {
         var s = unitRateScale(units, scale: scale)
-        let H = config.hidden, E = config.inputWidth(0)
-        let ih = layout["rnn.weight_ih_l0"].offset, hh = layout["rnn.weight_hh_l0"].offset
-        let bih = layout["rnn.bias_ih_l0"].offset, bhh = layout["rnn.bias_hh_l0"].offset
         for j in units {
-            let r = H + j
-            for c in 0..<E { s[ih + r * E + c] = 0 }
-            for c in 0..<H { s[hh + r * H + c] = 0 }
-            s[bih + r] = 0; s[bhh + r] = 0
+            let row = gateRow(1, j)
+            for i in Array(row.ih) + Array(row.hh) + row.biases { s[i] = 0 }
         }
         return s
     }
