@@ -34,10 +34,19 @@ def main():
     ap.add_argument("model"); ap.add_argument("file")
     ap.add_argument("--bytes", type=int, default=60000); ap.add_argument("--top", type=int, default=12)
     a = ap.parse_args()
-    w, meta = load(a.model)
+    if a.bytes < 1: sys.exit("forget-gates.py: --bytes must be at least 1")
+    try:
+        w, meta = load(a.model)
+    except OSError as e:
+        sys.exit(f"forget-gates.py: {a.model}: {e.strerror}")
+    except (ValueError, KeyError, struct.error, UnicodeDecodeError):
+        sys.exit(f"forget-gates.py: {a.model}: not a safetensors checkpoint")
     if meta.get("arch") != "lstm" or "rnn.weight_hh_l1" in w:
         sys.exit("forget-gates.py: needs a one-layer LSTM checkpoint")
-    data = open(a.file, "rb").read()[:a.bytes]
+    try:
+        with open(a.file, "rb") as f: data = f.read(a.bytes)
+    except OSError as e:
+        sys.exit(f"forget-gates.py: {a.file}: {e.strerror}")
     if not data: sys.exit("forget-gates.py: the file is empty")
     H = w["rnn.weight_hh_l0"].shape[1]
     x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T \
