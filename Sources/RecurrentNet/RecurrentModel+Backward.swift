@@ -57,8 +57,11 @@ extension RecurrentModel {
                     let cp: UnsafePointer<Float>? = t == 0 ? (w.hasInitial ? UnsafePointer(lb.c0.p) : nil) : UnsafePointer(lb.c.p + (t - 1) * B * H)
                     switch c.arch {
                     case .lstm:
+                        let depthLoss = l == 0 && !w.depths.isEmpty
+                        if depthLoss { counterDepthLoss(w, t: t, M: M, c: lb.c.p + t * B * H, cPrev: cp, dc: dcNext) }
                         LSTMCell.backward(M: M, H: H, a: lb.acts.p + t * B * G, cPrev: cp,
                                           tc: lb.tc.p + t * B * H, dh: dh, dc: dcNext, da: dA + t * B * G)
+                        if depthLoss && cp != nil { counterStepToPrevious(w, M: M, dc: dcNext) }
                         dhNext.update(repeating: 0, count: M * H)
                     case .rnn:
                         RNNCell.backward(M: M, H: H, h: lb.h.p + t * B * H, dh: dh, da: dA + t * B * G)
@@ -94,6 +97,56 @@ extension RecurrentModel {
                 }
             }
         }
+    }
+
+    /// The counters' depth loss at step t, for each counter j of each active row with a target,
+    /// two Huber (δ = 1) terms times `counterScale`: the cell against the depth, and the step
+    /// the cell took against the step the depth took (a counter's forget gate is 1, so its step
+    /// is what it writes; this term's gradient does not change sign with the running error, so
+    /// it keeps pushing the writes between brackets to 0, which a count over a long file needs).
+    ///
+    ///     e = c_t[j] − d_t;  e′ = (c_t[j] − c_{t−1}[j]) − (d_t − d_{t−1})   (c_{−1} = 0, d_{−1} = 0)
+    ///     L += s·(hub(e) + hub(e′));  dc_t[j] += s·(clip(e) + clip(e′));  dc_{t−1}[j] −= s·clip(e′)
+    ///
+    /// `dc` [M, H]: ∂L/∂c_t from later steps, to which this step's part is added before the
+    /// cell's backward; the part for c_{t−1} waits in `counterBack` for `counterStepToPrevious`.
+    func counterDepthLoss(_ w: Workspace, t: Int, M: Int, c: UnsafePointer<Float>, cPrev: UnsafePointer<Float>?,
+                          dc: UnsafeMutablePointer<Float>) {
+        let H = config.hidden, B = w.B, s = w.counterScale, K = w.counterUnits.count, j0 = w.counterUnits.lowerBound
+        if w.counterBack.count < B * K { w.counterBack = [Float](repeating: 0, count: B * K) }
+        @inline(__always) func huber(_ e: Float) -> (Double, Float) {
+            let a = abs(e)
+            return (Double(a <= 1 ? e * e / 2 : a - 0.5), min(max(e, -1), 1))
+        }
+        var loss = 0.0
+        for m in 0..<M {
+            let d = w.depths[t * B + m]
+            let dPrev = t > 0 ? w.depths[(t - 1) * B + m] : w.depthBefore[m]
+            for k in 0..<K {
+                let j = j0 + k
+                w.counterBack[m * K + k] = 0
+                guard d != 255 else { continue }
+                let (l1, g1) = huber(c[m * H + j] - Float(d))
+                var grad = g1
+                loss += l1
+                if dPrev != 255 {
+                    let step = c[m * H + j] - (cPrev?[m * H + j] ?? 0)
+                    let (l2, g2) = huber(step - (Float(d) - Float(dPrev)))
+                    loss += l2
+                    grad += g2
+                    w.counterBack[m * K + k] = -s * g2
+                }
+                dc[m * H + j] += s * grad
+            }
+        }
+        w.counterLoss += loss
+    }
+
+    /// Adds the depth loss's part for c_{t−1} (kept by `counterDepthLoss`) to `dc`, which holds
+    /// ∂L/∂c_{t−1} after step t's backward.
+    func counterStepToPrevious(_ w: Workspace, M: Int, dc: UnsafeMutablePointer<Float>) {
+        let H = config.hidden, K = w.counterUnits.count, j0 = w.counterUnits.lowerBound
+        for m in 0..<M { for k in 0..<K { dc[m * H + j0 + k] += w.counterBack[m * K + k] } }
     }
 
     /// Sums the shards' internal gradients and converts them to `gradients` (PyTorch layout).

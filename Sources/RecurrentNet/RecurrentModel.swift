@@ -14,11 +14,20 @@ public struct SequenceBatch: Sendable {
     /// Extra factor on step-head output 0 (`broken`) where its target is 1, i.e. on every byte
     /// after a break: how much holding on to a break that was seen counts (1: like any target).
     public var brokenWeight: Float
+    /// Per-byte depth targets for the cells of `counterUnits` (`StepTargets.computeWithDepths`;
+    /// 255: none at this byte), one byte per input byte.
+    public var counterDepths: [[UInt8]]?
+    /// The layer-0 LSTM units whose cells learn the depth (empty: no depth loss).
+    public var counterUnits: Range<Int>
+    /// Weight of the counters' depth loss (`RecurrentModel.counterDepthLoss`): Huber of cell −
+    /// depth plus Huber of the cell's step − the depth's step, mean over bytes × counters.
+    public var counterWeight: Float
 
     public init(sequences: [[UInt8]], labels: [Float] = [], stepTargets: [[UInt8]]? = nil, stepWeight: Float = 1,
-                brokenWeight: Float = 1) {
+                brokenWeight: Float = 1, counterDepths: [[UInt8]]? = nil, counterUnits: Range<Int> = 0..<0, counterWeight: Float = 0) {
         self.sequences = sequences; self.labels = labels; self.stepTargets = stepTargets; self.stepWeight = stepWeight
         self.brokenWeight = brokenWeight
+        self.counterDepths = counterDepths; self.counterUnits = counterUnits; self.counterWeight = counterWeight
     }
 }
 
@@ -36,6 +45,9 @@ public struct BatchResult: Sendable {
     public var stepLogits: [[Float]]?
     /// Each sequence's state after its last byte, when asked for (`predict(_:from:…)`).
     public var finalStates: [RecurrentState]?
+    /// Mean Huber loss of the counters' cells against their depth targets, per byte and counter
+    /// (0 without them; computed by `backward` only).
+    public var counterLoss: Double = 0
 }
 
 /// The recurrent state of every layer after some byte: what a reader carries from one piece of
@@ -181,6 +193,12 @@ public final class RecurrentModel: @unchecked Sendable {
         let P = config.stepOutputs
         let hasSteps = train && P > 0 && batch.stepTargets != nil
         let totalSteps = hasSteps ? batch.sequences.reduce(0) { $0 + $1.count } * P : 0
+        let hasDepths = train && batch.counterDepths != nil && !batch.counterUnits.isEmpty && batch.counterWeight > 0
+        if hasDepths {
+            precondition(config.arch == .lstm && config.layers == 1 && batch.counterUnits.upperBound <= config.hidden,
+                         "a depth loss needs counter units of a one-layer LSTM")
+        }
+        let depthTerms = hasDepths ? batch.sequences.reduce(0) { $0 + $1.count } * batch.counterUnits.count : 0
         var probabilities = [Float](repeating: 0, count: n)
         var stepOut: [[Float]]? = (wantSteps && P > 0) ? [[Float]](repeating: [], count: n) : nil
         let ws = workspaces
@@ -190,7 +208,9 @@ public final class RecurrentModel: @unchecked Sendable {
             let w = ws[s]
             w.rows = stride(from: s, to: n, by: shards).map { order[$0] }
             w.fullLengths = w.rows.map { lengths[$0] }
-            w.loss = 0; w.stepLoss = 0; w.correct = 0
+            w.loss = 0; w.stepLoss = 0; w.correct = 0; w.counterLoss = 0
+            w.counterUnits = hasDepths ? batch.counterUnits : 0..<0
+            w.counterScale = hasDepths ? batch.counterWeight / Float(max(depthTerms, 1)) : 0
             w.lastProbabilities = [Float](repeating: 0, count: w.rows.count)
             if train { w.grads.ensure(self.gradLayout.count).update(repeating: 0, count: self.gradLayout.count) }
             if wantSteps && P > 0 { results.prepareSteps(w, P: P) }
@@ -199,7 +219,7 @@ public final class RecurrentModel: @unchecked Sendable {
             var start = 0
             repeat {
                 let end = T - start > K ? start + K : T
-                self.load(batch, into: w, start: start, end: end, withTargets: hasSteps)
+                self.load(batch, into: w, start: start, end: end, withTargets: hasSteps, withDepths: hasDepths)
                 if start == 0 && wantStates { self.loadInitial(initial ?? [RecurrentState?](repeating: nil, count: n), into: w) }
                 self.forward(w, store: train)
                 self.finalLogits(w, batch: batch, train: train, scale: 1 / Float(n))
@@ -212,15 +232,16 @@ public final class RecurrentModel: @unchecked Sendable {
             results.collect(w)
             if wantStates { results.collectStates(w, H: self.config.hidden, layers: self.config.layers, cell: self.config.arch == .lstm) }
         } }
-        var loss = 0.0, stepLoss = 0.0, correct = 0
-        for w in ws.prefix(shards) { loss += w.loss; stepLoss += w.stepLoss; correct += w.correct }
+        var loss = 0.0, stepLoss = 0.0, correct = 0, counterLoss = 0.0
+        for w in ws.prefix(shards) { loss += w.loss; stepLoss += w.stepLoss; correct += w.correct; counterLoss += w.counterLoss }
         for (i, p) in results.probabilities.enumerated() { probabilities[i] = p }
         if stepOut != nil { stepOut = results.steps }
         if train { reduceGradients(shards: shards) }
         return BatchResult(loss: batch.labels.isEmpty ? 0 : loss / Double(n),
                            stepLoss: hasSteps ? stepLoss / Double(max(totalSteps, 1)) : 0,
                            probabilities: probabilities, correct: correct, stepLogits: stepOut,
-                           finalStates: wantStates ? results.states : nil)
+                           finalStates: wantStates ? results.states : nil,
+                           counterLoss: hasDepths ? counterLoss / Double(max(depthTerms, 1)) : 0)
     }
 
     /// Sets the shard's carried-in state from `initial` (zeros for nil) before its first chunk;
@@ -250,7 +271,7 @@ public final class RecurrentModel: @unchecked Sendable {
     }
 
     /// Copies steps `start..<end` of a shard's sequences into time-major buffers.
-    func load(_ batch: SequenceBatch, into w: Workspace, start: Int, end: Int, withTargets: Bool) {
+    func load(_ batch: SequenceBatch, into w: Workspace, start: Int, end: Int, withTargets: Bool, withDepths: Bool = false) {
         let B = w.rows.count
         w.start = start
         w.hasInitial = start > 0
@@ -259,11 +280,17 @@ public final class RecurrentModel: @unchecked Sendable {
         w.T = T; w.B = B
         w.x = [UInt8](repeating: 0, count: T * B)
         w.targets = withTargets ? [UInt8](repeating: 0, count: T * B) : []
+        w.depths = withDepths ? [UInt8](repeating: 255, count: T * B) : []
+        w.depthBefore = withDepths ? [UInt8](repeating: 0, count: B) : []
         for (m, r) in w.rows.enumerated() {
             let s = batch.sequences[r]
             for t in 0..<w.lengths[m] { w.x[t * B + m] = s[start + t] }
             if withTargets, let st = batch.stepTargets?[r] {
                 for t in 0..<min(w.lengths[m], max(st.count - start, 0)) { w.targets[t * B + m] = st[start + t] }
+            }
+            if withDepths, let d = batch.counterDepths?[r] {
+                for t in 0..<min(w.lengths[m], max(d.count - start, 0)) { w.depths[t * B + m] = d[start + t] }
+                if start > 0 { w.depthBefore[m] = start - 1 < d.count ? d[start - 1] : 255 }
             }
         }
         w.active = [Int](repeating: 0, count: T + 1)

@@ -76,6 +76,11 @@ final class Workspace: @unchecked Sendable {
     var cNorms: [Float] = []
     var x: [UInt8] = []             // [T·B] input bytes, time-major
     var targets: [UInt8] = []       // [T·B] per-step target bits
+    var depths: [UInt8] = []        // [T·B] counters' depth targets (255: none), when trained
+    var depthBefore: [UInt8] = []   // [B] the depth target before the chunk's first step (0 at a text's start)
+    var counterBack: [Float] = []   // [B·K] the depth loss's gradient for c_{t−1}, between two calls
+    var counterUnits = 0..<0        // units whose cells learn `depths`
+    var counterScale: Float = 0     // depth-loss weight / (bytes × counters in the batch)
     var lengths: [Int] = []         // per row: steps in the current chunk, non-increasing
     var fullLengths: [Int] = []     // per row: whole sequence length, sorted descending
     var start = 0                   // first step of the current chunk
@@ -86,7 +91,7 @@ final class Workspace: @unchecked Sendable {
     var lastProbabilities: [Float] = []  // per row: P(valid)
     var T = 0, B = 0
     // Results.
-    var loss = 0.0, stepLoss = 0.0, correct = 0
+    var loss = 0.0, stepLoss = 0.0, correct = 0, counterLoss = 0.0
 }
 
 /// Offsets of the engine's internal gradient buffer: the per-byte table gradient, then per

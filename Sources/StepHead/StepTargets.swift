@@ -24,13 +24,30 @@ public enum StepTargets {
 
     public static func compute(_ text: [UInt8]) -> [UInt8] {
         let a = NestingOracle.analyze(text)
-        let broken = a.brokenFlags
-        var out = [UInt8](repeating: 0, count: text.count)
-        for i in 0..<text.count {
+        return bits(a, broken: a.brokenFlags)
+    }
+
+    private static func bits(_ a: Analysis, broken: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: a.depth.count)
+        for i in 0..<a.depth.count {
             let d = a.depth[i]
             out[i] = broken[i] | (d > 0 ? 2 : 0) | (a.regions[i].isInert ? 4 : 0) | (d > 1 ? 8 : 0) | (d > 2 ? 16 : 0)
         }
         return out
+    }
+
+    /// A `depths` entry with no target: the nesting is already broken at or before this byte.
+    public static let noDepth: UInt8 = 255
+
+    /// The step targets and, per byte, the code depth after it for counter units (`train
+    /// --counter-depth-loss`): the oracle's depth, at most 254, or `noDepth` from the break on
+    /// (after a break the oracle's recovering stack is a guess, not a count to learn).
+    public static func computeWithDepths(_ text: [UInt8]) -> (targets: [UInt8], depths: [UInt8]) {
+        let a = NestingOracle.analyze(text)
+        let broken = a.brokenFlags
+        var depths = [UInt8](repeating: 0, count: text.count)
+        for i in 0..<text.count { depths[i] = broken[i] & 1 == 1 ? noDepth : UInt8(clamping: min(Int(a.depth[i]), 254)) }
+        return (bits(a, broken: broken), depths)
     }
 }
 

@@ -258,14 +258,23 @@ public final class Trainer {
                 } else {
                     examples = try data.batch(epoch: epoch, step: s, size: config.batch, seed: config.seed, order: order)
                 }
-                let targets = config.stepLossWeight > 0 ? examples.map { StepTargets.compute($0.text) } : nil
+                var targets: [[UInt8]]? = nil, depths: [[UInt8]]? = nil
+                if config.counterDepthWeight != nil {
+                    let both = examples.map { StepTargets.computeWithDepths($0.text) }
+                    depths = both.map(\.depths)
+                    if config.stepLossWeight > 0 { targets = both.map(\.targets) }
+                } else if config.stepLossWeight > 0 {
+                    targets = examples.map { StepTargets.compute($0.text) }
+                }
                 let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
-                                          stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1)
+                                          stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1,
+                                          counterDepths: depths, counterUnits: config.counters, counterWeight: config.counterDepthWeight ?? 0)
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1
                 func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }
-                guard r.loss.isFinite, r.stepLoss.isFinite else {
-                    throw TrainingDiverged(what: "loss is \(shown(r.loss.isFinite ? r.stepLoss : r.loss))", epoch: epoch, step: step)
+                guard r.loss.isFinite, r.stepLoss.isFinite, r.counterLoss.isFinite else {
+                    let bad = !r.loss.isFinite ? r.loss : !r.stepLoss.isFinite ? r.stepLoss : r.counterLoss
+                    throw TrainingDiverged(what: "loss is \(shown(bad))", epoch: epoch, step: step)
                 }
                 let norm = clipGlobalNorm(&model.gradients, maxNorm: config.clip)
                 guard norm.isFinite else {

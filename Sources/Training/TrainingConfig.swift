@@ -58,6 +58,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     public var counterUnits: Int? = nil
     /// Learning-rate factor for the counters and the weights that read them (nil: 1).
     public var counterRateScale: Float? = nil
+    /// Weight of the counters' depth loss: each counter's cell learns the oracle's code depth
+    /// at every byte (Huber, `StepTargets.computeWithDepths`; nil: none).
+    public var counterDepthWeight: Float? = nil
     /// Stop after this many epochs without a better validation result (nil: never).
     public var patience: Int? = nil
     /// What "better" means for the best checkpoint and `patience` (nil: accuracy; optional so
@@ -92,6 +95,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             guard r > 0, r.isFinite else { throw NestNetError("--counter-lr-scale must be positive") }
             guard counterUnits != nil else { throw NestNetError("--counter-lr-scale sets the counters' learning rate: it needs --counter-units") }
         }
+        if let w = counterDepthWeight {
+            guard w > 0, w.isFinite else { throw NestNetError("--counter-depth-loss must be positive") }
+            guard counterUnits != nil else { throw NestNetError("--counter-depth-loss teaches the counters the depth: it needs --counter-units") }
+        }
         if let p = patience, p < 1 { throw NestNetError("--patience must be at least 1") }
         if let k = bucket, k < 1 { throw NestNetError("--bucket must be at least 1") }
         if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs) {
@@ -124,6 +131,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
         if let k = counterUnits { m["train.counter_units"] = "\(k)" }
         if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
+        if let w = counterDepthWeight { m["train.counter_depth_loss"] = "\(w)" }
         return m
     }
 }

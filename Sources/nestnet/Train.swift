@@ -79,6 +79,8 @@ struct Train: ParsableCommand {
     var counterUnits: Int?
     @Option(parsing: .unconditional, help: "With --counter-units: factor on the learning rate of the counters and of the weights that read them (default 1).")
     var counterLrScale: Float?
+    @Option(parsing: .unconditional, help: "With --counter-units: weight of a per-byte loss that teaches each counter's cell the oracle's code depth (Huber of cell − depth).")
+    var counterDepthLoss: Float?
     @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
     var stepOutputs: Int = StepTargets.outputs
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
@@ -129,6 +131,7 @@ struct Train: ParsableCommand {
         config.stepLossWeight = stepLoss; config.patience = patience; config.forgetBias = forgetBias
         config.brokenWeight = brokenWeight == 1 ? nil : brokenWeight
         config.counterUnits = counterUnits; config.counterRateScale = counterLrScale
+        config.counterDepthWeight = counterDepthLoss
         // Unset: the architecture's own start; an explicit choice is kept even where it is that default.
         config.recurrentInit = recurrentInit == arch.defaultRecurrentInit ? nil : recurrentInit
         config.recurrentScale = recurrentScale == 1 ? nil : recurrentScale

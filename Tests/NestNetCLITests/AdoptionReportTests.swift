@@ -107,8 +107,11 @@ struct AdoptionReportTests {
         // --widen with counters, and a same-size --init-from that has none.
         let counted = try CLI.run(["train", "--epochs", "1", "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "12", "--embed", "4",
                                    "--max-length", "96", "--init-from", "\(d)/m.safetensors", "--widen", "--counter-units", "2",
-                                   "--counter-lr-scale", "10", "--out", "\(d)/c.safetensors", "--quiet"])
+                                   "--counter-lr-scale", "10", "--counter-depth-loss", "1", "--out", "\(d)/c.safetensors", "--quiet"])
         #expect(counted.status == 0, "\(counted.stderr)")
+        let depthAlone = try CLI.run(["train", "--epochs", "1", "--hidden", "12", "--counter-depth-loss", "1", "--out", "\(d)/x.safetensors"])
+        #expect(depthAlone.status == 2 && depthAlone.stderr.contains("--counter-depth-loss teaches the counters the depth: it needs --counter-units"),
+                "\(depthAlone.stderr)")
         let none = try CLI.run(["train", "--epochs", "1", "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "12", "--embed", "4",
                                 "--max-length", "96", "--init-from", "\(d)/w.safetensors", "--counter-units", "2", "--out", "\(d)/n.safetensors", "--quiet"])
         #expect(none.status == 2 && none.stderr.contains("unit 10 is not a counter"), "\(none.stderr)")

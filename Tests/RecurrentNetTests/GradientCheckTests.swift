@@ -61,6 +61,50 @@ struct GradientCheckTests {
         #expect(checked > 50)  // the smallest case has 57 checked entries
     }
 
+    /// The counters' depth loss (`train --counter-depth-loss`) on the cells of units 4–6 of a
+    /// 7-unit LSTM, beside both heads: targets 0–3 put the Huber loss in both its quadratic and
+    /// its linear part, and 255 (no target) is skipped.
+    @Test func counterDepthLossMatchesFiniteDifferences() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 3, hidden: 7, stepOutputs: 2), seed: 21)
+        for s in model.layout.specs where s.name.contains("bias") {
+            for i in 0..<s.count { model.parameters[s.offset + i] = Float(((i * 37 + s.offset) % 11) - 5) * 0.05 }
+        }
+        // Bigger candidate weights for the counters, so their cells reach past ±1.
+        let bih = model.layout["rnn.bias_ih_l0"].offset
+        for j in 4..<7 { model.parameters[bih + 2 * 7 + j] = 1.5 }
+        model.prepare()
+        var batch = Self.batch(steps: 2)
+        batch.counterDepths = batch.sequences.map { s in s.indices.map { UInt8(($0 * 5 + s.count) % 5 == 4 ? 255 : ($0 * 5 + s.count) % 5) } }
+        batch.counterUnits = 4..<7
+        batch.counterWeight = 1.3
+        let result = model.backward(batch, threads: 2)
+        var ref = ReferenceModel(model)
+        let total = result.loss + result.stepLoss * Double(batch.stepWeight) + result.counterLoss * Double(batch.counterWeight)
+        #expect(result.counterLoss > 0)
+        #expect(abs(total - ref.loss(batch)) < 1e-4)
+        var checked = 0
+        for s in model.layout.specs where s.name.hasPrefix("rnn.") || s.name == "embedding.weight" {
+            let picks = s.count <= 60 ? Array(0..<s.count) : (0..<60).map { ($0 * 7919 + 13) % s.count }
+            for i in picks {
+                let k = s.offset + i, eps = 1e-5, saved = ref.p[k]
+                ref.p[k] = saved + eps; let up = ref.loss(batch)
+                ref.p[k] = saved - eps; let down = ref.loss(batch)
+                ref.p[k] = saved
+                let numeric = (up - down) / (2 * eps), analytic = Double(model.gradients[k])
+                let err = abs(numeric - analytic) / max(1e-2, abs(numeric) + abs(analytic))
+                #expect(err < 2e-3, "\(s.name)[\(i)]: analytic \(analytic) numeric \(numeric)")
+                checked += 1
+            }
+        }
+        #expect(checked > 150)
+        // Without the depth loss the same batch gives other gradients: the term is not a no-op.
+        let withDepth = model.gradients
+        batch.counterWeight = 0
+        let plain = model.backward(batch, threads: 2)
+        #expect(plain.counterLoss == 0)
+        #expect(zip(withDepth, model.gradients).contains { abs($0 - $1) > 1e-4 })
+    }
+
     @Test(arguments: Architecture.allCases)
     func forwardMatchesReferenceAndThreadsAgree(arch: Architecture) throws {
         let model = try RecurrentModel.initialized(ModelConfig(arch: arch, embed: 8, hidden: 32, layers: 1), seed: 3)

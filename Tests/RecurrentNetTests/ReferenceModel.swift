@@ -32,7 +32,14 @@ struct ReferenceModel {
     /// Final logit and per-step head logits of one sequence; `nudge` adds eps to unit j of the
     /// top layer's h at step t (for finite differences of ∂L/∂h_t).
     func logits(_ s: [UInt8], nudge: (t: Int, j: Int, eps: Double)? = nil) -> (Double, [[Double]]) {
+        let r = run(s, nudge: nudge)
+        return (r.0, r.1)
+    }
+
+    /// `logits`, plus layer 0's LSTM cells c_t at every step (empty for other cells).
+    func run(_ s: [UInt8], nudge: (t: Int, j: Int, eps: Double)? = nil) -> (Double, [[Double]], [[Double]]) {
         let E = config.embed, H = config.hidden, G = config.gateWidth
+        var cells0: [[Double]] = []
         var xs: [[Double]] = s.map { b in (0..<E).map { p[emb + Int(b) * E + $0] } }
         for l in 0..<config.layers {
             let inW = config.inputWidth(l)
@@ -65,6 +72,7 @@ struct ReferenceModel {
                     }
                 }
                 h = nh
+                if l == 0 && config.arch == .lstm { cells0.append(c) }
                 if let n = nudge, l == config.layers - 1, out.count == n.t { h[n.j] += n.eps }
                 out.append(h)
             }
@@ -84,7 +92,7 @@ struct ReferenceModel {
                 })
             }
         }
-        return (z, steps)
+        return (z, steps, cells0)
     }
 
     static func bce(_ z: Double, _ y: Double) -> Double {
@@ -94,9 +102,25 @@ struct ReferenceModel {
     /// The engine's training loss: mean final BCE + weight × mean per-step BCE (`broken` bytes'
     /// output 0 counted `brokenWeight` times).
     func loss(_ batch: SequenceBatch) -> Double {
-        var final = 0.0, step = 0.0, nSteps = 0
+        var final = 0.0, step = 0.0, nSteps = 0, depth = 0.0, nDepth = 0
         for (i, s) in batch.sequences.enumerated() {
-            let (z, st) = logits(s)
+            let (z, st, cells) = run(s)
+            if let depths = batch.counterDepths, !batch.counterUnits.isEmpty {
+                // The counters' depth loss: Huber (δ = 1) of c_t[j] − d_t, mean over bytes × counters.
+                // The counters' depth loss: Huber (δ = 1) of c_t[j] − d_t and of the step
+                // (c_t[j] − c_{t−1}[j]) − (d_t − d_{t−1}), with c_{−1} = 0 and d_{−1} = 0; mean
+                // over bytes × counters.
+                func huber(_ x: Double) -> Double { abs(x) <= 1 ? x * x / 2 : abs(x) - 0.5 }
+                for (t, c) in cells.enumerated() {
+                    nDepth += batch.counterUnits.count
+                    let d = depths[i][t], dPrev = t > 0 ? depths[i][t - 1] : 0
+                    guard d != 255 else { continue }
+                    for j in batch.counterUnits {
+                        depth += huber(c[j] - Double(d))
+                        if dPrev != 255 { depth += huber(c[j] - (t > 0 ? cells[t - 1][j] : 0) - (Double(d) - Double(dPrev))) }
+                    }
+                }
+            }
             final += Self.bce(z, Double(batch.labels[i]))
             if let targets = batch.stepTargets {
                 for (t, row) in st.enumerated() {
@@ -110,5 +134,6 @@ struct ReferenceModel {
         }
         let n = Double(batch.sequences.count)
         return final / n + (nSteps > 0 ? Double(batch.stepWeight) * step / Double(nSteps) : 0)
+            + (nDepth > 0 ? Double(batch.counterWeight) * depth / Double(nDepth) : 0)
     }
 }

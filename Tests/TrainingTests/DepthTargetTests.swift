@@ -18,6 +18,24 @@ struct DepthTargetTests {
         #expect(depth2.suffix(8).allSatisfy { $0 == 0 })  // the comment's brace does not count
     }
 
+    /// The counters' depth targets are the oracle's depth after each byte, the same analysis as
+    /// the step bits; from a bad closer on there is none (255), and an unclosed opener masks only
+    /// the last byte, where the break becomes known.
+    @Test func counterDepthsFollowTheOracleAndStopAtABreak() {
+        let text = Array("a{b(c[d]e)f}g /* { */".utf8)
+        let (bits, d) = StepTargets.computeWithDepths(text)
+        #expect(bits == StepTargets.compute(text))
+        #expect(Array(d.prefix(13)) == [0, 1, 1, 2, 2, 3, 3, 2, 2, 1, 1, 0, 0])
+        #expect(d.suffix(8).allSatisfy { $0 == 0 })
+        let bad = StepTargets.computeWithDepths(Array("{(x)}]{y".utf8)).depths
+        #expect(bad == [1, 2, 2, 1, 0, 255, 255, 255])
+        let open = StepTargets.computeWithDepths(Array("{(x)".utf8)).depths
+        #expect(open == [1, 2, 2, StepTargets.noDepth])
+        // Deeper than 254: clipped; the last byte is the unclosed break.
+        let deep = StepTargets.computeWithDepths(Array(repeating: UInt8(ascii: "("), count: 300)).depths
+        #expect(deep[0] == 1 && deep[252] == 253 && deep[253..<299].allSatisfy { $0 == 254 } && deep[299] == 255)
+    }
+
     /// Fine-tuning a three-output model into a five-output one keeps every weight it had and
     /// the first three step-head rows; the two new rows keep the fresh initialisation.
     @Test func initFromAThreeOutputModelKeepsItsRows() throws {

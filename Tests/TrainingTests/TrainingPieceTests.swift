@@ -198,6 +198,15 @@ struct TrainingPieceTests {
         #expect(throws: NestNetError.self) { try c.validate() }
         var g = TrainingConfig(model: .init(arch: .gru, hidden: 16)); g.counterUnits = 2
         #expect(throws: NestNetError.self) { try g.validate() }
+        // The depth loss: positive, only with counters, recorded only when set.
+        c.counterRateScale = nil
+        c.counterDepthWeight = 1; #expect(throws: NestNetError.self) { try c.validate() }
+        c.counterUnits = 4
+        try c.validate()
+        #expect(c.metadata["train.counter_depth_loss"] == "1.0")
+        for bad: Float in [0, -1, .infinity, .nan] { c.counterDepthWeight = bad; #expect(throws: NestNetError.self) { try c.validate() } }
+        c.counterDepthWeight = nil
+        #expect(c.metadata["train.counter_depth_loss"] == nil)
     }
 }
 
