@@ -2,8 +2,9 @@
 # Do leak-free counter units (train --counter-units) let an LSTM count past its training length?
 # Dyck-1, 32 units, per-step targets, texts up to 256 bytes (curriculum from 32 over 20 epochs),
 # 40 epochs of 10,000, Adam 0.005 cosine: the counting report's short arm, with and without 4
-# of the 32 units made counters; seeds 1-3, one thread each; tested on 400 texts each of 1024,
-# 2048 and 4096 bytes (seeds 771024, 772048, 774096). About 4 minutes on 2 cores.
+# of the 32 units made counters, and with the counters taught the depth (--counter-depth-loss 1);
+# seeds 1-3, one thread each, two runs at a time; tested on 400 texts each of 1024, 2048 and
+# 4096 bytes (seeds 771024, 772048, 774096). About 6 minutes on 2 cores.
 #
 #   scripts/counter-dyck.sh [OUT]      # default OUT=/tmp/nestnet-counter-dyck
 set -euo pipefail
@@ -22,14 +23,22 @@ arm() {  # arm TAG SEED [extra train args]
     --epochs 40 --examples-per-epoch 10000 --batch 32 --lr 0.005 --schedule cosine --step-loss 1 --valid-count 500 --seed "$seed" \
     --threads 1 --out "$OUT/$tag.safetensors" --force --quiet "$@"
 }
+ARMS=(plain counters depth)
+declare -A EXTRA=([plain]="" [counters]="--counter-units 4" [depth]="--counter-units 4 --counter-depth-loss 1")
+running=0
 for s in 1 2 3; do
-  [ -s "$OUT/plain$s.safetensors" ] || arm "plain$s" "$s" &
-  [ -s "$OUT/counters$s.safetensors" ] || arm "counters$s" "$s" --counter-units 4 &
-  wait
+  for a in "${ARMS[@]}"; do
+    [ -s "$OUT/$a$s.safetensors" ] && continue
+    # shellcheck disable=SC2086
+    arm "$a$s" "$s" ${EXTRA[$a]} &
+    running=$((running + 1))
+    if [ "$running" -ge 2 ]; then wait -n; running=$((running - 1)); fi
+  done
 done
+wait
 echo "| arm | seed | 1024 | 2048 | 4096 |"
 echo "|---|---|---|---|---|"
-for a in plain counters; do
+for a in "${ARMS[@]}"; do
   for s in 1 2 3; do
     row="| $a | $s"
     for L in "${LENGTHS[@]}"; do
