@@ -13,7 +13,8 @@ other byte. The depth is the oracle's, from `nestnet probe counter --trace` (NES
 
   dataset windows --count 60 --min-length 16384 --max-length 65536 --seed 5 (valid packages)
   and the counters taught the depth for one epoch (README, not-kept): within 0.24-0.44 of the
-  depth over the first KB, but +0.03 to +0.24 written at a code opener.
+  depth over the first KB, but +0.05 to +0.24 written at a code opener; scripts/counter-warmup.sh
+  runs it after a warm-up of the counters alone.
 Needs numpy only.
 """
 import argparse, importlib.util, json, os, subprocess, sys, tempfile
@@ -48,7 +49,6 @@ def main():
         sys.exit(f"counter-writes.py: {a.data}: not JSONL")
     rows = [r for r in rows if isinstance(r, dict) and r.get("valid") is True and isinstance(r.get("text"), str)][:a.count]
     if not rows: sys.exit(f"counter-writes.py: {a.data}: no valid examples")
-    sig = lambda z: 1 / (1 + np.exp(-z))
     err = {"1 KB": [], "16 KB": [], "whole": []}; rs = []; writes = {"code opener": [], "code closer": [], "other byte": []}
     with tempfile.TemporaryDirectory() as tmp:
         one = os.path.join(tmp, "one.jsonl")
@@ -58,13 +58,8 @@ def main():
                                  capture_output=True, text=True)
             if out.returncode != 0: sys.exit(f"counter-writes.py: nestnet probe counter: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else 'failed'}")
             depth = np.array([r[1] for r in json.loads(out.stdout)["trace"]["rows"]], dtype=np.float64)
-            b = np.frombuffer(ex["text"].encode("utf-8")[:len(depth)], dtype=np.uint8)
-            x = w["embedding.weight"][b] @ w["rnn.weight_ih_l0"].T + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
-            h = np.zeros(H); c = np.zeros(H); C = np.empty((len(b), K))
-            for t in range(len(b)):
-                z = x[t] + w["rnn.weight_hh_l0"] @ h
-                i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
-                c = f * c + i * g; h = o * np.tanh(c); C[t] = c[H - K:]
+            b = ex["text"].encode("utf-8")[:len(depth)]
+            C = fg.read(w, b)[1][:, H - K:]
             e = np.abs(C - depth[:, None])
             for name, at in (("1 KB", 1024), ("16 KB", 16384)):
                 if len(b) >= at: err[name].append(e[:at].mean(0))

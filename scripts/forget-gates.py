@@ -29,6 +29,23 @@ def load(path):
         w[k] = np.frombuffer(raw[base + a:base + b], dtype="<f4").reshape(v["shape"]).astype(np.float64)
     return w, header.get("__metadata__", {})
 
+def read(w, data):
+    """Layer 0 of a one-layer LSTM checkpoint (`load`'s tensors) over the bytes `data`, in float64:
+    the forget gates and the cells after every byte, [len(data), H] each."""
+    H = w["rnn.weight_hh_l0"].shape[1]
+    x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T \
+        + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
+    whh = w["rnn.weight_hh_l0"]
+    sig = lambda z: 1 / (1 + np.exp(-z))
+    h = np.zeros(H); c = np.zeros(H)
+    f_all = np.empty((len(data), H)); c_all = np.empty((len(data), H))
+    for t in range(len(data)):
+        z = x[t] + whh @ h
+        i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
+        c = f * c + i * g; h = o * np.tanh(c)
+        f_all[t] = f; c_all[t] = c
+    return f_all, c_all
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model"); ap.add_argument("file")
@@ -49,17 +66,7 @@ def main():
         sys.exit(f"forget-gates.py: {a.file}: {e.strerror}")
     if not data: sys.exit("forget-gates.py: the file is empty")
     H = w["rnn.weight_hh_l0"].shape[1]
-    x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T \
-        + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
-    whh = w["rnn.weight_hh_l0"]
-    sig = lambda z: 1 / (1 + np.exp(-z))
-    h = np.zeros(H); c = np.zeros(H)
-    f_all = np.empty((len(data), H))
-    for t in range(len(data)):
-        z = x[t] + whh @ h
-        i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
-        c = f * c + i * g; h = o * np.tanh(c)
-        f_all[t] = f
+    f_all, _ = read(w, data)
     logf = np.log(np.maximum(f_all, 1e-300)).mean(0)
     print(f"{a.model}: {H} units, {len(data)} bytes of {a.file}")
     print("unit  mean log f   kept per KB   median f     1st pct f    f == 1.0")
