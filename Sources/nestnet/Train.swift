@@ -79,7 +79,7 @@ struct Train: ParsableCommand {
     var counterUnits: Int?
     @Option(parsing: .unconditional, help: "With --counter-units: factor on the learning rate of the counters and of the weights that read them (default 1).")
     var counterLrScale: Float?
-    @Option(parsing: .unconditional, help: "With --counter-units: weight of a per-byte loss that teaches each counter's cell the oracle's code depth (Huber of cell − depth).")
+    @Option(parsing: .unconditional, help: "With --counter-units: weight of a per-byte loss that teaches each counter's cell the oracle's code depth (Huber of cell − depth, and of the cell's step − the depth's step).")
     var counterDepthLoss: Float?
     @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
     var stepOutputs: Int = StepTargets.outputs
