@@ -18,8 +18,12 @@ public func scientific(_ x: Double) -> String {
 }
 
 /// A duration: `42s`, `3m07s`, `2h05m`.
-public func formatDuration(_ s: Double) -> String {
+public func formatDuration(_ seconds: Double) -> String {
     func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+    // An estimate from a tiny or zero pace can be infinite or past Int's range: no trap, a word.
+    guard !seconds.isNaN else { return "unknown" }
+    let s = max(0, seconds)
+    guard s < 3.6e15 else { return "a very long time" }
     if s < 60 { return "\(Int(s.rounded()))s" }
     if s < 3600 { return "\(Int(s) / 60)m\(two(Int(s) % 60))s" }
     return "\(Int(s) / 3600)h\(two((Int(s) % 3600) / 60))m"

@@ -26,6 +26,11 @@ public struct EpochRecord: Sendable, Equatable, Codable {
     public var validLoss: Double?
     public var seconds: Double
     public var tokensPerSecond: Double
+    /// Mean per-byte step loss over the epoch's minibatches (nil: no `--step-loss`).
+    public var stepLoss: Double? = nil
+    /// Mean counter depth loss over the epoch's minibatches, before its weight (nil: no
+    /// `--counter-depth-loss`).
+    public var counterLoss: Double? = nil
 }
 
 /// What the trainer reports while it runs.
@@ -47,12 +52,15 @@ public struct TrainingProgress: Sendable, Equatable, Codable {
         guard globalStep >= stepInEpoch else { return "global step \(globalStep)" }
         guard seen >= 0, correct >= 0, correct <= seen, tokens >= 0 else { return "example counts (\(correct) of \(seen), \(tokens) tokens)" }
         guard lossSum.isFinite, lossSum >= 0, epochSeconds.isFinite, epochSeconds >= 0 else { return "running sums" }
+        guard [stepLossSum, counterLossSum].allSatisfy({ finite($0) && ($0 ?? 0) >= 0 }),
+              (auxSteps.map { $0 >= 0 && $0 <= stepInEpoch } ?? true) else { return "running sums of the step and depth losses" }
         guard epochsSinceBest >= 0, epochsSinceBest < epoch else { return "epochs since best \(epochsSinceBest)" }
         guard finite(bestValidLoss), (bestValidAccuracy.map { (0...1).contains($0) } ?? true) else { return "best validation result" }
         guard history.count == epoch - 1, history.enumerated().allSatisfy({ $0.element.epoch == $0.offset + 1 }) else {
             return "history of \(history.count) epochs before epoch \(epoch)"
         }
-        guard history.allSatisfy({ $0.seconds.isFinite && $0.seconds >= 0 && $0.trainLoss.isFinite && $0.learningRate.isFinite }) else {
+        guard history.allSatisfy({ $0.seconds.isFinite && $0.seconds >= 0 && $0.trainLoss.isFinite && $0.learningRate.isFinite
+            && finite($0.stepLoss) && finite($0.counterLoss) }) else {
             return "history values"
         }
         return nil
@@ -71,6 +79,11 @@ public struct TrainingProgress: Sendable, Equatable, Codable {
     public var stepTrace: StepTrace? = nil
     // Running sums of the current epoch.
     public var lossSum = 0.0
+    /// Sums over the epoch's minibatches of the step and counter depth losses (absent in
+    /// states written before they existed: the resumed epoch's means cover its later steps).
+    public var stepLossSum: Double? = nil
+    public var counterLossSum: Double? = nil
+    public var auxSteps: Int? = nil
     public var correct = 0
     public var seen = 0
     public var tokens = 0
@@ -288,6 +301,9 @@ public final class Trainer {
                 progress.globalStep = step
                 progress.stepInEpoch += 1
                 progress.lossSum += r.loss * Double(examples.count)
+                progress.stepLossSum = (progress.stepLossSum ?? 0) + r.stepLoss
+                progress.counterLossSum = (progress.counterLossSum ?? 0) + r.counterLoss
+                progress.auxSteps = (progress.auxSteps ?? 0) + 1
                 progress.correct += r.correct
                 progress.seen += examples.count
                 progress.tokens += examples.reduce(0) { $0 + $1.text.count }
@@ -311,6 +327,10 @@ public final class Trainer {
                                      trainAccuracy: Double(progress.correct) / Double(max(progress.seen, 1)),
                                      validAccuracy: nil, validLoss: nil, seconds: progress.epochSeconds,
                                      tokensPerSecond: Double(progress.tokens) / max(progress.epochSeconds, 1e-9))
+            if let n = progress.auxSteps, n > 0 {
+                if config.stepLossWeight > 0 { record.stepLoss = (progress.stepLossSum ?? 0) / Double(n) }
+                if config.counterDepthWeight != nil { record.counterLoss = (progress.counterLossSum ?? 0) / Double(n) }
+            }
             var improved = true
             if !valid.isEmpty {
                 let e = Evaluation(model: model, examples: valid, threads: config.threads)
@@ -324,7 +344,7 @@ public final class Trainer {
             if improved, let b = bestPath { try saveModel(to: b) }
             report(.epoch(record, improved: improved))
             progress.epoch += 1
-            progress.stepInEpoch = 0; progress.lossSum = 0; progress.correct = 0; progress.seen = 0; progress.tokens = 0; progress.epochSeconds = 0
+            progress.stepInEpoch = 0; progress.lossSum = 0; progress.stepLossSum = nil; progress.counterLossSum = nil; progress.auxSteps = nil; progress.correct = 0; progress.seen = 0; progress.tokens = 0; progress.epochSeconds = 0
             if let p = config.patience, progress.epochsSinceBest >= p {
                 progress.finished = true
                 report(.stoppedEarly(epoch: epoch))

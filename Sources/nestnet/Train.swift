@@ -251,6 +251,8 @@ struct Train: ParsableCommand {
                 case let .epoch(r, improved):
                     progress.finish("epoch \(r.epoch)" + (r.maxLength.map { " (max length \($0))" } ?? "")
                         + ": loss \(fixed(r.trainLoss, 4)), train acc \(fixed(r.trainAccuracy, 4))"
+                        + (r.stepLoss.map { ", step loss \(fixed($0, 4))" } ?? "")
+                        + (r.counterLoss.map { ", depth loss \(fixed($0, 4))" } ?? "")
                         + (r.validAccuracy.map { ", valid acc \(fixed($0, 4))" } ?? "")
                         + (r.validLoss.map { " (loss \(fixed($0, 4)))" } ?? "")
                         + ", lr \(r.learningRate), \(fixed(r.seconds, 1))s, \(Int(r.tokensPerSecond)) tok/s" + (improved ? " *" : ""))

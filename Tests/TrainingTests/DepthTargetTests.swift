@@ -36,6 +36,38 @@ struct DepthTargetTests {
         #expect(deep[0] == 1 && deep[252] == 253 && deep[253..<299].allSatisfy { $0 == 254 } && deep[299] == 255)
     }
 
+    /// The epoch record carries the mean step loss and depth loss when the run has them (the
+    /// training log prints them), and neither when it does not; a state whose running sums of
+    /// them are negative is refused.
+    @Test func epochRecordsTheStepAndDepthLossesOnlyWhenTrained() throws {
+        let texts = ["f(a[0]);", "{ g(x); }", "int a[2] = {1, 2};", "if (a) { b(); }"].map { Array($0.utf8) }
+        let data = TrainingData.fixed(texts.map { Example(labelling: $0, edit: nil) })
+        func history(step: Bool, depth: Bool) throws -> EpochRecord {
+            var cfg = TrainingConfig(model: ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: step ? 5 : 0))
+            cfg.epochs = 1; cfg.batch = 2; cfg.threads = 1
+            if step { cfg.stepLossWeight = 1 }
+            if depth { cfg.counterUnits = 2; cfg.counterDepthWeight = 0.5 }
+            let trainer = try Trainer(cfg, data: data, valid: [])
+            try trainer.run(statePath: nil, saveEvery: 0, bestPath: nil)
+            return try #require(trainer.progress.history.first)
+        }
+        let both = try history(step: true, depth: true)
+        #expect((both.stepLoss ?? 0) > 0 && both.stepLoss!.isFinite)
+        #expect((both.counterLoss ?? 0) > 0 && both.counterLoss!.isFinite)
+        let stepOnly = try history(step: true, depth: false)
+        #expect(stepOnly.stepLoss != nil && stepOnly.counterLoss == nil)
+        let neither = try history(step: false, depth: false)
+        #expect(neither.stepLoss == nil && neither.counterLoss == nil)
+
+        var p = TrainingProgress()
+        p.stepInEpoch = 1; p.globalStep = 1; p.auxSteps = 1; p.stepLossSum = 0.5
+        #expect(p.problem(epochs: 1, stepsInEpoch: { _ in 2 }) == nil)
+        p.counterLossSum = -1
+        #expect(p.problem(epochs: 1, stepsInEpoch: { _ in 2 }) != nil)
+        p.counterLossSum = 0; p.auxSteps = 2
+        #expect(p.problem(epochs: 1, stepsInEpoch: { _ in 2 }) != nil)
+    }
+
     /// Fine-tuning a three-output model into a five-output one keeps every weight it had and
     /// the first three step-head rows; the two new rows keep the fresh initialisation.
     @Test func initFromAThreeOutputModelKeepsItsRows() throws {
