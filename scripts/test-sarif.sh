@@ -38,6 +38,13 @@ cd "$ROOT";               check "$WORK/8.sarif" "file://$WORK/tree/sub%20dir/%C3
 # Through a linked folder: the link is resolved, the URI is the same.
 ln -s "$ROOT/examples" "$WORK/link"
 cd "$ROOT";               check "$WORK/9.sarif" "${E[@]}" -- "$WORK/link/broken"
+# The model engine (the default, with its second opinion): valid too, and the invocation's
+# properties give the settings that decided the results (threshold, hold, second threshold).
+cd "$ROOT"
+"$N" check examples/broken --sarif "$WORK/10.sarif" > /dev/null && fail "the model found nothing invalid in examples/broken" || [ $? = 1 ] || fail "nestnet check examples/broken failed"
+"$PY" "$ROOT/scripts/validate-sarif.py" "$WORK/10.sarif" --expect-uri "${E[@]}" || fail "SARIF of the model engine"
+grep -q '"properties": {"engine": "model", "failOn": "model", "threshold": [0-9.e-]*, "stepThreshold": [0-9.e-]*, "hold": 128, "secondThreshold": ' "$WORK/10.sarif" \
+  || fail "the model's settings are not in the SARIF's invocation: $(grep -o '"invocations".*' "$WORK/10.sarif" | head -c 300)"
 # Errors: --root without --sarif, and a --root that is not a folder.
 "$N" check examples --root examples 2>"$WORK/err" && fail "--root without --sarif was accepted" || grep -q "needs --sarif" "$WORK/err" || fail "--root without --sarif: $(cat "$WORK/err")"
 "$N" check examples --sarif "$WORK/x.sarif" --root "$WORK/nope" 2>"$WORK/err" && fail "a missing --root was accepted" || grep -q "not a folder" "$WORK/err" || fail "missing --root: $(cat "$WORK/err")"

@@ -18,6 +18,7 @@ public enum SARIFWriter {
                 }
                 run.field("invocations") { $0.array { $0.object { inv in
                     inv.field("executionSuccessful", r.errorCount == 0)
+                    inv.field("properties") { settings(&$0, r) }
                     inv.field("toolExecutionNotifications") { $0.array(r.files.filter { $0.status == .error }) { notification(&$0, $1) } }
                 } } }
                 run.field("results") { $0.array(r.files.filter(\.isInvalid), .lines) { result(&$0, $1, r) } }
@@ -42,6 +43,21 @@ public enum SARIFWriter {
                     if let s = r.second { p.field("secondModel", s.name); p.field("secondModelSha256", s.sha256) }
                 } }
             } } }
+        }
+    }
+
+    /// Every setting that decided the verdicts, as `--format json`'s summary has them, so a
+    /// code-scanning alert can be traced to the threshold and hold that raised it.
+    static func settings(_ w: inout JSONWriter, _ r: CheckReport) {
+        w.object { p in
+            p.field("engine", r.engine.rawValue)
+            p.field("failOn", r.engine == .both ? r.failOn.rawValue : r.engine.rawValue)
+            if r.engine != .exact {
+                p.field("threshold", r.threshold)
+                if let t = r.stepThreshold { p.field("stepThreshold", t) }
+                if let h = r.hold { p.field("hold", h) }
+                if let s = r.second { p.field("secondThreshold", s.threshold) }
+            }
         }
     }
 

@@ -66,6 +66,12 @@ struct AdoptionReportTests {
         #expect(sarif.contains("\"p_valid\": 0.") && sarif.contains("\"reason\": {\"head\": \"step\", \"offset\": \(early)}")
                 && sarif.contains("\"reason\": {\"head\": \"final\", \"offset\": "))
         #expect(sarif.contains("\"uri\": \"early.c\", \"uriBaseId\": \"%SRCROOT%\"") && !sarif.contains("informationUri"))
+        // The run's settings, as the JSON summary gives them: an alert can be traced to them.
+        let summary = try #require(report["summary"] as? [String: Any])
+        let run = try #require((try JSONSerialization.jsonObject(with: Data(sarif.utf8)) as? [String: Any])?["runs"] as? [[String: Any]]).first
+        let settings = try #require(((run?["invocations"] as? [[String: Any]])?.first)?["properties"] as? [String: Any])
+        #expect(settings["engine"] as? String == "model" && settings["failOn"] as? String == "model")
+        #expect(settings["threshold"] as? Double == threshold && settings["hold"] as? Int == summary["hold"] as? Int && summary["hold"] as? Int == 128)
     }
 
     /// Results (every input file: invalid, not checked, skipped, and the summary) go to stdout

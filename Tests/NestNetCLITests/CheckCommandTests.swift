@@ -50,6 +50,8 @@ struct CheckCommandTests {
         let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(d)/report.sarif"))) as! [String: Any]
         let results = ((sarif["runs"] as! [[String: Any]])[0]["results"] as! [[String: Any]])
         #expect(results.count == 1 && (results[0]["ruleId"] as! String) == "nestnet/nesting")
+        let settings = ((sarif["runs"] as! [[String: Any]])[0]["invocations"] as! [[String: Any]])[0]["properties"] as? [String: Any]
+        #expect(settings?["engine"] as? String == "exact" && settings?["threshold"] == nil, "no model ran: no model settings")
     }
 
     @Test func exitCodesAndTextOutput() throws {
