@@ -9,6 +9,10 @@
 # validation (OUT/warmup.safetensors). Needs the corpus (scripts/corpus.py fetch) and numpy.
 #
 #   scripts/counter-warmup.sh [OUT]      # default OUT=/tmp/nestnet-counter-warmup
+#
+# EXAMPLES=N (examples per epoch, 4 epochs of batch 32; default 16000: 2,000 steps) and
+# MAX_LENGTH=B (default 4096) change the warm-up; give them a new OUT (a finished one is reused).
+# The longer warm-up of the README: EXAMPLES=32000 MAX_LENGTH=8192 (4,000 steps, 46 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/nestnet-counter-warmup}
@@ -22,8 +26,8 @@ mapfile -t VALID < "$OUT/corpus-valid.txt"
   --seed 5 --out "$OUT/windows.jsonl" --quiet
 if [ ! -s "$OUT/warmup.state" ] || [ ! -s "$OUT/warmup.safetensors" ]; then
   $N train --arch lstm --embed 16 --hidden 144 \
-    --language c --min-length 1 --max-length 4096 --lengths log --headers 0.4 --bucket 8 \
-    --examples-per-epoch 16000 --epochs 4 --valid-count 500 --bptt 4096 \
+    --language c --min-length 1 --max-length "${MAX_LENGTH:-4096}" --lengths log --headers 0.4 --bucket 8 \
+    --examples-per-epoch "${EXAMPLES:-16000}" --epochs 4 --valid-count 500 --bptt 4096 \
     --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5 \
     --step-loss 1 --lr 3e-6 --schedule cosine --clip 1 --batch 32 --seed 20261402 --threads "${THREADS:-2}" \
     --init-from Sources/DefaultModelBytes/default-lstm.safetensors --widen --counter-units 16 --counter-lr-scale 1000 \
