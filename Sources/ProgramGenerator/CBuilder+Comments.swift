@@ -4,6 +4,7 @@ import NestingOracle
 /// Comments, strings and character literals, which may carry brackets that do not count.
 extension CBuilder {
     mutating func comment(block: Bool, doc: Bool) {
+        if habit() { habitComment(); return }
         line()
         if block && doc {
             switch rng.below(4) {
@@ -70,6 +71,7 @@ extension CBuilder {
     }
 
     mutating func string() -> String {
+        if habit(0.3) { return habitString() }
         var parts: [String] = []
         for _ in 0..<rng.int(in: 1...4) {
             switch rng.below(4) {

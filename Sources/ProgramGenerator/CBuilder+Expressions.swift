@@ -51,6 +51,7 @@ extension CBuilder {
         let n = rng.weighted([1, 3, 3, 2, 1])
         for i in 0..<n {
             if i > 0 { w.put(", ") }
+            if habit(0.05) { w.put(inlineTag()) }
             expr(c - 1)
         }
         w.close(.paren)

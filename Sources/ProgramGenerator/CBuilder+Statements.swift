@@ -12,7 +12,7 @@ extension CBuilder {
         case .whileLoop: whileStatement(budget: budget)
         case .doWhile: doWhile(budget: budget)
         case .switchCase: switchStatement(budget: budget)
-        case .bareBlock: line(); w.put("{"); w.depth += 1; w.level += 1; block(budget: budget - 10); w.endBlock()
+        case .bareBlock: line(); if habit(0.5) { w.put(inlineTag()) }; w.put("{"); w.depth += 1; w.level += 1; block(budget: budget - 10); w.endBlock()
         case .comment: comment(block: rng.chance(0.3), doc: false)
         case .ifdef: ifdefStatements(budget: budget)
         case .ifZeroGroup: ifZeroGroup(budget: budget)
@@ -125,6 +125,7 @@ extension CBuilder {
         case .assignment:
             lvalue(); w.put(rng.pick([" = ", " = ", " += ", " -= ", " |= ", " &= ", " <<= "])); expr(2); w.put(";")
         case .call:
+            if habit(0.05) { w.put(inlineTag()) }
             call(2); w.put(";")
         case .returnValue:
             w.put("return")
@@ -147,6 +148,9 @@ extension CBuilder {
         case .assertion: w.put("assert"); w.open(.paren); comparison(); w.close(.paren); w.put(";")
         case .voidCast: w.put("(void)\(v);")
         }
-        if rng.chance(0.06) { w.put(" "); w.put(rng.chance(0.5) ? "/* \(sentence()) */" : "// \(sentence())") }
+        if rng.chance(0.06) {
+            if habit() { w.put(rng.pick([" ", "\t", ""])); w.put(rng.chance(0.5) ? "/*\(commentTag())*/" : "//" + (rng.chance(0.3) ? "" : commentedCode())) }
+            else { w.put(" "); w.put(rng.chance(0.5) ? "/* \(sentence()) */" : "// \(sentence())") }
+        }
     }
 }

@@ -82,22 +82,29 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     /// each example gets up to ⌈rate × KB⌉ of them, the count drawn uniformly from zero
     /// (`Example.withExtraDecoys`). 0 (the default) leaves earlier data as it was.
     public var decoyRate = 0.0
+    /// Share of `c` comments written with the lexical habits of real code instead of the tidy
+    /// `/* text */` (`CBuilder+Habits.swift`): empty `//` lines, code commented out
+    /// (`//}`, `/*if (x)*/ {`), unspaced `/*NULL,*/` before arguments and statements, quotes
+    /// and slashes inside comments; strings get adjacent literals and `"/*"` at 0.3 of it.
+    /// 0 (the default) leaves earlier data as it was.
+    public var habits = 0.0
 
     public init(language: Language = .c, minLength: Int = 64, maxLength: Int = 512, maxDepth: Int? = nil,
                 distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5,
                 headers: Double = 0, lengths: LengthDistribution = .uniform, edits: EditSelection = .any,
-                decoyRate: Double = 0) {
+                decoyRate: Double = 0, habits: Double = 0) {
         self.language = language; self.minLength = minLength; self.maxLength = maxLength
         self.maxDepth = maxDepth; self.distractors = distractors
         self.errorPosition = errorPosition; self.validFraction = validFraction; self.headers = headers
         self.lengths = lengths; self.edits = edits; self.decoyRate = decoyRate
+        self.habits = habits
     }
 
     enum CodingKeys: String, CodingKey {
-        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate
+        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate, habits
     }
 
-    /// Writes `edits` only when it is not `any` and `decoyRate` only when set, so settings recorded before it existed (model
+    /// Writes `edits` only when it is not `any` and `decoyRate` and `habits` only when set, so settings recorded before it existed (model
     /// metadata, sweep run names) read and write the same.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -108,6 +115,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         try c.encode(lengths, forKey: .lengths)
         if edits != .any { try c.encode(edits, forKey: .edits) }
         if decoyRate != 0 { try c.encode(decoyRate, forKey: .decoyRate) }
+        if habits != 0 { try c.encode(habits, forKey: .habits) }
     }
 
     /// Decodes settings recorded before `headers` and `lengths` existed as their defaults.
@@ -124,6 +132,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         lengths = try c.decodeIfPresent(LengthDistribution.self, forKey: .lengths) ?? .uniform
         edits = try c.decodeIfPresent(EditSelection.self, forKey: .edits) ?? .any
         decoyRate = try c.decodeIfPresent(Double.self, forKey: .decoyRate) ?? 0
+        habits = try c.decodeIfPresent(Double.self, forKey: .habits) ?? 0
     }
 
     /// The longest text the generator will make (memory and time stay bounded).
@@ -144,6 +153,8 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         guard (0...1).contains(distractors) else { throw NestNetError("--distractors must be between 0 and 1") }
         guard (0...1).contains(headers) else { throw NestNetError("--headers must be between 0 and 1") }
         guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
+        guard (0...1).contains(habits) else { throw NestNetError("--habits must be between 0 and 1") }
+        if habits > 0 && language != .c { throw NestNetError("--habits needs --language c (Dyck strings have no comments or strings)") }
         if decoyRate > 0 && language != .c { throw NestNetError("--decoy-rate needs --language c (Dyck strings have no comments or strings)") }
         switch language {
         case .c:

@@ -42,6 +42,8 @@ struct Train: ParsableCommand {
     @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
     @Option(parsing: .unconditional, help: "Training data (generated and --corpus alike): extra decoy brackets inside comments and strings, up to this many per KB, in both classes. The validation set has none, so runs compare.")
     var decoyRate: Double = 0
+    @Option(parsing: .unconditional, help: "Generated data: share of comments (and, at 0.3 of it, strings and calls) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings. The validation set has none, so runs compare.")
+    var habits: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
     @Option(parsing: .unconditional, help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
@@ -111,6 +113,7 @@ struct Train: ParsableCommand {
             guard language == .c else { throw ValidationError("--corpus and --valid-corpus mix real C into generated C: they need --language c") }
         }
         if decoyRate != 0 && train != nil { throw ValidationError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
+        if habits != 0 && train != nil { throw ValidationError("--habits shapes generated examples; a --train file is used as it is") }
         if validCorpus != nil && (valid != nil || validCount < 1) {
             throw ValidationError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }
@@ -154,7 +157,7 @@ struct Train: ParsableCommand {
         var validSet: [Example] = []
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
                                        distractors: distractors, errorPosition: errorPosition, validFraction: validFraction,
-                                       headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate)
+                                       headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits)
         if let path = train {
             let bytes = try readFile(path)
             data = .fixed(try Dataset.read(path))
@@ -183,7 +186,8 @@ struct Train: ParsableCommand {
             meta["data.valid_fingerprint"] = fingerprint(try readFile(v))
         } else if train == nil && validCount > 0 {
             var plain = options
-            plain.decoyRate = 0  // the same validation set with or without --decoy-rate
+            plain.decoyRate = 0  // the same validation set with or without --decoy-rate or --habits
+            plain.habits = 0
             let gen = try ExampleGenerator(plain)
             let validSeed = seed ^ 0x7A11_D5EE_D000_0000
             let labels = ExampleGenerator.labels(count: validCount, validFraction: validFraction, seed: validSeed)

@@ -57,6 +57,30 @@ struct GenerateCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "\(d)/x.jsonl"))
     }
 
+    /// `--habits` (issue 12) reaches generate and train, and bad values are one-line errors.
+    @Test func habitsReachTheData() throws {
+        let d = CLI.tempDir()
+        let base = ["generate", "--count", "30", "--min-length", "512", "--max-length", "2048", "--seed", "4", "--quiet"]
+        #expect(try CLI.run(base + ["--out", "\(d)/plain.jsonl"]).status == 0)
+        #expect(try CLI.run(base + ["--habits", "1", "--out", "\(d)/habits.jsonl"]).status == 0)
+        let plain = try String(contentsOfFile: "\(d)/plain.jsonl", encoding: .utf8)
+        let habits = try String(contentsOfFile: "\(d)/habits.jsonl", encoding: .utf8)
+        #expect(plain != habits && habits.split(separator: "\n").count == 30)
+        for (args, words) in [(["--habits", "1.5"], "--habits must be between 0 and 1"),
+                              (["--habits", "0.5", "--language", "dyck1"], "--habits needs --language c")] {
+            let r = try CLI.run(base + args + ["--out", "\(d)/bad.jsonl"])
+            #expect(r.status != 0 && r.stderr.contains(words) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
+        }
+        let t = try CLI.run(["train", "--train", "\(d)/plain.jsonl", "--habits", "0.5", "--out", "\(d)/m.safetensors", "--quiet"])
+        #expect(t.status == 2 && t.stderr.contains("--habits shapes generated examples"), "\(t.stderr)")
+        let ok = try CLI.run(["train", "--min-length", "64", "--max-length", "256", "--habits", "0.5", "--epochs", "1",
+                              "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "8", "--embed", "4",
+                              "--out", "\(d)/h.safetensors", "--quiet"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let meta = try String(contentsOfFile: "\(d)/h.safetensors", encoding: .isoLatin1)
+        #expect(meta.contains("habits"))
+    }
+
     @Test func unwritableOutput() throws {
         let r = try CLI.run(["generate", "--count", "3", "--out", "/nonexistent-dir/x.jsonl", "--quiet"])
         #expect(r.status == 2 && r.stderr.contains("cannot write"))
