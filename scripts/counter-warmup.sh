@@ -15,6 +15,7 @@
 # The longer warm-up of the README: EXAMPLES=32000 MAX_LENGTH=8192 (4,000 steps, 46 minutes).
 # LR=R (default 3e-6, every other weight's rate) and COUNTER_SCALE=S (default 1000: the counters
 # at R×S) likewise; the README's "rest of the model training with them": LR=3e-5 COUNTER_SCALE=100.
+# INIT=M (default the shipped model) warms up counters beside another 128-unit model.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/nestnet-counter-warmup}
@@ -32,7 +33,7 @@ if [ ! -s "$OUT/warmup.state" ] || [ ! -s "$OUT/warmup.safetensors" ]; then
     --examples-per-epoch "${EXAMPLES:-16000}" --epochs 4 --valid-count 500 --bptt 4096 \
     --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5 \
     --step-loss 1 --lr "${LR:-3e-6}" --schedule cosine --clip 1 --batch 32 --seed 20261402 --threads "${THREADS:-2}" \
-    --init-from Sources/DefaultModelBytes/default-lstm.safetensors --widen --counter-units 16 --counter-lr-scale "${COUNTER_SCALE:-1000}" \
+    --init-from "${INIT:-Sources/DefaultModelBytes/default-lstm.safetensors}" --widen --counter-units 16 --counter-lr-scale "${COUNTER_SCALE:-1000}" \
     --counter-depth-loss 1 --out "$OUT/warmup.safetensors" --state "$OUT/warmup.state" --force
 fi
 for m in warmup.state warmup.safetensors; do

@@ -97,7 +97,11 @@ extension CBuilder {
         w.put(typedef ? "typedef struct \(name)" : "struct \(name)")
         w.beginBlock()
         for _ in 0..<rng.int(in: 1...6) {
-            w.nl()
+            if habit(0.3) {  // an offset comment at the line's start: `/* 0x98 */\tuint8_t s_uuid[16];`
+                w.nlBare(); w.put("/* 0x" + String(rng.below(4096), radix: 16) + " */" + rng.pick(["\t", " ", "  "]))
+            } else {
+                w.nl()
+            }
             let f = rng.pick(Vocabulary.fields)
             switch rng.below(7) {
             case 0: w.put("char \(f)"); w.open(.square); w.put(rng.pick(["64", "MAX_LEN", "16", "BUF_SIZE + 1"])); w.close(.square); w.put(";")

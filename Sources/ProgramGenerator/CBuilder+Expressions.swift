@@ -75,7 +75,18 @@ extension CBuilder {
         guard c > 0, canOpen(1) else { atom(); return }
         switch rng.draw(ExpressionConstruct.self, weight: \.weight) {
         case .atom: atom()
-        case .binary: expr(c - 1); w.put(rng.pick([" + ", " - ", " * ", " / ", " & ", " | ", " << ", " >> ", " % "])); expr(c - 1)
+        case .binary:
+            expr(c - 1)
+            if habit(0.3) {  // unspaced, as much real code writes it: `38400/200`, `this/(`, `u/1000]`
+                let at = w.count
+                w.put(rng.pick(["/", "/", "/", "*", "-", "+", "%"])); expr(c - 1)
+                // `a/` then `*p` or `/x` would open a comment: keep one space there.
+                if w.out[at] == UInt8(ascii: "/") && at + 1 < w.count && (w.out[at + 1] == UInt8(ascii: "*") || w.out[at + 1] == UInt8(ascii: "/")) {
+                    w.out.insert(32, at: at + 1)
+                }
+            } else {
+                w.put(rng.pick([" + ", " - ", " * ", " / ", " & ", " | ", " << ", " >> ", " % "])); expr(c - 1)
+            }
         case .call: call(c)
         case .index: w.put(rng.pick(Vocabulary.arrays)); index(c)
         case .parenthesised: w.open(.paren); expr(c - 1); w.put(rng.pick([" + 1", " - 1", " * 2", " >> 3", ""])); w.close(.paren)

@@ -86,9 +86,10 @@ extension CBuilder {
 
     /// A string literal as people write them: adjacent literals, slashes, stars, quotes.
     mutating func habitString() -> String {
-        switch rng.below(6) {
+        switch rng.below(8) {
         case 0: return "\"+\"\"n:+c:+p:+t\""
         case 1: return "\"" + rng.pick(["/", "//", "/*", "*/", "http://", "\\\\", "*", "'", "\\\"", ":RN"]) + "\""
+        case 6, 7: return "\"/" + (0..<rng.int(in: 1...3)).map { _ in rng.pick(Vocabulary.words) }.joined(separator: "/") + "\""  // a path
         case 2: return "\"\(rng.pick(Vocabulary.words))\"\"\(rng.pick(Vocabulary.words)):\""
         case 3: return "\"\""
         case 4: return "\"\(rng.pick(Vocabulary.words))\" \"\(rng.pick(["(", ")", "{", "}", "[", "]", "/*", "*/", "//"]))\""

@@ -85,7 +85,8 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     /// Share of `c` comments written with the lexical habits of real code instead of the tidy
     /// `/* text */` (`CBuilder+Habits.swift`): empty `//` lines, code commented out
     /// (`//}`, `/*if (x)*/ {`), unspaced `/*NULL,*/` before arguments and statements, quotes
-    /// and slashes inside comments; strings get adjacent literals and `"/*"` at 0.3 of it.
+    /// and slashes inside comments; at 0.3 of it, adjacent string literals, paths and `"/*"`,
+    /// unspaced binary operators (`38400/200`) and `/* 0x98 */` offset comments before fields.
     /// 0 (the default) leaves earlier data as it was.
     public var habits = 0.0
 

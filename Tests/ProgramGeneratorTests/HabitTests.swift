@@ -23,9 +23,9 @@ struct HabitTests {
     /// right after an unspaced comment's `*/`, code on the line after an empty `//`, and a
     /// string that ends right where the next one starts.
     @Test func theHabitsAppearAndCodeFollowsThem() throws {
-        func counts(_ habits: Double) throws -> (bracketAfterTag: Int, codeAfterEmptyLine: Int, adjacentStrings: Int) {
+        func counts(_ habits: Double) throws -> (bracketAfterTag: Int, codeAfterEmptyLine: Int, adjacentStrings: Int, unspacedDivision: Int) {
             let g = try ExampleGenerator(GeneratorOptions(minLength: 1024, maxLength: 4096, habits: habits))
-            var a = 0, b = 0, c = 0
+            var a = 0, b = 0, c = 0, d = 0
             for i in 0..<80 {
                 let t = g.example(seed: 3, index: i, valid: true).text
                 let r = NestingOracle.analyze(t).regions
@@ -43,15 +43,19 @@ struct HabitTests {
                     }
                     // `"a""b"`: a string's closing quote then another's opening one.
                     if t[j - 1] == 34 && t[j] == 34 && r[j - 1] != .code && r[j] != .code && t[j - 2] != 92 { c += 1 }
+                    // `38400/200`: a division in code with no space on either side.
+                    if t[j - 1] == UInt8(ascii: "/") && r[j - 1] == .code && r[j] == .code && r[j - 2] == .code
+                        && t[j - 2] != 32 && t[j] != 32 && t[j] != UInt8(ascii: "=") { d += 1 }
                 }
             }
-            return (a, b, c)
+            return (a, b, c, d)
         }
-        // Measured: (49, 13, 44) at 0.5 against (6, 0, 4) without habits.
+        // Measured: (71, 15, 31, 25) at 0.5 against (6, 0, 4, 0) without habits.
         let none = try counts(0), some = try counts(0.5)
         #expect(some.bracketAfterTag > 25 && some.bracketAfterTag > 4 * none.bracketAfterTag, "\(some) against \(none)")
         #expect(some.codeAfterEmptyLine > 6 && none.codeAfterEmptyLine == 0, "\(some) against \(none)")
-        #expect(some.adjacentStrings > 20 && some.adjacentStrings > 4 * none.adjacentStrings, "\(some) against \(none)")
+        #expect(some.adjacentStrings > 15 && some.adjacentStrings > 4 * none.adjacentStrings, "\(some) against \(none)")
+        #expect(some.unspacedDivision > 10 && none.unspacedDivision == 0, "\(some) against \(none)")
     }
 
     /// Rate 0 draws nothing: the same texts as before the option existed (this fingerprint was
