@@ -89,11 +89,11 @@ extension CBuilder {
         switch rng.below(8) {
         case 0: return "\"+\"\"n:+c:+p:+t\""
         case 1: return "\"" + rng.pick(["/", "//", "/*", "*/", "http://", "\\\\", "*", "'", "\\\"", ":RN"]) + "\""
-        case 6, 7: return "\"/" + (0..<rng.int(in: 1...3)).map { _ in rng.pick(Vocabulary.words) }.joined(separator: "/") + "\""  // a path
         case 2: return "\"\(rng.pick(Vocabulary.words))\"\"\(rng.pick(Vocabulary.words)):\""
         case 3: return "\"\""
         case 4: return "\"\(rng.pick(Vocabulary.words))\" \"\(rng.pick(["(", ")", "{", "}", "[", "]", "/*", "*/", "//"]))\""
-        default: return "\"" + rng.pick(Vocabulary.words) + "(): %s\""
+        case 5: return "\"" + rng.pick(Vocabulary.words) + "(): %s\""
+        default: return "\"/" + (0..<rng.int(in: 1...3)).map { _ in rng.pick(Vocabulary.words) }.joined(separator: "/") + "\""  // a path (6, 7)
         }
     }
 

@@ -14,8 +14,9 @@ public struct CProgramGenerator: Sendable {
     /// Probability that a text of at least 1 KB is one whole header wrapped in `extern "C" {`
     /// or a namespace (see `GeneratorOptions.headers`).
     public var headerRate: Double
-    /// Probability that a comment is written with real code's lexical habits (a string, an
-    /// operator or a struct field: 0.3 of it; a call argument: 0.05): see `GeneratorOptions.habits`.
+    /// Probability that a comment is written with real code's lexical habits; strings, binary
+    /// operators, struct fields, bare blocks and call arguments get theirs at set fractions of
+    /// it (`CBuilder+Habits.swift` and its callers): see `GeneratorOptions.habits`.
     public var habitRate: Double
 
     public init(distractorRate: Double = 0.35, maxDepth: Int = 64, headerRate: Double = 0, habitRate: Double = 0) {
