@@ -29,9 +29,10 @@ def load(path):
         w[k] = np.frombuffer(raw[base + a:base + b], dtype="<f4").reshape(v["shape"]).astype(np.float64)
     return w, header.get("__metadata__", {})
 
-def read(w, data):
+def read(w, data, hidden=False):
     """Layer 0 of a one-layer LSTM checkpoint (`load`'s tensors) over the bytes `data`, in float64:
-    the forget gates and the cells after every byte, [len(data), H] each."""
+    the forget gates and the cells after every byte, [len(data), H] each (with `hidden`, the
+    hidden states too, for the heads: scripts/lexical-probe.py)."""
     H = w["rnn.weight_hh_l0"].shape[1]
     x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T \
         + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
@@ -39,12 +40,14 @@ def read(w, data):
     sig = lambda z: 1 / (1 + np.exp(-z))
     h = np.zeros(H); c = np.zeros(H)
     f_all = np.empty((len(data), H)); c_all = np.empty((len(data), H))
+    h_all = np.empty((len(data), H)) if hidden else None
     for t in range(len(data)):
         z = x[t] + whh @ h
         i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
         c = f * c + i * g; h = o * np.tanh(c)
         f_all[t] = f; c_all[t] = c
-    return f_all, c_all
+        if hidden: h_all[t] = h
+    return (f_all, c_all, h_all) if hidden else (f_all, c_all)
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -50,17 +50,9 @@ def inert_truth(s):
     return out
 
 def step_outputs(w, text):
-    H = w["rnn.weight_hh_l0"].shape[1]
-    data = text.encode()
-    x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
-    sig = lambda z: 1 / (1 + np.exp(-z))
-    h = np.zeros(H); c = np.zeros(H); out = []
-    for t in range(len(data)):
-        z = x[t] + w["rnn.weight_hh_l0"] @ h
-        i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
-        c = f * c + i * g; h = o * np.tanh(c)
-        out.append(sig(w["step_head.weight"] @ h + w["step_head.bias"]))
-    return np.array(out)
+    """The step head's outputs after every byte of `text`, [len, outputs]."""
+    h = fg.read(w, text.encode(), hidden=True)[2]
+    return 1 / (1 + np.exp(-(h @ w["step_head.weight"].T + w["step_head.bias"])))
 
 def main():
     if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):

@@ -33,7 +33,7 @@ struct Generate: ParsableCommand {
     var edits: EditSelection = .any
     @Option(parsing: .unconditional, help: "Extra decoy brackets inside comments and strings, up to this many per KB, in both classes (c only).")
     var decoyRate: Double = 0
-    @Option(parsing: .unconditional, help: "Share of comments (and, at 0.3 of it, strings and calls) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings (c only).")
+    @Option(parsing: .unconditional, help: "Share of comments (and, at set fractions of it, strings, operators, struct fields and call arguments) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings (c only).")
     var habits: Double = 0
     @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false

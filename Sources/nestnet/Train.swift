@@ -42,7 +42,7 @@ struct Train: ParsableCommand {
     @Option(help: "Generated data: where breaking edits fall.") var errorPosition: ErrorPosition = .any
     @Option(parsing: .unconditional, help: "Training data (generated and --corpus alike): extra decoy brackets inside comments and strings, up to this many per KB, in both classes. The validation set has none, so runs compare.")
     var decoyRate: Double = 0
-    @Option(parsing: .unconditional, help: "Generated data: share of comments (and, at 0.3 of it, strings and calls) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings. The validation set has none, so runs compare.")
+    @Option(parsing: .unconditional, help: "Generated data: share of comments (and, at set fractions of it, strings, operators, struct fields and call arguments) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings. The validation set has none, so runs compare.")
     var habits: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
