@@ -119,19 +119,21 @@ extension RecurrentModel {
     }
 
     /// Per-step BCE over every (step, row, output) and its gradient into `dStep`; the `broken`
-    /// output (k = 0) counts `broken` times where its target is 1.
-    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1) {
+    /// output (k = 0) counts `broken` times where its target is 1, the `inert` output (k = 2)
+    /// `inert` times at bracket bytes.
+    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1) {
         let P = config.stepOutputs, B = w.B
         let d = w.dStep.ensure(max(w.T * B * P, 1))
         d.update(repeating: 0, count: w.T * B * P)
         for t in 0..<w.T {
             for m in 0..<w.active[t] {
                 let bits = w.targets[t * B + m]
+                let bracket = inert != 1 && Self.isBracket(w.x[t * B + m])
                 for k in 0..<P {
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
                     let on = (bits >> k) & 1 == 1
-                    let f: Float = on && k == 0 ? broken : 1
+                    let f: Float = on && k == 0 ? broken : k == 2 && bracket ? inert : 1
                     w.stepLoss += Double(f) * (on ? softplus(Double(-z)) : softplus(Double(z)))
                     d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - (on ? 1 : 0)) * weight * f
                 }
@@ -143,6 +145,13 @@ extension RecurrentModel {
 /// Where step t's values sit in a layer's buffers: each step has a slot of its own when they
 /// are kept (for BPTT, or as the next layer's input), else two slots take turns (a ring: all
 /// that inference over long texts needs).
+extension RecurrentModel {
+    /// `( ) [ ] { }`: the bytes whose lexical state decides the count.
+    @inline(__always) static func isBracket(_ b: UInt8) -> Bool {
+        b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D
+    }
+}
+
 struct StepSlots {
     let kept: Bool
     /// The slot of step t (t ≥ 0).

@@ -14,6 +14,9 @@ public struct SequenceBatch: Sendable {
     /// Extra factor on step-head output 0 (`broken`) where its target is 1, i.e. on every byte
     /// after a break: how much holding on to a break that was seen counts (1: like any target).
     public var brokenWeight: Float
+    /// Extra factor on step-head output 2 (`inert`) at bracket bytes `( ) [ ] { }`, code or inert
+    /// alike: how much knowing the lexical state where it decides the count matters (1: like any byte).
+    public var inertWeight: Float
     /// Per-byte depth targets for the cells of `counterUnits` (`StepTargets.computeWithDepths`;
     /// 255: none at this byte), one byte per input byte.
     public var counterDepths: [[UInt8]]?
@@ -24,9 +27,10 @@ public struct SequenceBatch: Sendable {
     public var counterWeight: Float
 
     public init(sequences: [[UInt8]], labels: [Float] = [], stepTargets: [[UInt8]]? = nil, stepWeight: Float = 1,
-                brokenWeight: Float = 1, counterDepths: [[UInt8]]? = nil, counterUnits: Range<Int> = 0..<0, counterWeight: Float = 0) {
+                brokenWeight: Float = 1, inertWeight: Float = 1, counterDepths: [[UInt8]]? = nil, counterUnits: Range<Int> = 0..<0,
+                counterWeight: Float = 0) {
         self.sequences = sequences; self.labels = labels; self.stepTargets = stepTargets; self.stepWeight = stepWeight
-        self.brokenWeight = brokenWeight
+        self.brokenWeight = brokenWeight; self.inertWeight = inertWeight
         self.counterDepths = counterDepths; self.counterUnits = counterUnits; self.counterWeight = counterWeight
     }
 }
@@ -35,7 +39,8 @@ public struct SequenceBatch: Sendable {
 public struct BatchResult: Sendable {
     /// Mean binary cross-entropy of the final labels (0 without labels).
     public var loss: Double
-    /// Mean per-step BCE, `brokenWeight` on broken bytes' `broken` output (0 without step targets).
+    /// Mean per-step BCE, `brokenWeight` on broken bytes' `broken` output and `inertWeight` on
+    /// brackets' `inert` output (0 without step targets).
     public var stepLoss: Double
     /// P(valid) per sequence, in input order.
     public var probabilities: [Float]
@@ -223,7 +228,7 @@ public final class RecurrentModel: @unchecked Sendable {
                 if start == 0 && wantStates { self.loadInitial(initial ?? [RecurrentState?](repeating: nil, count: n), into: w) }
                 self.forward(w, store: train)
                 self.finalLogits(w, batch: batch, train: train, scale: 1 / Float(n))
-                if hasSteps { self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight) }
+                if hasSteps { self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight, inert: batch.inertWeight) }
                 if train { self.backwardShard(w) }
                 if wantSteps && P > 0 { results.collectSteps(w, P: P) }
                 self.carryState(w, store: train)

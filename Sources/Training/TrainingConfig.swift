@@ -53,6 +53,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Factor on the step head's `broken` output at bytes after a break (nil: 1; optional so
     /// states written before it existed still load, and their metadata is unchanged).
     public var brokenWeight: Float? = nil
+    /// Factor on the step head's `inert` output at bracket bytes (nil: 1; optional for the
+    /// same reason as `brokenWeight`).
+    public var inertWeight: Float? = nil
     /// The last K units of a one-layer LSTM are counters (`RecurrentModel.makeCounters`): a
     /// fresh run or `--widen` makes them, a same-size `--init-from` model must have them (nil: none).
     public var counterUnits: Int? = nil
@@ -86,6 +89,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let b = brokenWeight {
             guard b > 0, b.isFinite else { throw NestNetError("--broken-weight must be positive") }
             guard stepLossWeight > 0 else { throw NestNetError("--broken-weight weighs a per-step target: it needs --step-loss") }
+        }
+        if let b = inertWeight {
+            guard b > 0, b.isFinite else { throw NestNetError("--inert-weight must be positive") }
+            guard stepLossWeight > 0, model.stepOutputs >= 3 else {
+                throw NestNetError("--inert-weight weighs the step head's `inert` output: it needs --step-loss and --step-outputs 3 or 5")
+            }
         }
         if let k = counterUnits {
             guard model.arch == .lstm, model.layers == 1 else { throw NestNetError("--counter-units needs a one-layer LSTM") }
@@ -129,6 +138,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             "train.bucket": "\(bucket ?? 1)", "train.monitor": (monitor ?? .accuracy).rawValue]
         // Set only when given, so runs and states from before these options keep their metadata.
         if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
+        if let b = inertWeight { m["train.inert_weight"] = "\(b)" }
         if let k = counterUnits { m["train.counter_units"] = "\(k)" }
         if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
         if let w = counterDepthWeight { m["train.counter_depth_loss"] = "\(w)" }

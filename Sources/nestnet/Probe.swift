@@ -8,8 +8,8 @@ import Training
 /// `nestnet probe …`: look inside a trained model.
 struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Probe a model: gradient flow over distance, counter units, and the stack top.",
-        subcommands: [Gradients.self, Counter.self, Stack.self])
+        abstract: "Probe a model: gradient flow over distance, counter units, the stack top, and the lexical state at brackets.",
+        subcommands: [Gradients.self, Counter.self, Stack.self, Lexical.self])
 
     struct Common: ParsableArguments {
         @Option(help: "Checkpoint (default: the embedded model).") var model: String?
@@ -138,6 +138,81 @@ struct Probe: ParsableCommand {
             for l in p.levels where l.bytes > 0 {
                 print("bracket \(l.level - 1) below the top (\(l.bytes) bytes with \(l.level)+ open): \(fixed(l.accuracy, 4)) (majority type \(fixed(l.baseline, 4)))")
             }
+        }
+    }
+
+    struct Lexical: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How often the step head's `inert` output misreads a bracket: code read as comment or string, or the reverse.",
+            discussion: "Reads whole C-like files (folders are walked like `check` walks them) or a JSONL dataset's texts, and compares P(inert) > 0.5 at every bracket byte with the oracle's lexer (comment, string, char, directive, `#if 0`). A code bracket read as inert drops out of the model's count; an inert one read as code adds one. Needs a model with a step head (3 or 5 outputs).")
+        @Option(help: "Checkpoint (default: the embedded model).") var model: String?
+        @Option(help: "Examples (JSONL) instead of files.") var data: String?
+        @Option(parsing: .unconditional, help: "Skip files larger than this many bytes (named on stderr).") var maxBytes: Int = 1 << 22
+        @Option(parsing: .unconditional, help: "Texts with misreads to list, most misreads first.") var show: Int = 10
+        @Option(help: "text or json.") var format: OutputFormat = .text
+        @Argument(help: "C-like files or folders.") var paths: [String] = []
+
+        func validate() throws {
+            guard (data == nil) != paths.isEmpty else { throw ValidationError("give files or folders, or --data, not both") }
+            guard maxBytes >= 1 else { throw ValidationError("--max-bytes must be at least 1") }
+            guard show >= 0 else { throw ValidationError("--show must not be negative") }
+        }
+
+        func run() throws {
+            let (ckpt, name, _) = try DefaultModel.resolve(model)
+            let net = ckpt.model
+            guard net.config.stepOutputs >= 3 else {
+                throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
+            }
+            var names: [String] = [], texts: [[UInt8]] = [], skipped = 0
+            if let data {
+                for (i, e) in try Dataset.read(data).enumerated() { names.append("\(data):\(i + 1)"); texts.append(e.text) }
+            } else {
+                func skip(_ path: String, _ reason: String) {
+                    skipped += 1
+                    writeStderr("nestnet: warning: \(FileName.display(path)): skipped: \(reason)\n")
+                }
+                for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths) {
+                    switch entry {
+                    case .file(let f):
+                        do { texts.append(try readFile(f, limit: maxBytes)); names.append(FileName.display(f)) } catch let e as NestNetError {
+                            if case .tooLarge = e.kind { skip(f, "larger than \(maxBytes) bytes (--max-bytes)") } else { skip(f, e.message) }
+                        }
+                    case .problem(let path, let message): skip(path, message)
+                    case .skipped(let path, let reason): skip(path, reason)
+                    }
+                }
+            }
+            guard !texts.isEmpty else { throw NestNetError("nothing to read: no texts or C-like files") }
+            let p = LexicalProbe(model: net, texts: texts, threads: defaultThreads)
+            let worst = p.misreads.sorted { ($0.count, $1.text) > ($1.count, $0.text) }.prefix(show)
+            func rate(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
+            if format == .json {
+                printJSON { o in
+                    o.field("model", name); o.field("texts", p.texts); o.field("skipped", skipped)
+                    o.field("texts_misread", p.textsMisread)
+                    o.field("code_brackets", p.codeBrackets); o.field("code_read_inert", p.codeReadInert)
+                    o.field("inert_brackets", p.inertBrackets); o.field("inert_read_code", p.inertReadCode)
+                    o.field("inert_by_region") { $0.object { r in
+                        for (k, n) in LexicalProbe.regionNames.enumerated() {
+                            r.field(n) { $0.object { $0.field("brackets", p.inertByRegion[k]); $0.field("read_code", p.readCodeByRegion[k]) } }
+                        }
+                    } }
+                    o.field("worst") { $0.array(Array(worst)) { w, m in
+                        w.object { $0.field("text", names[m.text]); $0.field("misread", m.count); $0.field("first_offset", m.first)
+                                   $0.field("first_kind", LexicalProbe.describe(m.region)) }
+                    } }
+                }
+                return
+            }
+            print("\(name) (\(net.config.shortName)), \(p.texts) texts\(skipped > 0 ? " (\(skipped) skipped)" : "")")
+            print("code brackets read as inert:  \(p.codeReadInert) of \(p.codeBrackets) (\(fixed(100 * rate(p.codeReadInert, p.codeBrackets), 3))%)")
+            print("inert brackets read as code:  \(p.inertReadCode) of \(p.inertBrackets) (\(fixed(100 * rate(p.inertReadCode, p.inertBrackets), 3))%)")
+            for (k, n) in LexicalProbe.regionNames.enumerated() {
+                print("  in a \(n):".padded(30) + "\(p.readCodeByRegion[k]) of \(p.inertByRegion[k]) (\(fixed(100 * rate(p.readCodeByRegion[k], p.inertByRegion[k]), 3))%)")
+            }
+            print("texts with a misread bracket: \(p.textsMisread) of \(p.texts) (\(fixed(100 * rate(p.textsMisread, p.texts), 1))%)")
+            for m in worst { print("  \(names[m.text]): \(m.count) misread, first at byte \(m.first): \(LexicalProbe.describe(m.region))") }
         }
     }
 }

@@ -77,6 +77,8 @@ struct Train: ParsableCommand {
     var stepLoss: Float = 0
     @Option(parsing: .unconditional, help: "With --step-loss: factor on the `broken` target at every byte after a break, so the model learns to hold on to a break it has seen (default 1).")
     var brokenWeight: Float = 1
+    @Option(parsing: .unconditional, help: "With --step-loss: factor on the `inert` target (comment, string, directive) at every bracket byte, so the model learns the lexical state where the count depends on it (default 1).")
+    var inertWeight: Float = 1
     @Option(parsing: .unconditional, help: "LSTM only: make the last K units counters: forget gate 1 to Float precision and frozen (their cells keep 94% over a megabyte), starting silent. A fresh run or --widen makes them (with --widen, from the new units); --init-from a model of this size needs them already.")
     var counterUnits: Int?
     @Option(parsing: .unconditional, help: "With --counter-units: factor on the learning rate of the counters and of the weights that read them (default 1).")
@@ -133,6 +135,7 @@ struct Train: ParsableCommand {
         config.optimizer = optimizer; config.clip = clip; config.bptt = bptt; config.seed = seed; config.threads = threads
         config.stepLossWeight = stepLoss; config.patience = patience; config.forgetBias = forgetBias
         config.brokenWeight = brokenWeight == 1 ? nil : brokenWeight
+        config.inertWeight = inertWeight == 1 ? nil : inertWeight
         config.counterUnits = counterUnits; config.counterRateScale = counterLrScale
         config.counterDepthWeight = counterDepthLoss
         // Unset: the architecture's own start; an explicit choice is kept even where it is that default.

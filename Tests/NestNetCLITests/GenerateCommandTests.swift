@@ -121,7 +121,7 @@ struct GenerateCommandTests {
 
     @Test func helpForEverySubcommand() throws {
         for sub in [[], ["check"], ["generate"], ["dataset"], ["dataset", "stats"], ["dataset", "windows"], ["train"], ["eval"],
-                    ["sweep"], ["report"], ["probe"], ["probe", "gradients"], ["probe", "counter"], ["bench"]] {
+                    ["sweep"], ["report"], ["probe"], ["probe", "gradients"], ["probe", "counter"], ["probe", "lexical"], ["bench"]] {
             let r = try CLI.run(sub + ["--help"])
             #expect(r.status == 0 && r.stdout.contains("USAGE"), "\(sub)")
         }

@@ -10,13 +10,14 @@ struct GradientCheckTests {
         (.rnn, 4, 16, 2, 2), (.lstm, 4, 16, 2, 2), (.gru, 4, 16, 2, 2),
         (.lstm, 5, 7, 1, 1), (.gru, 2, 9, 2, 1),
         (.irnn, 3, 5, 1, 0), (.irnn, 4, 16, 2, 2),
+        (.lstm, 4, 16, 1, 3),  // the `inert` output, weighted at brackets
     ]
 
     static func batch(steps: Int) -> SequenceBatch {
         let seqs: [[UInt8]] = [Array("f(a[1]){".utf8), Array("}x".utf8), [], Array("(((".utf8), Array("{[()]}ab".utf8)]
-        let targets: [[UInt8]]? = steps > 0 ? seqs.map { s in s.indices.map { UInt8(($0 * 7 + s.count) % 4) } } : nil
+        let targets: [[UInt8]]? = steps > 0 ? seqs.map { s in s.indices.map { UInt8(($0 * 7 + s.count) % 8) } } : nil
         return SequenceBatch(sequences: seqs, labels: [1, 0, 1, 0, 1], stepTargets: targets, stepWeight: 0.7,
-                             brokenWeight: 2.5)
+                             brokenWeight: 2.5, inertWeight: 3)
     }
 
     @Test(arguments: 0..<cases.count)

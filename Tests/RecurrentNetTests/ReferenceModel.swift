@@ -100,7 +100,7 @@ struct ReferenceModel {
     }
 
     /// The engine's training loss: mean final BCE + weight × mean per-step BCE (`broken` bytes'
-    /// output 0 counted `brokenWeight` times).
+    /// output 0 counted `brokenWeight` times, brackets' output 2 `inertWeight` times).
     func loss(_ batch: SequenceBatch) -> Double {
         var final = 0.0, step = 0.0, nSteps = 0, depth = 0.0, nDepth = 0
         for (i, s) in batch.sequences.enumerated() {
@@ -126,7 +126,9 @@ struct ReferenceModel {
                 for (t, row) in st.enumerated() {
                     for (k, zk) in row.enumerated() {
                         let y = Double((targets[i][t] >> k) & 1)
-                        step += (k == 0 && y == 1 ? Double(batch.brokenWeight) : 1) * Self.bce(zk, y)
+                        let bracket = Array("()[]{}".utf8).contains(s[t])
+                        let f = k == 0 && y == 1 ? Double(batch.brokenWeight) : k == 2 && bracket ? Double(batch.inertWeight) : 1
+                        step += f * Self.bce(zk, y)
                         nSteps += 1
                     }
                 }

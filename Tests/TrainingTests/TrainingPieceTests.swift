@@ -184,6 +184,25 @@ struct TrainingPieceTests {
         #expect(throws: NestNetError.self) { try c.validate() }
     }
 
+    /// `--inert-weight` likewise, and it needs the step head's `inert` output (3 outputs or more).
+    @Test func inertWeightIsCheckedAndRecordedOnlyWhenSet() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
+        c.stepLossWeight = 1
+        try c.validate()
+        #expect(c.metadata["train.inert_weight"] == nil)
+        c.inertWeight = 4
+        try c.validate()
+        #expect(c.metadata["train.inert_weight"] == "4.0")
+        for bad: Float in [0, -1, .infinity, .nan] {
+            c.inertWeight = bad
+            #expect(throws: NestNetError.self) { try c.validate() }
+        }
+        c.inertWeight = 2; c.stepLossWeight = 0
+        #expect(throws: NestNetError.self) { try c.validate() }
+        c.stepLossWeight = 1; c.model.stepOutputs = 2
+        #expect(throws: NestNetError.self) { try c.validate() }
+    }
+
     @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {
         var c = TrainingConfig(model: .init(arch: .lstm, hidden: 16))
         try c.validate()

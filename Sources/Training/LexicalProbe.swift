@@ -1,0 +1,70 @@
+import NestingOracle
+import RecurrentNet
+
+/// Does a model know the lexical state where the count depends on it? Its step head's `inert`
+/// output (P > 0.5) at every bracket byte `( ) [ ] { }` against the oracle's: a code bracket
+/// read as comment or string drops out of the count, an inert one read as code adds a false
+/// one, and either can flag a valid file (issue 12's false alarms on real code).
+public struct LexicalProbe: Sendable {
+    /// Bracket bytes in code, and of them those the model reads as inert.
+    public var codeBrackets = 0, codeReadInert = 0
+    /// Bracket bytes in comments, strings, chars, directives or `#if 0`, and of them those read as code.
+    public var inertBrackets = 0, inertReadCode = 0
+    /// The inert brackets and those read as code by the oracle's region: comment, string or
+    /// char, directive, `#if 0` group (`Region.inertGroups`' order).
+    public var inertByRegion = [Int](repeating: 0, count: 4), readCodeByRegion = [Int](repeating: 0, count: 4)
+    public static let regionNames = ["comment", "string or char", "directive", "#if 0 group"]
+    /// Texts read, and of them those with at least one misread bracket.
+    public var texts = 0, textsMisread = 0
+    /// Per text with a misread bracket: its index, the misread count, the first one's offset and
+    /// the oracle's region there (`.code`: a code bracket read as inert).
+    public struct Misread: Sendable, Equatable { public var text: Int, count: Int, first: Int, region: Region }
+    public var misreads: [Misread] = []
+
+    /// Reads every text with the model, `batch` texts at a time. The model needs a step head
+    /// with the `inert` output (3 or more step outputs).
+    public init(model: RecurrentModel, texts: [[UInt8]], batch: Int = 8, threads: Int = 2) {
+        let P = model.config.stepOutputs
+        precondition(P >= 3, "the lexical probe reads step output 2 (`inert`)")
+        for start in stride(from: 0, to: texts.count, by: max(batch, 1)) {
+            let group = Array(texts[start..<min(start + max(batch, 1), texts.count)])
+            let logits = model.predict(group, threads: threads, stepOutputs: true).stepLogits ?? []
+            for (j, text) in group.enumerated() {
+                add(index: start + j, text: text, logits: logits[j], outputs: P)
+            }
+        }
+    }
+
+    mutating func add(index: Int, text: [UInt8], logits: [Float], outputs P: Int) {
+        let regions = NestingOracle.analyze(text).regions
+        var wrong = 0, first = -1, firstRegion = Region.code
+        for (i, b) in text.enumerated() where Self.isBracket(b) {
+            let inert = regions[i].isInert, readInert = logits[i * P + 2] > 0
+            let group = Self.group(regions[i])
+            if inert { inertBrackets += 1; inertByRegion[group] += 1 } else { codeBrackets += 1 }
+            guard inert != readInert else { continue }
+            if inert { inertReadCode += 1; readCodeByRegion[group] += 1 } else { codeReadInert += 1 }
+            if first < 0 { first = i; firstRegion = regions[i] }
+            wrong += 1
+        }
+        texts += 1
+        if wrong > 0 { textsMisread += 1; misreads.append(Misread(text: index, count: wrong, first: first, region: firstRegion)) }
+    }
+
+    /// Index into `regionNames` of an inert region (0 for code, unused).
+    static func group(_ r: Region) -> Int {
+        switch r {
+        case .code, .lineComment, .blockComment: return 0
+        case .string, .char: return 1
+        case .directive: return 2
+        case .skipped: return 3
+        }
+    }
+
+    /// What a misread at a bracket of region `r` is, in words.
+    public static func describe(_ r: Region) -> String {
+        r == .code ? "a code bracket read as inert" : "a bracket in a \(regionNames[group(r)]) read as code"
+    }
+
+    static func isBracket(_ b: UInt8) -> Bool { b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D }
+}

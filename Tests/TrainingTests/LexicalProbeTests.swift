@@ -1,0 +1,37 @@
+import Testing
+@testable import RecurrentNet
+@testable import Training
+
+@Suite("Lexical probe: the step head's `inert` output at brackets against the oracle")
+struct LexicalProbeTests {
+    /// A model whose step head says `inert` everywhere (or nowhere), whatever it reads: every
+    /// code bracket (or every inert one) is misread, and each region is counted where it is.
+    static func constant(inert: Bool) throws -> RecurrentModel {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 3), seed: 3)
+        let w = model.layout["step_head.weight"], b = model.layout["step_head.bias"]
+        for i in 0..<w.count { model.parameters[w.offset + i] = 0 }
+        model.parameters[b.offset + 2] = inert ? 5 : -5
+        model.prepare()
+        return model
+    }
+
+    static let texts: [[UInt8]] = [
+        Array("int f(int a) { return g(a[0]); } // (\n".utf8),   // 8 code brackets, 1 in a comment
+        Array("s = \"{[\"; c = ')';\n#define X(a) (a)\n".utf8),   // 2 in a string, 1 in a char, 4 in a directive
+        Array("#if 0\n{ ( \n#endif\nx[1];\n".utf8),                 // 2 in `#if 0`, 2 in code
+        Array("no brackets here".utf8),
+    ]
+
+    @Test func everyBracketIsCountedInItsRegion() throws {
+        let all = LexicalProbe(model: try Self.constant(inert: true), texts: Self.texts, batch: 3, threads: 2)
+        #expect(all.texts == 4 && all.codeBrackets == 10 && all.inertBrackets == 10)
+        #expect(all.inertByRegion == [1, 3, 4, 2])
+        #expect(all.codeReadInert == 10 && all.inertReadCode == 0 && all.readCodeByRegion == [0, 0, 0, 0])
+        #expect(all.textsMisread == 2 && all.misreads.map(\.text) == [0, 2] && all.misreads[0].first == 5 && all.misreads[0].region == .code)
+
+        let none = LexicalProbe(model: try Self.constant(inert: false), texts: Self.texts, batch: 2, threads: 1)
+        #expect(none.codeReadInert == 0 && none.inertReadCode == 10 && none.readCodeByRegion == [1, 3, 4, 2])
+        #expect(none.textsMisread == 3 && none.misreads.map(\.count) == [1, 7, 2])
+        #expect(none.misreads.map(\.region) == [.lineComment, .string, .skipped])
+    }
+}
