@@ -166,41 +166,37 @@ struct TrainingPieceTests {
         #expect(abs(c.learningRate(epoch: 6) - 0.525) < 1e-6)
     }
 
-    /// `--broken-weight` needs per-step targets and a positive finite factor; only a set weight
-    /// appears in the metadata, so states and models trained before it keep theirs unchanged.
-    @Test func brokenWeightIsCheckedAndRecordedOnlyWhenSet() throws {
+    /// `--broken-weight` and `--inert-weight` need per-step targets and a positive finite factor;
+    /// only a set weight appears in the metadata, so states and models trained before it keep
+    /// theirs unchanged.
+    func checkStepWeight(_ weight: WritableKeyPath<TrainingConfig, Float?>, key: String) throws {
         var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
         c.stepLossWeight = 1
         try c.validate()
-        #expect(c.metadata["train.broken_weight"] == nil)
-        c.brokenWeight = 4
+        #expect(c.metadata[key] == nil)
+        c[keyPath: weight] = 4
         try c.validate()
-        #expect(c.metadata["train.broken_weight"] == "4.0")
+        #expect(c.metadata[key] == "4.0")
         for bad: Float in [0, -1, .infinity, .nan] {
-            c.brokenWeight = bad
+            c[keyPath: weight] = bad
             #expect(throws: NestNetError.self) { try c.validate() }
         }
-        c.brokenWeight = 2; c.stepLossWeight = 0
+        c[keyPath: weight] = 2; c.stepLossWeight = 0
         #expect(throws: NestNetError.self) { try c.validate() }
     }
 
-    /// `--inert-weight` likewise, and it needs the step head's `inert` output (3 outputs or more).
+    @Test func brokenWeightIsCheckedAndRecordedOnlyWhenSet() throws {
+        try checkStepWeight(\.brokenWeight, key: "train.broken_weight")
+    }
+
+    /// The inert weight also needs the step head's `inert` output (3 outputs or more).
     @Test func inertWeightIsCheckedAndRecordedOnlyWhenSet() throws {
-        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
-        c.stepLossWeight = 1
-        try c.validate()
-        #expect(c.metadata["train.inert_weight"] == nil)
-        c.inertWeight = 4
-        try c.validate()
-        #expect(c.metadata["train.inert_weight"] == "4.0")
-        for bad: Float in [0, -1, .infinity, .nan] {
-            c.inertWeight = bad
-            #expect(throws: NestNetError.self) { try c.validate() }
-        }
-        c.inertWeight = 2; c.stepLossWeight = 0
+        try checkStepWeight(\.inertWeight, key: "train.inert_weight")
+        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: 2))
+        c.stepLossWeight = 1; c.inertWeight = 2
         #expect(throws: NestNetError.self) { try c.validate() }
-        c.stepLossWeight = 1; c.model.stepOutputs = 2
-        #expect(throws: NestNetError.self) { try c.validate() }
+        c.model.stepOutputs = 3
+        try c.validate()
     }
 
     @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {
