@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "ProgramGenerator", dependencies: ["NestingOracle", "NestNetSupport", .product(name: "RealModule", package: "swift-numerics")]),
         // The training thread's floating-point mode (flush subnormals), which Swift cannot set.
         .target(name: "CFloatMode"),
-        .target(name: "RecurrentNet", dependencies: ["NestNetSupport", "CFloatMode", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: hot),
+        .target(name: "RecurrentNet", dependencies: ["NestNetSupport", "NestingOracle", "CFloatMode", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: hot),
         // What the per-step head's outputs mean: targets from the oracle, and reading them back.
         .target(name: "StepHead", dependencies: ["NestingOracle"]),
         .target(name: "Training", dependencies: ["RecurrentNet", "ProgramGenerator", "NestingOracle", "StepHead", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: fastMath),

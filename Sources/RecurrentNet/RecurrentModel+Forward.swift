@@ -1,3 +1,4 @@
+import NestingOracle
 import NestNetSupport
 import RealModule
 
@@ -128,7 +129,7 @@ extension RecurrentModel {
         for t in 0..<w.T {
             for m in 0..<w.active[t] {
                 let bits = w.targets[t * B + m]
-                let bracket = inert != 1 && Self.isBracket(w.x[t * B + m])
+                let bracket = inert != 1 && Bracket.isBracket(w.x[t * B + m])
                 for k in 0..<P {
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
@@ -145,13 +146,6 @@ extension RecurrentModel {
 /// Where step t's values sit in a layer's buffers: each step has a slot of its own when they
 /// are kept (for BPTT, or as the next layer's input), else two slots take turns (a ring: all
 /// that inference over long texts needs).
-extension RecurrentModel {
-    /// `( ) [ ] { }`: the bytes whose lexical state decides the count.
-    @inline(__always) static func isBracket(_ b: UInt8) -> Bool {
-        b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D
-    }
-}
-
 struct StepSlots {
     let kept: Bool
     /// The slot of step t (t ≥ 0).

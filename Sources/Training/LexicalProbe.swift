@@ -10,8 +10,7 @@ public struct LexicalProbe: Sendable {
     public var codeBrackets = 0, codeReadInert = 0
     /// Bracket bytes in comments, strings, chars, directives or `#if 0`, and of them those read as code.
     public var inertBrackets = 0, inertReadCode = 0
-    /// The inert brackets and those read as code by the oracle's region: comment, string or
-    /// char, directive, `#if 0` group (`Region.inertGroups`' order).
+    /// The inert brackets and those read as code by the oracle's region, in `regionNames`' order.
     public var inertByRegion = [Int](repeating: 0, count: 4), readCodeByRegion = [Int](repeating: 0, count: 4)
     public static let regionNames = ["comment", "string or char", "directive", "#if 0 group"]
     /// Texts read, and of them those with at least one misread bracket.
@@ -21,24 +20,29 @@ public struct LexicalProbe: Sendable {
     public struct Misread: Sendable, Equatable { public var text: Int, count: Int, first: Int, region: Region }
     public var misreads: [Misread] = []
 
+    public init() {}
+
     /// Reads every text with the model, `batch` texts at a time. The model needs a step head
     /// with the `inert` output (3 or more step outputs).
     public init(model: RecurrentModel, texts: [[UInt8]], batch: Int = 8, threads: Int = 2) {
+        for start in stride(from: 0, to: texts.count, by: max(batch, 1)) {
+            read(Array(texts[start..<min(start + max(batch, 1), texts.count)]), model: model, threads: threads)
+        }
+    }
+
+    /// Reads a few more texts (one batch), numbered on from those read before: a caller with
+    /// many files keeps only one batch of them in memory.
+    public mutating func read(_ group: [[UInt8]], model: RecurrentModel, threads: Int = 2) {
         let P = model.config.stepOutputs
         precondition(P >= 3, "the lexical probe reads step output 2 (`inert`)")
-        for start in stride(from: 0, to: texts.count, by: max(batch, 1)) {
-            let group = Array(texts[start..<min(start + max(batch, 1), texts.count)])
-            let logits = model.predict(group, threads: threads, stepOutputs: true).stepLogits ?? []
-            for (j, text) in group.enumerated() {
-                add(index: start + j, text: text, logits: logits[j], outputs: P)
-            }
-        }
+        let logits = model.predict(group, threads: threads, stepOutputs: true).stepLogits ?? []
+        for (j, text) in group.enumerated() { add(index: texts, text: text, logits: logits[j], outputs: P) }
     }
 
     mutating func add(index: Int, text: [UInt8], logits: [Float], outputs P: Int) {
         let regions = NestingOracle.analyze(text).regions
         var wrong = 0, first = -1, firstRegion = Region.code
-        for (i, b) in text.enumerated() where Self.isBracket(b) {
+        for (i, b) in text.enumerated() where Bracket.isBracket(b) {
             let inert = regions[i].isInert, readInert = logits[i * P + 2] > 0
             let group = Self.group(regions[i])
             if inert { inertBrackets += 1; inertByRegion[group] += 1 } else { codeBrackets += 1 }
@@ -65,6 +69,4 @@ public struct LexicalProbe: Sendable {
     public static func describe(_ r: Region) -> String {
         r == .code ? "a code bracket read as inert" : "a bracket in a \(regionNames[group(r)]) read as code"
     }
-
-    static func isBracket(_ b: UInt8) -> Bool { b == 0x28 || b == 0x29 || b == 0x5B || b == 0x5D || b == 0x7B || b == 0x7D }
 }

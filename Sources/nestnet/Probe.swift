@@ -164,9 +164,14 @@ struct Probe: ParsableCommand {
             guard net.config.stepOutputs >= 3 else {
                 throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
             }
-            var names: [String] = [], texts: [[UInt8]] = [], skipped = 0
+            // Texts are read a batch at a time, so a large tree is never in memory whole.
+            var p = LexicalProbe(), names: [String] = [], batch: [[UInt8]] = [], skipped = 0
+            func take(_ text: [UInt8], _ shown: String) {
+                batch.append(text); names.append(shown)
+                if batch.count == 8 { p.read(batch, model: net, threads: defaultThreads); batch = [] }
+            }
             if let data {
-                for (i, e) in try Dataset.read(data).enumerated() { names.append("\(data):\(i + 1)"); texts.append(e.text) }
+                for (i, e) in try Dataset.read(data).enumerated() { take(e.text, "\(data):\(i + 1)") }
             } else {
                 func skip(_ path: String, _ reason: String) {
                     skipped += 1
@@ -175,7 +180,7 @@ struct Probe: ParsableCommand {
                 for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths) {
                     switch entry {
                     case .file(let f):
-                        do { texts.append(try readFile(f, limit: maxBytes)); names.append(FileName.display(f)) } catch let e as NestNetError {
+                        do { take(try readFile(f, limit: maxBytes), FileName.display(f)) } catch let e as NestNetError {
                             if case .tooLarge = e.kind { skip(f, "larger than \(maxBytes) bytes (--max-bytes)") } else { skip(f, e.message) }
                         }
                     case .problem(let path, let message): skip(path, message)
@@ -183,8 +188,8 @@ struct Probe: ParsableCommand {
                     }
                 }
             }
-            guard !texts.isEmpty else { throw NestNetError("nothing to read: no texts or C-like files") }
-            let p = LexicalProbe(model: net, texts: texts, threads: defaultThreads)
+            if !batch.isEmpty { p.read(batch, model: net, threads: defaultThreads) }
+            guard p.texts > 0 else { throw NestNetError("nothing to read: no texts or C-like files") }
             let worst = p.misreads.sorted { ($0.count, $1.text) > ($1.count, $0.text) }.prefix(show)
             func rate(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
             if format == .json {
