@@ -22,16 +22,9 @@ public struct LexicalProbe: Sendable {
 
     public init() {}
 
-    /// Reads every text with the model, `batch` texts at a time. The model needs a step head
-    /// with the `inert` output (3 or more step outputs).
-    public init(model: RecurrentModel, texts: [[UInt8]], batch: Int = 8, threads: Int = 2) {
-        for start in stride(from: 0, to: texts.count, by: max(batch, 1)) {
-            read(Array(texts[start..<min(start + max(batch, 1), texts.count)]), model: model, threads: threads)
-        }
-    }
-
     /// Reads a few more texts (one batch), numbered on from those read before: a caller with
-    /// many files keeps only one batch of them in memory.
+    /// many files keeps only one batch of them in memory. The model needs a step head with the
+    /// `inert` output (3 or more step outputs).
     public mutating func read(_ group: [[UInt8]], model: RecurrentModel, threads: Int = 2) {
         let P = model.config.stepOutputs
         precondition(P >= 3, "the lexical probe reads step output 2 (`inert`)")

@@ -22,14 +22,23 @@ struct LexicalProbeTests {
         Array("no brackets here".utf8),
     ]
 
+    /// The texts read in batches of `size`, as `probe lexical` reads files.
+    static func probe(_ model: RecurrentModel, batches size: Int, threads: Int) -> LexicalProbe {
+        var p = LexicalProbe()
+        for start in stride(from: 0, to: texts.count, by: size) {
+            p.read(Array(texts[start..<min(start + size, texts.count)]), model: model, threads: threads)
+        }
+        return p
+    }
+
     @Test func everyBracketIsCountedInItsRegion() throws {
-        let all = LexicalProbe(model: try Self.constant(inert: true), texts: Self.texts, batch: 3, threads: 2)
+        let all = Self.probe(try Self.constant(inert: true), batches: 3, threads: 2)
         #expect(all.texts == 4 && all.codeBrackets == 10 && all.inertBrackets == 10)
         #expect(all.inertByRegion == [1, 3, 4, 2])
         #expect(all.codeReadInert == 10 && all.inertReadCode == 0 && all.readCodeByRegion == [0, 0, 0, 0])
         #expect(all.textsMisread == 2 && all.misreads.map(\.text) == [0, 2] && all.misreads[0].first == 5 && all.misreads[0].region == .code)
 
-        let none = LexicalProbe(model: try Self.constant(inert: false), texts: Self.texts, batch: 2, threads: 1)
+        let none = Self.probe(try Self.constant(inert: false), batches: 2, threads: 1)
         #expect(none.codeReadInert == 0 && none.inertReadCode == 10 && none.readCodeByRegion == [1, 3, 4, 2])
         #expect(none.textsMisread == 3 && none.misreads.map(\.count) == [1, 7, 2])
         #expect(none.misreads.map(\.region) == [.lineComment, .string, .skipped])
