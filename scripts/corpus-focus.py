@@ -12,10 +12,18 @@ packages (never the valid or test ones):
     # one file per line of the JSONL by scripts/texts-to-files.py and checked as a tree
     scripts/corpus-focus.py --missed edited.jsonl edited-check.json >> focus.tsv
 
+    # brackets the step head misreads (code read as comment or string, or the reverse): the
+    # first misread of each file of a (sampled) `probe lexical` report, `#if 0` groups left out
+    nestnet probe lexical $(cat train.txt) --sample 18000 --seed 20261404 --show 100000 --format json > lex.json
+    scripts/corpus-focus.py --lexical lex.json >> focus.tsv
+
 A missed break's point is the edited byte in the original file (source offset + edit offset),
 so `train --corpus-focus` cuts texts that cover it and edits them afresh. Files the oracle
 calls invalid are left out of the first kind (their labels are the oracle's, not a
-misreading), as are files whose report has no offset. A summary goes to stderr.
+misreading), as are files whose report has no offset. A lexical report must list every file
+with a misread (`--show` at least its `texts_misread`); a first misread inside an `#if 0`
+group gives no point (the model reads most disabled code as code, which is harmless when it
+is balanced). A summary goes to stderr.
 """
 import json
 import os
@@ -75,10 +83,33 @@ def missed_points(jsonl_path, report_path):
     print(f"corpus-focus: {broken} broken files, {missed} missed: {missed} focus points", file=sys.stderr)
 
 
+def lexical_points(probe_paths):
+    files = points = 0
+    for path in probe_paths:
+        try:
+            report = json.load(open(path, encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            raise SystemExit(f"corpus-focus: cannot read {path}: {e}")
+        worst = report.get("worst") if isinstance(report, dict) else None
+        if not isinstance(worst, list) or "texts_misread" not in report:
+            raise SystemExit(f"corpus-focus: {path} is not a `nestnet probe lexical --format json` report")
+        if len(worst) < report["texts_misread"]:
+            raise SystemExit(f"corpus-focus: {path} lists {len(worst)} of its {report['texts_misread']} files with a misread: "
+                             f"run probe lexical with --show {report['texts_misread']} or more")
+        files += report["texts"]
+        for w in worst:
+            if "#if 0" in w["first_kind"]:
+                continue
+            sys.stdout.write(f"{w['text']}\t{w['first_offset']}\n")
+            points += 1
+    print(f"corpus-focus: {files} files read, {points} first misreads outside #if 0 groups: {points} focus points", file=sys.stderr)
+
+
 def main() -> int:
     args = sys.argv[1:]
     usage = ("usage: corpus-focus.py CHECK.json > focus.tsv\n"
-             "       corpus-focus.py --missed EDITED.jsonl EDITED-CHECK.json >> focus.tsv")
+             "       corpus-focus.py --missed EDITED.jsonl EDITED-CHECK.json >> focus.tsv\n"
+             "       corpus-focus.py --lexical PROBE.json [PROBE.json ...] >> focus.tsv")
     if args in (["-h"], ["--help"]):
         print(__doc__.rstrip() + "\n\n" + usage)
         return 0
@@ -86,6 +117,8 @@ def main() -> int:
         flagged_points(args[0])
     elif len(args) == 3 and args[0] == "--missed":
         missed_points(args[1], args[2])
+    elif len(args) >= 2 and args[0] == "--lexical":
+        lexical_points(args[1:])
     else:
         print(usage, file=sys.stderr)
         return 2

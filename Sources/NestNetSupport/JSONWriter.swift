@@ -93,6 +93,8 @@ public struct JSONWriter {
     public mutating func null() { scalar("null") }
     public mutating func bool(_ b: Bool) { scalar(b ? "true" : "false") }
     public mutating func int(_ i: Int) { scalar(String(i)) }
+    /// A seed or count past `Int.max` as the same digits.
+    public mutating func uint64(_ u: UInt64) { scalar(String(u)) }
     /// Shortest text that reads back as the same Double (`0.1`, `5.0`, `1e-05`); null if not finite.
     public mutating func double(_ d: Double) { d.isFinite ? scalar(d.description) : null() }
     /// Shortest text that reads back as the same Float (`0.57812`); null if not finite.
@@ -154,6 +156,7 @@ public protocol JSONWritable {
 
 extension Bool: JSONWritable { public func write(to w: inout JSONWriter) { w.bool(self) } }
 extension Int: JSONWritable { public func write(to w: inout JSONWriter) { w.int(self) } }
+extension UInt64: JSONWritable { public func write(to w: inout JSONWriter) { w.uint64(self) } }
 extension Double: JSONWritable { public func write(to w: inout JSONWriter) { w.double(self) } }
 extension Float: JSONWritable { public func write(to w: inout JSONWriter) { w.float(self) } }
 extension String: JSONWritable { public func write(to w: inout JSONWriter) { w.string(utf8) } }

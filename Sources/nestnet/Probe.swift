@@ -149,6 +149,8 @@ struct Probe: ParsableCommand {
         @Option(help: "Examples (JSONL) instead of files.") var data: String?
         @Option(parsing: .unconditional, help: "Skip files larger than this many bytes (named on stderr).") var maxBytes: Int = 1 << 22
         @Option(parsing: .unconditional, help: "Texts with misreads to list, most misreads first.") var show: Int = 10
+        @Option(parsing: .unconditional, help: "Read only this many of the files or texts, drawn with --seed (all when there are no more).") var sample: Int?
+        @Option(parsing: .unconditional, help: "Seed of the --sample draw.") var seed: UInt64 = 1
         @Option(help: "text or json.") var format: OutputFormat = .text
         @Argument(help: "C-like files or folders.") var paths: [String] = []
 
@@ -156,6 +158,16 @@ struct Probe: ParsableCommand {
             guard (data == nil) != paths.isEmpty else { throw ValidationError("give files or folders, or --data, not both") }
             guard maxBytes >= 1 else { throw ValidationError("--max-bytes must be at least 1") }
             guard show >= 0 else { throw ValidationError("--show must not be negative") }
+            if let sample, sample < 1 { throw ValidationError("--sample must be at least 1") }
+        }
+
+        /// The positions of `count` files or texts that `--sample` reads, in their own order: the
+        /// first `sample` of a seeded shuffle, so a probe of a large tree is reproducible.
+        func drawn(_ count: Int) -> Set<Int>? {
+            guard let sample, sample < count else { return nil }
+            var order = Array(0..<count), rng = SeededRandom(seed: seed)
+            rng.shuffle(&order)
+            return Set(order.prefix(sample))
         }
 
         func run() throws {
@@ -165,21 +177,31 @@ struct Probe: ParsableCommand {
                 throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
             }
             // Texts are read a batch at a time, so a large tree is never in memory whole.
-            var p = LexicalProbe(), names: [String] = [], batch: [[UInt8]] = [], skipped = 0
+            var p = LexicalProbe(), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0
             func take(_ text: [UInt8], _ shown: String) {
                 batch.append(text); names.append(shown)
                 if batch.count == 8 { p.read(batch, model: net, threads: defaultThreads); batch = [] }
             }
             if let data {
-                for (i, e) in try Dataset.read(data).enumerated() { take(e.text, "\(data):\(i + 1)") }
+                let examples = try Dataset.read(data), chosen = drawn(examples.count)
+                available = examples.count
+                for (i, e) in examples.enumerated() where chosen?.contains(i) ?? true { take(e.text, "\(data):\(i + 1)") }
             } else {
                 func skip(_ path: String, _ reason: String) {
                     skipped += 1
                     writeStderr("nestnet: warning: \(FileName.display(path)): skipped: \(reason)\n")
                 }
-                for entry in SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths) {
+                // Problems met on the walk are named whether or not --sample draws near them.
+                let entries = SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths)
+                let files = entries.compactMap { if case .file(let f) = $0 { f } else { nil } }
+                let chosen = drawn(files.count)
+                available = files.count
+                var index = 0
+                for entry in entries {
                     switch entry {
                     case .file(let f):
+                        defer { index += 1 }
+                        guard chosen?.contains(index) ?? true else { continue }
                         do { take(try readFile(f, limit: maxBytes), FileName.display(f)) } catch let e as NestNetError {
                             if case .tooLarge = e.kind { skip(f, "larger than \(maxBytes) bytes (--max-bytes)") } else { skip(f, e.message) }
                         }
@@ -188,6 +210,7 @@ struct Probe: ParsableCommand {
                     }
                 }
             }
+            let sampled = sample.map { $0 < available } ?? false
             if !batch.isEmpty { p.read(batch, model: net, threads: defaultThreads) }
             guard p.texts > 0 else { throw NestNetError("nothing to read: no texts or C-like files") }
             let worst = p.misreads.sorted { ($0.count, $1.text) > ($1.count, $0.text) }.prefix(show)
@@ -195,6 +218,7 @@ struct Probe: ParsableCommand {
             if format == .json {
                 printJSON { o in
                     o.field("model", name); o.field("texts", p.texts); o.field("skipped", skipped)
+                    if sampled { o.field("sample") { $0.object { $0.field("of", available); $0.field("seed", seed) } } }
                     o.field("texts_misread", p.textsMisread)
                     o.field("code_brackets", p.codeBrackets); o.field("code_read_inert", p.codeReadInert)
                     o.field("inert_brackets", p.inertBrackets); o.field("inert_read_code", p.inertReadCode)
@@ -210,7 +234,8 @@ struct Probe: ParsableCommand {
                 }
                 return
             }
-            print("\(name) (\(net.config.shortName)), \(p.texts) texts\(skipped > 0 ? " (\(skipped) skipped)" : "")")
+            print("\(name) (\(net.config.shortName)), \(p.texts) texts\(sampled ? " drawn from \(available) (seed \(seed))" : "")"
+                  + (skipped > 0 ? " (\(skipped) skipped)" : ""))
             print("code brackets read as inert:  \(p.codeReadInert) of \(p.codeBrackets) (\(fixed(100 * rate(p.codeReadInert, p.codeBrackets), 3))%)")
             print("inert brackets read as code:  \(p.inertReadCode) of \(p.inertBrackets) (\(fixed(100 * rate(p.inertReadCode, p.inertBrackets), 3))%)")
             for (k, n) in LexicalProbe.regionNames.enumerated() {

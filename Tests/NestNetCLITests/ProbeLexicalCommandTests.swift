@@ -29,4 +29,37 @@ struct ProbeLexicalCommandTests {
         let headless = try CLI.run(["probe", "lexical", "\(d)/a.c", "--model", "\(d)/m.safetensors"])
         #expect(headless.status == 2 && headless.stderr.contains("needs the `inert` one"), "\(headless.stderr)")
     }
+
+    /// `--sample N --seed S` reads N of the files (or texts) walked, the same N for the same
+    /// seed, says so, and still names every problem met on the walk; N past the count reads all.
+    @Test func samplesFilesReproducibly() throws {
+        let d = CLI.tempDir()
+        // File i holds 4 + 2^(i+1) code brackets, so the count read names the files read.
+        for i in 0..<12 {
+            let n = 1 << i
+            try write("int f\(i)(void) { return " + String(repeating: "(", count: n) + "0" + String(repeating: ")", count: n) + "; }\n", "\(d)/f\(i).c")
+        }
+        #expect(symlink("\(d)/nowhere.c", "\(d)/dangling.c") == 0)
+        func probe(_ extra: [String]) throws -> (json: [String: Any], stderr: String) {
+            let r = try CLI.run(["probe", "lexical", d, "--format", "json"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any], r.stderr)
+        }
+        func files(_ j: [String: Any]) -> Int { ((j["code_brackets"] as! Int) - 4 * (j["texts"] as! Int)) / 2 }
+        let all = try probe([])
+        #expect(all.json["texts"] as? Int == 12 && files(all.json) == (1 << 12) - 1 && all.json["sample"] == nil, "\(all.json)")
+        let a = try probe(["--sample", "5", "--seed", "7"]), b = try probe(["--sample", "5", "--seed", "7"])
+        let c = try probe(["--sample", "5", "--seed", "8"])
+        #expect(a.json["texts"] as? Int == 5 && files(a.json).nonzeroBitCount == 5, "\(a.json)")
+        #expect(files(a.json) == files(b.json) && files(a.json) != files(c.json) && files(c.json).nonzeroBitCount == 5)
+        let sample = a.json["sample"] as? [String: Any]
+        #expect(sample?["of"] as? Int == 12 && sample?["seed"] as? Int == 7, "\(a.json)")
+        #expect(a.stderr.contains("dangling.c") && a.json["skipped"] as? Int == 1, "\(a.stderr)")
+        let whole = try probe(["--sample", "50"])
+        #expect(whole.json["texts"] as? Int == 12 && whole.json["sample"] == nil)
+        let line = try CLI.run(["probe", "lexical", d, "--sample", "5", "--seed", "7"])
+        #expect(line.stdout.contains("5 texts drawn from 12 (seed 7)"), "\(line.stdout)")
+        let zero = try CLI.run(["probe", "lexical", d, "--sample", "0"])
+        #expect(zero.status != 0 && zero.stderr.contains("--sample must be at least 1"), "\(zero.stderr)")
+    }
 }

@@ -7,12 +7,12 @@ struct JSONWriterTests {
     @Test func compactLayout() {
         var w = JSONWriter()
         w.object { o in
-            o.field("s", "a\"b\n"); o.field("i", -3); o.field("d", 0.1); o.field("f", Float(0.57812)); o.field("b", true)
+            o.field("s", "a\"b\n"); o.field("i", -3); o.field("u", UInt64.max); o.field("d", 0.1); o.field("f", Float(0.57812)); o.field("b", true)
             o.field("none", Int?.none); o.field("list", [1, 2]); o.field("empty", [Int]())
             o.field("nested") { $0.object { $0.field("x", 1.0) } }
             o.field("noObject") { $0.object { _ in } }
         }
-        #expect(w.text == #"{"s": "a\"b\n", "i": -3, "d": 0.1, "f": 0.57812, "b": true, "none": null, "list": [1, 2], "empty": [], "nested": {"x": 1.0}, "noObject": {}}"#)
+        #expect(w.text == #"{"s": "a\"b\n", "i": -3, "u": 18446744073709551615, "d": 0.1, "f": 0.57812, "b": true, "none": null, "list": [1, 2], "empty": [], "nested": {"x": 1.0}, "noObject": {}}"#)
     }
 
     /// `.lines` puts each member on its own line, indented by the enclosing `.lines` containers
