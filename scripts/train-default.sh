@@ -17,6 +17,11 @@
 #                                         # a stage cut short resumes from its state, exactly
 #   EVAL_ONLY=1 scripts/train-default.sh  # re-measure the installed model, rewrite the card
 #                                         # (with reports/default-model/'s parts while they describe it)
+#   OUT=/tmp/x TRAIN_ONLY=1 EXTRA_ARGS="--habits 0.5" scripts/train-default.sh
+#                                         # an ablation: every training stage gets EXTRA_ARGS (the
+#                                         # shipped models have none); the stages are trained in OUT
+#                                         # and nothing is installed, measured or written. It runs
+#                                         # the binary it started with (OUT/nestnet), also on RESUME=1.
 #
 # Each stage's wall time goes to $OUT/stage-seconds.tsv (after an interruption, only the part
 # that finished it); their sum to $OUT/train-seconds, which the card quotes.
@@ -29,6 +34,15 @@ SECOND_RESOURCE=Sources/DefaultModelBytes/second-opinion.safetensors
 SEED=20261122
 swift build -c release --product nestnet >/dev/null
 N=.build/release/nestnet
+read -r -a EXTRA <<< "${EXTRA_ARGS:-}"
+if [ ${#EXTRA[@]} -gt 0 ] && [ "${TRAIN_ONLY:-0}" != 1 ]; then
+  echo "train-default: EXTRA_ARGS needs TRAIN_ONLY=1 (the card gives the stages' arguments without them)" >&2; exit 2
+fi
+if [ "${TRAIN_ONLY:-0}" = 1 ]; then
+  [ "${EVAL_ONLY:-0}" != 1 ] || { echo "train-default: TRAIN_ONLY and EVAL_ONLY exclude each other" >&2; exit 2; }
+  if [ "${RESUME:-0}" != 1 ] || [ ! -x "$OUT/nestnet" ]; then cp "$N" "$OUT/nestnet"; fi
+  N=$OUT/nestnet
+fi
 
 TRAIN_ARGS=(--arch lstm --embed 16 --hidden 64
   --language c --min-length 32 --max-length 4096 --curriculum 128 --curriculum-epochs 25
@@ -139,9 +153,9 @@ stage() {
     how=resumed  # the time before the interruption is not counted
     local args=()
     for a in "$@"; do [ "$a" = --widen ] || args+=("$a"); done
-    $N train "${args[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --resume "$OUT/$name.state"
+    $N train "${args[@]}" "${EXTRA[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --resume "$OUT/$name.state"
   else
-    $N train "$@" "${from[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --force
+    $N train "$@" "${EXTRA[@]}" "${from[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --force
   fi
   printf '%s\t%s\t%s\n' "$name" $(( $(date +%s) - t0 )) "$how" >> "$OUT/stage-seconds.tsv"
   touch "$OUT/$name.done"
@@ -174,6 +188,7 @@ if [ "${EVAL_ONLY:-0}" != 1 ]; then
   stage second2 --from second1 "${SECOND2_ARGS[@]}"
   stage second3 --from second2 "${SECOND3_ARGS[@]}"
   awk -F'\t' '{ s += $2 } END { print s }' "$OUT/stage-seconds.tsv" > "$OUT/train-seconds"
+  if [ "${TRAIN_ONLY:-0}" = 1 ]; then echo "train-default: trained in $OUT (TRAIN_ONLY: nothing installed)" >&2; exit 0; fi
   cp "$OUT/model.safetensors" "$RESOURCE"
   cp "$OUT/second3.safetensors" "$SECOND_RESOURCE"
   swift build -c release --product nestnet >/dev/null  # re-embed the new resource
