@@ -30,13 +30,18 @@ import os
 import sys
 
 
+def read_json(path, tool="corpus-focus"):
+    """A JSON file's value; a one-line error (prefixed with `tool`) when it cannot be read."""
+    try:
+        return json.load(open(path, encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise SystemExit(f"{tool}: cannot read {path}: {e}")
+
+
 def load_report(path, tool="corpus-focus"):
     """The files of a `nestnet check --engine both --format json` report; a one-line error
     (prefixed with `tool`) when it cannot be read or is not such a report."""
-    try:
-        report = json.load(open(path, encoding="utf-8"))
-    except (OSError, ValueError) as e:
-        raise SystemExit(f"{tool}: cannot read {path}: {e}")
+    report = read_json(path, tool)
     files = report.get("files") if isinstance(report, dict) else None
     if not isinstance(files, list):
         raise SystemExit(f"{tool}: {path} is not a `nestnet check --format json` report")
@@ -86,10 +91,7 @@ def missed_points(jsonl_path, report_path):
 def lexical_points(probe_paths):
     files = points = 0
     for path in probe_paths:
-        try:
-            report = json.load(open(path, encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            raise SystemExit(f"corpus-focus: cannot read {path}: {e}")
+        report = read_json(path)
         worst = report.get("worst") if isinstance(report, dict) else None
         if not isinstance(worst, list) or "texts_misread" not in report:
             raise SystemExit(f"corpus-focus: {path} is not a `nestnet probe lexical --format json` report")
