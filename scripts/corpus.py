@@ -15,6 +15,10 @@
         Maintainer tool: downloads the packages, and writes their rows (files, sizes, hashes,
         split) into the manifest. The split is a seeded hash of the package name, so adding a
         package never moves another one.
+    scripts/corpus.py fetch --dev / list --split dev / pin --dev PKG ...
+        The dev pool (datasets/corpus/dev.tsv): more packages for choosing settings, kept apart
+        from the manifest so that training runs and the test packages do not change. Only
+        packages whose seeded hash is `valid` may be dev packages, and none is in both files.
 
 The split is fixed by `split_of` below before any result is looked at: 20% of packages test,
 10% valid, the rest train. Nothing downloaded is committed; the cache defaults to
@@ -31,6 +35,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_MANIFEST = os.path.join(HERE, "..", "datasets", "corpus", "manifest.tsv")
+DEV_MANIFEST = os.path.join(HERE, "..", "datasets", "corpus", "dev.tsv")
 EXTENSIONS = (".c", ".h", ".cc", ".cpp", ".cxx", ".hh", ".hpp", ".hxx", ".inl", ".ipp", ".m", ".mm")
 SPLIT_SEED = "nestnet-corpus-split-v1"
 # Projects that stay out of the corpus entirely: independent acceptance tests (issue 12), and the
@@ -60,8 +65,9 @@ def sha256(path):
     return h.hexdigest()
 
 
-def read_manifest(path):
-    """{package: {"version", "split", "files": [(name, size, sha)], "exclude": [prefix]}} in file order."""
+def read_manifest(path, dev=False):
+    """{package: {"version", "split", "files": [(name, size, sha)], "exclude": [prefix]}} in file order.
+    dev: the dev pool's manifest (split `dev`, packages whose seeded hash is valid)."""
     pkgs = {}
     try:
         lines = open(path, encoding="utf-8").read().splitlines()
@@ -74,7 +80,10 @@ def read_manifest(path):
         if len(cols) != 7:
             raise Failure(f"{path}:{n}: expected 7 tab-separated columns, found {len(cols)}")
         pkg, version, split, name, size, sha, exclude = cols
-        if split != split_of(pkg):
+        if dev and (split != "dev" or split_of(pkg) != "valid"):
+            raise Failure(f"{path}:{n}: {pkg} cannot be a dev package (split column {split}, seeded hash "
+                          f"{split_of(pkg)}; the dev pool takes only packages whose hash is valid, split dev)")
+        if not dev and split != split_of(pkg):
             raise Failure(f"{path}:{n}: {pkg} is in split {split}, but its seeded hash puts it in {split_of(pkg)}")
         if pkg in EXCLUDED:
             raise Failure(f"{path}:{n}: {pkg} must stay out of the corpus (an independent acceptance test)")
@@ -85,6 +94,15 @@ def read_manifest(path):
         p["files"].append((name, int(size), sha))
     if not pkgs:
         raise Failure(f"the manifest {path} lists no packages")
+    return pkgs
+
+
+def read_dev(path, main_path):
+    """The dev pool's manifest, checked against the main one: no package is in both."""
+    pkgs = read_manifest(path, dev=True)
+    both = sorted(set(pkgs) & set(read_manifest(main_path)))
+    if both:
+        raise Failure(f"{path}: {', '.join(both)} also in the manifest {main_path} (a dev package is never trained on or tested)")
     return pkgs
 
 
@@ -140,7 +158,7 @@ def stamp_of(pkg, info):
 
 
 def fetch(args):
-    pkgs = read_manifest(args.manifest)
+    pkgs = read_dev(args.dev_manifest, args.manifest) if args.dev else read_manifest(args.manifest)
     if args.only:
         want = args.only.split(",")
         unknown = [p for p in want if p not in pkgs]
@@ -183,7 +201,7 @@ def subset_rank(package):
 
 
 def list_split(args):
-    pkgs = read_manifest(args.manifest)
+    pkgs = read_dev(args.dev_manifest, args.manifest) if args.split == "dev" else read_manifest(args.manifest)
     names = [p for p, info in pkgs.items() if info["split"] == args.split]
     if not 0 < args.fraction <= 1:
         raise Failure("--fraction must be in (0, 1]")
@@ -208,12 +226,18 @@ def versions(pkg):
 
 
 def pin(args):
-    existing = read_manifest(args.manifest) if os.path.exists(args.manifest) and os.path.getsize(args.manifest) else {}
+    target = args.dev_manifest if args.dev else args.manifest
+    existing = read_manifest(target, dev=args.dev) if os.path.exists(target) and os.path.getsize(target) else {}
+    other = read_manifest(args.manifest) if args.dev else {}
     rows = []
     for spec in args.packages:
         pkg, _, version = spec.partition("=")
         if pkg in EXCLUDED:
             raise Failure(f"{pkg} must stay out of the corpus")
+        if pkg in other:
+            raise Failure(f"{pkg} is in the manifest {args.manifest}; a dev package must not be")
+        if args.dev and split_of(pkg) != "valid":
+            raise Failure(f"{pkg}'s seeded hash puts it in {split_of(pkg)}; the dev pool takes only packages whose hash is valid")
         if pkg in existing:
             continue
         candidates = [version] if version else versions(pkg)
@@ -230,16 +254,16 @@ def pin(args):
                 if all(n in names for n in listed):
                     for n in sorted(listed + dsc):
                         p = os.path.join(folder, n)
-                        rows.append((pkg, v, split_of(pkg), n, str(os.path.getsize(p)), sha256(p), args.exclude.get(pkg, "-")))
-                    print(f"pin: {pkg} {v} ({split_of(pkg)})", flush=True)
+                        rows.append((pkg, v, "dev" if args.dev else split_of(pkg), n, str(os.path.getsize(p)), sha256(p), args.exclude.get(pkg, "-")))
+                    print(f"pin: {pkg} {v} ({'dev' if args.dev else split_of(pkg)})", flush=True)
                     break
             print(f"pin: {pkg} {v} did not download{': ' + last[0] if last else ''}", file=sys.stderr, flush=True)
         else:
             print(f"pin: no version of {pkg} downloads; left out", file=sys.stderr, flush=True)
             continue
-        with open(args.manifest, "a", encoding="utf-8") as f:
-            if os.path.getsize(args.manifest) == 0:
-                f.write(HEADER)
+        with open(target, "a", encoding="utf-8") as f:
+            if os.path.getsize(target) == 0:
+                f.write(DEV_HEADER if args.dev else HEADER)
             for r in rows:
                 f.write("\t".join(r) + "\n")
         rows = []
@@ -265,23 +289,31 @@ HEADER = ("# NestNet real-code corpus: Debian source packages (bookworm main arc
           "# are left out (vendored copies of held-out projects). Columns:\n"
           "# package\tversion\tsplit\tfile\tbytes\tsha256\texclude\n")
 
+DEV_HEADER = ("# NestNet dev pool: more Debian source packages (bookworm main archive) for choosing settings, never\n"
+              "# trained on or tested; pinned like manifest.tsv. Only packages whose seeded hash is valid (split dev).\n"
+              "# exclude: path prefixes left out (vendored copies of held-out projects, files also in the corpus).\n"
+              "# package\tversion\tsplit\tfile\tbytes\tsha256\texclude\n")
+
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cache", default=os.environ.get("NESTNET_CORPUS", "/tmp/nestnet-corpus"))
     ap.add_argument("--manifest", default=DEFAULT_MANIFEST)
+    ap.add_argument("--dev-manifest", default=DEV_MANIFEST)
     sub = ap.add_subparsers(dest="cmd", required=True)
     f = sub.add_parser("fetch")
     f.add_argument("--only", default="")
+    f.add_argument("--dev", action="store_true", help="the dev pool's packages instead of the manifest's")
     l = sub.add_parser("list")
-    l.add_argument("--split", choices=["train", "valid", "test"], required=True)
+    l.add_argument("--split", choices=["train", "valid", "test", "dev"], required=True)
     l.add_argument("--fraction", type=float, default=1.0,
                    help="only this share of the split's packages (a fixed seeded choice; for corpus-size ablations)")
     p = sub.add_parser("pin")
     p.add_argument("packages", nargs="+")
     p.add_argument("--exclude", action="append", default=[], help="PKG:PREFIX,PREFIX")
+    p.add_argument("--dev", action="store_true", help="pin into the dev pool's manifest")
     args = ap.parse_args()
-    for k in ("cache", "manifest"):
+    for k in ("cache", "manifest", "dev_manifest"):
         setattr(args, k, os.path.abspath(getattr(args, k)))
     try:
         if args.cmd == "fetch":
@@ -290,8 +322,9 @@ def main():
             list_split(args)
         else:
             args.exclude = dict(e.split(":", 1) for e in args.exclude)
-            os.makedirs(os.path.dirname(args.manifest), exist_ok=True)
-            open(args.manifest, "a").close()
+            target = args.dev_manifest if args.dev else args.manifest
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            open(target, "a").close()
             pin(args)
     except Failure as e:
         print(f"corpus: error: {e}", file=sys.stderr)

@@ -7,6 +7,7 @@
 #   MODEL=m.safetensors scripts/eval-real-code.sh      # another checkpoint
 #   QUICK=1 ...                                        # fewer examples (a rough look, not for the card)
 #   SPLIT=valid ...                                    # the valid packages: for choosing settings
+#   SPLIT=dev ...                                      # the dev pool (datasets/corpus/dev.tsv): the same
 #   THRESHOLD=0.05 ...                                 # another `nestnet check --threshold`
 #   HOLD=0 ...                                         # another `nestnet check --hold` (0: final head only)
 #   SECOND=none ...                                    # `check --second-opinion`: none, or a checkpoint
@@ -35,8 +36,8 @@ as_files() {
 }
 n() { if [ "${QUICK:-0}" = 1 ]; then echo $(( $1 / 4 )); else echo "$1"; fi; }
 
-python3 scripts/corpus.py --cache "$CORPUS" fetch | tail -1
 SPLIT=${SPLIT:-test}
+python3 scripts/corpus.py --cache "$CORPUS" fetch $([ "$SPLIT" = dev ] && echo --dev) | tail -1
 mapfile -t TEST < <(python3 scripts/corpus.py --cache "$CORPUS" list --split "$SPLIT")
 
 # 1. Every file of the test packages, whole, as `nestnet check` reads it.

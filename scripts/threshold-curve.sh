@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The trade-off a threshold sets, on the corpus VALID packages (never the test ones): for each
+# The trade-off a threshold sets, on the corpus VALID packages (never the test ones; SPLIT=dev: the
+# dev pool of datasets/corpus/dev.tsv, with its own OUT): for each
 # threshold, valid whole files flagged and broken whole files caught, as `nestnet check` reads
 # them, and its accuracy on generated C of seeds no training or test set uses (9201: 2000 texts
 # of 64–1024 bytes; 9202: 1000 of 2048–8192). How the default model, `check --threshold` and
@@ -19,13 +20,15 @@ cd "$(dirname "$0")/.."
 M=${1:-}; shift || true
 TH=("$@"); [ ${#TH[@]} -gt 0 ] || TH=(0.1 0.2 0.3 0.4 0.6 0.8)
 OUT=${OUT:-/tmp/nestnet-curve}
+SPLIT=${SPLIT:-valid}
+case $SPLIT in valid|dev) ;; *) echo "threshold-curve: SPLIT must be valid or dev (the test packages choose nothing)" >&2; exit 2 ;; esac
 CORPUS=${NESTNET_CORPUS:-/tmp/nestnet-corpus}
 if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/null; fi
 N=${NESTNET:-.build/release/nestnet}
 mkdir -p "$OUT"
 if [ ! -f "$OUT/eval/whole-edited.json" ]; then
-  echo "curve: making the edited whole files of the valid packages (scripts/eval-real-code.sh)" >&2
-  SPLIT=valid QUICK=0 NESTNET="$N" OUT="$OUT/eval" scripts/eval-real-code.sh > /dev/null
+  echo "curve: making the edited whole files of the $SPLIT packages (scripts/eval-real-code.sh)" >&2
+  SPLIT=$SPLIT QUICK=0 NESTNET="$N" OUT="$OUT/eval" scripts/eval-real-code.sh > /dev/null
 fi
 for g in "9201 2000 64 1024" "9202 1000 2048 8192"; do
   set -- $g
@@ -34,7 +37,7 @@ for g in "9201 2000 64 1024" "9202 1000 2048 8192"; do
     mkdir -p "$OUT/gen-$1.part" && python3 scripts/texts-to-files.py "$OUT/gen-$1.jsonl" "$OUT/gen-$1.part" && mv "$OUT/gen-$1.part" "$OUT/gen-$1"
   fi
 done
-mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split valid)
+mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split "$SPLIT")
 echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files caught | … at the oracle's line | generated C 64–1024 / 2048–8192 |"
 echo "|---|---|---|---|---|---|"
 # `check`'s settings other than the threshold, the same for every set and threshold.

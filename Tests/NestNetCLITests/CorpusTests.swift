@@ -88,6 +88,46 @@ struct CorpusTests {
         #expect(missing.stderr.hasPrefix("corpus: error: cannot read the manifest"))
     }
 
+    /// The dev pool (`datasets/corpus/dev.tsv`): fetched and listed apart from the manifest;
+    /// only packages whose seeded hash is valid, none also in the manifest.
+    @Test func devPoolTakesOnlyValidHashedPackagesOutsideTheManifest() throws {
+        let f = try fixture()
+        // nestnet-fixture-s hashes to valid; the fixture's package (…-b) to train.
+        let d = (f.manifest as NSString).deletingLastPathComponent
+        let downloads = f.cache + "/downloads/nestnet-fixture-s"
+        try FileManager.default.createDirectory(atPath: downloads, withIntermediateDirectories: true)
+        let bytes = try readFile(f.tarball)
+        try AtomicFile.write(bytes, to: downloads + "/nestnet-fixture-s_1.0.orig.tar.gz")
+        let dev = d + "/dev.tsv"
+        let row = "nestnet-fixture-s\t1.0-1\tdev\tnestnet-fixture-s_1.0.orig.tar.gz\t\(bytes.count)\t\(SHA256.hex(bytes))\t-\n"
+        try AtomicFile.write(Array(("# dev\n" + row).utf8), to: dev)
+        let base = ["--cache", f.cache, "--manifest", f.manifest, "--dev-manifest", dev]
+        let fetched = try python(base + ["fetch", "--dev"])
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(fetched.stdout.contains("[1/1] nestnet-fixture-s 1.0-1 (dev): 2 files"), "\(fetched.stdout)")
+        let list = try python(base + ["list", "--split", "dev"])
+        #expect(list.stdout == f.cache + "/src/dev/nestnet-fixture-s\n", "\(list.stdout) \(list.stderr)")
+        // The main manifest's splits do not see it.
+        let valid = try python(base + ["list", "--split", "valid"])
+        #expect(valid.stdout.isEmpty)
+        // A package whose hash is not valid, and one also in the manifest: one line each, exit 2.
+        let b = row.replacingOccurrences(of: "nestnet-fixture-s", with: "nestnet-fixture-b")
+        try AtomicFile.write(Array(b.utf8), to: dev)
+        let notValid = try python(base + ["list", "--split", "dev"])
+        #expect(notValid.status == 2)
+        #expect(notValid.stderr.contains("nestnet-fixture-b cannot be a dev package (split column dev, seeded hash train"), "\(notValid.stderr)")
+        #expect(notValid.stderr.split(separator: "\n").count == 1)
+        let main = String(decoding: try readFile(f.manifest), as: UTF8.self)
+        try AtomicFile.write(Array((main + row.replacingOccurrences(of: "\tdev\t", with: "\tvalid\t")).utf8), to: f.manifest)
+        try AtomicFile.write(Array(row.utf8), to: dev)
+        let both = try python(base + ["fetch", "--dev"])
+        #expect(both.status == 2)
+        #expect(both.stderr.contains("nestnet-fixture-s also in the manifest"), "\(both.stderr)")
+        let pinBoth = try python(base + ["pin", "--dev", "nestnet-fixture-s"])
+        #expect(pinBoth.status == 2)
+        #expect(pinBoth.stderr.contains("nestnet-fixture-s is in the manifest"), "\(pinBoth.stderr)")
+    }
+
     /// The committed manifest is well formed: at least 60 packages, at least 15 in the test
     /// split, every split the seeded hash of the name, none of the projects kept out.
     @Test func committedManifestHoldsTheSplitItPromises() throws {
@@ -102,6 +142,26 @@ struct CorpusTests {
         #expect(split.count >= 60)
         #expect(split.values.filter { $0 == "test" }.count >= 15)
         for kept in ["sqlite3", "duktape", "openssl", "protobuf", "libyaml", "grpc"] { #expect(split[kept] == nil) }
+    }
+
+    /// The committed dev pool: every row split `dev`, every package's seeded hash valid (the
+    /// `split_of` of `scripts/corpus.py`, recomputed here), none also in the manifest.
+    @Test func committedDevPoolIsApartFromTheManifest() throws {
+        func packages(_ file: String) throws -> [(String, String)] {
+            String(decoding: try readFile(Self.root + "/datasets/corpus/" + file), as: UTF8.self)
+                .split(separator: "\n").filter { !$0.hasPrefix("#") }
+                .map { let c = $0.split(separator: "\t", omittingEmptySubsequences: false); return (String(c[0]), String(c[2])) }
+        }
+        let main = Set(try packages("manifest.tsv").map(\.0))
+        let dev = try packages("dev.tsv")
+        #expect(Set(dev.map(\.0)).count >= 20)
+        for (pkg, split) in dev {
+            #expect(split == "dev", "\(pkg)")
+            #expect(!main.contains(pkg), "\(pkg)")
+            let hex = SHA256.hex(Array("nestnet-corpus-split-v1:\(pkg)".utf8))
+            let u = Double(UInt64(hex.prefix(16), radix: 16)!) / 0x1p64
+            #expect(u >= 0.2 && u < 0.3, "\(pkg) hashes to \(u), not valid")
+        }
     }
 
     /// A corpus folder `d/src` holding one valid file, `a.cc`: 40 one-line functions inside a
