@@ -177,14 +177,14 @@ struct Probe: ParsableCommand {
                 throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
             }
             // Texts are read a batch at a time, so a large tree is never in memory whole.
-            var p = LexicalProbe(), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0
+            var p = LexicalProbe(), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0, sampled = false
             func take(_ text: [UInt8], _ shown: String) {
                 batch.append(text); names.append(shown)
                 if batch.count == 8 { p.read(batch, model: net, threads: defaultThreads); batch = [] }
             }
             if let data {
                 let examples = try Dataset.read(data), chosen = drawn(examples.count)
-                available = examples.count
+                available = examples.count; sampled = chosen != nil
                 for (i, e) in examples.enumerated() where chosen?.contains(i) ?? true { take(e.text, "\(data):\(i + 1)") }
             } else {
                 func skip(_ path: String, _ reason: String) {
@@ -195,7 +195,7 @@ struct Probe: ParsableCommand {
                 let entries = SourceWalker(extensions: SourceWalker.cLikeExtensions).walk(paths)
                 let files = entries.compactMap { if case .file(let f) = $0 { f } else { nil } }
                 let chosen = drawn(files.count)
-                available = files.count
+                available = files.count; sampled = chosen != nil
                 var index = 0
                 for entry in entries {
                     switch entry {
@@ -210,7 +210,6 @@ struct Probe: ParsableCommand {
                     }
                 }
             }
-            let sampled = sample.map { $0 < available } ?? false
             if !batch.isEmpty { p.read(batch, model: net, threads: defaultThreads) }
             guard p.texts > 0 else { throw NestNetError("nothing to read: no texts or C-like files") }
             let worst = p.misreads.sorted { ($0.count, $1.text) > ($1.count, $0.text) }.prefix(show)
