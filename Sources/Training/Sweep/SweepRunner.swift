@@ -71,6 +71,11 @@ public struct SweepRunner {
         let options = GeneratorOptions(language: job.language, minLength: range.lowerBound, maxLength: range.upperBound,
                                        distractors: s.distractors, errorPosition: s.errorPosition, validFraction: 0.5, edits: s.edits)
         try options.validate()
+        // Decoys and habits shape the training data only; validation, test and probe sets are
+        // made from `options` without them, so sweeps with and without compare.
+        var trainOptions = options
+        trainOptions.decoyRate = s.decoyRate; trainOptions.habits = s.habits
+        try trainOptions.validate()
         var config = TrainingConfig(model: ModelConfig(arch: job.arch, embed: s.embed, hidden: s.hidden,
                                                        stepOutputs: job.remedy.stepLoss > 0 ? StepTargets.outputs : 0))
         config.batch = s.batch; config.epochs = s.epochs; config.learningRate = s.learningRate; config.schedule = s.schedule
@@ -81,7 +86,8 @@ public struct SweepRunner {
         config.recurrentInit = r.requestedInit
         config.recurrentScale = r.recurrentScale == 1 ? nil : r.recurrentScale
         config.stepLossWeight = r.stepLoss
-        let data = GeneratedData(options: options, examplesPerEpoch: s.examplesPerEpoch, curriculumStart: s.curriculum,
+        config.inertWeight = s.inertWeight == 1 || r.stepLoss == 0 ? nil : s.inertWeight
+        let data = GeneratedData(options: trainOptions, examplesPerEpoch: s.examplesPerEpoch, curriculumStart: s.curriculum,
                                  curriculumEpochs: max(1, s.epochs / 2))
         let validSeed = job.seed ^ 0x7A11_D5EE_D000_0000
         let valid = try Self.examples(options, count: s.validCount, seed: validSeed)

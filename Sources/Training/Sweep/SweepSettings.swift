@@ -26,6 +26,13 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     /// Which corrupting edits make the invalid examples, in training and test sets alike.
     public var edits: EditSelection = .any
     public var distractors = 0.35
+    /// Training data only (C; `train --decoy-rate` and `--habits`): extra decoy brackets per KB
+    /// inside comments and strings, and the share of comments written with real code's habits.
+    /// The validation, test and probe sets have neither, so runs with and without compare.
+    public var decoyRate = 0.0
+    public var habits = 0.0
+    /// With per-step targets: factor on the `inert` target at bracket bytes (`train --inert-weight`).
+    public var inertWeight: Float = 1
     /// Examples per test length (half valid).
     public var testCount = 400
     /// Generated validation examples at the training length (best checkpoint by their accuracy).
@@ -48,6 +55,12 @@ public struct SweepSettings: Sendable, Equatable, Codable {
 
     public init() {}
 
+    enum CodingKeys: String, CodingKey {
+        case languages, archs, trainLengths, testLengths, seeds, hidden, embed, epochs, examplesPerEpoch, batch, learningRate
+        case schedule, curriculum, errorPosition, edits, distractors, decoyRate, habits, inertWeight, testCount, validCount
+        case probeLength, probeCount, clips, forgetBiases, bptts, optimizers, recurrentInits, recurrentScales, stepLosses
+    }
+
     /// Reads settings recorded before `edits` and the remedy axes existed as their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -68,6 +81,9 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         errorPosition = try c.decode(ErrorPosition.self, forKey: .errorPosition)
         edits = try c.decodeIfPresent(EditSelection.self, forKey: .edits) ?? d.edits
         distractors = try c.decode(Double.self, forKey: .distractors)
+        decoyRate = try c.decodeIfPresent(Double.self, forKey: .decoyRate) ?? d.decoyRate
+        habits = try c.decodeIfPresent(Double.self, forKey: .habits) ?? d.habits
+        inertWeight = try c.decodeIfPresent(Float.self, forKey: .inertWeight) ?? d.inertWeight
         testCount = try c.decode(Int.self, forKey: .testCount)
         validCount = try c.decode(Int.self, forKey: .validCount)
         probeLength = try c.decode(Int.self, forKey: .probeLength)
@@ -79,6 +95,29 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         recurrentInits = try c.decodeIfPresent([RecurrentInit].self, forKey: .recurrentInits) ?? d.recurrentInits
         recurrentScales = try c.decodeIfPresent([Float].self, forKey: .recurrentScales) ?? d.recurrentScales
         stepLosses = try c.decodeIfPresent([Float].self, forKey: .stepLosses) ?? d.stepLosses
+    }
+
+    /// Written like the synthesized encoding, except that `decoyRate`, `habits` and
+    /// `inertWeight` are left out at their defaults, so jobs of earlier sweeps encode as before.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(languages, forKey: .languages); try c.encode(archs, forKey: .archs)
+        try c.encode(trainLengths, forKey: .trainLengths); try c.encode(testLengths, forKey: .testLengths)
+        try c.encode(seeds, forKey: .seeds); try c.encode(hidden, forKey: .hidden); try c.encode(embed, forKey: .embed)
+        try c.encode(epochs, forKey: .epochs); try c.encode(examplesPerEpoch, forKey: .examplesPerEpoch)
+        try c.encode(batch, forKey: .batch); try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(schedule, forKey: .schedule); try c.encodeIfPresent(curriculum, forKey: .curriculum)
+        try c.encode(errorPosition, forKey: .errorPosition); try c.encode(edits, forKey: .edits)
+        try c.encode(distractors, forKey: .distractors)
+        if decoyRate != 0 { try c.encode(decoyRate, forKey: .decoyRate) }
+        if habits != 0 { try c.encode(habits, forKey: .habits) }
+        if inertWeight != 1 { try c.encode(inertWeight, forKey: .inertWeight) }
+        try c.encode(testCount, forKey: .testCount); try c.encode(validCount, forKey: .validCount)
+        try c.encode(probeLength, forKey: .probeLength); try c.encode(probeCount, forKey: .probeCount)
+        try c.encode(clips, forKey: .clips); try c.encode(forgetBiases, forKey: .forgetBiases)
+        try c.encode(bptts, forKey: .bptts); try c.encode(optimizers, forKey: .optimizers)
+        try c.encode(recurrentInits, forKey: .recurrentInits); try c.encode(recurrentScales, forKey: .recurrentScales)
+        try c.encode(stepLosses, forKey: .stepLosses)
     }
 
     public func validate() throws {
@@ -98,6 +137,15 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         guard testCount >= 2, probeCount >= 1, validCount >= 0 else { throw NestNetError("--test-count must be at least 2, --probe-count at least 1") }
         guard (0...1).contains(distractors) else { throw NestNetError("--distractors must be within 0…1") }
         if let c = curriculum, c < 2 { throw NestNetError("--curriculum must be at least 2") }
+        guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
+        guard (0...1).contains(habits) else { throw NestNetError("--habits must be between 0 and 1") }
+        guard inertWeight > 0, inertWeight.isFinite else { throw NestNetError("--inert-weight must be positive") }
+        if (decoyRate > 0 || habits > 0), let l = languages.first(where: { $0 != .c }) {
+            throw NestNetError("--decoy-rate and --habits shape C comments and strings; \(l.rawValue) has none (sweep it apart)")
+        }
+        if inertWeight != 1 && !stepLosses.contains(where: { $0 > 0 }) {
+            throw NestNetError("--inert-weight weighs a per-step target: it needs a positive --step-losses weight")
+        }
         for (name, v) in [("--clips", clips.count), ("--forget-biases", forgetBiases.count), ("--bptts", bptts.count), ("--optimizers", optimizers.count),
                           ("--inits", recurrentInits.count), ("--recurrent-scales", recurrentScales.count), ("--step-losses", stepLosses.count)] where v == 0 {
             throw NestNetError("\(name) must name at least one value")
@@ -170,6 +218,9 @@ public struct SweepSettings: Sendable, Equatable, Codable {
                  "--probe-length", "\(probeLength)", "--probe-count", "\(probeCount)"]
         if let c = curriculum { f += ["--curriculum", "\(c)"] }
         if edits != .any { f += ["--edits", edits.rawValue] }
+        if decoyRate != 0 { f += ["--decoy-rate", "\(decoyRate)"] }
+        if habits != 0 { f += ["--habits", "\(habits)"] }
+        if inertWeight != 1 { f += ["--inert-weight", "\(inertWeight)"] }
         // Remedy axes only when they differ from the defaults, so earlier commands read the same.
         let d = SweepSettings()
         if clips != d.clips { f += ["--clips", clips.map { "\($0)" }.joined(separator: ",")] }
