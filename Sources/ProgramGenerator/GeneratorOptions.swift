@@ -155,8 +155,9 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         guard (0...1).contains(headers) else { throw NestNetError("--headers must be between 0 and 1") }
         guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
         guard (0...1).contains(habits) else { throw NestNetError("--habits must be between 0 and 1") }
-        if habits > 0 && language != .c { throw NestNetError("--habits needs --language c (Dyck strings have no comments or strings)") }
-        if decoyRate > 0 && language != .c { throw NestNetError("--decoy-rate needs --language c (Dyck strings have no comments or strings)") }
+        for (flag, on) in [("--habits", habits > 0), ("--decoy-rate", decoyRate > 0)] where on && language != .c {
+            throw NestNetError("\(flag) needs --language c (Dyck strings have no comments or strings)")
+        }
         switch language {
         case .c:
             guard maxLength >= CProgramGenerator.minimumLength else {

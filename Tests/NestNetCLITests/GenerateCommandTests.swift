@@ -67,7 +67,8 @@ struct GenerateCommandTests {
         let habits = try String(contentsOfFile: "\(d)/habits.jsonl", encoding: .utf8)
         #expect(plain != habits && habits.split(separator: "\n").count == 30)
         for (args, words) in [(["--habits", "1.5"], "--habits must be between 0 and 1"),
-                              (["--habits", "0.5", "--language", "dyck1"], "--habits needs --language c")] {
+                              (["--habits", "0.5", "--language", "dyck1"], "--habits needs --language c"),
+                              (["--decoy-rate", "2", "--language", "dyck2"], "--decoy-rate needs --language c")] {
             let r = try CLI.run(base + args + ["--out", "\(d)/bad.jsonl"])
             #expect(r.status != 0 && r.stderr.contains(words) && r.stderr.split(separator: "\n").count == 1, "\(r.stderr)")
         }
