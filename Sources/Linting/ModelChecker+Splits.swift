@@ -4,18 +4,25 @@ import RecurrentNet
 /// products, then confirmed in order (`confirm`), so the verdict is the one sequential reading
 /// from the last confirmed split would give.
 extension ModelChecker {
-    /// A stretch of one file read by the model: [origin, upper), read from a fresh state at
-    /// `origin`, resuming at `lower` from `state` (the model's state after byte lower − 1) with
-    /// `runStart` and `openStart` the starts of the step head's `broken` and `open` runs still
-    /// on at lower − 1, if any.
-    public struct Job: Sendable {
-        public var file: Int, lower: Int, upper: Int
-        public var origin: Int
+    /// What a reading carries from the byte before `lower` to the next piece: the model's state
+    /// after that byte, and the starts of the step head's `broken` and `open` runs and of the
+    /// run of bytes past its bar still on there, if any (all nil: a fresh start).
+    public struct Carry: Sendable {
         public var state: RecurrentState? = nil
         public var runStart: Int? = nil
         public var openStart: Int? = nil
-        /// The start of the run of bytes past the step head's bar still on at lower − 1.
         public var heldStart: Int? = nil
+        public init(state: RecurrentState? = nil, runStart: Int? = nil, openStart: Int? = nil, heldStart: Int? = nil) {
+            self.state = state; self.runStart = runStart; self.openStart = openStart; self.heldStart = heldStart
+        }
+    }
+
+    /// A stretch of one file read by the model: [origin, upper), read from a fresh state at
+    /// `origin`, resuming at `lower` with `carry`.
+    public struct Job: Sendable {
+        public var file: Int, lower: Int, upper: Int
+        public var origin: Int
+        public var carry = Carry()
         public init(file: Int, lower: Int, upper: Int) { self.file = file; self.lower = lower; self.upper = upper; origin = lower }
     }
 
@@ -58,11 +65,11 @@ extension ModelChecker {
                         k += 1
                     case .broken(let v):
                         verdicts[f] = v; break walk
-                    case .incomplete(let v, let state, let runStart, let openStart, let heldStart):
+                    case .incomplete(let v, let carry):
                         if last { verdicts[f] = v; break walk }
                         var job = stretches[f][k]
                         job.lower = job.upper; job.upper = stretches[f][k + 1].upper
-                        job.state = state; job.runStart = runStart; job.openStart = openStart; job.heldStart = heldStart
+                        job.carry = carry
                         stretches[f].replaceSubrange(k...(k + 1), with: [job])
                         outcomes[f].replaceSubrange(k...(k + 1), with: [nil])
                         todo.append((f, k))
@@ -81,9 +88,8 @@ extension ModelChecker {
         /// The nesting breaks inside (or, at the end of the file, a bracket stays open).
         case broken(Verdict)
         /// A stretch before a split that leaves something open: the split was not clean.
-        /// The reading can go on from `state` (with the `broken` and `open` runs started at
-        /// `runStart` and `openStart`, and the run past the bar started at `heldStart`).
-        case incomplete(Verdict, state: RecurrentState?, runStart: Int?, openStart: Int? = nil, heldStart: Int? = nil)
+        /// The reading can go on with `Carry` over the next stretch.
+        case incomplete(Verdict, Carry)
     }
 
     /// Split points for `parts` stretches: the start of the line after a line that is exactly

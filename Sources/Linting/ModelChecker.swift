@@ -101,7 +101,7 @@ public struct ModelChecker: Sendable {
                 var batch: [Int] = []
                 while i < pending.count, batch.count < 32 { batch.append(pending[i]); i += 1 }
                 let pieces = batch.map { j in Array(texts[at[j].file][at[j].lower..<min(at[j].upper, at[j].lower + Self.piece)]) }
-                let r = model.predict(pieces, from: batch.map { at[$0].state }, threads: threads, stepOutputs: P > 0)
+                let r = model.predict(pieces, from: batch.map { at[$0].carry.state }, threads: threads, stepOutputs: P > 0)
                 for (k, j) in batch.enumerated() {
                     let text = texts[at[j].file], s = at[j].lower, piece = pieces[k]
                     let steps = r.stepLogits?[k]
@@ -117,10 +117,10 @@ public struct ModelChecker: Sendable {
                         guard let st = steps, let t = StepTargets.runStart(st, count: piece.count, outputs: P, output: k) else { return nil }
                         return t == 0 && before != nil ? before! : s + t
                     }
-                    let breakRun = run(0, before: at[j].runStart), openRun = run(1, before: at[j].openStart)
+                    let breakRun = run(0, before: at[j].carry.runStart), openRun = run(1, before: at[j].carry.openStart)
                     // The run of bytes past the bar still on from the last piece, and where in this
                     // piece it (or a new one) has lasted `hold` bytes, if anywhere.
-                    var held = at[j].heldStart, decided: Int? = nil
+                    var held = at[j].carry.heldStart, decided: Int? = nil
                     if let st = steps, hold != .max {
                         (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: stepBarLogit, hold: hold, from: s, held: held)
                     }
@@ -133,11 +133,11 @@ public struct ModelChecker: Sendable {
                         let v = finalVerdict(text, end: end, probability: r.probabilities[k], steps: steps, run: breakRun, openRun: openRun)
                         let endsFile = at[j].upper == text.count
                         if v.valid { out[j] = .valid(v) }
-                        else if !endsFile && v.unclosed { out[j] = .incomplete(v, state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held) }
+                        else if !endsFile && v.unclosed { out[j] = .incomplete(v, .init(state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held)) }
                         else { out[j] = .broken(v) }
                     } else {
-                        at[j].lower = end; at[j].state = r.finalStates?[k]; at[j].runStart = breakRun; at[j].openStart = openRun
-                        at[j].heldStart = held
+                        at[j].lower = end
+                        at[j].carry = .init(state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held)
                         next.append(j)
                     }
                 }

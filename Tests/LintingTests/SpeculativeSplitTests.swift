@@ -35,7 +35,7 @@ struct SpeculativeSplitTests {
             }
             let v = ModelChecker.Verdict(valid: false, pValid: 0,
                                          location: .init(line: 0, column: 0, offset: job.origin + e.offset), message: e.kind.rawValue)
-            if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, state: nil, runStart: nil, openStart: nil) }
+            if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, .init()) }
             return .broken(v)
         }
     }
