@@ -6,8 +6,6 @@ import Testing
 /// from threshold-curve reports of the valid packages and the dev pool.
 @Suite("judge-candidate.py")
 struct JudgeCandidateTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-
     /// A `check --format json` report: `valid` valid files (`flagged` of them flagged, `long` of
     /// those ≥ 64 KB) and `broken` broken ones (`caught` of them flagged).
     func report(valid: Int = 0, flagged: Int = 0, long: Int = 0, broken: Int = 0, caught: Int = 0) -> [UInt8] {
@@ -31,17 +29,7 @@ struct JudgeCandidateTests {
         }
     }
 
-    func judge(_ args: [String]) throws -> CLIResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Self.root + "/scripts/judge-candidate.py"] + args
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out; p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return CLIResult(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-    }
+    func judge(_ args: [String]) throws -> CLIResult { try CLI.script("judge-candidate.py", args) }
 
     @Test func passesOnlyOffTheReleasesPointByTheMargin() throws {
         let d = CLI.tempDir()
