@@ -111,7 +111,7 @@ struct SweepTests {
         try s.validate()
         let back = try JSONDecoder().decode(SweepSettings.self, from: Data(try stableJSON(s)))
         #expect(back == s)
-        for (change, message) in [({ (t: inout SweepSettings) in t.languages = [.c, .dyck2] }, "dyck2 has none"),
+        for (change, message) in [({ (t: inout SweepSettings) in t.languages = [.c, .dyck2] }, "--habits needs --language c"),
                                   ({ (t: inout SweepSettings) in t.stepLosses = [0] }, "needs a positive --step-losses"),
                                   ({ (t: inout SweepSettings) in t.habits = 1.5 }, "--habits must be between 0 and 1")] {
             var t = s; change(&t)

@@ -67,14 +67,10 @@ public struct SweepRunner {
         let dir = runDirectory(job)
         try makeFolder(dir)
         let s = job.settings
-        let range = SweepSettings.trainRange(job.trainLength, language: job.language)
-        let options = GeneratorOptions(language: job.language, minLength: range.lowerBound, maxLength: range.upperBound,
-                                       distractors: s.distractors, errorPosition: s.errorPosition, validFraction: 0.5, edits: s.edits)
-        try options.validate()
         // Decoys and habits shape the training data only; validation, test and probe sets are
-        // made from `options` without them, so sweeps with and without compare.
-        var trainOptions = options
-        trainOptions.decoyRate = s.decoyRate; trainOptions.habits = s.habits
+        // made from `options`, without them, so sweeps with and without compare.
+        let options = s.generatorOptions(job.language, trainLength: job.trainLength, shaped: false)
+        let trainOptions = s.generatorOptions(job.language, trainLength: job.trainLength, shaped: true)
         try trainOptions.validate()
         var config = TrainingConfig(model: ModelConfig(arch: job.arch, embed: s.embed, hidden: s.hidden,
                                                        stepOutputs: job.remedy.stepLoss > 0 ? StepTargets.outputs : 0))

@@ -137,12 +137,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         guard testCount >= 2, probeCount >= 1, validCount >= 0 else { throw NestNetError("--test-count must be at least 2, --probe-count at least 1") }
         guard (0...1).contains(distractors) else { throw NestNetError("--distractors must be within 0…1") }
         if let c = curriculum, c < 2 { throw NestNetError("--curriculum must be at least 2") }
-        guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
-        guard (0...1).contains(habits) else { throw NestNetError("--habits must be between 0 and 1") }
         guard inertWeight > 0, inertWeight.isFinite else { throw NestNetError("--inert-weight must be positive") }
-        if (decoyRate > 0 || habits > 0), let l = languages.first(where: { $0 != .c }) {
-            throw NestNetError("--decoy-rate and --habits shape C comments and strings; \(l.rawValue) has none (sweep it apart)")
-        }
         if inertWeight != 1 && !stepLosses.contains(where: { $0 > 0 }) {
             throw NestNetError("--inert-weight weighs a per-step target: it needs a positive --step-losses weight")
         }
@@ -161,7 +156,19 @@ public struct SweepSettings: Sendable, Equatable, Codable {
             for x in trainLengths + testLengths + [probeLength] where x < minimum {
                 throw NestNetError("length \(x) is shorter than the shortest \(l.rawValue) text (\(minimum))")
             }
+            // The rest (--decoy-rate, --habits and the languages they need) as the runs will meet it.
+            for t in trainLengths { try generatorOptions(l, trainLength: t, shaped: true).validate() }
         }
+    }
+
+    /// The generator settings of a job's training texts; `shaped` adds the decoys and habits,
+    /// which only the training data gets (validation, test and probe sets are made without).
+    func generatorOptions(_ language: Language, trainLength: Int, shaped: Bool) -> GeneratorOptions {
+        let r = Self.trainRange(trainLength, language: language)
+        var o = GeneratorOptions(language: language, minLength: r.lowerBound, maxLength: r.upperBound,
+                                 distractors: distractors, errorPosition: errorPosition, validFraction: 0.5, edits: edits)
+        if shaped { o.decoyRate = decoyRate; o.habits = habits }
+        return o
     }
 
     /// Every combination of the remedy axes, in flag order.
