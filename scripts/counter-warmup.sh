@@ -15,7 +15,9 @@
 # The longer warm-up of the README: EXAMPLES=32000 MAX_LENGTH=8192 (4,000 steps, 46 minutes).
 # LR=R (default 3e-6, every other weight's rate) and COUNTER_SCALE=S (default 1000: the counters
 # at R×S) likewise; the README's "rest of the model training with them": LR=3e-5 COUNTER_SCALE=100.
-# INIT=M (default the shipped model) warms up counters beside another 128-unit model.
+# INIT=M (default the shipped model) warms up counters beside another model; HIDDEN=N (default
+# 144) is its width plus the 16 counters (HIDDEN=80 for a 64-unit model such as stage 5 of
+# scripts/train-default.sh). THREADS=N (default 2) for the training.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-/tmp/nestnet-counter-warmup}
@@ -28,7 +30,7 @@ mapfile -t VALID < "$OUT/corpus-valid.txt"
 [ -s "$OUT/windows.jsonl" ] || $N dataset windows "${VALID[@]}" --count 60 --min-length 16384 --max-length 65536 \
   --seed 5 --out "$OUT/windows.jsonl" --quiet
 if [ ! -s "$OUT/warmup.state" ] || [ ! -s "$OUT/warmup.safetensors" ]; then
-  $N train --arch lstm --embed 16 --hidden 144 \
+  $N train --arch lstm --embed 16 --hidden "${HIDDEN:-144}" \
     --language c --min-length 1 --max-length "${MAX_LENGTH:-4096}" --lengths log --headers 0.4 --bucket 8 \
     --examples-per-epoch "${EXAMPLES:-16000}" --epochs 4 --valid-count 500 --bptt 4096 \
     --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5 \

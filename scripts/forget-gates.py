@@ -29,10 +29,12 @@ def load(path):
         w[k] = np.frombuffer(raw[base + a:base + b], dtype="<f4").reshape(v["shape"]).astype(np.float64)
     return w, header.get("__metadata__", {})
 
-def read(w, data, hidden=False):
+def read(w, data, hidden=False, round_last=0):
     """Layer 0 of a one-layer LSTM checkpoint (`load`'s tensors) over the bytes `data`, in float64:
     the forget gates and the cells after every byte, [len(data), H] each (with `hidden`, the
-    hidden states too, for the heads: scripts/lexical-probe.py)."""
+    hidden states too, for the heads: scripts/lexical-probe.py). `round_last` K > 0 reads the last
+    K units as counters that write whole brackets: their writes i·g rounded to -1, 0 or +1 and
+    their forget gates 1 (scripts/counter-writes.py --round; the engine has no such mode)."""
     H = w["rnn.weight_hh_l0"].shape[1]
     x = w["embedding.weight"][np.frombuffer(data, dtype=np.uint8)] @ w["rnn.weight_ih_l0"].T \
         + w["rnn.bias_ih_l0"] + w["rnn.bias_hh_l0"]
@@ -44,7 +46,10 @@ def read(w, data, hidden=False):
     for t in range(len(data)):
         z = x[t] + whh @ h
         i, f, g, o = sig(z[:H]), sig(z[H:2 * H]), np.tanh(z[2 * H:3 * H]), sig(z[3 * H:])
-        c = f * c + i * g; h = o * np.tanh(c)
+        wr = i * g
+        if round_last:
+            wr[H - round_last:] = np.round(wr[H - round_last:]); f[H - round_last:] = 1.0
+        c = f * c + wr; h = o * np.tanh(c)
         f_all[t] = f; c_all[t] = c
         if hidden: h_all[t] = h
     return (f_all, c_all, h_all) if hidden else (f_all, c_all)
