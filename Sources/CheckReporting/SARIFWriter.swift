@@ -56,7 +56,10 @@ public enum SARIFWriter {
                 p.field("threshold", r.threshold)
                 if let t = r.stepThreshold { p.field("stepThreshold", t) }
                 if let h = r.hold { p.field("hold", h) }
-                if let s = r.second { p.field("secondThreshold", s.threshold) }
+                if let s = r.second {
+                    p.field("secondThreshold", s.threshold)
+                    if let h = s.hold { p.field("secondHold", h) }
+                }
             }
         }
     }

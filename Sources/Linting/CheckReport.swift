@@ -29,8 +29,10 @@ public struct CheckReport: Sendable {
     /// The second model of a run: its name, path, checkpoint SHA-256 and threshold.
     public struct SecondModel: Sendable {
         public var name: String, path: String, sha256: String, threshold: Float
-        public init(name: String, path: String, sha256: String, threshold: Float) {
-            self.name = name; self.path = path; self.sha256 = sha256; self.threshold = threshold
+        /// The second model's own `--hold` (each model of a pair is read as it was trained).
+        public var hold: Int?
+        public init(name: String, path: String, sha256: String, threshold: Float, hold: Int? = nil) {
+            self.name = name; self.path = path; self.sha256 = sha256; self.threshold = threshold; self.hold = hold
         }
     }
 

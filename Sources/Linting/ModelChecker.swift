@@ -43,6 +43,13 @@ public struct ModelChecker: Sendable {
     /// rule it replaced (the step head read only at the end of each 8192-byte piece).
     public static let defaultHold = 128
 
+    /// The hold a checkpoint is read with unless `--hold` says otherwise: 1 for a model whose
+    /// `broken` output was trained as a latch (`train --broken-latch`, metadata
+    /// `train.broken_latch`), which is trained to fire once and not flicker; else `defaultHold`.
+    public static func defaultHold(metadata: [String: String]) -> Int {
+        metadata["train.broken_latch"] == "max" ? 1 : defaultHold
+    }
+
     public struct Verdict: Sendable {
         public var valid: Bool
         /// P(valid) from the output that decided (`reason`).

@@ -121,8 +121,9 @@ extension RecurrentModel {
 
     /// Per-step BCE over every (step, row, output) and its gradient into `dStep`; the `broken`
     /// output (k = 0) counts `broken` times where its target is 1, the `inert` output (k = 2)
-    /// `inert` times at bracket bytes.
-    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1) {
+    /// `inert` times at bracket bytes. With `latch`, output 0 is trained through its running
+    /// maxima instead (`latchLossAndGradient`).
+    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1, latch: Bool = false) {
         let P = config.stepOutputs, B = w.B
         let d = w.dStep.ensure(max(w.T * B * P, 1))
         d.update(repeating: 0, count: w.T * B * P)
@@ -130,13 +131,46 @@ extension RecurrentModel {
             for m in 0..<w.active[t] {
                 let bits = w.targets[t * B + m]
                 let bracket = inert != 1 && Bracket.isBracket(w.x[t * B + m])
-                for k in 0..<P {
+                for k in (latch ? 1 : 0)..<P {
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
                     let on = (bits >> k) & 1 == 1
                     let f: Float = on && k == 0 ? broken : k == 2 && bracket ? inert : 1
                     w.stepLoss += Double(f) * (on ? softplus(Double(-z)) : softplus(Double(z)))
                     d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - (on ? 1 : 0)) * weight * f
+                }
+            }
+        }
+        if latch { latchLossAndGradient(w, weight: weight, broken: broken) }
+    }
+
+    /// Output 0 (`broken`) trained as a latch (`SequenceBatch.brokenLatch`). With z_s the logit
+    /// at byte s and y_t the target:
+    ///   y_t = 0: loss softplus(M_t),       M_t = max_{s≤t} z_s            → dz at the argmax: σ(M_t)
+    ///   y_t = 1: loss f·softplus(−R_t),    R_t = max z_s over the run of y = 1 bytes up to t
+    ///                                                                     → dz at the argmax: f·(σ(R_t) − 1)
+    /// Shapes: logits and dStep [T·B, P], output 0 at stride P; the maxima carry across chunks
+    /// (`LatchState`), and a maximum from an earlier chunk takes no gradient.
+    func latchLossAndGradient(_ w: Workspace, weight: Float, broken f: Float) {
+        let P = config.stepOutputs, B = w.B
+        let d = w.dStep.p, z = w.stepLogits.p
+        if w.start == 0 { w.latch.reset(rows: B) } else { w.latch.carry() }
+        func sigmoid(_ x: Float) -> Float { 1 / (1 + Float(Double.exp(Double(-x)))) }
+        for t in 0..<w.T {
+            for m in 0..<w.active[t] {
+                let i = (t * B + m) * P
+                if z[i] > w.latch.all[m] { w.latch.all[m] = z[i]; w.latch.allAt[m] = i }
+                if w.targets[t * B + m] & 1 == 1 {
+                    if !w.latch.inRun[m] || z[i] > w.latch.run[m] { w.latch.run[m] = z[i]; w.latch.runAt[m] = i }
+                    w.latch.inRun[m] = true
+                    let r = w.latch.run[m]
+                    w.stepLoss += Double(f) * softplus(Double(-r))
+                    if w.latch.runAt[m] >= 0 { d[w.latch.runAt[m]] += (sigmoid(r) - 1) * weight * f }
+                } else {
+                    w.latch.inRun[m] = false
+                    let a = w.latch.all[m]
+                    w.stepLoss += softplus(Double(a))
+                    if w.latch.allAt[m] >= 0 { d[w.latch.allAt[m]] += sigmoid(a) * weight }
                 }
             }
         }

@@ -17,6 +17,11 @@ public struct SequenceBatch: Sendable {
     /// Extra factor on step-head output 2 (`inert`) at bracket bytes `( ) [ ] { }`, code or inert
     /// alike: how much knowing the lexical state where it decides the count matters (1: like any byte).
     public var inertWeight: Float
+    /// Train step-head output 0 (`broken`) as a latch: at a byte whose target is off, the loss
+    /// reads the largest `broken` logit so far; at one whose target is on, the largest since the
+    /// target came on (the break). One firing after a break is all a break needs, and a flicker
+    /// anywhere in a valid text is paid for at every later byte, as `check --hold 1` reads it.
+    public var brokenLatch: Bool
     /// Per-byte depth targets for the cells of `counterUnits` (`StepTargets.computeWithDepths`;
     /// 255: none at this byte), one byte per input byte.
     public var counterDepths: [[UInt8]]?
@@ -27,10 +32,10 @@ public struct SequenceBatch: Sendable {
     public var counterWeight: Float
 
     public init(sequences: [[UInt8]], labels: [Float] = [], stepTargets: [[UInt8]]? = nil, stepWeight: Float = 1,
-                brokenWeight: Float = 1, inertWeight: Float = 1, counterDepths: [[UInt8]]? = nil, counterUnits: Range<Int> = 0..<0,
+                brokenWeight: Float = 1, inertWeight: Float = 1, brokenLatch: Bool = false, counterDepths: [[UInt8]]? = nil, counterUnits: Range<Int> = 0..<0,
                 counterWeight: Float = 0) {
         self.sequences = sequences; self.labels = labels; self.stepTargets = stepTargets; self.stepWeight = stepWeight
-        self.brokenWeight = brokenWeight; self.inertWeight = inertWeight
+        self.brokenWeight = brokenWeight; self.inertWeight = inertWeight; self.brokenLatch = brokenLatch
         self.counterDepths = counterDepths; self.counterUnits = counterUnits; self.counterWeight = counterWeight
     }
 }
@@ -228,7 +233,10 @@ public final class RecurrentModel: @unchecked Sendable {
                 if start == 0 && wantStates { self.loadInitial(initial ?? [RecurrentState?](repeating: nil, count: n), into: w) }
                 self.forward(w, store: train)
                 self.finalLogits(w, batch: batch, train: train, scale: 1 / Float(n))
-                if hasSteps { self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight, inert: batch.inertWeight) }
+                if hasSteps {
+                    self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight, inert: batch.inertWeight,
+                                             latch: batch.brokenLatch)
+                }
                 if train { self.backwardShard(w) }
                 if wantSteps && P > 0 { results.collectSteps(w, P: P) }
                 self.carryState(w, store: train)

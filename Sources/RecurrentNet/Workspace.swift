@@ -80,6 +80,7 @@ final class Workspace: @unchecked Sendable {
     var depthBefore: [UInt8] = []   // [B] the depth target before the chunk's first step (0 at a text's start)
     var counterBack: [Float] = []   // [B·K] the depth loss's gradient for c_{t−1}, between two calls
     var counterUnits = 0..<0        // units whose cells learn `depths`
+    var latch = LatchState()        // `broken` as a latch (SequenceBatch.brokenLatch): running maxima per row
     var counterScale: Float = 0     // depth-loss weight / (bytes × counters in the batch)
     var lengths: [Int] = []         // per row: steps in the current chunk, non-increasing
     var fullLengths: [Int] = []     // per row: whole sequence length, sorted descending
@@ -92,6 +93,26 @@ final class Workspace: @unchecked Sendable {
     var T = 0, B = 0
     // Results.
     var loss = 0.0, stepLoss = 0.0, correct = 0, counterLoss = 0.0
+}
+
+/// Per row, the running maxima of the `broken` logit that a latched `broken` output is trained
+/// through (`RecurrentModel.latchLossAndGradient`), carried across truncated-BPTT chunks: the
+/// maximum over every byte so far, and over the current run of bytes whose target is on, each
+/// with the chunk-local index of its byte (−1: a byte of an earlier chunk, which takes no gradient).
+struct LatchState {
+    var all: [Float] = [], allAt: [Int] = []
+    var run: [Float] = [], runAt: [Int] = []
+    var inRun: [Bool] = []
+
+    mutating func reset(rows: Int) {
+        all = [Float](repeating: -.infinity, count: rows); allAt = [Int](repeating: -1, count: rows)
+        run = all; runAt = allAt; inRun = [Bool](repeating: false, count: rows)
+    }
+
+    /// A new chunk: earlier bytes keep their values but take no more gradient.
+    mutating func carry() {
+        for m in allAt.indices { allAt[m] = -1; runAt[m] = -1 }
+    }
 }
 
 /// Offsets of the engine's internal gradient buffer: the per-byte table gradient, then per

@@ -281,7 +281,7 @@ public final class Trainer {
                 }
                 let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
                                           stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1,
-                                          inertWeight: config.inertWeight ?? 1,
+                                          inertWeight: config.inertWeight ?? 1, brokenLatch: config.brokenLatch ?? false,
                                           counterDepths: depths, counterUnits: config.counters, counterWeight: config.counterDepthWeight ?? 0)
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1

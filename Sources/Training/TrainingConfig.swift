@@ -56,6 +56,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Factor on the step head's `inert` output at bracket bytes (nil: 1; optional for the
     /// same reason as `brokenWeight`).
     public var inertWeight: Float? = nil
+    /// Train the step head's `broken` output as a latch (`SequenceBatch.brokenLatch`; read with
+    /// `check --hold 1`); nil: per-byte, as before (optional for the same reason as `brokenWeight`).
+    public var brokenLatch: Bool? = nil
     /// The last K units of a one-layer LSTM are counters (`RecurrentModel.makeCounters`): a
     /// fresh run or `--widen` makes them, a same-size `--init-from` model must have them (nil: none).
     public var counterUnits: Int? = nil
@@ -95,6 +98,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             guard stepLossWeight > 0, model.stepOutputs >= 3 else {
                 throw NestNetError("--inert-weight weighs the step head's `inert` output: it needs --step-loss and --step-outputs 3 or 5")
             }
+        }
+        if brokenLatch == true {
+            guard stepLossWeight > 0 else { throw NestNetError("--broken-latch trains the step head's `broken` output: it needs --step-loss") }
         }
         if let k = counterUnits {
             guard model.arch == .lstm, model.layers == 1 else { throw NestNetError("--counter-units needs a one-layer LSTM") }
@@ -139,6 +145,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         // Set only when given, so runs and states from before these options keep their metadata.
         if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
         if let b = inertWeight { m["train.inert_weight"] = "\(b)" }
+        if brokenLatch == true { m["train.broken_latch"] = "max" }
         if let k = counterUnits { m["train.counter_units"] = "\(k)" }
         if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
         if let w = counterDepthWeight { m["train.counter_depth_loss"] = "\(w)" }

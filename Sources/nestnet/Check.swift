@@ -26,7 +26,7 @@ struct Check: ParsableCommand {
     @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded second opinion when --model is not given; none: the first model alone.") var secondOpinion: String?
     @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this.") var secondThreshold: Float = SecondOpinion.defaultThreshold
     @Option(parsing: .unconditional, help: "The step head's own bar: it calls a file broken when its P(not broken yet) stays below this for --hold bytes in a row (default: --threshold).") var stepThreshold: Float?
-    @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past its bar (--step-threshold) for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end).") var hold: Int = ModelChecker.defaultHold
+    @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past its bar (--step-threshold) for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end). Default: 128, or 1 for a model trained with `train --broken-latch`; each model of a pair its own.") var hold: Int?
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
     @Option(help: "Comma-separated globs of files or directories to skip.") var exclude: String?
     @Option(parsing: .unconditional, help: "Files larger than this many bytes are errors.") var maxBytes: Int = 16 << 20
@@ -62,7 +62,7 @@ struct Check: ParsableCommand {
         if secondOpinion == "" { throw ValidationError("--second-opinion needs a checkpoint path, or none") }
         if engine == .exact && secondOpinion != nil && secondOpinion != "none" { throw ValidationError("--second-opinion confirms the model's verdicts: it needs --engine model or both") }
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
-        guard hold >= 0 else { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
+        if let h = hold, h < 0 { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if failOn != nil && engine != .both { throw ValidationError("--fail-on chooses between the two verdicts of --engine both") }
         if root != nil && sarif == nil { throw ValidationError("--root sets what SARIF URIs are relative to: it needs --sarif") }
@@ -88,10 +88,11 @@ struct Check: ParsableCommand {
 
         // The model (unless only the oracle runs).
         var checker: ModelChecker? = nil
-        var modelName = "exact", modelPath = "", sha = ""
+        var modelName = "exact", modelPath = "", sha = "", firstHold = ModelChecker.defaultHold
         if engine != .exact {
             let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: hold == 0 ? .max : hold, stepThreshold: stepThreshold)
+            firstHold = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
+            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: firstHold == 0 ? .max : firstHold, stepThreshold: stepThreshold)
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
             sha = modelSHA
@@ -100,8 +101,9 @@ struct Check: ParsableCommand {
         if engine != .exact, let p = secondPath {
             let (ckpt, _, secondSHA) = try DefaultModel.resolveSecond(p.isEmpty ? nil : p)
             let name = ckpt.model.config.shortName
-            second = (SecondOpinion(checker: ModelChecker(model: ckpt.model, threshold: secondThreshold, threads: threads, hold: hold == 0 ? .max : hold), name: name),
-                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold))
+            let secondHold = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
+            second = (SecondOpinion(checker: ModelChecker(model: ckpt.model, threshold: secondThreshold, threads: threads, hold: secondHold == 0 ? .max : secondHold), name: name),
+                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold, hold: secondHold))
         }
         var linter = Linter(engine: engine, checker: checker)
         linter.secondOpinion = second?.0
@@ -117,7 +119,7 @@ struct Check: ParsableCommand {
         report.failOn = failOn ?? .exact
         report.rootURI = linter.reportRoot?.uri
         report.second = second?.1
-        if let c = checker { report.hold = hold; report.stepThreshold = c.stepThreshold }
+        if let c = checker { report.hold = firstHold; report.stepThreshold = c.stepThreshold }
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

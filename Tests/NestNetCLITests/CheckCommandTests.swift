@@ -1,4 +1,5 @@
 import Foundation
+import RecurrentNet
 import Testing
 
 @Suite("nestnet check")
@@ -203,6 +204,44 @@ struct CheckSecondOpinionTests {
         // Text output names both models.
         let text = try CLI.run(["check", Self.examples])
         #expect(text.stdout.contains("(model lstm-h128, second opinion lstm-h64, ") && text.stdout.contains("; second opinion p_valid="), "\(text.stdout)")
+    }
+
+    /// A model trained with `train --broken-latch` is read with `--hold 1` unless told
+    /// otherwise, each model of a pair with its own hold. The model here fires its `broken`
+    /// output at one byte, `@`, and nowhere else (no memory: forget gate shut), and calls every
+    /// text valid at the end: a one-byte flicker in a valid file.
+    @Test func aLatchTrainedModelIsReadWithHoldOne() throws {
+        let d = CLI.tempDir()
+        let config = ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 3)
+        let layout = ParameterLayout(config), H = 8
+        var p = [Float](repeating: 0, count: layout.count)
+        p[layout["embedding.weight"].offset + Int(UInt8(ascii: "@")) * 4] = 1
+        let bih = layout["rnn.bias_ih_l0"].offset, wih = layout["rnn.weight_ih_l0"].offset
+        for j in 0..<H { p[bih + j] = 10; p[bih + H + j] = -10; p[bih + 3 * H + j] = 10 }  // i open, f shut, o open
+        p[wih + (2 * H) * 4] = 10  // g of unit 0 reads the `@` column: c = h = tanh(1) there, 0 elsewhere
+        p[layout["head.bias"].offset] = 20
+        p[layout["step_head.weight"].offset] = 20
+        p[layout["step_head.bias"].offset] = -5; p[layout["step_head.bias"].offset + 1] = -20; p[layout["step_head.bias"].offset + 2] = -20
+        let m = try RecurrentModel(config: config, parameters: p)
+        try m.save(to: "\(d)/plain.safetensors")
+        try m.save(to: "\(d)/latch.safetensors", metadata: ["train.broken_latch": "max"])
+        try Data("int x; /* @ */ int y;\n".utf8).write(to: URL(fileURLWithPath: "\(d)/flicker.c"))
+        func run(_ args: [String]) throws -> (status: Int32, summary: [String: Any]) {
+            let r = try CLI.run(["check", "\(d)/flicker.c", "--format", "json"] + args)
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            return (r.status, try #require(json["summary"] as? [String: Any]))
+        }
+        let plain = try run(["--model", "\(d)/plain.safetensors"])
+        #expect(plain.status == 0 && plain.summary["hold"] as? Int == 128, "\(plain)")
+        let latch = try run(["--model", "\(d)/latch.safetensors"])
+        #expect(latch.status == 1 && latch.summary["hold"] as? Int == 1, "\(latch)")
+        let told = try run(["--model", "\(d)/latch.safetensors", "--hold", "128"])
+        #expect(told.status == 0 && told.summary["hold"] as? Int == 128, "\(told)")
+        // A pair: the latch model first, the plain one second (its own hold, 128: it clears the file).
+        let pair = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/plain.safetensors"])
+        #expect(pair.status == 0 && pair.summary["hold"] as? Int == 1 && pair.summary["second_hold"] as? Int == 128, "\(pair)")
+        let both = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/latch.safetensors"])
+        #expect(both.status == 1 && both.summary["second_hold"] as? Int == 1, "\(both)")
     }
 
     @Test func badSecondOpinionArgumentsAreOneLineErrors() throws {

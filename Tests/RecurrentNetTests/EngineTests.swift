@@ -24,6 +24,35 @@ struct EngineTests {
         #expect(zip(g, model.gradients).contains { abs($0 - $1) > 1e-6 })
     }
 
+    /// `--broken-latch`: the running maxima carry across truncated-BPTT chunks, so the loss is
+    /// the same whole or chunked (a break late in a long text is still judged by the largest
+    /// logit since it), and long chunks give full BPTT's gradients.
+    @Test func latchedBrokenLossCarriesAcrossChunks() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 3)
+        let seqs: [[UInt8]] = (0..<5).map { (i: Int) -> [UInt8] in
+            (0..<(9 + i * 11)).map { (t: Int) -> UInt8 in UInt8(40 + (t * 5 + i) % 86) }
+        }
+        // Output 0 comes on at a "break" two thirds in and stays on (absorbing, as the oracle's is).
+        let targets: [[UInt8]] = seqs.indices.map { (i: Int) -> [UInt8] in
+            let n = seqs[i].count
+            return (0..<n).map { (t: Int) -> UInt8 in
+                let broken: UInt8 = i % 2 == 1 && t >= 2 * n / 3 ? 1 : 0
+                return broken | (t % 3 == 0 ? 2 : 0)
+            }
+        }
+        let batch = SequenceBatch(sequences: seqs, labels: seqs.indices.map { Float(1 - $0 % 2) }, stepTargets: targets, brokenLatch: true)
+        let full = model.backward(batch, threads: 2)
+        let g = model.gradients
+        let long = model.backward(batch, threads: 2, bptt: 64)
+        #expect(abs(full.stepLoss - long.stepLoss) < 1e-9)
+        for (a, b) in zip(g, model.gradients) { #expect(a == b) }
+        let short = model.backward(batch, threads: 2, bptt: 5)
+        #expect(abs(full.stepLoss - short.stepLoss) < 1e-6)
+        #expect(zip(g, model.gradients).contains { abs($0 - $1) > 1e-6 })
+        var plain = batch; plain.brokenLatch = false
+        #expect(abs(model.backward(plain, threads: 2).stepLoss - full.stepLoss) > 1e-4, "the latch changes the loss")
+    }
+
     /// Passes on one model from several threads take turns (they share its workspaces): each
     /// caller gets exactly what the same call alone gets.
     @Test func concurrentPassesOnOneModelEachGetTheirOwnResult() throws {

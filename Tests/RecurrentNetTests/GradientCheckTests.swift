@@ -23,14 +23,26 @@ struct GradientCheckTests {
     @Test(arguments: 0..<cases.count)
     func everyParameterMatchesFiniteDifferences(caseIndex: Int) throws {
         let (arch, e, h, layers, steps) = Self.cases[caseIndex]
-        let config = ModelConfig(arch: arch, embed: e, hidden: h, layers: layers, stepOutputs: steps)
+        try check(ModelConfig(arch: arch, embed: e, hidden: h, layers: layers, stepOutputs: steps), batch: Self.batch(steps: steps))
+    }
+
+    /// `train --broken-latch`: output 0 read through running maxima. The targets of output 0
+    /// come on and go off again (runs), so a run's maximum restarts; the rest as above.
+    @Test(arguments: [(Architecture.lstm, 16, 3), (.gru, 7, 2)])
+    func latchedBrokenOutputMatchesFiniteDifferences(arch: Architecture, hidden: Int, steps: Int) throws {
+        var batch = Self.batch(steps: steps)
+        batch.brokenLatch = true
+        try check(ModelConfig(arch: arch, embed: 4, hidden: hidden, stepOutputs: steps), batch: batch)
+    }
+
+    func check(_ config: ModelConfig, batch: SequenceBatch) throws {
+        let arch = config.arch, e = config.embed
         let model = try RecurrentModel.initialized(config, seed: 11)
         // Non-zero biases so every bias path is exercised.
         for s in model.layout.specs where s.name.contains("bias") {
             for i in 0..<s.count { model.parameters[s.offset + i] = Float(((i * 37 + s.offset) % 11) - 5) * 0.05 }
         }
         model.prepare()
-        let batch = Self.batch(steps: steps)
         let result = model.backward(batch, threads: 2)
         var ref = ReferenceModel(model)
         #expect(abs(result.loss + result.stepLoss * Double(batch.stepWeight) - ref.loss(batch)) < 1e-4)

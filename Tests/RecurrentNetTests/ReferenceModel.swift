@@ -123,9 +123,24 @@ struct ReferenceModel {
             }
             final += Self.bce(z, Double(batch.labels[i]))
             if let targets = batch.stepTargets {
+                // A latched `broken` output: the largest logit so far (target off), or since
+                // the current run of targets on began (target on).
+                var all = -Double.infinity, run = -Double.infinity, inRun = false
                 for (t, row) in st.enumerated() {
                     for (k, zk) in row.enumerated() {
                         let y = Double((targets[i][t] >> k) & 1)
+                        if k == 0 && batch.brokenLatch {
+                            all = max(all, zk)
+                            if y == 1 {
+                                run = inRun ? max(run, zk) : zk; inRun = true
+                                step += Double(batch.brokenWeight) * Self.bce(run, 1)
+                            } else {
+                                inRun = false
+                                step += Self.bce(all, 0)
+                            }
+                            nSteps += 1
+                            continue
+                        }
                         let bracket = Array("()[]{}".utf8).contains(s[t])
                         let f = k == 0 && y == 1 ? Double(batch.brokenWeight) : k == 2 && bracket ? Double(batch.inertWeight) : 1
                         step += f * Self.bce(zk, y)

@@ -199,6 +199,20 @@ struct TrainingPieceTests {
         try c.validate()
     }
 
+    /// `--broken-latch` trains the step head's `broken` output, so it needs per-step targets;
+    /// only a latch-trained model says so in its metadata.
+    @Test func brokenLatchIsCheckedAndRecordedOnlyWhenSet() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
+        c.stepLossWeight = 1
+        try c.validate()
+        #expect(c.metadata["train.broken_latch"] == nil)
+        c.brokenLatch = true
+        try c.validate()
+        #expect(c.metadata["train.broken_latch"] == "max")
+        c.stepLossWeight = 0
+        #expect(throws: NestNetError.self) { try c.validate() }
+    }
+
     @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {
         var c = TrainingConfig(model: .init(arch: .lstm, hidden: 16))
         try c.validate()
