@@ -31,7 +31,7 @@ extension CheckReport {
                      ("disagreements", "\(disagreements)")]
             + (hold.map { [("hold", "\($0)")] } ?? []) + (stepThreshold.map { [("step.threshold", "\($0)")] } ?? [])
             + (second.map { [("second.model", $0.name), ("second.model.path", $0.path), ("second.model.sha256", $0.sha256),
-                             ("second.threshold", "\($0.threshold)")] } ?? [])
+                             ("second.threshold", "\($0.threshold)")] + ($0.hold.map { [("second.hold", "\($0)")] } ?? []) } ?? [])
         return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
     }
 }

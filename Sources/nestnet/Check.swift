@@ -86,13 +86,19 @@ struct Check: ParsableCommand {
         try refuseOverwritingInputs(outputs: [("--junit", junit), ("--sarif", sarif)],
                                     inputs: [("--model", model), ("--second-opinion", secondPath.flatMap { $0.isEmpty ? nil : $0 })] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })
 
+        // A checkpoint's reader: its own hold unless --hold is given (0: the step head never decides).
+        func reader(_ ckpt: RecurrentModel.Checkpoint, threshold: Float, stepThreshold: Float? = nil) -> (ModelChecker, hold: Int) {
+            let h = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
+            return (ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: h == 0 ? .max : h, stepThreshold: stepThreshold), h)
+        }
+
         // The model (unless only the oracle runs).
         var checker: ModelChecker? = nil
         var modelName = "exact", modelPath = "", sha = "", firstHold = ModelChecker.defaultHold
         if engine != .exact {
             let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
-            firstHold = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
-            checker = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: firstHold == 0 ? .max : firstHold, stepThreshold: stepThreshold)
+            let (c, h) = reader(ckpt, threshold: threshold, stepThreshold: stepThreshold)
+            checker = c; firstHold = h
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
             sha = modelSHA
@@ -101,9 +107,9 @@ struct Check: ParsableCommand {
         if engine != .exact, let p = secondPath {
             let (ckpt, _, secondSHA) = try DefaultModel.resolveSecond(p.isEmpty ? nil : p)
             let name = ckpt.model.config.shortName
-            let secondHold = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
-            second = (SecondOpinion(checker: ModelChecker(model: ckpt.model, threshold: secondThreshold, threads: threads, hold: secondHold == 0 ? .max : secondHold), name: name),
-                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold, hold: secondHold))
+            let (c, h) = reader(ckpt, threshold: secondThreshold)
+            second = (SecondOpinion(checker: c, name: name),
+                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold, hold: h))
         }
         var linter = Linter(engine: engine, checker: checker)
         linter.secondOpinion = second?.0

@@ -238,8 +238,10 @@ struct CheckSecondOpinionTests {
         let told = try run(["--model", "\(d)/latch.safetensors", "--hold", "128"])
         #expect(told.status == 0 && told.summary["hold"] as? Int == 128, "\(told)")
         // A pair: the latch model first, the plain one second (its own hold, 128: it clears the file).
-        let pair = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/plain.safetensors"])
+        let pair = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/plain.safetensors", "--junit", "\(d)/pair.xml"])
         #expect(pair.status == 0 && pair.summary["hold"] as? Int == 1 && pair.summary["second_hold"] as? Int == 128, "\(pair)")
+        let junit = try String(contentsOfFile: "\(d)/pair.xml", encoding: .utf8)
+        #expect(junit.contains("name=\"hold\" value=\"1\"") && junit.contains("name=\"second.hold\" value=\"128\""), "\(junit)")
         let both = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/latch.safetensors"])
         #expect(both.status == 1 && both.summary["second_hold"] as? Int == 1, "\(both)")
     }
