@@ -69,7 +69,8 @@ def main():
         print("judge-candidate: the candidate's folders share no threshold", file=sys.stderr)
         sys.exit(2)
     passed = False
-    for t in sorted(common, key=float):
+    # A pair's reports (scripts/pair-curve.py) are named by both thresholds, `A+B`.
+    for t in sorted(common, key=lambda t: [float(x) for x in t.split("+")]):
         fp, lfp, c, gen = point(a.candidate, t)
         more_caught = fp <= rfp and lfp <= rlong and c >= rcaught + 10
         fewer_flagged = fp <= rfp - 12 and lfp <= rlong and c >= rcaught
