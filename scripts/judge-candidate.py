@@ -31,20 +31,23 @@ def load(path):
 
 
 def point(folders, t):
-    """Valid files flagged, long ones flagged and broken ones caught, summed over the folders,
-    and generated-C accuracy per seed (9201, 9202), at threshold string t."""
-    fp = long_fp = caught = 0
+    """Valid files flagged, long ones flagged, broken ones caught and caught at the oracle's line,
+    summed over the folders, and generated-C accuracy per seed (9201, 9202), at threshold string t."""
+    fp = long_fp = caught = at_line = 0
     gen = []
     for d in folders:
         valid = [r for r in load(os.path.join(d, f"valid-{t}.json")) if r["exact"]["valid"]]
         fp += sum(r["valid"] is False for r in valid)
         long_fp += sum(r["valid"] is False for r in valid if r["bytes"] >= LONG)
-        caught += sum(r["valid"] is False for r in load(os.path.join(d, f"edited-{t}.json")) if not r["exact"]["valid"])
+        hits = [r for r in load(os.path.join(d, f"edited-{t}.json")) if not r["exact"]["valid"] and r["valid"] is False]
+        caught += len(hits)
+        at_line += sum(1 for r in hits if (r.get("location") or {}).get("line") is not None
+                       and r["location"]["line"] == (r["exact"].get("location") or {}).get("line"))
     # Both folders read the same generated texts (threshold-curve.sh's fixed seeds): once.
     for seed in ("9201", "9202"):
         g = load(os.path.join(folders[0], f"gen-{seed}-{t}.json"))
         gen.append(sum(r["valid"] == r["exact"]["valid"] for r in g) / max(len(g), 1))
-    return fp, long_fp, caught, gen
+    return fp, long_fp, caught, at_line, gen
 
 
 def thresholds(folder):
@@ -61,8 +64,8 @@ def main():
         if not os.path.isdir(d):
             print(f"judge-candidate: {d} is not a folder", file=sys.stderr)
             sys.exit(2)
-    rfp, rlong, rcaught, rgen = point(a.release, a.at)
-    print(f"release at {a.at}: {rfp} valid files flagged, {rlong} long, {rcaught} broken caught, "
+    rfp, rlong, rcaught, rline, rgen = point(a.release, a.at)
+    print(f"release at {a.at}: {rfp} valid files flagged, {rlong} long, {rcaught} broken caught ({rline} at the oracle's line), "
           f"generated C {' / '.join(f'{g:.4f}' for g in rgen)}")
     common = thresholds(a.candidate[0]) & thresholds(a.candidate[1])
     if not common:
@@ -71,14 +74,14 @@ def main():
     passed = False
     # A pair's reports (scripts/pair-curve.py) are named by both thresholds, `A+B`.
     for t in sorted(common, key=lambda t: [float(x) for x in t.split("+")]):
-        fp, lfp, c, gen = point(a.candidate, t)
+        fp, lfp, c, line, gen = point(a.candidate, t)
         more_caught = fp <= rfp and lfp <= rlong and c >= rcaught + 10
         fewer_flagged = fp <= rfp - 12 and lfp <= rlong and c >= rcaught
         gen_ok = all(g >= r - 0.003 for g, r in zip(gen, rgen))
         ok = (more_caught or fewer_flagged) and gen_ok
         passed |= ok
         why = "passes" if ok else "does not pass" + ("" if gen_ok else " (generated C)")
-        print(f"candidate at {t}: {fp} flagged ({fp - rfp:+d}), {lfp} long ({lfp - rlong:+d}), {c} caught ({c - rcaught:+d}), "
+        print(f"candidate at {t}: {fp} flagged ({fp - rfp:+d}), {lfp} long ({lfp - rlong:+d}), {c} caught ({c - rcaught:+d}; {line} at the line), "
               f"generated C {' / '.join(f'{g:.4f}' for g in gen)}: {why}")
     sys.exit(0 if passed else 1)
 

@@ -7,14 +7,17 @@ import Testing
 @Suite("judge-candidate.py")
 struct JudgeCandidateTests {
     /// A `check --format json` report: `valid` valid files (`flagged` of them flagged, `long` of
-    /// those ≥ 64 KB) and `broken` broken ones (`caught` of them flagged).
+    /// those ≥ 64 KB) and `broken` broken ones (`caught` of them flagged, every other one at the
+    /// oracle's line).
     func report(valid: Int = 0, flagged: Int = 0, long: Int = 0, broken: Int = 0, caught: Int = 0) -> [UInt8] {
         var files: [String] = []
         for i in 0..<valid {
             files.append(#"{"status": "checked", "valid": \#(i < flagged ? "false" : "true"), "bytes": \#(i < long ? 70000 : 100), "exact": {"valid": true}}"#)
         }
         for i in 0..<broken {
-            files.append(#"{"status": "checked", "valid": \#(i < caught ? "false" : "true"), "bytes": 100, "exact": {"valid": false}}"#)
+            // Every other caught file is placed on the oracle's line (line 1).
+            let at = i < caught ? #", "location": {"line": \#(i % 2 + 1)}"# : ""
+            files.append(#"{"status": "checked", "valid": \#(i < caught ? "false" : "true"), "bytes": 100\#(at), "exact": {"valid": false, "location": {"line": 1}}}"#)
         }
         return Array(#"{"files": [\#(files.joined(separator: ","))]}"#.utf8)
     }
@@ -46,11 +49,11 @@ struct JudgeCandidateTests {
         let r = try judge(["--release", d + "/rv", d + "/rd", "--at", "0.5", "--candidate", d + "/cv", d + "/cd"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "release at 0.5: 40 valid files flagged, 4 long, 120 broken caught, generated C 1.0000 / 1.0000")
+        #expect(lines.first == "release at 0.5: 40 valid files flagged, 4 long, 120 broken caught (60 at the oracle's line), generated C 1.0000 / 1.0000")
         #expect(lines.count == 6)
         #expect(lines[1].hasPrefix("candidate at 0.5:") && lines[1].hasSuffix("does not pass"))
-        #expect(lines[2].contains("129 caught (+9)") && lines[2].hasSuffix("does not pass"))
-        #expect(lines[3].contains("130 caught (+10)") && lines[3].hasSuffix(": passes"))
+        #expect(lines[2].contains("129 caught (+9; 65 at the line)") && lines[2].hasSuffix("does not pass"))
+        #expect(lines[3].contains("130 caught (+10; 66 at the line)") && lines[3].hasSuffix(": passes"))
         #expect(lines[4].contains("6 long (+2)") && lines[4].hasSuffix("does not pass"))
         #expect(lines[5].contains("28 flagged (-12)") && lines[5].hasSuffix("does not pass (generated C)"))
         // Without the passing threshold: exit 1.
