@@ -1,30 +1,39 @@
 #!/usr/bin/env bash
-# Trains the default LSTM that ships inside the package, from scratch, then measures it and
-# writes the model card (reports/default-model.md). Eight stages: three on generated C
-# (11 + 5 + 6 minutes on 2 cores), two on real code from the pinned corpus mixed with
-# generated C at hidden size 64 (datasets/corpus/, fetched first with Debian's tooling: needs
-# a deb-src entry, see datasets/corpus/README.md; about 30 + 25 minutes), then the same real-code
-# training after growing the model to hidden 96 and to 128 (`--widen`: the grown model starts
-# out computing exactly what the smaller one did; about 50 + 75 minutes), then practice on the
-# places of the train packages that the 128-unit model misreads (`nestnet check` over them,
-# `scripts/corpus-focus.py`, `train --corpus-focus`; about 10 + 60 minutes). Then the second
-# opinion that `check` asks about the files this model flags: a 64-unit LSTM trained apart, from
-# scratch, in three stages (about 17 + 20 + 4 minutes). About 5 hours in all on a quiet machine,
-# the measurements included.
+# Trains the two LSTMs that ship inside the package, from scratch, then measures them and
+# writes the model card (reports/default-model.md). `nestnet check` reads every file with the
+# first and asks the second about the files the first flags (a file is invalid only when both
+# flag it). Both are trained by the same eight stages; the first with real code's lexical habits
+# in its generated examples and its `inert` output weighted at brackets from the first stage on
+# (LESSON_ARGS), the second without, so they make different mistakes on valid code. The stages:
+# three on generated C (about 30 + 30 + 6 minutes on 2 cores), two on real code from the pinned
+# corpus mixed with generated C at hidden size 64 (datasets/corpus/, fetched first with Debian's
+# tooling: needs a deb-src entry, see datasets/corpus/README.md; about 70 + 60 minutes), then
+# the same real-code training after growing the model to hidden 96 and to 128 (`--widen`: the
+# grown model starts out computing exactly what the smaller one did; about 100 + 130 minutes),
+# then practice on the places of the train packages that the 128-unit model misreads (`nestnet
+# check` over them, `scripts/corpus-focus.py`, `train --corpus-focus`; about 10 + 60 minutes).
+# About 8 hours per model on a quiet machine, so a run spans sittings (RESUME=1).
 #
 #   scripts/train-default.sh              # fetch the corpus, train, install, evaluate, write the card
 #   RESUME=1 scripts/train-default.sh     # continue an interrupted run: finished stages are kept,
 #                                         # a stage cut short resumes from its state, exactly
-#   EVAL_ONLY=1 scripts/train-default.sh  # re-measure the installed model, rewrite the card
-#                                         # (with reports/default-model/'s parts while they describe it)
-#   OUT=/tmp/x TRAIN_ONLY=1 EXTRA_ARGS="--habits 0.5" scripts/train-default.sh
+#   EVAL_ONLY=1 scripts/train-default.sh  # re-measure the installed models, rewrite the card
+#                                         # (with reports/default-model/'s parts while they describe them)
+#   EVAL_ONLY=1 CARD_ONLY=1 scripts/train-default.sh
+#                                         # rewrite the card from an earlier EVAL_ONLY run's
+#                                         # measurements in OUT (after editing the parts)
+#   OUT=/tmp/x TRAIN_ONLY=1 LINEAGES=second EXTRA_ARGS="--habits 0.2" scripts/train-default.sh
 #                                         # an ablation: every training stage gets EXTRA_ARGS (the
-#                                         # shipped models have none); the stages are trained in OUT
-#                                         # and nothing is installed, measured or written. It runs
-#                                         # the binary it started with (OUT/nestnet), also on RESUME=1.
+#                                         # shipped models have none beyond LESSON_ARGS); LINEAGES
+#                                         # names the models to train (first, second or both, the
+#                                         # default); the stages are trained in OUT and nothing is
+#                                         # installed, measured or written. It runs the binary it
+#                                         # started with (OUT/nestnet), also on RESUME=1.
 #
-# Each stage's wall time goes to $OUT/stage-seconds.tsv (after an interruption, only the part
-# that finished it); their sum to $OUT/train-seconds, which the card quotes.
+# The first model's stages are OUT/stage1 … OUT/model, the second's OUT/second-stage1 …
+# OUT/second-model. Each stage's wall time goes to $OUT/stage-seconds.tsv (after an
+# interruption, only the part that finished it); their sum to $OUT/train-seconds, which the
+# card quotes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/nestnet-default}
@@ -35,6 +44,17 @@ SEED=20261122
 swift build -c release --product nestnet >/dev/null
 N=.build/release/nestnet
 read -r -a EXTRA <<< "${EXTRA_ARGS:-}"
+read -r -a LINEAGE_NAMES <<< "${LINEAGES:-first second}"
+for l in "${LINEAGE_NAMES[@]}"; do
+  case $l in first|second) ;; *) echo "train-default: LINEAGES names first and/or second, not '$l'" >&2; exit 2 ;; esac
+done
+if [ "${LINEAGES:-first second}" != "first second" ] && [ "${TRAIN_ONLY:-0}" != 1 ]; then
+  echo "train-default: LINEAGES needs TRAIN_ONLY=1 (the shipped pair is both models)" >&2; exit 2
+fi
+# The first model's lesson (README, "Nor, yet, teaching the lexer real code's comment habits"):
+# real code's comment and string habits in half the generated examples, and the `inert` target
+# weighted 4× at brackets.
+LESSON_ARGS=(--habits 0.5 --inert-weight 4)
 if [ ${#EXTRA[@]} -gt 0 ] && [ "${TRAIN_ONLY:-0}" != 1 ]; then
   echo "train-default: EXTRA_ARGS needs TRAIN_ONLY=1 (the card gives the stages' arguments without them)" >&2; exit 2
 fi
@@ -109,37 +129,12 @@ FOCUS_ARGS=(--arch lstm --embed 16 --hidden 128
   --corpus-focus "$OUT/focus.tsv" --corpus-focus-fraction 0.3
   --step-loss 1 --lr 3e-4 --schedule cosine --clip 1 --batch 32 --seed 20261205 --threads "${THREADS:-2}")
 
-# The second opinion (`check --second-opinion`; reads the files the default model flags): a
-# 64-unit LSTM trained apart from the default model, from scratch, with real code from its
-# first stage, so it makes other mistakes on valid code. Stage S1: a length curriculum
-# 128 B → 8 KB with half the examples from the corpus train packages (about 17 minutes);
-# stage S2: the stage-4 mix of 1 B–256 KB texts, 70% real code (about 20 minutes).
-SECOND1_ARGS=(--arch lstm --embed 16 --hidden 64
-  --language c --min-length 1 --max-length 8192 --lengths log --headers 0.4 --bucket 8 --curriculum 128 --curriculum-epochs 25
-  --examples-per-epoch 10000 --epochs 50 --valid-count 1000
-  --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.5 --corpus-whole-files 0.5
-  --step-loss 1 --lr 3e-3 --schedule cosine --clip 1 --batch 32 --seed 20261301 --threads "${THREADS:-2}")
-SECOND2_ARGS=(--arch lstm --embed 16 --hidden 64
-  --language c --min-length 1 --max-length 262144 --lengths log --headers 0.4 --bucket 8
-  --examples-per-epoch 6000 --epochs 5 --valid-count 1000 --bptt 4096
-  --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5
-  --step-loss 1 --lr 1e-3 --schedule cosine --clip 1 --batch 32 --seed 20261302 --threads "${THREADS:-2}")
-# Stage S3: back to mostly generated C (30% real code; texts 32 B–32 KB, as stage 3 has them),
-# because `check` only takes the second model's word that a file is valid when it is nearly
-# sure, and S2 alone misses breaks in generated C that the default model catches (about 4
-# minutes).
-SECOND3_ARGS=(--arch lstm --embed 16 --hidden 64
-  --language c --min-length 32 --max-length 32768 --lengths log --headers 0.4 --bucket 8
-  --examples-per-epoch 8000 --epochs 4 --valid-count 1000 --bptt 4096
-  --corpus "$OUT/corpus-train.txt" --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.3 --corpus-whole-files 0.5
-  --step-loss 1 --lr 5e-4 --schedule cosine --clip 1 --batch 32 --seed 20261304 --threads "${THREADS:-2}")
-
 python3 scripts/corpus.py fetch | tail -1
 python3 scripts/corpus.py list --split train > "$OUT/corpus-train.txt"
 python3 scripts/corpus.py list --split valid > "$OUT/corpus-valid.txt"
 
 # One training stage, NAME [--from EARLIER] ARGS...: trains $OUT/NAME.safetensors (from
-# EARLIER's model when given). With RESUME=1 a stage that finished before ($OUT/NAME.done) is
+# EARLIER's model when given), with the lineage's arguments (LINEAGE) and EXTRA_ARGS. With RESUME=1 a stage that finished before ($OUT/NAME.done) is
 # kept and one that was cut short continues from $OUT/NAME.state (`train --resume` takes
 # neither --init-from nor --widen: the state holds the grown model).
 stage() {
@@ -153,47 +148,58 @@ stage() {
     how=resumed  # the time before the interruption is not counted
     local args=()
     for a in "$@"; do [ "$a" = --widen ] || args+=("$a"); done
-    $N train "${args[@]}" "${EXTRA[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --resume "$OUT/$name.state"
+    $N train "${args[@]}" "${LINEAGE[@]}" "${EXTRA[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --resume "$OUT/$name.state"
   else
-    $N train "$@" "${EXTRA[@]}" "${from[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --force
+    $N train "$@" "${LINEAGE[@]}" "${EXTRA[@]}" "${from[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --force
   fi
   printf '%s\t%s\t%s\n' "$name" $(( $(date +%s) - t0 )) "$how" >> "$OUT/stage-seconds.tsv"
   touch "$OUT/$name.done"
 }
 
+if [ "${CARD_ONLY:-0}" = 1 ]; then
+  [ "${EVAL_ONLY:-0}" = 1 ] || { echo "train-default: CARD_ONLY needs EVAL_ONLY=1 (it trains nothing)" >&2; exit 2; }
+  [ -f "$OUT/real-code.md" ] && [ -f "$OUT/eval-2048-8192.json" ] || { echo "train-default: CARD_ONLY needs an earlier EVAL_ONLY run's measurements in $OUT" >&2; exit 2; }
+fi
 if [ "${EVAL_ONLY:-0}" != 1 ]; then
   if [ "${RESUME:-0}" != 1 ] || [ ! -f "$OUT/train-commit" ]; then
     git rev-parse --short HEAD > "$OUT/train-commit"
     # A new run: nothing of an earlier one is kept or resumed (its states included).
-    rm -f "$OUT"/*.done "$OUT"/*.state "$OUT/stage-seconds.tsv" "$OUT/focus.tsv"
+    rm -f "$OUT"/*.done "$OUT"/*.state "$OUT/stage-seconds.tsv" "$OUT"/*focus.tsv
   fi
-  stage stage1 "${TRAIN_ARGS[@]}"
-  stage stage2 --from stage1 "${FINETUNE_ARGS[@]}"
-  stage stage3 --from stage2 "${LONG_ARGS[@]}"
-  stage stage4 --from stage3 "${CORPUS_ARGS[@]}"
-  stage stage5 --from stage4 "${CORPUS2_ARGS[@]}"
-  stage stage6 --from stage5 "${WIDE96_ARGS[@]}"
-  stage stage7 --from stage6 "${WIDE128_ARGS[@]}"
-  if [ ! -f "$OUT/focus.tsv" ]; then
-    t0=$(date +%s)
-    mapfile -t TRAIN_PACKAGES < "$OUT/corpus-train.txt"
-    # At 0.4, the default threshold when the shipped stage 8 was made (it is 0.5 since).
-    $N check "${TRAIN_PACKAGES[@]}" --model "$OUT/stage7.safetensors" --threshold 0.4 --engine both --format json > "$OUT/stage7-train-check.json" || true
-    python3 scripts/corpus-focus.py "$OUT/stage7-train-check.json" > "$OUT/focus.tsv.part"
-    mv "$OUT/focus.tsv.part" "$OUT/focus.tsv"
-    printf 'focus-check\t%s\twhole\n' $(( $(date +%s) - t0 )) >> "$OUT/stage-seconds.tsv"
-  fi
-  stage model --from stage7 "${FOCUS_ARGS[@]}"
-  stage second1 "${SECOND1_ARGS[@]}"
-  stage second2 --from second1 "${SECOND2_ARGS[@]}"
-  stage second3 --from second2 "${SECOND3_ARGS[@]}"
+  # One model's eight stages, named with PREFIX (the first model: none; the second: second-).
+  lineage() {
+    local p=$1
+    stage ${p}stage1 "${TRAIN_ARGS[@]}"
+    stage ${p}stage2 --from ${p}stage1 "${FINETUNE_ARGS[@]}"
+    stage ${p}stage3 --from ${p}stage2 "${LONG_ARGS[@]}"
+    stage ${p}stage4 --from ${p}stage3 "${CORPUS_ARGS[@]}"
+    stage ${p}stage5 --from ${p}stage4 "${CORPUS2_ARGS[@]}"
+    stage ${p}stage6 --from ${p}stage5 "${WIDE96_ARGS[@]}"
+    stage ${p}stage7 --from ${p}stage6 "${WIDE128_ARGS[@]}"
+    if [ ! -f "$OUT/${p}focus.tsv" ]; then
+      local t0=$(date +%s)
+      mapfile -t TRAIN_PACKAGES < "$OUT/corpus-train.txt"
+      # At 0.4, the default threshold when the shipped models' stage 8 was made.
+      $N check "${TRAIN_PACKAGES[@]}" --model "$OUT/${p}stage7.safetensors" --second-opinion none --threshold 0.4 --engine both --format json > "$OUT/${p}stage7-train-check.json" || true
+      python3 scripts/corpus-focus.py "$OUT/${p}stage7-train-check.json" > "$OUT/${p}focus.tsv.part"
+      mv "$OUT/${p}focus.tsv.part" "$OUT/${p}focus.tsv"
+      printf '%s\t%s\twhole\n' "${p}focus-check" $(( $(date +%s) - t0 )) >> "$OUT/stage-seconds.tsv"
+    fi
+    local focus=() a
+    for a in "${FOCUS_ARGS[@]}"; do if [ "$a" = "$OUT/focus.tsv" ]; then focus+=("$OUT/${p}focus.tsv"); else focus+=("$a"); fi; done
+    stage ${p}model --from ${p}stage7 "${focus[@]}"
+  }
+  for l in "${LINEAGE_NAMES[@]}"; do
+    if [ "$l" = first ]; then LINEAGE=("${LESSON_ARGS[@]}"); lineage ""; else LINEAGE=(); lineage second-; fi
+  done
   awk -F'\t' '{ s += $2 } END { print s }' "$OUT/stage-seconds.tsv" > "$OUT/train-seconds"
   if [ "${TRAIN_ONLY:-0}" = 1 ]; then echo "train-default: trained in $OUT (TRAIN_ONLY: nothing installed)" >&2; exit 0; fi
   cp "$OUT/model.safetensors" "$RESOURCE"
-  cp "$OUT/second3.safetensors" "$SECOND_RESOURCE"
+  cp "$OUT/second-model.safetensors" "$SECOND_RESOURCE"
   swift build -c release --product nestnet >/dev/null  # re-embed the new resource
 fi
 
+if [ "${CARD_ONLY:-0}" != 1 ]; then
 # Test sets from seeds the training never used (training uses $SEED and derived streams).
 $N generate --language c --count 4000 --min-length 64 --max-length 1024 --seed 9001 --out "$OUT/test-64-1024.jsonl" --quiet
 $N generate --language c --count 1000 --min-length 2048 --max-length 8192 --seed 9002 --out "$OUT/test-2048-8192.jsonl" --quiet
@@ -222,14 +228,15 @@ $N eval --data "$OUT/test-2048-8192.jsonl" > "$OUT/eval-2048-8192.txt"
 
 # Real code never trained on: the corpus test packages, Duktape, tiny texts (issue 12's table).
 CARD="$OUT/real-code.md" NESTNET="$N" OUT="$OUT/real-code" scripts/eval-real-code.sh > /dev/null
+fi
 
 # The card's hand-written parts (reports/default-model/README.md), for the model they describe only.
 PARTS=reports/default-model
 if [ "$(sha256sum "$RESOURCE" | cut -d' ' -f1)" != "$(cat "$PARTS/model.sha256" 2>/dev/null)" ]; then PARTS=/nonexistent; fi
-PARTS="$PARTS" python3 - "$OUT" "$RESOURCE" "${TRAIN_ARGS[*]}" "${FINETUNE_ARGS[*]}" "${LONG_ARGS[*]}" "${CORPUS_ARGS[*]}" "${CORPUS2_ARGS[*]}" "${WIDE96_ARGS[*]}" "${WIDE128_ARGS[*]}" "${FOCUS_ARGS[*]}" "$SECOND_RESOURCE" "${SECOND1_ARGS[*]}" "${SECOND2_ARGS[*]}" "${SECOND3_ARGS[*]}" <<'PY'
+PARTS="$PARTS" python3 - "$OUT" "$RESOURCE" "${TRAIN_ARGS[*]}" "${FINETUNE_ARGS[*]}" "${LONG_ARGS[*]}" "${CORPUS_ARGS[*]}" "${CORPUS2_ARGS[*]}" "${WIDE96_ARGS[*]}" "${WIDE128_ARGS[*]}" "${FOCUS_ARGS[*]}" "$SECOND_RESOURCE" "${LESSON_ARGS[*]}" <<'PY'
 import json, math, os, struct, subprocess, sys
 out, resource, args, ftargs, longargs, corpusargs, corpus2args, wide96args, wide128args, focusargs = sys.argv[1:11]
-second_resource, second1args, second2args, second3args = sys.argv[11:15]
+second_resource, lesson = sys.argv[11:13]
 parts = os.environ["PARTS"]
 with open(resource, "rb") as f:
     n = struct.unpack("<Q", f.read(8))[0]
@@ -238,7 +245,10 @@ a = json.load(open(f"{out}/eval-64-1024.json"))
 b = json.load(open(f"{out}/eval-2048-8192.json"))
 real = json.load(open(f"{out}/eval-real.json")) if os.path.exists(f"{out}/eval-real.json") else None
 real_dirs = open(f"{out}/real-dirs.txt").read().split() if real else []
-secs = open(f"{out}/train-seconds").read().strip() if os.path.exists(f"{out}/train-seconds") else meta.get("metrics.train_seconds", "?")
+# The stages' wall time when this OUT trained them; else only the last stage's last run is on record.
+secs = (f"wall-clock training time of the stages run by this script: {open(f'{out}/train-seconds').read().strip()} s on 2 cores"
+        if os.path.exists(f"{out}/train-seconds") else
+        f"wall-clock time of the last stage's last run (its metadata; the stages' times are under Training above): {float(meta.get('metrics.train_seconds', 'nan')):.0f} s on 2 cores")
 commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
 train_commit = open(f"{out}/train-commit").read().strip() if os.path.exists(f"{out}/train-commit") else "?"
 import hashlib
@@ -294,16 +304,16 @@ when none is given. Everything on this page was measured by `scripts/train-defau
 ## Training
 
 ```
-nestnet train {args} --out stage1.safetensors
-nestnet train {ftargs} --init-from stage1.safetensors --out stage2.safetensors
-nestnet train {longargs} --init-from stage2.safetensors --out stage3.safetensors
-nestnet train {corpusargs} --init-from stage3.safetensors --out stage4.safetensors
-nestnet train {corpus2args} --init-from stage4.safetensors --out stage5.safetensors
-nestnet train {wide96args} --init-from stage5.safetensors --out stage6.safetensors
-nestnet train {wide128args} --init-from stage6.safetensors --out stage7.safetensors
-nestnet check TRAIN-PACKAGES… --model stage7.safetensors --threshold 0.4 --engine both --format json > stage7-train-check.json
+nestnet train {args} {lesson} --out stage1.safetensors
+nestnet train {ftargs} {lesson} --init-from stage1.safetensors --out stage2.safetensors
+nestnet train {longargs} {lesson} --init-from stage2.safetensors --out stage3.safetensors
+nestnet train {corpusargs} {lesson} --init-from stage3.safetensors --out stage4.safetensors
+nestnet train {corpus2args} {lesson} --init-from stage4.safetensors --out stage5.safetensors
+nestnet train {wide96args} {lesson} --init-from stage5.safetensors --out stage6.safetensors
+nestnet train {wide128args} {lesson} --init-from stage6.safetensors --out stage7.safetensors
+nestnet check TRAIN-PACKAGES… --model stage7.safetensors --second-opinion none --threshold 0.4 --engine both --format json > stage7-train-check.json
 scripts/corpus-focus.py stage7-train-check.json > focus.tsv
-nestnet train {focusargs} --init-from stage7.safetensors --out …
+nestnet train {focusargs} {lesson} --init-from stage7.safetensors --out …
 ```
 
 {open(f"{parts}/provenance.md").read().strip() if os.path.exists(f"{parts}/provenance.md") else f"All eight stages of the shipped model were trained from scratch, one after the other, by this script at commit {train_commit} (generator, trainer and seeds of that commit)."} The file's
@@ -322,6 +332,9 @@ should give the same weights.
   valid file it flags gives a focus point where it put the error, and 30% of stage 8's
   real-code examples are cut around one of them (the whole file, or a balanced window that
   covers the point; `--corpus-focus`). Only train packages are read for this.
+- Lexical lesson (this model only, every stage: `{lesson}`): real code's comment and string
+  habits in half the generated examples (`--habits`), and the step head's `inert` target
+  weighted 4× at brackets (`--inert-weight`).
 - Per-step targets from the oracle at every byte (weight 1) plus the final label;
   length curriculum 128 → 4096 bytes in the first stage, none in the second, 32 B–32 KB
   spread evenly over doublings with 40% whole headers (`--headers`) in the third, 1 B–256 KB
@@ -329,24 +342,19 @@ should give the same weights.
   to eighth (the fifth and seventh at half the learning rate, the eighth at 3e-4);
   Adam with cosine decay; best epoch by validation accuracy on examples of the stage's own
   distribution (from the fourth on, 60% or 70% of them from the corpus valid packages).
-- Steps (last stage, to its best epoch): {meta.get('metrics.steps', '?')}; wall-clock training time of the stages run by this script: {secs} s on 2 cores.
+- Steps (last stage, to its best epoch): {meta.get('metrics.steps', '?')}; {secs}.
 - Final validation accuracy (last stage's distribution): {float(meta.get('metrics.valid_accuracy', 'nan')):.4f}.
 
 ## The second opinion
 
-`nestnet check` asks a second, smaller LSTM (`{second_resource}`, SHA-256
+`nestnet check` asks a second LSTM of the same size (`{second_resource}`, SHA-256
 `{hashlib.sha256(open(second_resource, "rb").read()).hexdigest()}`) about every file this model flags,
 and reports a file invalid only when both say so (`--second-opinion`, on by default with the
-embedded models; `Sources/Linting/SecondOpinion.swift`). It is trained apart from this model,
-from scratch, with real code from its first stage:
+embedded models; `Sources/Linting/SecondOpinion.swift`). The script trains it by the same eight
+stages without `{lesson}` (stage files `second-stage1` … `second-model`), so the two make
+different mistakes on valid code.
 
-```
-nestnet train {second1args} --out second1.safetensors
-nestnet train {second2args} --init-from second1.safetensors --out second2.safetensors
-nestnet train {second3args} --init-from second2.safetensors --out second3.safetensors
-```
-
-{open(f"{parts}/second.md").read().strip() if os.path.exists(f"{parts}/second.md") and open(f"{parts}/second.sha256").read().strip() == hashlib.sha256(open(second_resource, "rb").read()).hexdigest() else "(how the pair's thresholds were chosen is not recorded for these models: `scripts/threshold-curve.sh` with `SECOND=`)"}
+{open(f"{parts}/second.md").read().strip() if os.path.exists(f"{parts}/second.md") and open(f"{parts}/second.sha256").read().strip() == hashlib.sha256(open(second_resource, "rb").read()).hexdigest() else "(how the pair's thresholds were chosen is not recorded for these models: `scripts/threshold-curve.sh` with `SECOND=`, then `scripts/pair-curve.py`)"}
 
 ## Real code never trained on (issue 12's table)
 

@@ -38,6 +38,10 @@ public struct ModelChecker: Sendable {
         self.stepThreshold = stepThreshold ?? threshold
     }
 
+    /// The first model's default threshold (`check --threshold`), chosen with the second
+    /// opinion's (`SecondOpinion.defaultThreshold`) on the corpus valid packages and dev pool.
+    public static let defaultThreshold: Float = 0.55
+
     /// The default `hold`, chosen on the corpus valid packages (see the model card): the most
     /// broken files caught at the oracle's line without flagging more valid files than the
     /// rule it replaced (the step head read only at the end of each 8192-byte piece).
