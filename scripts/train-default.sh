@@ -5,14 +5,16 @@
 # flag it). Both are trained by the same eight stages; the first with real code's lexical habits
 # in its generated examples and its `inert` output weighted at brackets from the first stage on
 # (LESSON_ARGS), the second without, so they make different mistakes on valid code. The stages:
-# three on generated C (about 30 + 30 + 6 minutes on 2 cores), two on real code from the pinned
-# corpus mixed with generated C at hidden size 64 (datasets/corpus/, fetched first with Debian's
-# tooling: needs a deb-src entry, see datasets/corpus/README.md; about 70 + 60 minutes), then
-# the same real-code training after growing the model to hidden 96 and to 128 (`--widen`: the
-# grown model starts out computing exactly what the smaller one did; about 100 + 130 minutes),
-# then practice on the places of the train packages that the 128-unit model misreads (`nestnet
-# check` over them, `scripts/corpus-focus.py`, `train --corpus-focus`; about 10 + 60 minutes).
-# About 8 hours per model on a quiet machine, so a run spans sittings (RESUME=1).
+# three on generated C, two on real code from the pinned corpus mixed with generated C at
+# hidden size 64 (datasets/corpus/, fetched first with Debian's tooling: needs a deb-src entry,
+# see datasets/corpus/README.md), then the same real-code training after growing the model to
+# hidden 96 and to 128 (`--widen`: the grown model starts out computing exactly what the
+# smaller one did), then practice on the places of the train packages that the 128-unit model
+# misreads (`nestnet check` over them, `scripts/corpus-focus.py`, `train --corpus-focus`). In
+# the shipped first model's run, partly beside other jobs on the same 2 cores, stages 1, 2, 4
+# and 6 and the focus check took 30, 30, 72, 99 and 11 minutes; stages 3, 5, 7 and 8 were
+# interrupted and not timed whole. About 6 to 8 hours per model, so a run spans sittings
+# (RESUME=1).
 #
 #   scripts/train-default.sh              # fetch the corpus, train, install, evaluate, write the card
 #   RESUME=1 scripts/train-default.sh     # continue an interrupted run: finished stages are kept,
