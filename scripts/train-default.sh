@@ -363,8 +363,8 @@ different mistakes on valid code.
 The 17 test packages of the pinned corpus (`datasets/corpus/README.md`; split by package
 before any result was looked at, never read by training or by any choice of setting), plus
 Duktape's amalgamation (kept out of the corpus) and tiny texts, measured by
-`scripts/eval-real-code.sh`. Settings (model variant, threshold) were chosen on the 6 valid
-packages only. The ablation (generator only vs. 10%, 30%, 100% of the corpus) is in
+`scripts/eval-real-code.sh`. Settings (models, thresholds) were chosen on the 6 valid
+packages and the 23 of the dev pool only. The ablation (generator only vs. 10%, 30%, 100% of the corpus) is in
 [corpus-ablation.md](corpus-ablation.md).
 
 {open(f"{out}/real-code.md").read()}
