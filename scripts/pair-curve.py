@@ -75,22 +75,25 @@ def main():
     if not first_t or not second_t:
         fail(f"{a.first if not first_t else a.second} holds no threshold with all four reports")
     os.makedirs(a.out, exist_ok=True)
-    for ta in first_t:
-        for tb in second_t:
-            for s in SETS:
-                first = load(os.path.join(a.first, f"{s}-{ta}.json"))
-                second = {key(s, r): r for r in load(os.path.join(a.second, f"{s}-{tb}.json"))["files"]}
+    # Each report is read once: a set's second-model reports, keyed by file, then each first one.
+    for s in SETS:
+        seconds = {tb: {key(s, r): r for r in load(os.path.join(a.second, f"{s}-{tb}.json"))["files"]} for tb in second_t}
+        for ta in first_t:
+            first = load(os.path.join(a.first, f"{s}-{ta}.json"))
+            keys = {key(s, r) for r in first["files"]}
+            for tb, second in seconds.items():
                 files = []
                 for r in first["files"]:
-                    other = second.pop(key(s, r), None)
+                    other = second.get(key(s, r))
                     if other is None:
                         fail(f"{r['file']} is in {a.first}/{s}-{ta}.json but not in {a.second}/{s}-{tb}.json")
                     r = dict(r)
                     if r["status"] == "checked":
                         r["valid"] = not (flagged(r, a.first_alone) and flagged(other, a.second_alone))
                     files.append(r)
-                if second:
-                    fail(f"{next(iter(second))} is in {a.second}/{s}-{tb}.json but not in {a.first}/{s}-{ta}.json")
+                extra = next((k for k in second if k not in keys), None)
+                if extra is not None:
+                    fail(f"{extra} is in {a.second}/{s}-{tb}.json but not in {a.first}/{s}-{ta}.json")
                 summary = dict(first.get("summary", {}), pair_of=[f"{a.first}@{ta}", f"{a.second}@{tb}"])
                 summary["invalid"] = sum(r.get("valid") is False for r in files)
                 with open(os.path.join(a.out, f"{s}-{ta}+{tb}.json"), "w", encoding="utf-8") as f:

@@ -50,7 +50,7 @@ read -r -a LINEAGE_NAMES <<< "${LINEAGES:-first second}"
 for l in "${LINEAGE_NAMES[@]}"; do
   case $l in first|second) ;; *) echo "train-default: LINEAGES names first and/or second, not '$l'" >&2; exit 2 ;; esac
 done
-if [ "${LINEAGES:-first second}" != "first second" ] && [ "${TRAIN_ONLY:-0}" != 1 ]; then
+if [ "${TRAIN_ONLY:-0}" != 1 ] && ! { [[ " ${LINEAGE_NAMES[*]} " == *" first "* ]] && [[ " ${LINEAGE_NAMES[*]} " == *" second "* ]]; }; then
   echo "train-default: LINEAGES needs TRAIN_ONLY=1 (the shipped pair is both models)" >&2; exit 2
 fi
 # The first model's lesson (README, "Nor, yet, teaching the lexer real code's comment habits"):
@@ -136,9 +136,10 @@ python3 scripts/corpus.py list --split train > "$OUT/corpus-train.txt"
 python3 scripts/corpus.py list --split valid > "$OUT/corpus-valid.txt"
 
 # One training stage, NAME [--from EARLIER] ARGS...: trains $OUT/NAME.safetensors (from
-# EARLIER's model when given), with the lineage's arguments (LINEAGE) and EXTRA_ARGS. With RESUME=1 a stage that finished before ($OUT/NAME.done) is
-# kept and one that was cut short continues from $OUT/NAME.state (`train --resume` takes
-# neither --init-from nor --widen: the state holds the grown model).
+# EARLIER's model when given), with the lineage's arguments (LINEAGE) and EXTRA_ARGS. With
+# RESUME=1 a stage that finished before ($OUT/NAME.done) is kept and one that was cut short
+# continues from $OUT/NAME.state (`train --resume` takes neither --init-from nor --widen: the
+# state holds the grown model).
 stage() {
   local name=$1; shift
   local from=()
