@@ -19,6 +19,7 @@ struct AtomicFileTargetTests {
 
     @Test func aSymlinkIsFollowedAndKept() throws {
         let d = tempDir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
         try AtomicFile.write(Array("old".utf8), to: "\(d)/real.xml")
         #expect(symlink("real.xml", "\(d)/link.xml") == 0)
         try AtomicFile.write(Array("new".utf8), to: "\(d)/link.xml")
@@ -36,6 +37,7 @@ struct AtomicFileTargetTests {
 
     @Test func aFIFOIsWrittenThroughNotReplaced() throws {
         let d = tempDir(), fifo = "\(d)/report.xml"
+        defer { try? FileManager.default.removeItem(atPath: d) }
         #expect(mkfifo(fifo, 0o600) == 0)
         let got = Reader(fifo)
         try AtomicFile.write(Array("through the pipe".utf8), to: fifo)
@@ -59,6 +61,7 @@ struct AtomicFileTargetTests {
 
     @Test func staleTemporariesOfKilledWritersAreRemoved() throws {
         let d = tempDir(), p = "\(d)/out.json"
+        defer { try? FileManager.default.removeItem(atPath: d) }
         // A writer that no longer exists (PID beyond the kernel's maximum), and a live one (us).
         let dead = "\(d)/.out.json.tmp-2147483646-abcdef", live = "\(d)/.out.json.tmp-\(getpid())-ghijkl"
         let other = "\(d)/.other.json.tmp-2147483646-abcdef"

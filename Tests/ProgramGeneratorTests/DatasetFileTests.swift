@@ -1,3 +1,4 @@
+import Foundation
 import NestNetSupport
 import Testing
 @testable import ProgramGenerator
@@ -9,6 +10,7 @@ struct DatasetFileTests {
     @Test func byteIdenticalForTheSameSeedAnyThreadCount() throws {
         let g = try ExampleGenerator(GeneratorOptions(language: .c, minLength: 64, maxLength: 300))
         let a = tempPath("a"), b = tempPath("b")
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
         try Dataset.write(g, count: 300, seed: 5, to: a, threads: 1)
         try Dataset.write(g, count: 300, seed: 5, to: b, threads: 2)
         #expect(try readFile(a) == readFile(b))
@@ -21,10 +23,12 @@ struct DatasetFileTests {
 
     @Test func malformedLinesNameTheLine() throws {
         let p = tempPath("bad")
+        defer { try? FileManager.default.removeItem(atPath: p) }
         try AtomicFile.write(Array("{\"text\": \"()\", \"valid\": true}\n{\"text\": 3}\n".utf8), to: p)
         #expect(throws: NestNetError.self) { try Dataset.read(p) }
         do { _ = try Dataset.read(p) } catch let e as NestNetError { #expect(e.message.contains(":2:")) }
         let empty = tempPath("empty")
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         try AtomicFile.write([], to: empty)
         #expect(throws: NestNetError.self) { try Dataset.read(empty) }
         #expect(throws: NestNetError.self) { try Dataset.read("/nonexistent/x.jsonl") }
@@ -40,6 +44,7 @@ struct DatasetFileTests {
     ])
     func textsOutsideTheByteRangeNameTheLine(line: String, message: String) throws {
         let p = tempPath("range")
+        defer { try? FileManager.default.removeItem(atPath: p) }
         try AtomicFile.write(Array("{\"text\": \"()\", \"valid\": true, \"length\": 2}\n\(line)\n".utf8), to: p)
         do {
             _ = try Dataset.read(p)

@@ -27,6 +27,7 @@ struct RealCodeWindowsTests {
 
     @Test func windowsAreCutAtAnyDepthAndLabelledByTheOracle() throws {
         let path = try write(Self.header, "lib.h")
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         #expect(NestingOracle.check(Self.header).isValid)
         let w = try RealCodeWindows(paths: [path], minLength: 200, maxLength: 1500)
         var insideExternC = 0, made = 0
@@ -44,6 +45,7 @@ struct RealCodeWindowsTests {
 
     @Test func wholeFilesAreTakenWhole() throws {
         let path = try write(Self.header, "lib.h")
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let w = try RealCodeWindows(paths: [path], minLength: 64, maxLength: 1 << 20)
         for i in 0..<20 {
             let e = try #require(w.example(seed: 9, index: i, valid: i % 2 == 1, lengths: .log, wholeFiles: 1))
@@ -57,6 +59,7 @@ struct RealCodeWindowsTests {
         let marker = "int focus_marker_here = (1);\n"
         let text = Self.header.replacingOccurrences(of: "int lib_call_30(", with: marker + "int lib_call_30(")
         let path = try write(text, "lib.h")
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         var w = try RealCodeWindows(paths: [path], minLength: 100, maxLength: 800)
         let offset = text.utf8.count - text.split(separator: "focus_marker", maxSplits: 1)[1].utf8.count
         #expect(w.setFocus([(path, offset), (path + ".missing", 0), (path, text.utf8.count + 1)]).count == 2)
@@ -81,6 +84,7 @@ struct RealCodeWindowsTests {
     /// text, up to the edit (windows, whole files, bracket groups and focus windows alike).
     @Test func examplesNameWhereTheirTextWasCut() throws {
         let a = try write(Self.header, "lib.h"), b = try write(Self.header.replacingOccurrences(of: "lib_", with: "other_"), "other.h")
+        defer { for p in [a, b] { try? FileManager.default.removeItem(atPath: (p as NSString).deletingLastPathComponent) } }
         var w = try RealCodeWindows(paths: [a, b], minLength: 1, maxLength: 1 << 20)
         _ = w.setFocus([(b, 2000)])
         var files = Set<String>(), cutInside = 0
@@ -106,6 +110,7 @@ struct RealCodeWindowsTests {
 
     @Test func tinyTextsComeFromBracketGroups() throws {
         let path = try write(Self.header, "lib.h")
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let w = try RealCodeWindows(paths: [path], minLength: 1, maxLength: 64)
         var lengths: [Int] = []
         for i in 0..<300 {

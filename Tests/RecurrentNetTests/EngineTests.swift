@@ -123,6 +123,7 @@ struct EngineTests {
     @Test func checkpointRoundTrip() throws {
         let model = try RecurrentModel.initialized(ModelConfig(arch: .gru, embed: 8, hidden: 24, layers: 2, stepOutputs: 1), seed: 9)
         let path = NSTemporaryDirectory() + "nestnet-ckpt-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
         try model.save(to: path, metadata: ["note": "round trip", "accuracy": "0.5"])
         let back = try RecurrentModel.load(from: path)
         #expect(back.model.config == model.config)

@@ -53,6 +53,7 @@ struct SweepTests {
 
     @Test func runsWriteResultsAndRerunsSkipFinishedOnes() throws {
         let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let prov = Provenance(version: "test", command: "test", commit: "abc", host: "h", finished: "", threads: 2)
         let runner = SweepRunner(out: dir, threads: 2, provenance: prov)
         var finished: [SweepResult] = [], skipped = 0
@@ -123,6 +124,7 @@ struct SweepTests {
         c.stepLosses = [1]
         c.decoyRate = 2; c.habits = 0.5; c.inertWeight = 4
         let dir = Self.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try SweepRunner(out: dir, threads: 2, provenance: prov).run(c) { _ in }
         let meta = try RecurrentModel.load(from: dir + "/runs/c-lstm+step1-L64-s1/model.safetensors").metadata
         #expect(meta["data.generator"]?.contains("\"habits\":0.5") == true && meta["data.generator"]?.contains("\"decoyRate\":2") == true)
@@ -136,6 +138,7 @@ struct SweepTests {
         var accs: [[Double]] = []
         for _ in 0..<2 {
             let dir = Self.tempDir()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
             try SweepRunner(out: dir, threads: 2, provenance: prov).run(s) { _ in }
             accs.append(try SweepRunner.results(in: dir)[0].tests.map(\.loss))
         }
