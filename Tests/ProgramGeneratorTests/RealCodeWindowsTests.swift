@@ -5,7 +5,12 @@ import Testing
 @testable import ProgramGenerator
 
 @Suite("Examples cut from real code")
-struct RealCodeWindowsTests {
+final class RealCodeWindowsTests {
+    /// This test's folder for the files it writes (each test runs on an instance of its own),
+    /// removed when the test ends.
+    let dir = NSTemporaryDirectory() + "nestnet-rcw-\(UUID().uuidString)"
+    deinit { try? FileManager.default.removeItem(atPath: dir) }
+
     /// A header whose code all sits inside `extern "C" {`: no top-level line break is ever
     /// at depth 0, so only windows at depth 1 exist.
     static let header: String = {
@@ -18,7 +23,6 @@ struct RealCodeWindowsTests {
     }()
 
     func write(_ text: String, _ name: String) throws -> String {
-        let dir = NSTemporaryDirectory() + "nestnet-rcw-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let path = dir + "/" + name
         try AtomicFile.write(Array(text.utf8), to: path)
@@ -27,7 +31,6 @@ struct RealCodeWindowsTests {
 
     @Test func windowsAreCutAtAnyDepthAndLabelledByTheOracle() throws {
         let path = try write(Self.header, "lib.h")
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         #expect(NestingOracle.check(Self.header).isValid)
         let w = try RealCodeWindows(paths: [path], minLength: 200, maxLength: 1500)
         var insideExternC = 0, made = 0
@@ -45,7 +48,6 @@ struct RealCodeWindowsTests {
 
     @Test func wholeFilesAreTakenWhole() throws {
         let path = try write(Self.header, "lib.h")
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let w = try RealCodeWindows(paths: [path], minLength: 64, maxLength: 1 << 20)
         for i in 0..<20 {
             let e = try #require(w.example(seed: 9, index: i, valid: i % 2 == 1, lengths: .log, wholeFiles: 1))
@@ -59,7 +61,6 @@ struct RealCodeWindowsTests {
         let marker = "int focus_marker_here = (1);\n"
         let text = Self.header.replacingOccurrences(of: "int lib_call_30(", with: marker + "int lib_call_30(")
         let path = try write(text, "lib.h")
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         var w = try RealCodeWindows(paths: [path], minLength: 100, maxLength: 800)
         let offset = text.utf8.count - text.split(separator: "focus_marker", maxSplits: 1)[1].utf8.count
         #expect(w.setFocus([(path, offset), (path + ".missing", 0), (path, text.utf8.count + 1)]).count == 2)
@@ -84,7 +85,6 @@ struct RealCodeWindowsTests {
     /// text, up to the edit (windows, whole files, bracket groups and focus windows alike).
     @Test func examplesNameWhereTheirTextWasCut() throws {
         let a = try write(Self.header, "lib.h"), b = try write(Self.header.replacingOccurrences(of: "lib_", with: "other_"), "other.h")
-        defer { for p in [a, b] { try? FileManager.default.removeItem(atPath: (p as NSString).deletingLastPathComponent) } }
         var w = try RealCodeWindows(paths: [a, b], minLength: 1, maxLength: 1 << 20)
         _ = w.setFocus([(b, 2000)])
         var files = Set<String>(), cutInside = 0
@@ -110,7 +110,6 @@ struct RealCodeWindowsTests {
 
     @Test func tinyTextsComeFromBracketGroups() throws {
         let path = try write(Self.header, "lib.h")
-        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let w = try RealCodeWindows(paths: [path], minLength: 1, maxLength: 64)
         var lengths: [Int] = []
         for i in 0..<300 {

@@ -16,7 +16,9 @@ the line's error offset); Adam with clipping at norm 1, warm-up and a cosine sch
 of `--batch` texts of similar length; seeded. `--st` trains with hard moves forward and soft
 gradients back (straight-through); `--supervise W` adds W times a loss on the moves (push at a
 code opener, pop at a code closer, no-op elsewhere, from `code_moves`, a small C lexer in this
-file: an approximation of the oracle's, for this experiment only). With the stack, it also
+file: an approximation of the oracle's, for this experiment only), and `--teacher` also moves
+the stack by those moves in training (teacher forcing: the model's own moves only at test
+time). With the stack, it also
 prints how decided the moves are. Set XLA_FLAGS="--xla_cpu_multi_thread_eigen=false
 intra_op_parallelism_threads=1" to keep a run on one core.
 
@@ -51,9 +53,12 @@ ap.add_argument("--out", default=None, help="save the parameters (.npz)")
 ap.add_argument("--load", default=None, help="start from saved parameters (--steps 0: measure only)")
 ap.add_argument("--supervise", type=float, default=0, help="weight of the loss on the stack's moves")
 ap.add_argument("--st", action="store_true", help="straight-through hard moves in training")
+ap.add_argument("--teacher", action="store_true", help="in training the stack takes the lexer's moves (needs --supervise)")
 ap.add_argument("--train", default="train.jsonl")
 ap.add_argument("--tests", default="test-1024.jsonl,test-4096.jsonl,test-16384.jsonl")
 a = ap.parse_args()
+if a.teacher and not a.supervise:
+    ap.error("--teacher needs --supervise (the moves it forces are the ones taught)")
 
 PUSH, POP, NOOP = 0, 1, 2
 
@@ -124,7 +129,7 @@ if a.load:
     p = {k: jnp.asarray(v) for k, v in np.load(a.load).items()}
 
 
-def run(p, x, mask, hard=False, straight=False):
+def run(p, x, mask, hard=False, straight=False, forced=None):
     """x, mask [B, T] → final logits [B], step logits [B, T], move logits [B, T, 3].
 
         a_t = [emb(x_t); S_{t−1}[0:2]]·W_i + h_{t−1}·W_h + b → LSTM → h_t       [B, 4H]
@@ -133,10 +138,12 @@ def run(p, x, mask, hard=False, straight=False):
         S_t = u_push·[v_t; S_{t−1}[0:D−1]] + u_pop·[S_{t−1}[1:D]; 0] + u_noop·S_{t−1}   [B, D, K]
     """
     B, T = x.shape
+    if forced is None:
+        forced = jnp.full((B, T), -1, jnp.int32)
 
     def step(carry, inp):
         h, c, S = carry
-        xt, mt = inp
+        xt, mt, ft = inp
         e = p["emb"][xt]
         if STACK:
             e = jnp.concatenate([e, S[:, :2, :].reshape(B, READ)], axis=1)
@@ -153,6 +160,7 @@ def run(p, x, mask, hard=False, straight=False):
                 u = jax.nn.one_hot(jnp.argmax(al, 1), 3)
             elif straight:
                 u = u + jax.lax.stop_gradient(jax.nn.one_hot(jnp.argmax(al, 1), 3) - u)
+            u = jnp.where(ft[:, None] >= 0, jax.nn.one_hot(ft, 3), u)  # teacher forcing
             v = jnp.tanh(h2 @ p["vw"] + p["vb"])
             push = jnp.concatenate([v[:, None, :], S[:, :-1, :]], axis=1)
             pop = jnp.concatenate([S[:, 1:, :], jnp.zeros((B, 1, K))], axis=1)
@@ -165,13 +173,13 @@ def run(p, x, mask, hard=False, straight=False):
         return (h2, c2, S2), ((h2 @ p["sw"] + p["sb"])[:, 0], al)
 
     start = (jnp.zeros((B, H)), jnp.zeros((B, H)), jnp.zeros((B, D, K)))
-    (h, c, S), (sl, al) = jax.lax.scan(step, start, (x.T, mask.T))
+    (h, c, S), (sl, al) = jax.lax.scan(step, start, (x.T, mask.T, forced.T))
     feat = jnp.concatenate([h, S[:, :2, :].reshape(B, READ)], axis=1) if STACK else h
     return (feat @ p["hw"] + p["hb"])[:, 0], sl.T, al.transpose(1, 0, 2)
 
 
 def loss_fn(p, x, mask, y, broken, moves):
-    z, sl, al = run(p, x, mask, straight=a.st)
+    z, sl, al = run(p, x, mask, straight=a.st, forced=moves if a.teacher else None)
     final = jnp.mean(jax.nn.softplus(-z) * y + jax.nn.softplus(z) * (1 - y))
     steps = jnp.sum((jax.nn.softplus(-sl) * broken + jax.nn.softplus(sl) * (1 - broken)) * mask) / jnp.sum(mask)
     picked = jnp.take_along_axis(jax.nn.log_softmax(al, -1), moves[..., None], -1)[..., 0]
