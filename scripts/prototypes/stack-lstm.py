@@ -25,11 +25,13 @@ intra_op_parallelism_threads=1" to keep a run on one core.
 The README's runs (session 32; one seed each, 400 texts per test set): generated C as above,
 tests of 1–4, 4–16 and 16–64 KB (`--min-length 1024 --max-length 4096 --seed 12`, `4096 16384
 --seed 13`, `16384 65536 --seed 14`, each `--count 400 --habits 0.5`), `--steps 15000` for
-`--arch lstm`, `--arch stack`, and `--arch stack --st --supervise 1 --steps 8000`; real code,
+`--arch lstm`, `--arch stack`, and `--steps 8000` for `--arch stack --st --supervise 1` and
+`--arch stack --supervise 1 --teacher`; real code,
 `nestnet dataset windows CORPUS/src/train --count 40000 --min-length 32 --max-length 1024
 --lengths log --seed 7` to train on, `dataset windows CORPUS/src/valid --count 400 --min-length
 1024 --max-length 4096 --seed 9` and `… --count 400 --min-length 4096 --max-length 32768
---whole-files 1 --seed 8` to test, `--steps 10000` for each arch.
+--whole-files 1 --seed 8` to test, `--steps 10000` for each arch and `--steps 8000` for
+`--arch stack --supervise 1 --teacher`.
 """
 import argparse
 import json
