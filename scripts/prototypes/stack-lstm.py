@@ -98,14 +98,14 @@ def code_moves(b):
     return out
 
 
-def load(path):
-    """Texts as byte arrays, labels, error offsets (−1 for valid texts) and, with --supervise, moves."""
+def load(path, moves=False):
+    """Texts as byte arrays, labels, error offsets (−1 for valid texts) and, with `moves`, the taught moves."""
     xs, ys, es, ms = [], [], [], []
     for line in open(path, encoding="utf-8"):
         r = json.loads(line)
         b = r["text"].encode("utf-8")
         xs.append(np.frombuffer(b, dtype=np.uint8))
-        ms.append(code_moves(b) if a.supervise else None)
+        ms.append(code_moves(b) if moves else None)
         ys.append(1.0 if r["valid"] else 0.0)
         es.append(r["error"]["offset"] if r.get("error") else -1)
     return xs, np.array(ys, np.float32), es, ms
@@ -221,7 +221,7 @@ def adam(p, g, mom, vel, t, lr):
 
 
 if a.steps > 0:
-    train = load(a.train)
+    train = load(a.train, moves=a.supervise > 0)
     order = np.argsort([len(t) for t in train[0]])
     buckets = [order[i:i + a.batch] for i in range(0, len(order) - a.batch + 1, a.batch)]  # similar lengths
     mom, vel = jax.tree.map(jnp.zeros_like, p), jax.tree.map(jnp.zeros_like, p)
