@@ -34,11 +34,16 @@ public enum DefaultModel {
     }
 
     /// The model at `path` when given, else the embedded one, read once: the checkpoint, a
-    /// name for reports, and the SHA-256 of the bytes that were loaded.
-    public static func resolve(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    /// name for reports, and the SHA-256 of the bytes that were loaded. Unless `lexerAllowed`, a
+    /// model trained with `train --lexer-only` is refused: its final head was never trained.
+    public static func resolve(_ path: String?, lexerAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         if let p = path {
             let b = try RecurrentModel.checkpointBytes(p)
-            return (try RecurrentModel.load(bytes: b, source: p), p, SHA256.hex(b))
+            let c = try RecurrentModel.load(bytes: b, source: p)
+            guard lexerAllowed || c.metadata["train.lexer_only"] == nil else {
+                throw NestNetError("\(FileName.display(p)): a lexer (trained with --lexer-only), not a checker: its final head was never trained; read it with `nestnet probe lexical`")
+            }
+            return (c, p, SHA256.hex(b))
         }
         return try embedded(bytes, source: source, name: "default")
     }

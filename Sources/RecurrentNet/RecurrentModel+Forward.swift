@@ -122,8 +122,10 @@ extension RecurrentModel {
     /// Per-step BCE over every (step, row, output) and its gradient into `dStep`; the `broken`
     /// output (k = 0) counts `broken` times where its target is 1, the `inert` output (k = 2)
     /// `inert` times at bracket bytes. With `latch`, output 0 is trained through its running
-    /// maxima instead (`latchLossAndGradient`).
-    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1, latch: Bool = false) {
+    /// maxima instead (`latchLossAndGradient`). With `lexerOnly`, output 2 alone (the others
+    /// get no loss and no gradient; the mean is still over every output).
+    func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1, latch: Bool = false,
+                             lexerOnly: Bool = false) {
         let P = config.stepOutputs, B = w.B
         let d = w.dStep.ensure(max(w.T * B * P, 1))
         d.update(repeating: 0, count: w.T * B * P)
@@ -131,7 +133,7 @@ extension RecurrentModel {
             for m in 0..<w.active[t] {
                 let bits = w.targets[t * B + m]
                 let bracket = inert != 1 && Bracket.isBracket(w.x[t * B + m])
-                for k in (latch ? 1 : 0)..<P {
+                for k in lexerOnly ? 2..<3 : (latch ? 1 : 0)..<P {
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
                     let on = (bits >> k) & 1 == 1
@@ -141,7 +143,7 @@ extension RecurrentModel {
                 }
             }
         }
-        if latch { latchLossAndGradient(w, weight: weight, broken: broken) }
+        if latch && !lexerOnly { latchLossAndGradient(w, weight: weight, broken: broken) }
     }
 
     /// Output 0 (`broken`) trained as a latch (`SequenceBatch.brokenLatch`). With z_s the logit

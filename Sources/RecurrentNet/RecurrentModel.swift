@@ -22,6 +22,9 @@ public struct SequenceBatch: Sendable {
     /// target came on (the break). One firing after a break is all a break needs, and a flicker
     /// anywhere in a valid text is paid for at every later byte, as `check --hold 1` reads it.
     public var brokenLatch: Bool
+    /// Train step-head output 2 (`inert`) alone: the final head and the other step outputs get
+    /// no loss and no gradient, so the network is only a lexer (`train --lexer-only`).
+    public var lexerOnly = false
     /// Per-byte depth targets for the cells of `counterUnits` (`StepTargets.computeWithDepths`;
     /// 255: none at this byte), one byte per input byte.
     public var counterDepths: [[UInt8]]?
@@ -232,10 +235,10 @@ public final class RecurrentModel: @unchecked Sendable {
                 self.load(batch, into: w, start: start, end: end, withTargets: hasSteps, withDepths: hasDepths)
                 if start == 0 && wantStates { self.loadInitial(initial ?? [RecurrentState?](repeating: nil, count: n), into: w) }
                 self.forward(w, store: train)
-                self.finalLogits(w, batch: batch, train: train, scale: 1 / Float(n))
+                self.finalLogits(w, batch: batch, train: train, scale: batch.lexerOnly ? 0 : 1 / Float(n))
                 if hasSteps {
                     self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight, inert: batch.inertWeight,
-                                             latch: batch.brokenLatch)
+                                             latch: batch.brokenLatch, lexerOnly: batch.lexerOnly)
                 }
                 if train { self.backwardShard(w) }
                 if wantSteps && P > 0 { results.collectSteps(w, P: P) }

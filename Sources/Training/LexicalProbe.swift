@@ -19,6 +19,13 @@ public struct LexicalProbe: Sendable {
     /// the oracle's region there (`.code`: a code bracket read as inert).
     public struct Misread: Sendable, Equatable { public var text: Int, count: Int, first: Int, region: Region }
     public var misreads: [Misread] = []
+    /// A plain bracket stack over the brackets a lexer calls code (an opener pushes, a closer pops
+    /// its own kind; a wrong or missing top, or anything left at the end, breaks the text): the
+    /// texts the oracle calls valid (`validTexts`) that such a stack breaks when the oracle's
+    /// regions say what is code (`stackBreaksOracleLexed`: the conditional rules alone, since a
+    /// plain stack does not restart `#else` branches) and when the model's `inert` output does
+    /// (`stackBreaksModelLexed`). What a network with an exact stack and this lexer would flag.
+    public var validTexts = 0, stackBreaksOracleLexed = 0, stackBreaksModelLexed = 0
 
     public init() {}
 
@@ -33,7 +40,12 @@ public struct LexicalProbe: Sendable {
     }
 
     mutating func add(index: Int, text: [UInt8], logits: [Float], outputs P: Int) {
-        let regions = NestingOracle.analyze(text).regions
+        let analysis = NestingOracle.analyze(text), regions = analysis.regions
+        if analysis.verdict.isValid {
+            validTexts += 1
+            if !Self.stackHolds(text, code: { !regions[$0].isInert }) { stackBreaksOracleLexed += 1 }
+            if !Self.stackHolds(text, code: { logits[$0 * P + 2] <= 0 }) { stackBreaksModelLexed += 1 }
+        }
         var wrong = 0, first = -1, firstRegion = Region.code
         for (i, b) in text.enumerated() where Bracket.isBracket(b) {
             let inert = regions[i].isInert, readInert = logits[i * P + 2] > 0
@@ -46,6 +58,16 @@ public struct LexicalProbe: Sendable {
         }
         texts += 1
         if wrong > 0 { textsMisread += 1; misreads.append(Misread(text: index, count: wrong, first: first, region: firstRegion)) }
+    }
+
+    /// Whether a plain stack of the brackets `code` accepts stays whole to the end and empty.
+    static func stackHolds(_ text: [UInt8], code: (Int) -> Bool) -> Bool {
+        var stack: [BracketKind] = []
+        for (i, b) in text.enumerated() where Bracket.isBracket(b) && code(i) {
+            if let k = Bracket.openerKind(b) { stack.append(k); continue }
+            guard let k = Bracket.closerKind(b), stack.popLast() == k else { return false }
+        }
+        return stack.isEmpty
     }
 
     /// Index into `regionNames` of an inert region (0 for code, unused).

@@ -279,10 +279,11 @@ public final class Trainer {
                 } else if config.stepLossWeight > 0 {
                     targets = examples.map { StepTargets.compute($0.text) }
                 }
-                let batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
+                var batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
                                           stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1,
                                           inertWeight: config.inertWeight ?? 1, brokenLatch: config.brokenLatch ?? false,
                                           counterDepths: depths, counterUnits: config.counters, counterWeight: config.counterDepthWeight ?? 0)
+                batch.lexerOnly = config.lexerOnly ?? false
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1
                 func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }
@@ -333,7 +334,7 @@ public final class Trainer {
                 if config.counterDepthWeight != nil { record.counterLoss = (progress.counterLossSum ?? 0) / Double(n) }
             }
             var improved = true
-            if !valid.isEmpty {
+            if !valid.isEmpty && config.lexerOnly != true {
                 let e = Evaluation(model: model, examples: valid, threads: config.threads)
                 record.validAccuracy = e.accuracy; record.validLoss = e.loss
                 improved = (config.monitor ?? .accuracy).isImprovement(accuracy: e.accuracy, loss: e.loss,

@@ -59,6 +59,10 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Train the step head's `broken` output as a latch (`SequenceBatch.brokenLatch`; read with
     /// `check --hold 1`); nil: per-byte, as before (optional for the same reason as `brokenWeight`).
     public var brokenLatch: Bool? = nil
+    /// Train the step head's `inert` output alone (`SequenceBatch.lexerOnly`): a lexer, not a
+    /// checker. Every epoch is kept, the last written to `--out`, since the untrained final
+    /// head's validation accuracy says nothing (nil: off; optional like `brokenWeight`).
+    public var lexerOnly: Bool? = nil
     /// The last K units of a one-layer LSTM are counters (`RecurrentModel.makeCounters`): a
     /// fresh run or `--widen` makes them, a same-size `--init-from` model must have them (nil: none).
     public var counterUnits: Int? = nil
@@ -97,6 +101,14 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             guard b > 0, b.isFinite else { throw NestNetError("--inert-weight must be positive") }
             guard stepLossWeight > 0, model.stepOutputs >= 3 else {
                 throw NestNetError("--inert-weight weighs the step head's `inert` output: it needs --step-loss and --step-outputs 3 or 5")
+            }
+        }
+        if lexerOnly == true {
+            guard stepLossWeight > 0, model.stepOutputs >= 3 else {
+                throw NestNetError("--lexer-only trains the step head's `inert` output: it needs --step-loss and --step-outputs 3 or 5")
+            }
+            guard brokenWeight == nil, brokenLatch != true, counterUnits == nil, patience == nil else {
+                throw NestNetError("--lexer-only trains the `inert` output alone: --broken-weight, --broken-latch, --counter-units and --patience do not apply")
             }
         }
         if brokenLatch == true {
@@ -146,6 +158,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
         if let b = inertWeight { m["train.inert_weight"] = "\(b)" }
         if brokenLatch == true { m["train.broken_latch"] = "max" }
+        if lexerOnly == true { m["train.lexer_only"] = "inert" }
         if let k = counterUnits { m["train.counter_units"] = "\(k)" }
         if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
         if let w = counterDepthWeight { m["train.counter_depth_loss"] = "\(w)" }

@@ -171,7 +171,7 @@ struct Probe: ParsableCommand {
         }
 
         func run() throws {
-            let (ckpt, name, _) = try DefaultModel.resolve(model)
+            let (ckpt, name, _) = try DefaultModel.resolve(model, lexerAllowed: true)
             let net = ckpt.model
             guard net.config.stepOutputs >= 3 else {
                 throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
@@ -219,6 +219,8 @@ struct Probe: ParsableCommand {
                     o.field("model", name); o.field("texts", p.texts); o.field("skipped", skipped)
                     if sampled { o.field("sample") { $0.object { $0.field("of", available); $0.field("seed", seed) } } }
                     o.field("texts_misread", p.textsMisread)
+                    o.field("valid_texts", p.validTexts); o.field("stack_breaks_oracle_lexed", p.stackBreaksOracleLexed)
+                    o.field("stack_breaks_model_lexed", p.stackBreaksModelLexed)
                     o.field("code_brackets", p.codeBrackets); o.field("code_read_inert", p.codeReadInert)
                     o.field("inert_brackets", p.inertBrackets); o.field("inert_read_code", p.inertReadCode)
                     o.field("inert_by_region") { $0.object { r in
@@ -241,6 +243,7 @@ struct Probe: ParsableCommand {
                 print("  in a \(n):".padded(30) + "\(p.readCodeByRegion[k]) of \(p.inertByRegion[k]) (\(fixed(100 * rate(p.readCodeByRegion[k], p.inertByRegion[k]), 3))%)")
             }
             print("texts with a misread bracket: \(p.textsMisread) of \(p.texts) (\(fixed(100 * rate(p.textsMisread, p.texts), 1))%)")
+            print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle, \(p.stackBreaksModelLexed) by the model")
             for m in worst { print("  \(names[m.text]): \(m.count) misread, first at byte \(m.first): \(LexicalProbe.describe(m.region))") }
         }
     }

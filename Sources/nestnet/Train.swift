@@ -81,6 +81,8 @@ struct Train: ParsableCommand {
     var inertWeight: Float = 1
     @Flag(help: "With --step-loss: train the `broken` output as a latch: at every byte the loss reads the largest `broken` logit so far (since the break, after one), so one firing holds a break and a flicker costs every later byte. Read such a model with `check --hold 1`.")
     var brokenLatch = false
+    @Flag(help: "With --step-loss: train the step head's `inert` output alone (at brackets weighted by --inert-weight): a lexer, measured with `probe lexical`, not a checker. Every epoch is kept: the last is written to --out.")
+    var lexerOnly = false
     @Option(parsing: .unconditional, help: "LSTM only: make the last K units counters: forget gate 1 to Float precision and frozen (their cells keep 94% over a megabyte), starting silent. A fresh run or --widen makes them (with --widen, from the new units); --init-from a model of this size needs them already.")
     var counterUnits: Int?
     @Option(parsing: .unconditional, help: "With --counter-units: factor on the learning rate of the counters and of the weights that read them (default 1).")
@@ -139,6 +141,7 @@ struct Train: ParsableCommand {
         config.brokenWeight = brokenWeight == 1 ? nil : brokenWeight
         config.inertWeight = inertWeight == 1 ? nil : inertWeight
         config.brokenLatch = brokenLatch ? true : nil
+        config.lexerOnly = lexerOnly ? true : nil
         config.counterUnits = counterUnits; config.counterRateScale = counterLrScale
         config.counterDepthWeight = counterDepthLoss
         // Unset: the architecture's own start; an explicit choice is kept even where it is that default.

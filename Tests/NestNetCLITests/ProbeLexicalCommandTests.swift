@@ -62,4 +62,27 @@ struct ProbeLexicalCommandTests {
         let zero = try CLI.run(["probe", "lexical", d, "--sample", "0"])
         #expect(zero.status != 0 && zero.stderr.contains("--sample must be at least 1"), "\(zero.stderr)")
     }
+
+    /// `train --lexer-only` makes a lexer: `probe lexical` reads it (with what a plain stack
+    /// behind it would break), and the commands that need a checker refuse it in one line.
+    @Test func aLexerIsProbedButNotUsedAsAChecker() throws {
+        let d = CLI.tempDir()
+        try write("int f(int a) { return g(a[0]); } /* ( */\n#if A\nvoid h(int a) {\n#else\nvoid h(void) {\n#endif\n}\n", "\(d)/a.c")
+        let train = ["train", "--arch", "lstm", "--hidden", "4", "--embed", "2", "--examples-per-epoch", "8", "--epochs", "2",
+                     "--valid-count", "4", "--min-length", "16", "--max-length", "32", "--out", "\(d)/lexer.safetensors", "--quiet", "--lexer-only"]
+        let alone = try CLI.run(train)
+        #expect(alone.status != 0 && alone.stderr.contains("--lexer-only trains the step head's `inert` output"), "\(alone.stderr)")
+        let trained = try CLI.run(train + ["--step-loss", "1", "--inert-weight", "10"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let r = try CLI.run(["probe", "lexical", "\(d)/a.c", "--model", "\(d)/lexer.safetensors", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect(j["valid_texts"] as? Int == 1 && j["stack_breaks_oracle_lexed"] as? Int == 1 && j["stack_breaks_model_lexed"] != nil, "\(j)")
+        for command in [["check", "\(d)/a.c"], ["eval", "--data", "\(d)/none.jsonl"]] {
+            let refused = try CLI.run(command + ["--model", "\(d)/lexer.safetensors"])
+            #expect(refused.status != 0 && refused.stderr.contains("a lexer (trained with --lexer-only), not a checker"), "\(command): \(refused.stderr)")
+            #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        }
+        try? FileManager.default.removeItem(atPath: d)
+    }
 }

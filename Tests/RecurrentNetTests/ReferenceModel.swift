@@ -100,7 +100,8 @@ struct ReferenceModel {
     }
 
     /// The engine's training loss: mean final BCE + weight × mean per-step BCE (`broken` bytes'
-    /// output 0 counted `brokenWeight` times, brackets' output 2 `inertWeight` times).
+    /// output 0 counted `brokenWeight` times, brackets' output 2 `inertWeight` times). With
+    /// `lexerOnly`: the per-step term of output 2 alone, still divided by every output's count.
     func loss(_ batch: SequenceBatch) -> Double {
         var final = 0.0, step = 0.0, nSteps = 0, depth = 0.0, nDepth = 0
         for (i, s) in batch.sequences.enumerated() {
@@ -121,7 +122,7 @@ struct ReferenceModel {
                     }
                 }
             }
-            final += Self.bce(z, Double(batch.labels[i]))
+            if !batch.lexerOnly { final += Self.bce(z, Double(batch.labels[i])) }
             if let targets = batch.stepTargets {
                 // A latched `broken` output: the largest logit so far (target off), or since
                 // the current run of targets on began (target on).
@@ -129,6 +130,7 @@ struct ReferenceModel {
                 for (t, row) in st.enumerated() {
                     for (k, zk) in row.enumerated() {
                         let y = Double((targets[i][t] >> k) & 1)
+                        if batch.lexerOnly && k != 2 { nSteps += 1; continue }
                         if k == 0 && batch.brokenLatch {
                             all = max(all, zk)
                             if y == 1 {

@@ -43,4 +43,22 @@ struct LexicalProbeTests {
         #expect(none.textsMisread == 3 && none.misreads.map(\.count) == [1, 7, 2])
         #expect(none.misreads.map(\.region) == [.lineComment, .string, .skipped])
     }
+
+    /// A plain stack over what the lexer calls code: with the oracle's regions it breaks only
+    /// where `#else` restarts a branch; with a model that reads everything as code it breaks at
+    /// every inert bracket that is not balanced; texts the oracle calls broken are not counted.
+    @Test func aPlainStackBreaksWhereTheLexerOrTheBranchesDo() throws {
+        let texts: [[UInt8]] = Self.texts + [
+            Array("#if A\nvoid f(int a) {\n#else\nvoid f(int a, int b) {\n#endif\n}\n".utf8),  // valid by the oracle's branch rule
+            Array("f(]".utf8),                                                              // broken: not counted
+        ]
+        var code = LexicalProbe(), inert = LexicalProbe()
+        code.read(texts, model: try Self.constant(inert: false), threads: 2)
+        inert.read(texts, model: try Self.constant(inert: true), threads: 1)
+        #expect(code.validTexts == 5 && code.stackBreaksOracleLexed == 1 && code.stackBreaksModelLexed == 4)
+        #expect(inert.validTexts == 5 && inert.stackBreaksOracleLexed == 1 && inert.stackBreaksModelLexed == 0)
+        #expect(LexicalProbe.stackHolds(Array("a{b[c(d)e]f}".utf8)) { _ in true })
+        #expect(!LexicalProbe.stackHolds(Array("{)".utf8)) { _ in true } && !LexicalProbe.stackHolds(Array("(".utf8)) { _ in true })
+        #expect(!LexicalProbe.stackHolds(Array(")(".utf8)) { _ in true } && LexicalProbe.stackHolds(Array("{)".utf8)) { $0 == 0 ? false : false })
+    }
 }

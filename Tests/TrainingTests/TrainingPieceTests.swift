@@ -213,6 +213,26 @@ struct TrainingPieceTests {
         #expect(throws: NestNetError.self) { try c.validate() }
     }
 
+    /// `--lexer-only` trains the step head's `inert` output, so it needs per-step targets with
+    /// that output, and it takes no option that weighs another output or watches validation.
+    @Test func lexerOnlyIsCheckedAndRecordedOnlyWhenSet() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
+        c.stepLossWeight = 1
+        #expect(c.metadata["train.lexer_only"] == nil)
+        c.lexerOnly = true; c.inertWeight = 10
+        try c.validate()
+        #expect(c.metadata["train.lexer_only"] == "inert")
+        c.patience = 2
+        #expect(throws: NestNetError.self) { try c.validate() }
+        c.patience = nil; c.brokenLatch = true
+        #expect(throws: NestNetError.self) { try c.validate() }
+        c.brokenLatch = nil; c.stepLossWeight = 0
+        #expect(throws: NestNetError.self) { try c.validate() }
+        var two = TrainingConfig(model: .init(arch: .lstm, stepOutputs: 2))
+        two.stepLossWeight = 1; two.lexerOnly = true
+        #expect(throws: NestNetError.self) { try two.validate() }
+    }
+
     @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {
         var c = TrainingConfig(model: .init(arch: .lstm, hidden: 16))
         try c.validate()
