@@ -59,6 +59,6 @@ struct LexicalProbeTests {
         #expect(inert.validTexts == 5 && inert.stackBreaksOracleLexed == 1 && inert.stackBreaksModelLexed == 0)
         #expect(LexicalProbe.stackHolds(Array("a{b[c(d)e]f}".utf8)) { _ in true })
         #expect(!LexicalProbe.stackHolds(Array("{)".utf8)) { _ in true } && !LexicalProbe.stackHolds(Array("(".utf8)) { _ in true })
-        #expect(!LexicalProbe.stackHolds(Array(")(".utf8)) { _ in true } && LexicalProbe.stackHolds(Array("{)".utf8)) { $0 == 0 ? false : false })
+        #expect(!LexicalProbe.stackHolds(Array(")(".utf8)) { _ in true } && LexicalProbe.stackHolds(Array("{)".utf8)) { _ in false })
     }
 }
