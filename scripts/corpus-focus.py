@@ -17,13 +17,17 @@ packages (never the valid or test ones):
     nestnet probe lexical $(cat train.txt) --sample 18000 --seed 20261404 --show 100000 --format json > lex.json
     scripts/corpus-focus.py --lexical lex.json >> focus.tsv
 
+    # the same for a lexer (`train --lexer-only`): every first misread, `#if 0` ones too
+    scripts/corpus-focus.py --lexical --with-if0 lex.json >> focus.tsv
+
 A missed break's point is the edited byte in the original file (source offset + edit offset),
 so `train --corpus-focus` cuts texts that cover it and edits them afresh. Files the oracle
 calls invalid are left out of the first kind (their labels are the oracle's, not a
 misreading), as are files whose report has no offset. A lexical report must list every file
 with a misread (`--show` at least its `texts_misread`); a first misread inside an `#if 0`
-group gives no point (the model reads most disabled code as code, which is harmless when it
-is balanced). A summary goes to stderr.
+group gives no point (the model reads most disabled code as code, which is harmless to a
+checker when it is balanced) unless `--with-if0` is given: a lexer must read those groups too,
+since an exact stack behind it breaks on an unbalanced one. A summary goes to stderr.
 """
 import json
 import os
@@ -88,7 +92,7 @@ def missed_points(jsonl_path, report_path):
     print(f"corpus-focus: {broken} broken files, {missed} missed: {missed} focus points", file=sys.stderr)
 
 
-def lexical_points(probe_paths):
+def lexical_points(probe_paths, with_if0=False):
     files = points = 0
     for path in probe_paths:
         report = read_json(path)
@@ -100,18 +104,19 @@ def lexical_points(probe_paths):
                              f"run probe lexical with --show {report['texts_misread']} or more")
         files += report["texts"]
         for w in worst:
-            if "#if 0" in w["first_kind"]:
+            if "#if 0" in w["first_kind"] and not with_if0:
                 continue
             sys.stdout.write(f"{w['text']}\t{w['first_offset']}\n")
             points += 1
-    print(f"corpus-focus: {files} files read, {points} first misreads outside #if 0 groups: {points} focus points", file=sys.stderr)
+    where = "" if with_if0 else " outside #if 0 groups"
+    print(f"corpus-focus: {files} files read, {points} first misreads{where}: {points} focus points", file=sys.stderr)
 
 
 def main() -> int:
     args = sys.argv[1:]
     usage = ("usage: corpus-focus.py CHECK.json > focus.tsv\n"
              "       corpus-focus.py --missed EDITED.jsonl EDITED-CHECK.json >> focus.tsv\n"
-             "       corpus-focus.py --lexical PROBE.json [PROBE.json ...] >> focus.tsv")
+             "       corpus-focus.py --lexical [--with-if0] PROBE.json [PROBE.json ...] >> focus.tsv")
     if args in (["-h"], ["--help"]):
         print(__doc__.rstrip() + "\n\n" + usage)
         return 0
@@ -119,7 +124,9 @@ def main() -> int:
         flagged_points(args[0])
     elif len(args) == 3 and args[0] == "--missed":
         missed_points(args[1], args[2])
-    elif len(args) >= 2 and args[0] == "--lexical":
+    elif len(args) >= 3 and args[:2] == ["--lexical", "--with-if0"]:
+        lexical_points(args[2:], with_if0=True)
+    elif len(args) >= 2 and args[0] == "--lexical" and not args[1].startswith("-"):
         lexical_points(args[1:])
     else:
         print(usage, file=sys.stderr)

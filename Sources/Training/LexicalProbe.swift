@@ -26,6 +26,16 @@ public struct LexicalProbe: Sendable {
     /// plain stack does not restart `#else` branches) and when the model's `inert` output does
     /// (`stackBreaksModelLexed`). What a network with an exact stack and this lexer would flag.
     public var validTexts = 0, stackBreaksOracleLexed = 0, stackBreaksModelLexed = 0
+    /// Of those, the texts of `largeText` bytes or more, and the ones the model-lexed stack breaks
+    /// (long files are where a lint's false alarms gather: issue 12 gives them their own target).
+    public var validLargeTexts = 0, stackBreaksModelLexedLarge = 0
+    public static let largeText = 65_536
+    /// The other side of that stack: texts the oracle calls broken (`brokenTexts`) that it
+    /// catches, and of those the ones where its first break (a closer that does not pop its own
+    /// kind, or at the end the innermost opener left) is on the oracle's line, lexed by the
+    /// oracle's regions and by the model's `inert` output.
+    public var brokenTexts = 0, stackCatchesOracleLexed = 0, stackCatchesModelLexed = 0
+    public var stackAtLineOracleLexed = 0, stackAtLineModelLexed = 0
 
     public init() {}
 
@@ -41,10 +51,21 @@ public struct LexicalProbe: Sendable {
 
     mutating func add(index: Int, text: [UInt8], logits: [Float], outputs P: Int) {
         let analysis = NestingOracle.analyze(text), regions = analysis.regions
-        if analysis.verdict.isValid {
+        let oracleBreak = Self.stackBreak(text, code: { !regions[$0].isInert })
+        let modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 })
+        if let error = analysis.verdict.error {
+            brokenTexts += 1
+            func line(_ offset: Int) -> Int { 1 + text[..<offset].lazy.filter { $0 == 10 }.count }
+            if let o = oracleBreak { stackCatchesOracleLexed += 1; if line(o) == error.line { stackAtLineOracleLexed += 1 } }
+            if let o = modelBreak { stackCatchesModelLexed += 1; if line(o) == error.line { stackAtLineModelLexed += 1 } }
+        } else {
             validTexts += 1
-            if !Self.stackHolds(text, code: { !regions[$0].isInert }) { stackBreaksOracleLexed += 1 }
-            if !Self.stackHolds(text, code: { logits[$0 * P + 2] <= 0 }) { stackBreaksModelLexed += 1 }
+            if oracleBreak != nil { stackBreaksOracleLexed += 1 }
+            if modelBreak != nil { stackBreaksModelLexed += 1 }
+            if text.count >= Self.largeText {
+                validLargeTexts += 1
+                if modelBreak != nil { stackBreaksModelLexedLarge += 1 }
+            }
         }
         var wrong = 0, first = -1, firstRegion = Region.code
         for (i, b) in text.enumerated() where Bracket.isBracket(b) {
@@ -60,14 +81,16 @@ public struct LexicalProbe: Sendable {
         if wrong > 0 { textsMisread += 1; misreads.append(Misread(text: index, count: wrong, first: first, region: firstRegion)) }
     }
 
-    /// Whether a plain stack of the brackets `code` accepts stays whole to the end and empty.
-    static func stackHolds(_ text: [UInt8], code: (Int) -> Bool) -> Bool {
-        var stack: [BracketKind] = []
+    /// Where a plain stack of the brackets `code` accepts first breaks: a closer that does not pop
+    /// its own kind, or at the end the innermost opener left open (where the oracle reports an
+    /// unclosed text); nil when it stays whole to the end and empty.
+    static func stackBreak(_ text: [UInt8], code: (Int) -> Bool) -> Int? {
+        var stack: [(kind: BracketKind, offset: Int)] = []
         for (i, b) in text.enumerated() where Bracket.isBracket(b) && code(i) {
-            if let k = Bracket.openerKind(b) { stack.append(k); continue }
-            guard let k = Bracket.closerKind(b), stack.popLast() == k else { return false }
+            if let k = Bracket.openerKind(b) { stack.append((k, i)); continue }
+            guard let k = Bracket.closerKind(b), stack.popLast()?.kind == k else { return i }
         }
-        return stack.isEmpty
+        return stack.last?.offset
     }
 
     /// Index into `regionNames` of an inert region (0 for code, unused).

@@ -144,7 +144,7 @@ struct Probe: ParsableCommand {
     struct Lexical: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "How often the step head's `inert` output misreads a bracket: code read as comment or string, or the reverse.",
-            discussion: "Reads whole C-like files (folders are walked like `check` walks them) or a JSONL dataset's texts, and compares P(inert) > 0.5 at every bracket byte with the oracle's lexer (comment, string, char, directive, `#if 0`). A code bracket read as inert drops out of the model's count; an inert one read as code adds one. Needs a model with a step head (3 or 5 outputs).")
+            discussion: "Reads whole C-like files (folders are walked like `check` walks them) or a JSONL dataset's texts, and compares P(inert) > 0.5 at every bracket byte with the oracle's lexer (comment, string, char, directive, `#if 0`). A code bracket read as inert drops out of the model's count; an inert one read as code adds one. The last lines say what a plain bracket stack behind that reading would make of the texts: the valid ones it breaks, and the broken ones it catches (and at the oracle's line). Needs a model with a step head (3 or 5 outputs).")
         @Option(help: "Checkpoint (default: the embedded model).") var model: String?
         @Option(help: "Examples (JSONL) instead of files.") var data: String?
         @Option(parsing: .unconditional, help: "Skip files larger than this many bytes (named on stderr).") var maxBytes: Int = 1 << 22
@@ -221,6 +221,10 @@ struct Probe: ParsableCommand {
                     o.field("texts_misread", p.textsMisread)
                     o.field("valid_texts", p.validTexts); o.field("stack_breaks_oracle_lexed", p.stackBreaksOracleLexed)
                     o.field("stack_breaks_model_lexed", p.stackBreaksModelLexed)
+                    o.field("valid_texts_64k", p.validLargeTexts); o.field("stack_breaks_model_lexed_64k", p.stackBreaksModelLexedLarge)
+                    o.field("broken_texts", p.brokenTexts)
+                    o.field("stack_catches_oracle_lexed", p.stackCatchesOracleLexed); o.field("stack_at_line_oracle_lexed", p.stackAtLineOracleLexed)
+                    o.field("stack_catches_model_lexed", p.stackCatchesModelLexed); o.field("stack_at_line_model_lexed", p.stackAtLineModelLexed)
                     o.field("code_brackets", p.codeBrackets); o.field("code_read_inert", p.codeReadInert)
                     o.field("inert_brackets", p.inertBrackets); o.field("inert_read_code", p.inertReadCode)
                     o.field("inert_by_region") { $0.object { r in
@@ -243,7 +247,12 @@ struct Probe: ParsableCommand {
                 print("  in a \(n):".padded(30) + "\(p.readCodeByRegion[k]) of \(p.inertByRegion[k]) (\(fixed(100 * rate(p.readCodeByRegion[k], p.inertByRegion[k]), 3))%)")
             }
             print("texts with a misread bracket: \(p.textsMisread) of \(p.texts) (\(fixed(100 * rate(p.textsMisread, p.texts), 1))%)")
-            print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle, \(p.stackBreaksModelLexed) by the model")
+            print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle, \(p.stackBreaksModelLexed) by the model"
+                  + (p.validLargeTexts > 0 ? " (\(p.stackBreaksModelLexedLarge) of the \(p.validLargeTexts) of 64 KB or more)" : ""))
+            if p.brokenTexts > 0 {
+                print("broken texts it catches: \(p.stackCatchesOracleLexed) of \(p.brokenTexts) lexed by the oracle (\(p.stackAtLineOracleLexed) at its line), "
+                      + "\(p.stackCatchesModelLexed) by the model (\(p.stackAtLineModelLexed) at the oracle's line)")
+            }
             for m in worst { print("  \(names[m.text]): \(m.count) misread, first at byte \(m.first): \(LexicalProbe.describe(m.region))") }
         }
     }

@@ -74,10 +74,15 @@ struct ProbeLexicalCommandTests {
         #expect(alone.status != 0 && alone.stderr.contains("--lexer-only trains the step head's `inert` output"), "\(alone.stderr)")
         let trained = try CLI.run(train + ["--step-loss", "1", "--inert-weight", "10"])
         #expect(trained.status == 0, "\(trained.stderr)")
-        let r = try CLI.run(["probe", "lexical", "\(d)/a.c", "--model", "\(d)/lexer.safetensors", "--format", "json"])
+        try write("int g(void) {\n  return f(];\n}\n", "\(d)/b.c")  // broken at `]`, line 2
+        let r = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/lexer.safetensors", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
         let j = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
         #expect(j["valid_texts"] as? Int == 1 && j["stack_breaks_oracle_lexed"] as? Int == 1 && j["stack_breaks_model_lexed"] != nil, "\(j)")
+        #expect(j["broken_texts"] as? Int == 1 && j["stack_catches_oracle_lexed"] as? Int == 1 && j["stack_at_line_oracle_lexed"] as? Int == 1, "\(j)")
+        #expect(j["stack_catches_model_lexed"] != nil && j["stack_at_line_model_lexed"] != nil && j["valid_texts_64k"] as? Int == 0, "\(j)")
+        let text = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/lexer.safetensors"])
+        #expect(text.stdout.contains("broken texts it catches: 1 of 1 lexed by the oracle (1 at its line), "), "\(text.stdout)")
         for command in [["check", "\(d)/a.c"], ["eval", "--data", "\(d)/none.jsonl"]] {
             let refused = try CLI.run(command + ["--model", "\(d)/lexer.safetensors"])
             #expect(refused.status != 0 && refused.stderr.contains("a lexer (trained with --lexer-only), not a checker"), "\(command): \(refused.stderr)")

@@ -46,19 +46,36 @@ struct LexicalProbeTests {
 
     /// A plain stack over what the lexer calls code: with the oracle's regions it breaks only
     /// where `#else` restarts a branch; with a model that reads everything as code it breaks at
-    /// every inert bracket that is not balanced; texts the oracle calls broken are not counted.
+    /// every inert bracket that is not balanced. Texts the oracle calls broken are counted apart:
+    /// caught when the stack breaks, at the line when its first break is on the oracle's line.
     @Test func aPlainStackBreaksWhereTheLexerOrTheBranchesDo() throws {
         let texts: [[UInt8]] = Self.texts + [
             Array("#if A\nvoid f(int a) {\n#else\nvoid f(int a, int b) {\n#endif\n}\n".utf8),  // valid by the oracle's branch rule
-            Array("f(]".utf8),                                                              // broken: not counted
+            Array("f(]".utf8),                                                              // broken at `]`, line 1
+            Array("/* } */\nf(a;\n".utf8),                                                  // `(` never closed, line 2
         ]
         var code = LexicalProbe(), inert = LexicalProbe()
         code.read(texts, model: try Self.constant(inert: false), threads: 2)
         inert.read(texts, model: try Self.constant(inert: true), threads: 1)
         #expect(code.validTexts == 5 && code.stackBreaksOracleLexed == 1 && code.stackBreaksModelLexed == 4)
         #expect(inert.validTexts == 5 && inert.stackBreaksOracleLexed == 1 && inert.stackBreaksModelLexed == 0)
-        #expect(LexicalProbe.stackHolds(Array("a{b[c(d)e]f}".utf8)) { _ in true })
-        #expect(!LexicalProbe.stackHolds(Array("{)".utf8)) { _ in true } && !LexicalProbe.stackHolds(Array("(".utf8)) { _ in true })
-        #expect(!LexicalProbe.stackHolds(Array(")(".utf8)) { _ in true } && LexicalProbe.stackHolds(Array("{)".utf8)) { _ in false })
+        // Read all as code, the comment's `}` breaks the stack on line 1: caught, not at the line.
+        #expect(code.brokenTexts == 2 && code.stackCatchesModelLexed == 2 && code.stackAtLineModelLexed == 1)
+        #expect(inert.brokenTexts == 2 && inert.stackCatchesModelLexed == 0 && inert.stackAtLineModelLexed == 0)
+        for p in [code, inert] { #expect(p.stackCatchesOracleLexed == 2 && p.stackAtLineOracleLexed == 2) }
+        #expect(code.validLargeTexts == 0 && code.stackBreaksModelLexedLarge == 0)
+        // A valid text of 64 KB is counted apart too: read as code, its comment's `(` is left open.
+        let large = Array(("/* ( */\n" + String(repeating: "x;\n", count: LexicalProbe.largeText / 3)).utf8)
+        var big = LexicalProbe(), small = LexicalProbe()
+        big.read([large], model: try Self.constant(inert: false), threads: 1)
+        small.read([Array(large.prefix(LexicalProbe.largeText - 1))], model: try Self.constant(inert: false), threads: 1)
+        #expect(big.validLargeTexts == 1 && big.stackBreaksModelLexedLarge == 1 && big.stackBreaksModelLexed == 1)
+        #expect(small.validTexts == 1 && small.validLargeTexts == 0 && small.stackBreaksModelLexed == 1)
+        #expect(LexicalProbe.stackBreak(Array("{\n(\n[".utf8)) { _ in true } == 4)
+        #expect(LexicalProbe.stackBreak(Array("{}\n)".utf8)) { _ in true } == 3)
+        #expect(LexicalProbe.stackBreak(Array("{[}]".utf8)) { _ in true } == 2)
+        #expect(LexicalProbe.stackBreak(Array("a{b[c(d)e]f}".utf8)) { _ in true } == nil)
+        #expect(LexicalProbe.stackBreak(Array("{)".utf8)) { _ in true } == 1 && LexicalProbe.stackBreak(Array("(".utf8)) { _ in true } == 0)
+        #expect(LexicalProbe.stackBreak(Array(")(".utf8)) { _ in true } == 0 && LexicalProbe.stackBreak(Array("{)".utf8)) { _ in false } == nil)
     }
 }
