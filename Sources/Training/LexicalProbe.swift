@@ -55,7 +55,7 @@ public struct LexicalProbe: Sendable {
         let modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 })
         if let error = analysis.verdict.error {
             brokenTexts += 1
-            func line(_ offset: Int) -> Int { 1 + text[..<offset].lazy.filter { $0 == 10 }.count }
+            func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }
             if let o = oracleBreak { stackCatchesOracleLexed += 1; if line(o) == error.line { stackAtLineOracleLexed += 1 } }
             if let o = modelBreak { stackCatchesModelLexed += 1; if line(o) == error.line { stackAtLineModelLexed += 1 } }
         } else {

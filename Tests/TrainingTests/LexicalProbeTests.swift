@@ -63,6 +63,10 @@ struct LexicalProbeTests {
         #expect(code.brokenTexts == 2 && code.stackCatchesModelLexed == 2 && code.stackAtLineModelLexed == 1)
         #expect(inert.brokenTexts == 2 && inert.stackCatchesModelLexed == 0 && inert.stackAtLineModelLexed == 0)
         for p in [code, inert] { #expect(p.stackCatchesOracleLexed == 2 && p.stackAtLineOracleLexed == 2) }
+        // Lines are counted as the oracle counts them: a lone `\r` ends one too.
+        var cr = LexicalProbe()
+        cr.read([Array("/* } */\rf(a;\r".utf8)], model: try Self.constant(inert: true), threads: 1)
+        #expect(cr.brokenTexts == 1 && cr.stackCatchesOracleLexed == 1 && cr.stackAtLineOracleLexed == 1)
         #expect(code.validLargeTexts == 0 && code.stackBreaksModelLexedLarge == 0)
         // A valid text of 64 KB is counted apart too: read as code, its comment's `(` is left open.
         let large = Array(("/* ( */\n" + String(repeating: "x;\n", count: LexicalProbe.largeText / 3)).utf8)
