@@ -94,7 +94,7 @@ let package = Package(
         // The engine's CPU settings, so release tests compile and run the AVX-512 kernels
         // (`FusedStepTests`) that release builds of the engine use.
         .testTarget(name: "RecurrentNetTests", dependencies: ["RecurrentNet", "NestNetSupport", "ProgramGenerator"], swiftSettings: fastMath),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator", "StepHead", "NestNetSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "ProgramGenerator", "StepHead", "NestNetSupport", "NestingOracle"]),
         .testTarget(name: "LintingTests", dependencies: ["Linting", "DefaultModel", "NestNetSupport", "NestingOracle", "ProgramGenerator", "RecurrentNet"]),
         // Both report modules and the JUnit writer they share (validated against the schemas).
         .testTarget(name: "ReportingTests", dependencies: ["CheckReporting", "ExperimentReporting", "JUnit", "Linting", "CLibXML2", "Training", "RecurrentNet", "ProgramGenerator"], resources: [.copy("Schemas")]),

@@ -32,22 +32,24 @@ public enum NestingOracle {
     /// Checks `bytes` and records, for every byte, its region and the code depth after it.
     public static func analyze(_ bytes: UnsafeBufferPointer<UInt8>) -> Analysis {
         guard let base = bytes.baseAddress, !bytes.isEmpty else {
-            return Analysis(verdict: Verdict(error: nil, maxDepth: 0, finalDepth: 0), depth: [], regions: [])
+            return Analysis(verdict: Verdict(error: nil, maxDepth: 0, finalDepth: 0), depth: [], regions: [], laterBranches: [])
         }
         // The observer writes every byte exactly once (finish fills up to the end), so the
         // arrays are not zero-filled first.
         var verdict = Verdict(error: nil, maxDepth: 0, finalDepth: 0)
         var regions: [Region] = []
+        var later: [Range<Int>] = []
         let depth = [Int32](unsafeUninitializedCapacity: bytes.count) { d, dCount in
             regions = [Region](unsafeUninitializedCapacity: bytes.count) { r, rCount in
                 var s = Scanner(base, count: bytes.count, observer: ProfileObserver(depth: d, regions: r))
                 s.run()
                 verdict = Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)
+                later = s.observer.later
                 rCount = bytes.count
             }
             dCount = bytes.count
         }
-        return Analysis(verdict: verdict, depth: depth, regions: regions)
+        return Analysis(verdict: verdict, depth: depth, regions: regions, laterBranches: later)
     }
 
     /// `analyze` for any byte collection.
@@ -75,6 +77,18 @@ public struct Analysis: Sendable {
     public var depth: [Int32]
     /// What the lexer took each byte to be.
     public var regions: [Region]
+    /// Byte ranges in a later branch (`#elif`/`#else` to its `#endif`) of a live conditional,
+    /// in order and disjoint. The oracle checks such a branch against the first one and then
+    /// goes on from the first branch's stack, so a stack that follows code brackets outside
+    /// these ranges only agrees with it on every valid text.
+    public var laterBranches: [Range<Int>]
+
+    /// Per byte: 1 in a later branch (`laterBranches`), else 0.
+    public var laterFlags: [UInt8] {
+        var f = [UInt8](repeating: 0, count: depth.count)
+        for r in laterBranches { for i in r { f[i] = 1 } }
+        return f
+    }
 
     /// Per-byte flag: 1 from the byte where the nesting is already broken beyond repair
     /// (a bad closer or a conditional mismatch), 0 before it. Unclosed openers are only
@@ -95,6 +109,8 @@ struct ProfileObserver: ScanObserver {
     var last = 0
     var lastDepth: Int32 = 0
     var lastRegion: Region = .code
+    var later: [Range<Int>] = []
+    var laterStart = -1
 
     init(depth: UnsafeMutableBufferPointer<Int32>, regions: UnsafeMutableBufferPointer<Region>) {
         self.depth = depth; self.regions = regions
@@ -110,5 +126,12 @@ struct ProfileObserver: ScanObserver {
         lastDepth = Int32(d); lastRegion = region
     }
 
-    mutating func finish(length: Int) { change(at: length, region: .code, depth: 0) }
+    mutating func laterBranch(at offset: Int, on: Bool) {
+        if on { laterStart = offset } else if laterStart >= 0 { later.append(laterStart..<offset); laterStart = -1 }
+    }
+
+    mutating func finish(length: Int) {
+        change(at: length, region: .code, depth: 0)
+        if laterStart >= 0 { laterBranch(at: min(length, depth.count), on: false) }
+    }
 }

@@ -3,6 +3,13 @@
 protocol ScanObserver {
     mutating func change(at offset: Int, region: Region, depth: Int)
     mutating func finish(length: Int)
+    /// From `offset` on, bytes are (`on`) or are no longer in a later branch of a live
+    /// conditional (`#elif`/`#else` on): calls alternate, starting with `on`.
+    mutating func laterBranch(at offset: Int, on: Bool)
+}
+
+extension ScanObserver {
+    @inline(__always) mutating func laterBranch(at offset: Int, on: Bool) {}
 }
 
 /// The observer for plain verdicts: records nothing, compiles to nothing.
@@ -39,6 +46,8 @@ struct Scanner<Observer: ScanObserver> {
     /// The group being skipped is a dead `#elif 0` branch of a live conditional (whose frame
     /// stays on `frames`), not an `#if 0` group.
     private var skippingBranch = false
+    /// Frames whose first branch has ended: while any is open, bytes are in a later branch.
+    private var laterFrames = 0
     private(set) var error: NestingError?
     private(set) var maxDepth = 0
 
@@ -143,8 +152,11 @@ struct Scanner<Observer: ScanObserver> {
                 if !skippingBranch { frames.append(Frame(entry: stack.top)) }
                 skippingBranch = false
             } else if skipDepth == 0, var f = frames.last {
-                if !f.hasFirstEnd { f.firstEnd = stack.top; f.hasFirstEnd = true }
-                else if !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }
+                if !f.hasFirstEnd {
+                    f.firstEnd = stack.top; f.hasFirstEnd = true
+                    laterFrames += 1
+                    if laterFrames == 1 { observer.laterBranch(at: i, on: true) }
+                } else if !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }
                 stack.top = f.entry
                 frames[frames.count - 1] = f
                 // `#elif 0`: a dead branch (hwloc's `extern "C" {` / `#elif 0` / `}` idiom for
@@ -172,6 +184,8 @@ struct Scanner<Observer: ScanObserver> {
     private mutating func endConditional(at i: Int, compareLast: Bool) {
         guard let f = frames.popLast() else { return }
         if f.hasFirstEnd {
+            laterFrames -= 1
+            if laterFrames == 0 { observer.laterBranch(at: i, on: false) }
             if compareLast && !stack.sameKinds(stack.top, f.firstEnd) { fail(.conditionalMismatch, at: i) }
             stack.top = f.firstEnd
         }

@@ -25,6 +25,10 @@ public struct SequenceBatch: Sendable {
     /// Train step-head output 2 (`inert`) alone: the final head and the other step outputs get
     /// no loss and no gradient, so the network is only a lexer (`train --lexer-only`).
     public var lexerOnly = false
+    /// With `lexerOnly`, also train step-head output 1 as `later` (its target is bit 5 of each
+    /// target byte, `StepTargets.laterBit`: a later branch of a live conditional), weighted at
+    /// brackets like `inert` (`train --lexer-only --later-branches`).
+    public var lexerLater = false
     /// Per-byte depth targets for the cells of `counterUnits` (`StepTargets.computeWithDepths`;
     /// 255: none at this byte), one byte per input byte.
     public var counterDepths: [[UInt8]]?
@@ -238,7 +242,7 @@ public final class RecurrentModel: @unchecked Sendable {
                 self.finalLogits(w, batch: batch, train: train, scale: batch.lexerOnly ? 0 : 1 / Float(n))
                 if hasSteps {
                     self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight, inert: batch.inertWeight,
-                                             latch: batch.brokenLatch, lexerOnly: batch.lexerOnly)
+                                             latch: batch.brokenLatch, lexerOnly: batch.lexerOnly, lexerLater: batch.lexerLater)
                 }
                 if train { self.backwardShard(w) }
                 if wantSteps && P > 0 { results.collectSteps(w, P: P) }

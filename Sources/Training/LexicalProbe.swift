@@ -36,12 +36,24 @@ public struct LexicalProbe: Sendable {
     /// oracle's regions and by the model's `inert` output.
     public var brokenTexts = 0, stackCatchesOracleLexed = 0, stackCatchesModelLexed = 0
     public var stackAtLineOracleLexed = 0, stackAtLineModelLexed = 0
+    /// The same stack over the oracle's code brackets outside later branches of live
+    /// conditionals (`Analysis.laterBranches`): it follows each conditional's first branch, as
+    /// the oracle goes on from it, so it breaks no valid text (`stackBreaksFirstBranch` is the
+    /// check of that); it misses breaks that only a later branch has.
+    public var stackBreaksFirstBranch = 0, stackCatchesFirstBranch = 0, stackAtLineFirstBranch = 0
+    /// For a lexer with the `later` output (`train --lexer-only --later-branches`, step output 1
+    /// read when `readsLater`): the model-lexed stack leaves out brackets it reads as later too.
+    /// Code brackets in later branches (`laterBrackets`) and of them those it reads as later,
+    /// and code brackets outside them that it reads as later (`firstReadLater`).
+    public var readsLater = false
+    public var laterBrackets = 0, laterReadLater = 0, firstReadLater = 0
 
-    public init() {}
+    public init(readsLater: Bool = false) { self.readsLater = readsLater }
 
     /// Reads a few more texts (one batch), numbered on from those read before: a caller with
     /// many files keeps only one batch of them in memory. The model needs a step head with the
     /// `inert` output (3 or more step outputs).
+    /// With `readsLater`, step output 1 is read as `later` too.
     public mutating func read(_ group: [[UInt8]], model: RecurrentModel, threads: Int = 2) {
         let P = model.config.stepOutputs
         precondition(P >= 3, "the lexical probe reads step output 2 (`inert`)")
@@ -50,17 +62,21 @@ public struct LexicalProbe: Sendable {
     }
 
     mutating func add(index: Int, text: [UInt8], logits: [Float], outputs P: Int) {
-        let analysis = NestingOracle.analyze(text), regions = analysis.regions
+        let analysis = NestingOracle.analyze(text), regions = analysis.regions, later = analysis.laterFlags
         let oracleBreak = Self.stackBreak(text, code: { !regions[$0].isInert })
-        let modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 })
+        let firstBranchBreak = Self.stackBreak(text, code: { !regions[$0].isInert && later[$0] == 0 })
+        let readsLater = readsLater
+        let modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 && !(readsLater && logits[$0 * P + 1] > 0) })
         if let error = analysis.verdict.error {
             brokenTexts += 1
             func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }
             if let o = oracleBreak { stackCatchesOracleLexed += 1; if line(o) == error.line { stackAtLineOracleLexed += 1 } }
+            if let o = firstBranchBreak { stackCatchesFirstBranch += 1; if line(o) == error.line { stackAtLineFirstBranch += 1 } }
             if let o = modelBreak { stackCatchesModelLexed += 1; if line(o) == error.line { stackAtLineModelLexed += 1 } }
         } else {
             validTexts += 1
             if oracleBreak != nil { stackBreaksOracleLexed += 1 }
+            if firstBranchBreak != nil { stackBreaksFirstBranch += 1 }
             if modelBreak != nil { stackBreaksModelLexed += 1 }
             if text.count >= Self.largeText {
                 validLargeTexts += 1
@@ -69,6 +85,10 @@ public struct LexicalProbe: Sendable {
         }
         var wrong = 0, first = -1, firstRegion = Region.code
         for (i, b) in text.enumerated() where Bracket.isBracket(b) {
+            if readsLater && !regions[i].isInert {
+                let readLater = logits[i * P + 1] > 0
+                if later[i] == 1 { laterBrackets += 1; if readLater { laterReadLater += 1 } } else if readLater { firstReadLater += 1 }
+            }
             let inert = regions[i].isInert, readInert = logits[i * P + 2] > 0
             let group = Self.group(regions[i])
             if inert { inertBrackets += 1; inertByRegion[group] += 1 } else { codeBrackets += 1 }

@@ -277,13 +277,15 @@ public final class Trainer {
                     depths = both.map(\.depths)
                     if config.stepLossWeight > 0 { targets = both.map(\.targets) }
                 } else if config.stepLossWeight > 0 {
-                    targets = examples.map { StepTargets.compute($0.text) }
+                    let later = config.lexerLater ?? false
+                    targets = examples.map { StepTargets.compute($0.text, laterBranches: later) }
                 }
                 var batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
                                           stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1,
                                           inertWeight: config.inertWeight ?? 1, brokenLatch: config.brokenLatch ?? false,
                                           counterDepths: depths, counterUnits: config.counters, counterWeight: config.counterDepthWeight ?? 0)
                 batch.lexerOnly = config.lexerOnly ?? false
+                batch.lexerLater = config.lexerLater ?? false
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1
                 func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }

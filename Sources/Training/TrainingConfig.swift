@@ -63,6 +63,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// checker. Every epoch is kept, the last written to `--out`, since the untrained final
     /// head's validation accuracy says nothing (nil: off; optional like `brokenWeight`).
     public var lexerOnly: Bool? = nil
+    /// With `lexerOnly`: also train output 1 as `later` (`SequenceBatch.lexerLater`), the
+    /// later branches of live conditionals, which a stack behind the lexer must leave alone.
+    public var lexerLater: Bool? = nil
     /// The last K units of a one-layer LSTM are counters (`RecurrentModel.makeCounters`): a
     /// fresh run or `--widen` makes them, a same-size `--init-from` model must have them (nil: none).
     public var counterUnits: Int? = nil
@@ -111,6 +114,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
                 throw NestNetError("--lexer-only trains the `inert` output alone: --broken-weight, --broken-latch, --counter-units and --patience do not apply")
             }
         }
+        if lexerLater == true && lexerOnly != true {
+            throw NestNetError("--later-branches trains a lexer's `later` output: it needs --lexer-only")
+        }
         if brokenLatch == true {
             guard stepLossWeight > 0 else { throw NestNetError("--broken-latch trains the step head's `broken` output: it needs --step-loss") }
         }
@@ -158,7 +164,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
         if let b = inertWeight { m["train.inert_weight"] = "\(b)" }
         if brokenLatch == true { m["train.broken_latch"] = "max" }
-        if lexerOnly == true { m["train.lexer_only"] = "inert" }
+        if lexerOnly == true { m["train.lexer_only"] = lexerLater == true ? "inert+later" : "inert" }
         if let k = counterUnits { m["train.counter_units"] = "\(k)" }
         if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
         if let w = counterDepthWeight { m["train.counter_depth_loss"] = "\(w)" }

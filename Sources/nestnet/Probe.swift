@@ -177,7 +177,9 @@ struct Probe: ParsableCommand {
                 throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
             }
             // Texts are read a batch at a time, so a large tree is never in memory whole.
-            var p = LexicalProbe(), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0, sampled = false
+            // A lexer trained with --later-branches has a `later` output (step output 1).
+            let readsLater = ckpt.metadata["train.lexer_only"] == "inert+later"
+            var p = LexicalProbe(readsLater: readsLater), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0, sampled = false
             func take(_ text: [UInt8], _ shown: String) {
                 batch.append(text); names.append(shown)
                 if batch.count == 8 { p.read(batch, model: net, threads: defaultThreads); batch = [] }
@@ -222,7 +224,13 @@ struct Probe: ParsableCommand {
                     o.field("valid_texts", p.validTexts); o.field("stack_breaks_oracle_lexed", p.stackBreaksOracleLexed)
                     o.field("stack_breaks_model_lexed", p.stackBreaksModelLexed)
                     o.field("valid_texts_64k", p.validLargeTexts); o.field("stack_breaks_model_lexed_64k", p.stackBreaksModelLexedLarge)
+                    o.field("stack_breaks_first_branch", p.stackBreaksFirstBranch)
                     o.field("broken_texts", p.brokenTexts)
+                    o.field("stack_catches_first_branch", p.stackCatchesFirstBranch); o.field("stack_at_line_first_branch", p.stackAtLineFirstBranch)
+                    if readsLater {
+                        o.field("later_brackets", p.laterBrackets); o.field("later_read_later", p.laterReadLater)
+                        o.field("first_branch_read_later", p.firstReadLater)
+                    }
                     o.field("stack_catches_oracle_lexed", p.stackCatchesOracleLexed); o.field("stack_at_line_oracle_lexed", p.stackAtLineOracleLexed)
                     o.field("stack_catches_model_lexed", p.stackCatchesModelLexed); o.field("stack_at_line_model_lexed", p.stackAtLineModelLexed)
                     o.field("code_brackets", p.codeBrackets); o.field("code_read_inert", p.codeReadInert)
@@ -247,11 +255,17 @@ struct Probe: ParsableCommand {
                 print("  in a \(n):".padded(30) + "\(p.readCodeByRegion[k]) of \(p.inertByRegion[k]) (\(fixed(100 * rate(p.readCodeByRegion[k], p.inertByRegion[k]), 3))%)")
             }
             print("texts with a misread bracket: \(p.textsMisread) of \(p.texts) (\(fixed(100 * rate(p.textsMisread, p.texts), 1))%)")
-            print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle, \(p.stackBreaksModelLexed) by the model"
+            if readsLater {
+                print("code brackets in later branches read as later: \(p.laterReadLater) of \(p.laterBrackets); outside them: \(p.firstReadLater) of \(p.codeBrackets - p.laterBrackets)")
+            }
+            let modelLexed = readsLater ? "by the model (inert or later)" : "by the model"
+            print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle "
+                  + "(\(p.stackBreaksFirstBranch) following first branches), \(p.stackBreaksModelLexed) \(modelLexed)"
                   + (p.validLargeTexts > 0 ? " (\(p.stackBreaksModelLexedLarge) of the \(p.validLargeTexts) of 64 KB or more)" : ""))
             if p.brokenTexts > 0 {
-                print("broken texts it catches: \(p.stackCatchesOracleLexed) of \(p.brokenTexts) lexed by the oracle (\(p.stackAtLineOracleLexed) at its line), "
-                      + "\(p.stackCatchesModelLexed) by the model (\(p.stackAtLineModelLexed) at the oracle's line)")
+                print("broken texts it catches: \(p.stackCatchesOracleLexed) of \(p.brokenTexts) lexed by the oracle (\(p.stackAtLineOracleLexed) at its line; "
+                      + "following first branches \(p.stackCatchesFirstBranch), \(p.stackAtLineFirstBranch)), "
+                      + "\(p.stackCatchesModelLexed) \(modelLexed) (\(p.stackAtLineModelLexed) at the oracle's line)")
             }
             for m in worst { print("  \(names[m.text]): \(m.count) misread, first at byte \(m.first): \(LexicalProbe.describe(m.region))") }
         }

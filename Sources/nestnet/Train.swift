@@ -83,6 +83,8 @@ struct Train: ParsableCommand {
     var brokenLatch = false
     @Flag(help: "With --step-loss: train the step head's `inert` output alone (at brackets weighted by --inert-weight): a lexer, measured with `probe lexical`, not a checker. Every epoch is kept: the last is written to --out.")
     var lexerOnly = false
+    @Flag(help: "With --lexer-only: also train step output 1 as `later`: bytes in a later branch (#elif/#else to #endif) of a live conditional, which the oracle checks apart and then leaves, so that a stack behind the lexer can follow the first branch as the oracle does.")
+    var laterBranches = false
     @Option(parsing: .unconditional, help: "LSTM only: make the last K units counters: forget gate 1 to Float precision and frozen (their cells keep 94% over a megabyte), starting silent. A fresh run or --widen makes them (with --widen, from the new units); --init-from a model of this size needs them already.")
     var counterUnits: Int?
     @Option(parsing: .unconditional, help: "With --counter-units: factor on the learning rate of the counters and of the weights that read them (default 1).")
@@ -142,6 +144,7 @@ struct Train: ParsableCommand {
         config.inertWeight = inertWeight == 1 ? nil : inertWeight
         config.brokenLatch = brokenLatch ? true : nil
         config.lexerOnly = lexerOnly ? true : nil
+        config.lexerLater = laterBranches ? true : nil
         config.counterUnits = counterUnits; config.counterRateScale = counterLrScale
         config.counterDepthWeight = counterDepthLoss
         // Unset: the architecture's own start; an explicit choice is kept even where it is that default.

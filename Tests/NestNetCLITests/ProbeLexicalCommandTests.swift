@@ -82,7 +82,19 @@ struct ProbeLexicalCommandTests {
         #expect(j["broken_texts"] as? Int == 1 && j["stack_catches_oracle_lexed"] as? Int == 1 && j["stack_at_line_oracle_lexed"] as? Int == 1, "\(j)")
         #expect(j["stack_catches_model_lexed"] != nil && j["stack_at_line_model_lexed"] != nil && j["valid_texts_64k"] as? Int == 0, "\(j)")
         let text = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/lexer.safetensors"])
-        #expect(text.stdout.contains("broken texts it catches: 1 of 1 lexed by the oracle (1 at its line), "), "\(text.stdout)")
+        #expect(text.stdout.contains("broken texts it catches: 1 of 1 lexed by the oracle (1 at its line; following first branches 1, 1), "), "\(text.stdout)")
+        #expect(text.stdout.contains("1 of 1 lexed by the oracle (0 following first branches)") && !text.stdout.contains("later branches read"), "\(text.stdout)")
+        #expect(j["stack_breaks_first_branch"] as? Int == 0 && j["stack_catches_first_branch"] as? Int == 1 && j["later_brackets"] == nil, "\(j)")
+        // With --later-branches the lexer has a `later` output, and the probe reads it.
+        let later = try CLI.run(train + ["--step-loss", "1", "--later-branches", "--out", "\(d)/later.safetensors"])
+        #expect(later.status == 0, "\(later.stderr)")
+        let l = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/later.safetensors", "--format", "json"])
+        let lj = try JSONSerialization.jsonObject(with: Data(l.stdout.utf8)) as! [String: Any]
+        #expect(lj["later_brackets"] as? Int == 3 && lj["later_read_later"] != nil && lj["first_branch_read_later"] != nil, "\(lj)")
+        let lt = try CLI.run(["probe", "lexical", "\(d)/a.c", "--model", "\(d)/later.safetensors"])
+        #expect(lt.stdout.contains("code brackets in later branches read as later: ") && lt.stdout.contains("by the model (inert or later)"), "\(lt.stdout)")
+        let noLexer = try CLI.run(Array(train.dropLast()) + ["--step-loss", "1", "--later-branches"])
+        #expect(noLexer.status != 0 && noLexer.stderr.contains("--later-branches trains a lexer's `later` output: it needs --lexer-only"), "\(noLexer.stderr)")
         for command in [["check", "\(d)/a.c"], ["eval", "--data", "\(d)/none.jsonl"]] {
             let refused = try CLI.run(command + ["--model", "\(d)/lexer.safetensors"])
             #expect(refused.status != 0 && refused.stderr.contains("a lexer (trained with --lexer-only), not a checker"), "\(command): \(refused.stderr)")

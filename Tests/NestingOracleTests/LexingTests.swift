@@ -198,6 +198,23 @@ struct ProfileTests {
         #expect(a.depth[6] == 0 && a.depth.last == 1)
     }
 
+    /// Later branches of live conditionals (`#elif`/`#else` to `#endif`), which the oracle checks
+    /// against the first and then leaves: one range while any open conditional is past its first
+    /// branch; `#if 0 … #else` makes the `#else` branch the first live one; a dead `#elif 0`
+    /// counts; a conditional left open runs to the end.
+    @Test func laterBranches() {
+        func later(_ s: String) -> [Range<Int>] { NestingOracle.analyze(Array(s.utf8)).laterBranches }
+        #expect(later("#if A\n{\n#else\n(\n#endif\n}") == [8..<16])
+        #expect(later("#if 0\n(\n#else\n{\n#endif\n}").isEmpty)
+        #expect(later("#if A\n#if B\n{\n#else\n{\n#endif\n#else\n{\n#endif\n}") == [14..<22, 29..<37])
+        #expect(later("#if A\n{\n#else\n#if B\n{\n#else\n{\n#endif\n#endif\n}") == [8..<37])
+        #expect(later("#if A\n{\n#elif 0\n)\n#endif\n}") == [8..<18])
+        #expect(later("#if A\n{\n#else\n{") == [8..<15])
+        #expect(later("int f() { return (1); }").isEmpty)
+        let a = NestingOracle.analyze(Array("#if A\n{\n#else\n(\n#endif\n}".utf8))
+        #expect(a.laterFlags.enumerated().allSatisfy { i, f in f == ((8..<16).contains(i) ? 1 : 0) })
+    }
+
     @Test func brokenFlags() {
         let a = NestingOracle.analyze(Array("(a]b".utf8))
         #expect(a.brokenFlags == [0, 0, 1, 1])

@@ -49,6 +49,23 @@ struct GradientCheckTests {
         #expect(model.gradients[(steps.offset + 2 * 16)..<(steps.offset + 3 * 16)].contains { $0 != 0 })  // row 2
     }
 
+    /// `train --lexer-only --later-branches`: output 1 too, against bit 5 of each target byte
+    /// (`later`), weighted at brackets like `inert`; output 0 and the final head take no gradient.
+    @Test func lexerLaterMatchesFiniteDifferences() throws {
+        var batch = Self.batch(steps: 3)
+        // Bit 5 on at a spread of bytes, brackets among them, and bit 1 set differently, so a
+        // loss that read bit 1 for `later` would not match the reference.
+        batch.stepTargets = batch.stepTargets!.map { row in row.enumerated().map { t, b in (b & 0b101) | (t % 3 == 0 ? 32 : 0) | (t % 2 == 0 ? 2 : 0) } }
+        batch.lexerOnly = true; batch.lexerLater = true
+        try check(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), batch: batch)
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 5)
+        _ = model.backward(batch, threads: 2)
+        let head = model.layout["head.weight"], steps = model.layout["step_head.weight"]
+        #expect(model.gradients[head.offset..<(head.offset + head.count)].allSatisfy { $0 == 0 })
+        #expect(model.gradients[steps.offset..<(steps.offset + 16)].allSatisfy { $0 == 0 })      // row 0
+        #expect(model.gradients[(steps.offset + 16)..<(steps.offset + 2 * 16)].contains { $0 != 0 })  // row 1
+    }
+
     func check(_ config: ModelConfig, batch: SequenceBatch) throws {
         let arch = config.arch, e = config.embed
         let model = try RecurrentModel.initialized(config, seed: 11)

@@ -101,7 +101,8 @@ struct ReferenceModel {
 
     /// The engine's training loss: mean final BCE + weight × mean per-step BCE (`broken` bytes'
     /// output 0 counted `brokenWeight` times, brackets' output 2 `inertWeight` times). With
-    /// `lexerOnly`: the per-step term of output 2 alone, still divided by every output's count.
+    /// `lexerOnly`: the per-step term of output 2 alone, still divided by every output's count
+    /// (with `lexerLater`, output 1 too, against bit 5 and weighted at brackets like output 2).
     func loss(_ batch: SequenceBatch) -> Double {
         var final = 0.0, step = 0.0, nSteps = 0, depth = 0.0, nDepth = 0
         for (i, s) in batch.sequences.enumerated() {
@@ -129,8 +130,10 @@ struct ReferenceModel {
                 var all = -Double.infinity, run = -Double.infinity, inRun = false
                 for (t, row) in st.enumerated() {
                     for (k, zk) in row.enumerated() {
-                        let y = Double((targets[i][t] >> k) & 1)
-                        if batch.lexerOnly && k != 2 { nSteps += 1; continue }
+                        // A lexer's `later` output (k = 1 with `lexerLater`) reads bit 5.
+                        let later = batch.lexerOnly && batch.lexerLater && k == 1
+                        let y = Double((targets[i][t] >> (later ? 5 : k)) & 1)
+                        if batch.lexerOnly && k != 2 && !later { nSteps += 1; continue }
                         if k == 0 && batch.brokenLatch {
                             all = max(all, zk)
                             if y == 1 {
@@ -144,7 +147,7 @@ struct ReferenceModel {
                             continue
                         }
                         let bracket = Array("()[]{}".utf8).contains(s[t])
-                        let f = k == 0 && y == 1 ? Double(batch.brokenWeight) : k == 2 && bracket ? Double(batch.inertWeight) : 1
+                        let f = k == 0 && y == 1 ? Double(batch.brokenWeight) : (k == 2 || later) && bracket ? Double(batch.inertWeight) : 1
                         step += f * Self.bce(zk, y)
                         nSteps += 1
                     }

@@ -1,4 +1,7 @@
 import Testing
+import NestingOracle
+import ProgramGenerator
+import StepHead
 @testable import RecurrentNet
 @testable import Training
 
@@ -6,10 +9,11 @@ import Testing
 struct LexicalProbeTests {
     /// A model whose step head says `inert` everywhere (or nowhere), whatever it reads: every
     /// code bracket (or every inert one) is misread, and each region is counted where it is.
-    static func constant(inert: Bool) throws -> RecurrentModel {
+    static func constant(inert: Bool, later: Bool = false) throws -> RecurrentModel {
         let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 3), seed: 3)
         let w = model.layout["step_head.weight"], b = model.layout["step_head.bias"]
         for i in 0..<w.count { model.parameters[w.offset + i] = 0 }
+        model.parameters[b.offset + 1] = later ? 5 : -5
         model.parameters[b.offset + 2] = inert ? 5 : -5
         model.prepare()
         return model
@@ -81,5 +85,47 @@ struct LexicalProbeTests {
         #expect(LexicalProbe.stackBreak(Array("a{b[c(d)e]f}".utf8)) { _ in true } == nil)
         #expect(LexicalProbe.stackBreak(Array("{)".utf8)) { _ in true } == 1 && LexicalProbe.stackBreak(Array("(".utf8)) { _ in true } == 0)
         #expect(LexicalProbe.stackBreak(Array(")(".utf8)) { _ in true } == 0 && LexicalProbe.stackBreak(Array("{)".utf8)) { _ in false } == nil)
+    }
+
+    /// Following first branches (the oracle's code brackets outside `Analysis.laterBranches`)
+    /// the stack breaks no valid text and misses a break only a later branch has; a lexer with
+    /// the `later` output (`readsLater`) leaves the brackets it reads as later out of its stack.
+    @Test func aStackFollowingFirstBranchesAgreesWithTheOracleOnValidTexts() throws {
+        let texts: [[UInt8]] = [
+            Array("#if A\nvoid f(int a) {\n#else\nvoid f(int a, int b) {\n#endif\n}\n".utf8),  // valid: two openers, one closer
+            Array("#if A\nx = (1);\n#else\nx = (2;\n#endif\n".utf8),                             // broken in the later branch only
+            Array("#if A\nx = (1;\n#else\nx = (2);\n#endif\n".utf8),                             // broken in the first branch
+        ]
+        var plain = LexicalProbe(), later = LexicalProbe(readsLater: true), unread = LexicalProbe()
+        plain.read(texts, model: try Self.constant(inert: false), threads: 1)
+        later.read(texts, model: try Self.constant(inert: false, later: true), threads: 1)
+        unread.read(texts, model: try Self.constant(inert: false, later: true), threads: 1)  // output 1 not read
+        #expect(plain.validTexts == 1 && plain.stackBreaksOracleLexed == 1 && plain.stackBreaksFirstBranch == 0)
+        // The oracle reports both broken texts at `#endif` (the branches disagree); the stack, at the `(` left open.
+        #expect(plain.brokenTexts == 2 && plain.stackCatchesFirstBranch == 1 && plain.stackAtLineFirstBranch == 0)
+        #expect(plain.stackCatchesOracleLexed == 2 && plain.stackBreaksModelLexed == 1 && plain.laterBrackets == 0)
+        // Every bracket read as later: nothing on the stack, nothing broken or caught.
+        #expect(later.stackBreaksModelLexed == 0 && later.stackCatchesModelLexed == 0)
+        #expect(later.laterBrackets == 6 && later.laterReadLater == 6 && later.firstReadLater == 7)
+        #expect(unread.stackBreaksModelLexed == 1 && unread.stackCatchesModelLexed == 2 && unread.laterBrackets == 0)
+    }
+
+    /// On generated C (with its conditionals, `#if 0` groups and decoys) the first-branch stack
+    /// agrees with the oracle on every valid text, and on broken ones catches all but breaks that
+    /// lie in later branches; the `later` bit of the step targets is exactly those ranges.
+    @Test func firstBranchStackAgreesWithTheOracleOnGeneratedC() throws {
+        let g = try ExampleGenerator(GeneratorOptions(language: .c, minLength: 200, maxLength: 4000))
+        var p = LexicalProbe(), withLater = 0
+        for i in 0..<300 {
+            let text = g.example(seed: 77, index: i, valid: i % 2 == 0).text
+            let a = NestingOracle.analyze(text)
+            if !a.laterBranches.isEmpty { withLater += 1 }
+            let bits = StepTargets.compute(text, laterBranches: true), plainBits = StepTargets.compute(text)
+            #expect(zip(bits, zip(plainBits, a.laterFlags)).allSatisfy { $0 == $1.0 | ($1.1 == 1 ? StepTargets.laterBit : 0) })
+            p.add(index: i, text: text, logits: [Float](repeating: -5, count: text.count * 3), outputs: 3)
+        }
+        #expect(withLater > 10, "the generator should write #else branches")
+        #expect(p.validTexts > 100 && p.stackBreaksFirstBranch == 0)
+        #expect(p.stackCatchesFirstBranch >= p.brokenTexts * 9 / 10)
     }
 }

@@ -233,6 +233,17 @@ struct TrainingPieceTests {
         #expect(throws: NestNetError.self) { try two.validate() }
     }
 
+    /// `--later-branches` adds a lexer's `later` output: only with `--lexer-only`, and recorded
+    /// so that `probe lexical` knows to read it.
+    @Test func laterBranchesNeedsLexerOnlyAndIsRecorded() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StepTargets.outputs))
+        c.stepLossWeight = 1; c.lexerLater = true
+        #expect(throws: NestNetError.self) { try c.validate() }
+        c.lexerOnly = true
+        try c.validate()
+        #expect(c.metadata["train.lexer_only"] == "inert+later")
+    }
+
     @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {
         var c = TrainingConfig(model: .init(arch: .lstm, hidden: 16))
         try c.validate()
