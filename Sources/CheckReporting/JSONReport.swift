@@ -48,7 +48,7 @@ extension FileResult.Second: JSONWritable {
 }
 
 extension FileResult.Reason: JSONWritable {
-    /// `{"head": "final"|"step", "offset": N}`: which output decided, at which byte.
+    /// `{"head": "final"|"step"|"stack", "offset": N}`: which output decided, at which byte.
     public func write(to w: inout JSONWriter) {
         w.object { $0.field("head", head.rawValue); $0.field("offset", offset) }
     }

@@ -23,8 +23,8 @@ public enum DefaultModel {
     }
 
     /// The second opinion at `path` when given, else the embedded one: as `resolve`.
-    public static func resolveSecond(_ path: String?) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
-        if path != nil { return try resolve(path) }
+    public static func resolveSecond(_ path: String?, movesAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+        if path != nil { return try resolve(path, movesAllowed: movesAllowed) }
         return try embedded(secondBytes, source: "the embedded second-opinion model", name: "second opinion")
     }
 
@@ -36,11 +36,14 @@ public enum DefaultModel {
     /// The model at `path` when given, else the embedded one, read once: the checkpoint, a
     /// name for reports, and the SHA-256 of the bytes that were loaded. Unless `lexerAllowed`, a
     /// model trained with `train --lexer-only` is refused: its final head was never trained.
-    public static func resolve(_ path: String?, lexerAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    /// With `movesAllowed`, a stack network (`train --lexer-only --stack-moves`) is taken too:
+    /// `check` reads it by its own stack.
+    public static func resolve(_ path: String?, lexerAllowed: Bool = false, movesAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         if let p = path {
             let b = try RecurrentModel.checkpointBytes(p)
             let c = try RecurrentModel.load(bytes: b, source: p)
-            guard lexerAllowed || c.metadata["train.lexer_only"] == nil else {
+            let lexer = c.metadata["train.lexer_only"]
+            guard lexerAllowed || lexer == nil || (movesAllowed && lexer == "stack-moves") else {
                 throw NestNetError("\(FileName.display(p)): a lexer (trained with --lexer-only), not a checker: its final head was never trained; read it with `nestnet probe lexical`")
             }
             return (c, p, SHA256.hex(b))

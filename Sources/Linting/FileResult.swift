@@ -26,8 +26,10 @@ public struct FileResult: Sendable, Equatable {
     /// `final`: the final head's P(valid) after the last byte (of the file, or of the stretch
     /// the file was split at) against the threshold. `step`: the per-step head's P(nesting not
     /// broken yet) fell below the threshold at `offset`, before the end; reading stopped there.
+    /// `stack`: a stack network's moves (`ModelChecker.moves`) broke its stack at `offset` (a
+    /// pop), or left it as it was at the end (`offset` the last byte).
     public struct Reason: Sendable, Equatable {
-        public enum Head: String, Sendable { case final, step }
+        public enum Head: String, Sendable { case final, step, stack }
         public var head: Head
         /// The byte whose output decided (0-based).
         public var offset: Int
@@ -39,6 +41,7 @@ public struct FileResult: Sendable, Equatable {
             switch head {
             case .final: return offset >= bytes - 1 ? "\(v) at the end" : "\(v) at byte \(offset)"
             case .step: return "\(v) by the step head at byte \(offset)"
+            case .stack: return offset >= bytes - 1 ? "\(v) by the stack at the end" : "\(v) by the stack at byte \(offset)"
             }
         }
     }

@@ -32,6 +32,9 @@ public struct ModelChecker: Sendable {
     /// The step head alone calls a file broken when its P(not broken yet) stays below this for
     /// `hold` bytes in a row (the final head's `threshold` unless set apart).
     public let stepThreshold: Float
+    /// The model is a stack network (`readsMoves`): its verdicts come from its own stack
+    /// (`checkMoves`), not from its final head; `threshold` and `hold` do not apply.
+    public var moves = false
 
     public init(model: RecurrentModel, threshold: Float, threads: Int, hold: Int = ModelChecker.defaultHold, stepThreshold: Float? = nil) {
         self.model = model; self.threshold = threshold; self.threads = threads; self.hold = hold
@@ -89,6 +92,7 @@ public struct ModelChecker: Sendable {
     /// stretches of 256 KiB or more (at most 64), all read at once as rows of the same matrix
     /// products; see `confirm` for how the splits are confirmed.
     public func check(_ texts: [[UInt8]]) -> [Verdict] {
+        if moves { return checkMoves(texts) }
         let cuts = texts.map { t in
             t.count >= Self.splitFrom
                 ? splitPoints(t, parts: min(Self.maxStretches, max(threads, t.count / Self.stretchBytes))) : []

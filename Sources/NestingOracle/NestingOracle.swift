@@ -80,7 +80,8 @@ public struct Analysis: Sendable {
     /// Byte ranges in a later branch (`#elif`/`#else` to its `#endif`) of a live conditional,
     /// in order and disjoint. The oracle checks such a branch against the first one and then
     /// goes on from the first branch's stack, so a stack that follows code brackets outside
-    /// these ranges only agrees with it on every valid text.
+    /// these ranges only agrees with it on every valid text, but one that ends inside a later
+    /// branch (a conditional without `#endif`, where the oracle ends with that branch's stack).
     public var laterBranches: [Range<Int>]
 
     /// Per byte: 1 in a later branch (`laterBranches`), else 0.

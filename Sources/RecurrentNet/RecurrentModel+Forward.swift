@@ -124,21 +124,24 @@ extension RecurrentModel {
     /// `inert` times at bracket bytes. With `latch`, output 0 is trained through its running
     /// maxima instead (`latchLossAndGradient`). With `lexerOnly`, output 2 alone (the others
     /// get no loss and no gradient; the mean is still over every output), and with `lexerLater`
-    /// output 1 too, against bit 5 (`later`) instead of bit 1, weighted `inert` at brackets.
+    /// output 1 too, against bit 5 (`later`) instead of bit 1, weighted `inert` at brackets;
+    /// with `lexerMoves` every output (`StackMoves`), outputs 3 and up at brackets only.
     func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1, latch: Bool = false,
-                             lexerOnly: Bool = false, lexerLater: Bool = false) {
+                             lexerOnly: Bool = false, lexerLater: Bool = false, lexerMoves: Bool = false) {
         let P = config.stepOutputs, B = w.B
         let d = w.dStep.ensure(max(w.T * B * P, 1))
         d.update(repeating: 0, count: w.T * B * P)
+        let moves = lexerOnly && lexerMoves
         for t in 0..<w.T {
             for m in 0..<w.active[t] {
                 let bits = w.targets[t * B + m]
-                let bracket = inert != 1 && Bracket.isBracket(w.x[t * B + m])
-                for k in lexerOnly ? (lexerLater ? 1 : 2)..<3 : (latch ? 1 : 0)..<P {
+                let isBracket = Bracket.isBracket(w.x[t * B + m]), bracket = inert != 1 && isBracket
+                for k in moves ? 0..<P : lexerOnly ? (lexerLater ? 1 : 2)..<3 : (latch ? 1 : 0)..<P {
+                    if moves && k >= 3 && !isBracket { continue }
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
-                    let on = (bits >> (lexerOnly && k == 1 ? 5 : k)) & 1 == 1
-                    let f: Float = on && k == 0 ? broken : (k == 2 || lexerOnly) && bracket ? inert : 1
+                    let on = (bits >> (lexerOnly && lexerLater && !moves && k == 1 ? 5 : k)) & 1 == 1
+                    let f: Float = on && k == 0 && !lexerOnly ? broken : (k == 2 || lexerOnly) && bracket ? inert : 1
                     w.stepLoss += Double(f) * (on ? softplus(Double(-z)) : softplus(Double(z)))
                     d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - (on ? 1 : 0)) * weight * f
                 }

@@ -29,6 +29,10 @@ public struct SequenceBatch: Sendable {
     /// target byte, `StepTargets.laterBit`: a later branch of a live conditional), weighted at
     /// brackets like `inert` (`train --lexer-only --later-branches`).
     public var lexerLater = false
+    /// With `lexerOnly`, train every step output as a stack network's moves (`StackMoves`: push,
+    /// pop, inert, two kind bits; targets already in that order, the kind bits at brackets only),
+    /// the moves and `inert` weighted `inertWeight` at brackets (`train --lexer-only --stack-moves`).
+    public var lexerMoves = false
     /// Per-byte depth targets for the cells of `counterUnits` (`StepTargets.computeWithDepths`;
     /// 255: none at this byte), one byte per input byte.
     public var counterDepths: [[UInt8]]?
@@ -242,7 +246,7 @@ public final class RecurrentModel: @unchecked Sendable {
                 self.finalLogits(w, batch: batch, train: train, scale: batch.lexerOnly ? 0 : 1 / Float(n))
                 if hasSteps {
                     self.stepLossAndGradient(w, weight: batch.stepWeight / Float(max(totalSteps, 1)), broken: batch.brokenWeight, inert: batch.inertWeight,
-                                             latch: batch.brokenLatch, lexerOnly: batch.lexerOnly, lexerLater: batch.lexerLater)
+                                             latch: batch.brokenLatch, lexerOnly: batch.lexerOnly, lexerLater: batch.lexerLater, lexerMoves: batch.lexerMoves)
                 }
                 if train { self.backwardShard(w) }
                 if wantSteps && P > 0 { results.collectSteps(w, P: P) }

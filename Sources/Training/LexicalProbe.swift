@@ -1,5 +1,6 @@
 import NestingOracle
 import RecurrentNet
+import StepHead
 
 /// Does a model know the lexical state where the count depends on it? Its step head's `inert`
 /// output (P > 0.5) at every bracket byte `( ) [ ] { }` against the oracle's: a code bracket
@@ -39,7 +40,8 @@ public struct LexicalProbe: Sendable {
     /// The same stack over the oracle's code brackets outside later branches of live
     /// conditionals (`Analysis.laterBranches`): it follows each conditional's first branch, as
     /// the oracle goes on from it, so it breaks no valid text (`stackBreaksFirstBranch` is the
-    /// check of that); it misses breaks that only a later branch has.
+    /// check of that) but one that ends inside a later branch (no `#endif`: the oracle ends with
+    /// that branch's stack); it misses breaks that only a later branch has.
     public var stackBreaksFirstBranch = 0, stackCatchesFirstBranch = 0, stackAtLineFirstBranch = 0
     /// For a lexer with the `later` output (`train --lexer-only --later-branches`, step output 1
     /// read when `readsLater`): the model-lexed stack leaves out brackets it reads as later too.
@@ -47,8 +49,13 @@ public struct LexicalProbe: Sendable {
     /// and code brackets outside them that it reads as later (`firstReadLater`).
     public var readsLater = false
     public var laterBrackets = 0, laterReadLater = 0, firstReadLater = 0
+    /// For a stack network's lexer (`train --lexer-only --stack-moves`, `readsMoves`): the
+    /// model-lexed stack is its own (`StackMoves.Stack`: its push, pop and kind outputs), and
+    /// brackets whose move (push, pop or none) it misreads, and whose kind, against the oracle's.
+    public var readsMoves = false
+    public var movesMisread = 0, kindsMisread = 0, brackets = 0
 
-    public init(readsLater: Bool = false) { self.readsLater = readsLater }
+    public init(readsLater: Bool = false, readsMoves: Bool = false) { self.readsLater = readsLater; self.readsMoves = readsMoves }
 
     /// Reads a few more texts (one batch), numbered on from those read before: a caller with
     /// many files keeps only one batch of them in memory. The model needs a step head with the
@@ -66,7 +73,22 @@ public struct LexicalProbe: Sendable {
         let oracleBreak = Self.stackBreak(text, code: { !regions[$0].isInert })
         let firstBranchBreak = Self.stackBreak(text, code: { !regions[$0].isInert && later[$0] == 0 })
         let readsLater = readsLater
-        let modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 && !(readsLater && logits[$0 * P + 1] > 0) })
+        let modelBreak: Int?
+        if readsMoves {
+            var stack = StackMoves.Stack()
+            stack.read(logits, count: text.count, outputs: P)
+            modelBreak = stack.finish()?.offset
+            let moves = StackMoves.targets(text)
+            for (i, b) in text.enumerated() where Bracket.isBracket(b) {
+                brackets += 1
+                let z = i * P, push = logits[z] > 0, pop = logits[z + 1] > 0
+                let read: UInt8 = push && (!pop || logits[z] >= logits[z + 1]) ? 1 : pop ? 2 : 0
+                if read != moves[i] & 3 { movesMisread += 1 }
+                if UInt8(logits[z + 3] > 0 ? 8 : 0) | UInt8(logits[z + 4] > 0 ? 16 : 0) != moves[i] & 24 { kindsMisread += 1 }
+            }
+        } else {
+            modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 && !(readsLater && logits[$0 * P + 1] > 0) })
+        }
         if let error = analysis.verdict.error {
             brokenTexts += 1
             func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }

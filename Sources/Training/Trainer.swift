@@ -278,7 +278,8 @@ public final class Trainer {
                     if config.stepLossWeight > 0 { targets = both.map(\.targets) }
                 } else if config.stepLossWeight > 0 {
                     let later = config.lexerLater ?? false
-                    targets = examples.map { StepTargets.compute($0.text, laterBranches: later) }
+                    targets = config.lexerMoves == true ? examples.map { StackMoves.targets($0.text) }
+                        : examples.map { StepTargets.compute($0.text, laterBranches: later) }
                 }
                 var batch = SequenceBatch(sequences: examples.map(\.text), labels: examples.map { $0.valid ? 1 : 0 },
                                           stepTargets: targets, stepWeight: config.stepLossWeight, brokenWeight: config.brokenWeight ?? 1,
@@ -286,6 +287,7 @@ public final class Trainer {
                                           counterDepths: depths, counterUnits: config.counters, counterWeight: config.counterDepthWeight ?? 0)
                 batch.lexerOnly = config.lexerOnly ?? false
                 batch.lexerLater = config.lexerLater ?? false
+                batch.lexerMoves = config.lexerMoves ?? false
                 let r = model.backward(batch, threads: config.threads, bptt: config.bptt)
                 let step = progress.globalStep + 1
                 func shown<F: BinaryFloatingPoint>(_ x: F) -> String { x.isNaN ? "NaN" : x > 0 ? "inf" : "-inf" }

@@ -66,6 +66,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// With `lexerOnly`: also train output 1 as `later` (`SequenceBatch.lexerLater`), the
     /// later branches of live conditionals, which a stack behind the lexer must leave alone.
     public var lexerLater: Bool? = nil
+    /// With `lexerOnly`: train the step head as a stack network's moves (`StackMoves`: push, pop,
+    /// inert, kind; `SequenceBatch.lexerMoves`), read by `probe lexical` (nil: off).
+    public var lexerMoves: Bool? = nil
     /// The last K units of a one-layer LSTM are counters (`RecurrentModel.makeCounters`): a
     /// fresh run or `--widen` makes them, a same-size `--init-from` model must have them (nil: none).
     public var counterUnits: Int? = nil
@@ -117,6 +120,12 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if lexerLater == true && lexerOnly != true {
             throw NestNetError("--later-branches trains a lexer's `later` output: it needs --lexer-only")
         }
+        if lexerMoves == true {
+            guard lexerOnly == true, model.stepOutputs == StackMoves.outputs else {
+                throw NestNetError("--stack-moves trains a lexer's five step outputs as stack moves: it needs --lexer-only and --step-outputs 5")
+            }
+            guard lexerLater != true else { throw NestNetError("--stack-moves already leaves later branches out of its moves: drop --later-branches") }
+        }
         if brokenLatch == true {
             guard stepLossWeight > 0 else { throw NestNetError("--broken-latch trains the step head's `broken` output: it needs --step-loss") }
         }
@@ -164,7 +173,7 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         if let b = brokenWeight { m["train.broken_weight"] = "\(b)" }
         if let b = inertWeight { m["train.inert_weight"] = "\(b)" }
         if brokenLatch == true { m["train.broken_latch"] = "max" }
-        if lexerOnly == true { m["train.lexer_only"] = lexerLater == true ? "inert+later" : "inert" }
+        if lexerOnly == true { m["train.lexer_only"] = lexerMoves == true ? "stack-moves" : lexerLater == true ? "inert+later" : "inert" }
         if let k = counterUnits { m["train.counter_units"] = "\(k)" }
         if let r = counterRateScale { m["train.counter_lr_scale"] = "\(r)" }
         if let w = counterDepthWeight { m["train.counter_depth_loss"] = "\(w)" }

@@ -89,14 +89,16 @@ struct Check: ParsableCommand {
         // A checkpoint's reader: its own hold unless --hold is given (0: the step head never decides).
         func reader(_ ckpt: RecurrentModel.Checkpoint, threshold: Float, stepThreshold: Float? = nil) -> (ModelChecker, hold: Int) {
             let h = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
-            return (ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: h == 0 ? .max : h, stepThreshold: stepThreshold), h)
+            var c = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: h == 0 ? .max : h, stepThreshold: stepThreshold)
+            c.moves = ModelChecker.readsMoves(metadata: ckpt.metadata)  // a stack network: its own stack decides
+            return (c, h)
         }
 
         // The model (unless only the oracle runs).
         var checker: ModelChecker? = nil
         var modelName = "exact", modelPath = "", sha = "", firstHold = ModelChecker.defaultHold
         if engine != .exact {
-            let (ckpt, _, modelSHA) = try DefaultModel.resolve(model)
+            let (ckpt, _, modelSHA) = try DefaultModel.resolve(model, movesAllowed: true)
             let (c, h) = reader(ckpt, threshold: threshold, stepThreshold: stepThreshold)
             checker = c; firstHold = h
             modelName = ckpt.model.config.shortName
@@ -105,7 +107,7 @@ struct Check: ParsableCommand {
         }
         var second: (SecondOpinion, CheckReport.SecondModel)? = nil
         if engine != .exact, let p = secondPath {
-            let (ckpt, _, secondSHA) = try DefaultModel.resolveSecond(p.isEmpty ? nil : p)
+            let (ckpt, _, secondSHA) = try DefaultModel.resolveSecond(p.isEmpty ? nil : p, movesAllowed: true)
             let name = ckpt.model.config.shortName
             let (c, h) = reader(ckpt, threshold: secondThreshold)
             second = (SecondOpinion(checker: c, name: name),

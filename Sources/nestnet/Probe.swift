@@ -179,7 +179,8 @@ struct Probe: ParsableCommand {
             // Texts are read a batch at a time, so a large tree is never in memory whole.
             // A lexer trained with --later-branches has a `later` output (step output 1).
             let readsLater = ckpt.metadata["train.lexer_only"] == "inert+later"
-            var p = LexicalProbe(readsLater: readsLater), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0, sampled = false
+            let readsMoves = ckpt.metadata["train.lexer_only"] == "stack-moves"
+            var p = LexicalProbe(readsLater: readsLater, readsMoves: readsMoves), names: [String] = [], batch: [[UInt8]] = [], skipped = 0, available = 0, sampled = false
             func take(_ text: [UInt8], _ shown: String) {
                 batch.append(text); names.append(shown)
                 if batch.count == 8 { p.read(batch, model: net, threads: defaultThreads); batch = [] }
@@ -227,6 +228,9 @@ struct Probe: ParsableCommand {
                     o.field("stack_breaks_first_branch", p.stackBreaksFirstBranch)
                     o.field("broken_texts", p.brokenTexts)
                     o.field("stack_catches_first_branch", p.stackCatchesFirstBranch); o.field("stack_at_line_first_branch", p.stackAtLineFirstBranch)
+                    if readsMoves {
+                        o.field("brackets", p.brackets); o.field("moves_misread", p.movesMisread); o.field("kinds_misread", p.kindsMisread)
+                    }
                     if readsLater {
                         o.field("later_brackets", p.laterBrackets); o.field("later_read_later", p.laterReadLater)
                         o.field("first_branch_read_later", p.firstReadLater)
@@ -258,7 +262,10 @@ struct Probe: ParsableCommand {
             if readsLater {
                 print("code brackets in later branches read as later: \(p.laterReadLater) of \(p.laterBrackets); outside them: \(p.firstReadLater) of \(p.codeBrackets - p.laterBrackets)")
             }
-            let modelLexed = readsLater ? "by the model (inert or later)" : "by the model"
+            if readsMoves {
+                print("stack moves misread: \(p.movesMisread) of \(p.brackets) brackets (push, pop or none); kinds: \(p.kindsMisread)")
+            }
+            let modelLexed = readsMoves ? "by the model's own moves" : readsLater ? "by the model (inert or later)" : "by the model"
             print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle "
                   + "(\(p.stackBreaksFirstBranch) following first branches), \(p.stackBreaksModelLexed) \(modelLexed)"
                   + (p.validLargeTexts > 0 ? " (\(p.stackBreaksModelLexedLarge) of the \(p.validLargeTexts) of 64 KB or more)" : ""))

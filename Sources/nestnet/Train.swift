@@ -85,6 +85,8 @@ struct Train: ParsableCommand {
     var lexerOnly = false
     @Flag(help: "With --lexer-only: also train step output 1 as `later`: bytes in a later branch (#elif/#else to #endif) of a live conditional, which the oracle checks apart and then leaves, so that a stack behind the lexer can follow the first branch as the oracle does.")
     var laterBranches = false
+    @Flag(help: "With --lexer-only and --step-outputs 5: train the step head as a stack network's moves: push, pop (code brackets outside later branches of live conditionals), inert, and the bracket's kind in two bits, all weighted by --inert-weight at brackets. `probe lexical` reads such a model's own stack.")
+    var stackMoves = false
     @Option(parsing: .unconditional, help: "LSTM only: make the last K units counters: forget gate 1 to Float precision and frozen (their cells keep 94% over a megabyte), starting silent. A fresh run or --widen makes them (with --widen, from the new units); --init-from a model of this size needs them already.")
     var counterUnits: Int?
     @Option(parsing: .unconditional, help: "With --counter-units: factor on the learning rate of the counters and of the weights that read them (default 1).")
@@ -145,6 +147,7 @@ struct Train: ParsableCommand {
         config.brokenLatch = brokenLatch ? true : nil
         config.lexerOnly = lexerOnly ? true : nil
         config.lexerLater = laterBranches ? true : nil
+        config.lexerMoves = stackMoves ? true : nil
         config.counterUnits = counterUnits; config.counterRateScale = counterLrScale
         config.counterDepthWeight = counterDepthLoss
         // Unset: the architecture's own start; an explicit choice is kept even where it is that default.

@@ -102,4 +102,34 @@ struct ProbeLexicalCommandTests {
         }
         try? FileManager.default.removeItem(atPath: d)
     }
+
+    /// `train --lexer-only --stack-moves` makes a stack network: `check` reads it by its own
+    /// stack (every file gets a verdict, decided "by the stack"), `probe lexical` reads its moves,
+    /// and `eval`, which reads the final head, refuses it.
+    @Test func aStackNetworkIsCheckedByItsOwnStack() throws {
+        let d = CLI.tempDir()
+        try write("int f(int a) { return g(a[0]); }\n", "\(d)/a.c")
+        try write("int g(void) {\n  return f(];\n}\n", "\(d)/b.c")
+        let train = ["train", "--arch", "lstm", "--hidden", "4", "--embed", "2", "--examples-per-epoch", "8", "--epochs", "1",
+                     "--valid-count", "4", "--min-length", "16", "--max-length", "32", "--quiet", "--lexer-only", "--step-loss", "1",
+                     "--stack-moves", "--out", "\(d)/moves.safetensors"]
+        let three = try CLI.run(train)
+        #expect(three.status != 0 && three.stderr.contains("--stack-moves trains a lexer's five step outputs"), "\(three.stderr)")
+        let trained = try CLI.run(train + ["--step-outputs", "5"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let c = try CLI.run(["check", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/moves.safetensors", "--format", "json"])
+        #expect(c.status == 0 || c.status == 1, "\(c.stderr)")
+        let j = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as! [String: Any]
+        let files = j["files"] as? [[String: Any]] ?? []
+        #expect(files.count == 2, "\(c.stdout)")
+        for f in files {
+            #expect((f["reason"] as? [String: Any])?["head"] as? String == "stack" && f["valid"] is Bool, "\(f)")
+        }
+        #expect(c.status == (files.contains { $0["valid"] as? Bool == false } ? 1 : 0))
+        let p = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/moves.safetensors"])
+        #expect(p.stdout.contains("stack moves misread: ") && p.stdout.contains("by the model's own moves"), "\(p.stdout)")
+        let e = try CLI.run(["eval", "--data", "\(d)/none.jsonl", "--model", "\(d)/moves.safetensors"])
+        #expect(e.status != 0 && e.stderr.contains("a lexer (trained with --lexer-only), not a checker"), "\(e.stderr)")
+        try? FileManager.default.removeItem(atPath: d)
+    }
 }

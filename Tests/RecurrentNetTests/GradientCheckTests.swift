@@ -66,6 +66,28 @@ struct GradientCheckTests {
         #expect(model.gradients[(steps.offset + 16)..<(steps.offset + 2 * 16)].contains { $0 != 0 })  // row 1
     }
 
+    /// `train --lexer-only --stack-moves`: all five outputs against their own bits, the kind
+    /// bits (outputs 3 and 4) at brackets only; the final head takes no gradient.
+    @Test func stackMovesMatchFiniteDifferences() throws {
+        var batch = Self.batch(steps: 5)
+        batch.stepTargets = batch.stepTargets!.map { row in row.enumerated().map { t, b in b | (t % 3 == 0 ? 8 : 0) | (t % 2 == 1 ? 16 : 0) } }
+        batch.lexerOnly = true; batch.lexerMoves = true
+        try check(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 5), batch: batch)
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 5), seed: 5)
+        _ = model.backward(batch, threads: 2)
+        let head = model.layout["head.weight"], steps = model.layout["step_head.weight"]
+        #expect(model.gradients[head.offset..<(head.offset + head.count)].allSatisfy { $0 == 0 })
+        for row in 0..<5 { #expect(model.gradients[(steps.offset + row * 16)..<(steps.offset + (row + 1) * 16)].contains { $0 != 0 }) }
+        // A batch without brackets trains no kind bit.
+        var plain = SequenceBatch(sequences: [Array("abc".utf8), Array("xy".utf8)], labels: [1, 1], stepTargets: [[31, 31, 31], [24, 8]],
+                                  stepWeight: 1, inertWeight: 3)
+        plain.lexerOnly = true; plain.lexerMoves = true
+        let fresh = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 5), seed: 5)
+        _ = fresh.backward(plain, threads: 1)
+        #expect(fresh.gradients[steps.offset..<(steps.offset + 3 * 16)].contains { $0 != 0 })
+        #expect(fresh.gradients[(steps.offset + 3 * 16)..<(steps.offset + 5 * 16)].allSatisfy { $0 == 0 })
+    }
+
     func check(_ config: ModelConfig, batch: SequenceBatch) throws {
         let arch = config.arch, e = config.embed
         let model = try RecurrentModel.initialized(config, seed: 11)

@@ -120,6 +120,7 @@ struct LexicalProbeTests {
             let text = g.example(seed: 77, index: i, valid: i % 2 == 0).text
             let a = NestingOracle.analyze(text)
             if !a.laterBranches.isEmpty { withLater += 1 }
+            if a.laterBranches.last?.upperBound == text.count { continue }  // ends inside a later branch: see StackMovesTests
             let bits = StepTargets.compute(text, laterBranches: true), plainBits = StepTargets.compute(text)
             #expect(zip(bits, zip(plainBits, a.laterFlags)).allSatisfy { $0 == $1.0 | ($1.1 == 1 ? StepTargets.laterBit : 0) })
             p.add(index: i, text: text, logits: [Float](repeating: -5, count: text.count * 3), outputs: 3)

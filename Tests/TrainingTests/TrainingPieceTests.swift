@@ -242,6 +242,16 @@ struct TrainingPieceTests {
         c.lexerOnly = true
         try c.validate()
         #expect(c.metadata["train.lexer_only"] == "inert+later")
+        c.lexerMoves = true
+        #expect(throws: NestNetError.self) { try c.validate() }  // not with --later-branches
+        c.lexerLater = nil
+        #expect(throws: NestNetError.self) { try c.validate() }  // needs five step outputs
+        var five = TrainingConfig(model: .init(arch: .lstm, stepOutputs: StackMoves.outputs))
+        five.stepLossWeight = 1; five.lexerMoves = true
+        #expect(throws: NestNetError.self) { try five.validate() }  // needs --lexer-only
+        five.lexerOnly = true
+        try five.validate()
+        #expect(five.metadata["train.lexer_only"] == "stack-moves")
     }
 
     @Test func counterUnitsAreCheckedAndRecordedOnlyWhenSet() throws {

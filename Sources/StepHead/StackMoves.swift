@@ -1,0 +1,88 @@
+import NestingOracle
+
+/// A stack network's moves: a lexer trained with `train --lexer-only --stack-moves` says at
+/// every byte whether it pushes, whether it pops, and which of three kinds the byte is, all
+/// from learned weights reading the bytes; this stack only keeps what was pushed and compares
+/// kinds. Step outputs (5 per byte):
+///
+///   0 `push`: a code bracket that opens, outside later branches of live conditionals;
+///   1 `pop`: a code bracket that closes, outside them;
+///   2 `inert`: as for any step head (comment, string, char, directive, `#if 0`);
+///   3 `kind0`, 4 `kind1`: the bracket's kind, `()` 00, `[]` 10, `{}` 01 (trained at brackets only).
+///
+/// The oracle goes on from a conditional's first branch, so a stack that leaves later
+/// branches alone agrees with it on every valid text (`Analysis.laterBranches`).
+public enum StackMoves {
+    public static let outputs = 5
+    public static let names = ["push", "pop", "inert", "kind0", "kind1"]
+
+    /// The per-byte targets, bit k for output k.
+    public static func targets(_ text: [UInt8]) -> [UInt8] {
+        let a = NestingOracle.analyze(text), later = a.laterFlags
+        var out = [UInt8](repeating: 0, count: text.count)
+        for i in 0..<text.count {
+            let b = text[i]
+            if a.regions[i].isInert { out[i] |= 4 }
+            guard Bracket.isBracket(b) else { continue }
+            if b == 91 || b == 93 { out[i] |= 8 } else if b == 123 || b == 125 { out[i] |= 16 }
+            guard !a.regions[i].isInert, later[i] == 0 else { continue }
+            out[i] |= Bracket.openerKind(b) != nil ? 1 : 2
+        }
+        return out
+    }
+
+    /// Where a stack driven by such moves first breaks, as the oracle would report it: a pop
+    /// with nothing open or of another kind than the top (at the pop), or at the end the
+    /// innermost push left open. Feed logits in order (`read`), then `finish`.
+    public struct Stack: Sendable {
+        public private(set) var kinds: [UInt8] = []
+        public private(set) var offsets: [Int] = []
+        /// The push logit at each open bracket (how sure the network was of that push).
+        public private(set) var pushLogits: [Float] = []
+        /// The first break: its offset and what it is.
+        public private(set) var broken: (offset: Int, kind: Break)?
+        public enum Break: Sendable, Equatable {
+            /// A pop with nothing open.
+            case unexpected
+            /// A pop whose kind is not the top's; `opener` is the top's offset.
+            case mismatched(opener: Int)
+            /// Left open at the end.
+            case unclosed
+        }
+
+        public init() {}
+
+        public var depth: Int { kinds.count }
+
+        /// Reads `count` bytes' logits (`P` per byte, the moves first) of a text starting at
+        /// offset `from`. Stops at the first break (later calls do nothing).
+        public mutating func read(_ logits: UnsafeBufferPointer<Float>, count: Int, outputs P: Int, from: Int) {
+            guard broken == nil else { return }
+            for t in 0..<count {
+                let z = logits.baseAddress! + t * P
+                let push = z[0] > 0, pop = z[1] > 0
+                guard push || pop else { continue }
+                let kind = UInt8(z[3] > 0 ? 1 : 0) | UInt8(z[4] > 0 ? 2 : 0)
+                if push && (!pop || z[0] >= z[1]) {
+                    kinds.append(kind); offsets.append(from + t); pushLogits.append(z[0])
+                } else if let top = kinds.popLast() {
+                    let opener = offsets.removeLast()
+                    pushLogits.removeLast()
+                    if top != kind { broken = (from + t, .mismatched(opener: opener)); return }
+                } else {
+                    broken = (from + t, .unexpected); return
+                }
+            }
+        }
+
+        public mutating func read(_ logits: [Float], count: Int, outputs P: Int, from: Int = 0) {
+            logits.withUnsafeBufferPointer { read($0, count: count, outputs: P, from: from) }
+        }
+
+        /// At the end of the text: a break, or the innermost push left open.
+        public mutating func finish() -> (offset: Int, kind: Break)? {
+            if broken == nil, let o = offsets.last { broken = (o, .unclosed) }
+            return broken
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Testing
+@testable import Linting
+import RecurrentNet
+import StepHead
+
+@Suite("check with a stack network: its own moves and stack decide")
+struct StackCheckerTests {
+    /// A stack network that reads each byte alone (forget gate shut, input and output open):
+    /// it pushes at every `([{`, pops at every `)]}` and gives each its kind, lexing nothing. With
+    /// it the checker is a plain stack over all brackets, so every verdict is known exactly.
+    static func byteReader() throws -> RecurrentModel {
+        let H = 8, E = 4
+        let m = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: E, hidden: H, stepOutputs: StackMoves.outputs), seed: 1)
+        for s in m.layout.specs { for i in 0..<s.count { m.parameters[s.offset + i] = 0 } }
+        // Embedding features: 0 opener, 1 closer, 2 square, 3 curly.
+        let emb = m.layout["embedding.weight"]
+        for (b, f) in [(40, [0]), (41, [1]), (91, [0, 2]), (93, [1, 2]), (123, [0, 3]), (125, [1, 3])] as [(Int, [Int])] {
+            for k in f { m.parameters[emb.offset + b * E + k] = 1 }
+        }
+        // Gates i, f, g, o (torch order), H rows each: i and o open, f shut, g = tanh(4 x) on 4 units.
+        let w = m.layout["rnn.weight_ih_l0"], b = m.layout["rnn.bias_ih_l0"]
+        for u in 0..<H { m.parameters[b.offset + u] = 20; m.parameters[b.offset + H + u] = -20; m.parameters[b.offset + 3 * H + u] = 20 }
+        for k in 0..<E { m.parameters[w.offset + (2 * H + k) * E + k] = 4 }
+        // Step head: push, pop, inert (never), kind0 (square), kind1 (curly) from units 0, 1, 2, 3.
+        let sw = m.layout["step_head.weight"], sb = m.layout["step_head.bias"]
+        for (out, unit) in [(0, 0), (1, 1), (3, 2), (4, 3)] { m.parameters[sw.offset + out * H + unit] = 12; m.parameters[sb.offset + out] = -5 }
+        m.parameters[sb.offset + 2] = -5
+        m.prepare()
+        return m
+    }
+
+    static func checker(threads: Int = 2) throws -> ModelChecker {
+        var c = ModelChecker(model: try byteReader(), threshold: 0.55, threads: threads)
+        c.moves = true
+        return c
+    }
+
+    @Test func verdictsMessagesAndPlaces() throws {
+        let texts = ["int f(int a[2]) { return a[0]; }", "f(a]", "x) ", "{ ( [ ] ", "", "a = b;"].map { Array($0.utf8) }
+        let v = try Self.checker().check(texts)
+        #expect(v[0].valid && v[0].pValid == 1 && v[0].reason == .init(head: .stack, offset: texts[0].count - 1))
+        #expect(!v[1].valid && v[1].location?.offset == 3 && v[1].message == "expected ')' but found ']'" && v[1].reason == .init(head: .stack, offset: 3))
+        #expect(!v[2].valid && v[2].location?.offset == 1 && v[2].message == "unexpected ')' with nothing open")
+        #expect(!v[3].valid && v[3].unclosed && v[3].location?.offset == 2 && v[3].message == "'(' is never closed")
+        #expect(v[1].pValid < 0.05 && v[3].pValid < 0.05)  // 1 − P(pop), 1 − P(push): the network was sure
+        #expect(v[4].valid && v[5].valid)
+    }
+
+    /// Files longer than a piece: the LSTM state and the stack are carried across pieces, and a
+    /// file stops being read at its first break.
+    @Test func stackCarriesAcrossPieces() throws {
+        let long = ModelChecker.piece * 3
+        let open = Array(("{" + String(repeating: "x;", count: long / 2) + "}").utf8)
+        let late = Array((String(repeating: "{a}", count: long / 3) + "(]").utf8)
+        let left = Array(("[" + String(repeating: "y", count: long) + "(").utf8)
+        for threads in [1, 2] {
+            let v = try Self.checker(threads: threads).check([open, late, left, Array("()".utf8)])
+            #expect(v[0].valid && v[3].valid)
+            #expect(!v[1].valid && v[1].location?.offset == late.count - 1 && v[1].message == "expected ')' but found ']'")
+            #expect(!v[2].valid && v[2].unclosed && v[2].location?.offset == left.count - 1)
+        }
+    }
+}
