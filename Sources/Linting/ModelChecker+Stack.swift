@@ -55,7 +55,7 @@ extension ModelChecker {
                         var stack = stacks[j]
                         if let b = stack.finish() {
                             out[j] = Verdict(valid: false, pValid: 1 - Self.sigmoid(stack.pushLogits.last ?? 0), location: .init(offset: b.offset, in: text),
-                                             message: "'\(Character(UnicodeScalar(text[b.offset])))' is never closed",
+                                             message: Self.message(text, b.offset, .unclosed),
                                              reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
                         } else {
                             out[j] = Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1)))
@@ -73,18 +73,25 @@ extension ModelChecker {
 
     private static func sigmoid(_ z: Float) -> Float { 1 / (1 + Float(Double.exp(Double(-z)))) }
 
-    /// A pop that broke the stack, in the oracle's words (the brackets named are the bytes there).
+    /// A pop that broke the stack.
     private func breakVerdict(_ text: [UInt8], _ offset: Int, _ kind: StackMoves.Stack.Break, pValid: Float) -> Verdict {
+        Verdict(valid: false, pValid: pValid, location: .init(offset: offset, in: text), message: Self.message(text, offset, kind),
+                reason: .init(head: .stack, offset: offset))
+    }
+
+    /// A break in the oracle's words when the bytes the network moved at are brackets (the
+    /// brackets named are those bytes), in plainer ones when they are not.
+    static func message(_ text: [UInt8], _ offset: Int, _ kind: StackMoves.Stack.Break) -> String {
         func q(_ b: UInt8) -> String { "'\(Character(UnicodeScalar(b)))'" }
-        let message: String
+        let b = text[offset]
         switch kind {
-        case .unexpected: message = "unexpected \(q(text[offset])) with nothing open"
+        case .unexpected:
+            return Bracket.closerKind(b) != nil ? "unexpected \(q(b)) with nothing open" : "a bracket closes here with nothing open"
         case .mismatched(let opener):
-            let want = Bracket.openerKind(text[opener]).map { q($0.closer) } ?? "a closer"
-            message = "expected \(want) but found \(q(text[offset]))"
-        case .unclosed: message = "\(q(text[offset])) is never closed"
+            if Bracket.closerKind(b) != nil, let k = Bracket.openerKind(text[opener]) { return "expected \(q(k.closer)) but found \(q(b))" }
+            return "the bracket closed here is not the kind that is open"
+        case .unclosed:
+            return Bracket.openerKind(b) != nil ? "\(q(b)) is never closed" : "a bracket opened here is never closed"
         }
-        return Verdict(valid: false, pValid: pValid, location: .init(offset: offset, in: text), message: message,
-                       reason: .init(head: .stack, offset: offset))
     }
 }

@@ -127,7 +127,8 @@ struct Check: ParsableCommand {
         report.failOn = failOn ?? .exact
         report.rootURI = linter.reportRoot?.uri
         report.second = second?.1
-        if let c = checker { report.hold = firstHold; report.stepThreshold = c.stepThreshold }
+        // A stack network's own stack decides: no hold or step bar applies to it.
+        if let c = checker, !c.moves { report.hold = firstHold; report.stepThreshold = c.stepThreshold }
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

@@ -46,6 +46,16 @@ struct StackCheckerTests {
         #expect(v[4].valid && v[5].valid)
     }
 
+    /// Moves at bytes that are not brackets (a network that misreads) are named plainly, never
+    /// by quoting the byte.
+    @Test func movesAtOtherBytesAreNamedPlainly() {
+        let text = Array("ab\ncd".utf8)
+        #expect(ModelChecker.message(text, 2, .unexpected) == "a bracket closes here with nothing open")
+        #expect(ModelChecker.message(text, 2, .mismatched(opener: 0)) == "the bracket closed here is not the kind that is open")
+        #expect(ModelChecker.message(text, 2, .unclosed) == "a bracket opened here is never closed")
+        #expect(ModelChecker.message(Array("(]".utf8), 1, .mismatched(opener: 0)) == "expected ')' but found ']'")
+    }
+
     /// Files longer than a piece: the LSTM state and the stack are carried across pieces, and a
     /// file stops being read at its first break.
     @Test func stackCarriesAcrossPieces() throws {
