@@ -1,4 +1,5 @@
 import RecurrentNet
+import StepHead
 
 /// Speculative splits of long files: stretches read side by side as rows of the same matrix
 /// products, then confirmed in order (`confirm`), so the verdict is the one sequential reading
@@ -12,8 +13,11 @@ extension ModelChecker {
         public var runStart: Int? = nil
         public var openStart: Int? = nil
         public var heldStart: Int? = nil
-        public init(state: RecurrentState? = nil, runStart: Int? = nil, openStart: Int? = nil, heldStart: Int? = nil) {
-            self.state = state; self.runStart = runStart; self.openStart = openStart; self.heldStart = heldStart
+        /// A stack network's stack (`ModelChecker.moves`; nil: empty).
+        public var stack: StackMoves.Stack? = nil
+        public init(state: RecurrentState? = nil, runStart: Int? = nil, openStart: Int? = nil, heldStart: Int? = nil,
+                    stack: StackMoves.Stack? = nil) {
+            self.state = state; self.runStart = runStart; self.openStart = openStart; self.heldStart = heldStart; self.stack = stack
         }
     }
 

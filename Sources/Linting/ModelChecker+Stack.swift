@@ -12,57 +12,56 @@ import StepHead
 /// unclosed file 1 − P(push) at the push left open (how sure the network was of that move).
 extension ModelChecker {
     /// Whether a checkpoint is a stack network (its metadata says `train.lexer_only =
-    /// stack-moves`), read by `checkMoves` instead of its final head.
+    /// stack-moves`), read by its own stack (`runMoves`) instead of its final head.
     public static func readsMoves(metadata: [String: String]) -> Bool {
         metadata["train.lexer_only"] == "stack-moves"
     }
 
-    /// Verdicts in the order of `texts`: every file read whole in pieces of `piece` bytes,
-    /// batched across files, its LSTM state and its stack carried from piece to piece; reading
-    /// a file stops at its first break.
-    func checkMoves(_ texts: [[UInt8]]) -> [Verdict] {
+    /// Runs stretches through a stack network in rounds of batched pieces (as `run` does for
+    /// other models), each stretch's LSTM state and stack carried from piece to piece. A pop
+    /// that breaks the stack is the stretch's verdict; at a stretch's end, an empty stack is
+    /// valid (before a split: the split is confirmed), and something still pushed is unclosed at
+    /// the end of the file, or before a split the reading goes on over the next stretch.
+    func runMoves(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
         let P = model.config.stepOutputs
         precondition(P == StackMoves.outputs, "a stack network has \(StackMoves.outputs) step outputs")
-        var out = [Verdict?](repeating: nil, count: texts.count)
-        var at = [Int](repeating: 0, count: texts.count)
-        var states = [RecurrentState?](repeating: nil, count: texts.count)
-        var stacks = [StackMoves.Stack](repeating: .init(), count: texts.count)
-        var pending = Array(texts.indices)
+        var out = [Outcome?](repeating: nil, count: jobs.count)
+        var at = jobs
+        var pending = Array(jobs.indices)
         while !pending.isEmpty {
-            pending.sort { (min(Self.piece, texts[$0].count - at[$0]), $0) > (min(Self.piece, texts[$1].count - at[$1]), $1) }
+            func left(_ j: Int) -> Int { at[j].upper - at[j].lower }
+            pending.sort { (min(Self.piece, left($0)), left($0)) > (min(Self.piece, left($1)), left($1)) }
             var next: [Int] = []
             var i = 0
             while i < pending.count {
                 var batch: [Int] = []
                 while i < pending.count, batch.count < 32 { batch.append(pending[i]); i += 1 }
-                let pieces = batch.map { j in Array(texts[j][at[j]..<min(texts[j].count, at[j] + Self.piece)]) }
-                let r = model.predict(pieces, from: batch.map { states[$0] }, threads: threads, stepOutputs: true)
+                let pieces = batch.map { j in Array(texts[at[j].file][at[j].lower..<min(at[j].upper, at[j].lower + Self.piece)]) }
+                let r = model.predict(pieces, from: batch.map { at[$0].carry.state }, threads: threads, stepOutputs: true)
                 for (k, j) in batch.enumerated() {
-                    let text = texts[j], s = at[j], n = pieces[k].count
+                    let text = texts[at[j].file], s = at[j].lower, n = pieces[k].count
                     guard let steps = r.stepLogits?[k], steps.allSatisfy({ $0.isFinite }) else {
-                        out[j] = Verdict(valid: false, pValid: .nan, location: nil,
-                                         message: "the model's output is not a finite number (its weights overflow): not checked", failed: true)
+                        out[j] = .broken(Verdict(valid: false, pValid: .nan, location: nil,
+                                                 message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
                         continue
                     }
-                    stacks[j].read(steps, count: n, outputs: P, from: s)
-                    if let b = stacks[j].broken {
-                        let z = steps[(b.offset - s) * P + 1]
-                        out[j] = breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(z))
+                    var stack = at[j].carry.stack ?? StackMoves.Stack()
+                    stack.read(steps, count: n, outputs: P, from: s)
+                    if let b = stack.broken {
+                        out[j] = .broken(breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
                         continue
                     }
                     let end = s + n
-                    if end == text.count {
-                        var stack = stacks[j]
-                        if let b = stack.finish() {
-                            out[j] = Verdict(valid: false, pValid: 1 - Self.sigmoid(stack.pushLogits.last ?? 0), location: .init(offset: b.offset, in: text),
-                                             message: Self.message(text, b.offset, .unclosed),
-                                             reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
-                        } else {
-                            out[j] = Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1)))
-                        }
-                    } else {
-                        at[j] = end; states[j] = r.finalStates?[k]
+                    let carry = Carry(state: r.finalStates?[k], stack: stack)
+                    if end < at[j].upper {
+                        at[j].lower = end; at[j].carry = carry
                         next.append(j)
+                    } else if let o = stack.offsets.last {
+                        let v = Verdict(valid: false, pValid: 1 - Self.sigmoid(stack.pushLogits.last ?? 0), location: .init(offset: o, in: text),
+                                        message: Self.message(text, o, .unclosed), reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
+                        out[j] = end == text.count ? .broken(v) : .incomplete(v, carry)
+                    } else {
+                        out[j] = .valid(Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1))))
                     }
                 }
             }

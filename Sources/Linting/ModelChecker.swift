@@ -92,12 +92,11 @@ public struct ModelChecker: Sendable {
     /// stretches of 256 KiB or more (at most 64), all read at once as rows of the same matrix
     /// products; see `confirm` for how the splits are confirmed.
     public func check(_ texts: [[UInt8]]) -> [Verdict] {
-        if moves { return checkMoves(texts) }
         let cuts = texts.map { t in
             t.count >= Self.splitFrom
                 ? splitPoints(t, parts: min(Self.maxStretches, max(threads, t.count / Self.stretchBytes))) : []
         }
-        return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { run($0, texts) }
+        return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { moves ? runMoves($0, texts) : run($0, texts) }
     }
 
     /// Runs stretches through the model in rounds of batched pieces, carrying each stretch's

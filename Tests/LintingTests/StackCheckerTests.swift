@@ -46,6 +46,28 @@ struct StackCheckerTests {
         #expect(v[4].valid && v[5].valid)
     }
 
+    /// Files of 512 KiB or more are split speculatively at `}` lines, as for other models: a
+    /// stretch that ends with its stack empty confirms the split after it, one that ends with
+    /// something pushed goes on over the next with its state and stack, so the verdicts are
+    /// those of one sequential reading.
+    @Test func speculativeSplitsKeepTheVerdicts() throws {
+        let block = "int f(int a) {\n  return g(a[0]);\n}\n"
+        let blocks = ModelChecker.splitFrom / block.utf8.count + 200
+        func text(_ edits: [Int: String]) -> [UInt8] {
+            Array((0..<blocks).map { edits[$0].map { $0 + block } ?? block }.joined().utf8)
+        }
+        let valid = text([:]), bridged = text([100: "{\n", blocks - 50: "}\n"])
+        let unclosed = text([blocks / 2: "{\n"]), late = text([blocks - 3: ")\n"])
+        let cuts = try Self.checker().splitPoints(valid, parts: 4)
+        #expect(valid.count >= ModelChecker.splitFrom && cuts.count == 3)
+        let v = try Self.checker().check([valid, bridged, unclosed, late])
+        #expect(v[0].valid && v[1].valid)
+        // The extra `{` (unclosed) and `)` (late) come just before their blocks, all others unchanged.
+        let n = block.utf8.count
+        #expect(!v[2].valid && v[2].unclosed && v[2].location?.offset == blocks / 2 * n && v[2].message == "'{' is never closed")
+        #expect(!v[3].valid && v[3].location?.offset == (blocks - 3) * n && v[3].message == "unexpected ')' with nothing open")
+    }
+
     /// Moves at bytes that are not brackets (a network that misreads) are named plainly, never
     /// by quoting the byte.
     @Test func movesAtOtherBytesAreNamedPlainly() {
