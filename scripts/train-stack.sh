@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Trains a stack network (reports/stack-network.md) from scratch: a 64-unit LSTM first trained
+# as a lexer (`train --lexer-only`: its `inert` output alone, weighted 10× at brackets; 600,000
+# examples, then 300,000 more from a third of the learning rate), then as a stack network's
+# moves (`--stack-moves`: push, pop, inert and the bracket's kind; 300,000 examples). 70% of
+# the examples are cut from the corpus train packages (half of them whole files), the rest
+# generated C with real code's comment habits in half. These are the commands of the measured
+# runs (sessions 33 to 35), thread counts included; about 3 hours on 2 cores alone.
+#
+#   scripts/train-stack.sh            # fetch the corpus, train the three stages into OUT
+#   RESUME=1 scripts/train-stack.sh   # continue: finished stages are kept, one cut short resumes
+#   OUT=/tmp/x scripts/train-stack.sh
+#
+# The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-/tmp/nestnet-stack}
+mkdir -p "$OUT"
+swift build -c release --product nestnet >/dev/null
+N=.build/release/nestnet
+python3 scripts/corpus.py fetch | tail -1
+python3 scripts/corpus.py list --split train > "$OUT/corpus-train.txt"
+python3 scripts/corpus.py list --split valid > "$OUT/corpus-valid.txt"
+COMMON=(--arch lstm --embed 16 --hidden 64 --language c --min-length 1 --max-length 32768 --lengths log
+        --headers 0.4 --bucket 8 --epochs 1 --valid-count 200 --bptt 4096 --corpus "$OUT/corpus-train.txt"
+        --valid-corpus "$OUT/corpus-valid.txt" --corpus-fraction 0.7 --corpus-whole-files 0.5 --step-loss 1
+        --schedule cosine --clip 1 --batch 32 --habits 0.5 --inert-weight 10 --lexer-only)
+[ "${RESUME:-0}" = 1 ] || rm -f "$OUT"/*.done "$OUT"/*.state
+
+# One stage, NAME [--from EARLIER] ARGS...: kept when done before (RESUME=1), resumed from its
+# state when cut short, else trained from scratch or from EARLIER's model.
+stage() {
+  local name=$1; shift
+  local from=()
+  if [ "$1" = --from ]; then from=(--init-from "$OUT/$2.safetensors"); shift 2; fi
+  if [ -f "$OUT/$name.done" ]; then echo "train-stack: $name finished earlier, kept" >&2; return; fi
+  if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/$name.state" ]; then
+    $N train "${COMMON[@]}" "$@" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --resume "$OUT/$name.state"
+  else
+    $N train "${COMMON[@]}" "$@" "${from[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --force
+  fi
+  touch "$OUT/$name.done"
+}
+
+stage lexer --examples-per-epoch 600000 --lr 3e-3 --seed 20261303 --threads 2
+stage lexer-c0 --from lexer --examples-per-epoch 300000 --lr 1e-3 --seed 20261401 --threads 1
+stage moves --from lexer-c0 --examples-per-epoch 300000 --lr 1e-3 --seed 20261502 --threads 2 --stack-moves --step-outputs 5
+echo "train-stack: $OUT/moves.safetensors" >&2
