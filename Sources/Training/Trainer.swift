@@ -35,6 +35,8 @@ public struct EpochRecord: Sendable, Equatable, Codable {
 
 /// What the trainer reports while it runs.
 public enum TrainingEvent {
+    /// Running means over the epoch so far: the training loss and accuracy, or for a lexer
+    /// (`--lexer-only`, whose final head is never trained) the step loss and NaN.
     case step(epoch: Int, step: Int, stepsPerEpoch: Int, loss: Double, accuracy: Double, tokensPerSecond: Double)
     case epoch(EpochRecord, improved: Bool)
     case saved(path: String, step: Int)
@@ -314,8 +316,11 @@ public final class Trainer {
                 progress.seen += examples.count
                 progress.tokens += examples.reduce(0) { $0 + $1.text.count }
                 progress.epochSeconds = secondsBefore + clock.seconds
+                // A lexer's final head is never trained: its running step loss is what moves.
+                let lexer = config.lexerOnly == true
                 report(.step(epoch: epoch, step: progress.stepInEpoch, stepsPerEpoch: steps,
-                             loss: progress.lossSum / Double(progress.seen), accuracy: Double(progress.correct) / Double(progress.seen),
+                             loss: lexer ? (progress.stepLossSum ?? 0) / Double(max(progress.auxSteps ?? 1, 1)) : progress.lossSum / Double(progress.seen),
+                             accuracy: lexer ? .nan : Double(progress.correct) / Double(progress.seen),
                              tokensPerSecond: Double(progress.tokens) / max(progress.epochSeconds, 1e-9)))
                 // SIGTERM or Ctrl-C (scancel, a requeue, a time limit): keep this step's work, then stop.
                 let stop = StopSignal.requested

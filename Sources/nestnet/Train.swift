@@ -265,7 +265,8 @@ struct Train: ParsableCommand {
                 switch event {
                 case let .step(epoch, step, steps, loss, acc, tps):
                     progress.update((epoch - 1) * steps + step,
-                                    "epoch \(epoch) step \(step)/\(steps), loss \(fixed(loss, 4)), acc \(fixed(acc, 3)), \(Int(tps)) tok/s",
+                                    "epoch \(epoch) step \(step)/\(steps), " + (acc.isNaN ? "step loss \(fixed(loss, 4))" : "loss \(fixed(loss, 4)), acc \(fixed(acc, 3))")
+                                        + ", \(Int(tps)) tok/s",
                                     work: workDone(epoch: epoch, step: step, of: steps))
                 case let .epoch(r, improved):
                     progress.finish("epoch \(r.epoch)" + (r.maxLength.map { " (max length \($0))" } ?? "")
