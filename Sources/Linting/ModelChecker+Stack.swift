@@ -17,57 +17,35 @@ extension ModelChecker {
         metadata["train.lexer_only"] == "stack-moves"
     }
 
-    /// Runs stretches through a stack network in rounds of batched pieces (as `run` does for
-    /// other models), each stretch's LSTM state and stack carried from piece to piece. A pop
+    /// Runs stretches through a stack network (`rounds`, as `run` does for other models), each
+    /// stretch's LSTM state and stack carried from piece to piece. A pop
     /// that breaks the stack is the stretch's verdict; at a stretch's end, an empty stack is
     /// valid (before a split: the split is confirmed), and something still pushed is unclosed at
     /// the end of the file, or before a split the reading goes on over the next stretch.
     func runMoves(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
         let P = model.config.stepOutputs
         precondition(P == StackMoves.outputs, "a stack network has \(StackMoves.outputs) step outputs")
-        var out = [Outcome?](repeating: nil, count: jobs.count)
-        var at = jobs
-        var pending = Array(jobs.indices)
-        while !pending.isEmpty {
-            func left(_ j: Int) -> Int { at[j].upper - at[j].lower }
-            pending.sort { (min(Self.piece, left($0)), left($0)) > (min(Self.piece, left($1)), left($1)) }
-            var next: [Int] = []
-            var i = 0
-            while i < pending.count {
-                var batch: [Int] = []
-                while i < pending.count, batch.count < 32 { batch.append(pending[i]); i += 1 }
-                let pieces = batch.map { j in Array(texts[at[j].file][at[j].lower..<min(at[j].upper, at[j].lower + Self.piece)]) }
-                let r = model.predict(pieces, from: batch.map { at[$0].carry.state }, threads: threads, stepOutputs: true)
-                for (k, j) in batch.enumerated() {
-                    let text = texts[at[j].file], s = at[j].lower, n = pieces[k].count
-                    guard let steps = r.stepLogits?[k], steps.allSatisfy({ $0.isFinite }) else {
-                        out[j] = .broken(Verdict(valid: false, pValid: .nan, location: nil,
-                                                 message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
-                        continue
-                    }
-                    var stack = at[j].carry.stack ?? StackMoves.Stack()
-                    stack.read(steps, count: n, outputs: P, from: s)
-                    if let b = stack.broken {
-                        out[j] = .broken(breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
-                        continue
-                    }
-                    let end = s + n
-                    let carry = Carry(state: r.finalStates?[k], stack: stack)
-                    if end < at[j].upper {
-                        at[j].lower = end; at[j].carry = carry
-                        next.append(j)
-                    } else if let o = stack.offsets.last {
-                        let v = Verdict(valid: false, pValid: 1 - Self.sigmoid(stack.pushLogits.last ?? 0), location: .init(offset: o, in: text),
-                                        message: Self.message(text, o, .unclosed), reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
-                        out[j] = end == text.count ? .broken(v) : .incomplete(v, carry)
-                    } else {
-                        out[j] = .valid(Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1))))
-                    }
-                }
+        return rounds(jobs, texts, stepOutputs: true) { job, piece, r, k in
+            let text = texts[job.file], s = job.lower, n = piece.count
+            guard let steps = r.stepLogits?[k], steps.allSatisfy({ $0.isFinite }) else {
+                return .broken(Verdict(valid: false, pValid: .nan, location: nil,
+                                       message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
             }
-            pending = next
+            var stack = job.carry.stack ?? StackMoves.Stack()
+            stack.read(steps, count: n, outputs: P, from: s)
+            if let b = stack.broken {
+                return .broken(breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
+            }
+            let end = s + n
+            let carry = Carry(state: r.finalStates?[k], stack: stack)
+            guard end == job.upper else { job.carry = carry; return nil }
+            guard let o = stack.offsets.last else {
+                return .valid(Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1))))
+            }
+            let v = Verdict(valid: false, pValid: 1 - Self.sigmoid(stack.pushLogits.last ?? 0), location: .init(offset: o, in: text),
+                            message: Self.message(text, o, .unclosed), reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
+            return end == text.count ? .broken(v) : .incomplete(v, carry)
         }
-        return out.map { $0! }
     }
 
     private static func sigmoid(_ z: Float) -> Float { 1 / (1 + Float(Double.exp(Double(-z)))) }

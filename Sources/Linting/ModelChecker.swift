@@ -99,66 +99,74 @@ public struct ModelChecker: Sendable {
         return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { moves ? runMoves($0, texts) : run($0, texts) }
     }
 
-    /// Runs stretches through the model in rounds of batched pieces, carrying each stretch's
-    /// state from one piece to the next.
-    func run(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
+    /// Reads stretches in rounds of batched pieces of up to `piece` bytes (longest first, up to
+    /// 32 a batch, so each batch holds pieces of similar length), each from its carried state.
+    /// `read` gets a stretch (at its piece), the piece, the model's output and the piece's row in
+    /// it, and either ends the stretch with an outcome or sets its carry and returns nil: then
+    /// the stretch reads on from the piece's end in the next round.
+    func rounds(_ jobs: [Job], _ texts: [[UInt8]], stepOutputs: Bool,
+                read: (inout Job, _ piece: [UInt8], _ r: BatchResult, _ row: Int) -> Outcome?) -> [Outcome] {
         var out = [Outcome?](repeating: nil, count: jobs.count)
         var at = jobs
         var pending = Array(jobs.indices)
-        let P = model.config.stepOutputs
         while !pending.isEmpty {
-            // Longest pieces first, so each batch holds pieces of similar length.
-            pending.sort { (min(Self.piece, at[$0].upper - at[$0].lower), at[$0].upper - at[$0].lower) > (min(Self.piece, at[$1].upper - at[$1].lower), at[$1].upper - at[$1].lower) }
+            func left(_ j: Int) -> Int { at[j].upper - at[j].lower }
+            pending.sort { (min(Self.piece, left($0)), left($0)) > (min(Self.piece, left($1)), left($1)) }
             var next: [Int] = []
             var i = 0
             while i < pending.count {
                 var batch: [Int] = []
                 while i < pending.count, batch.count < 32 { batch.append(pending[i]); i += 1 }
                 let pieces = batch.map { j in Array(texts[at[j].file][at[j].lower..<min(at[j].upper, at[j].lower + Self.piece)]) }
-                let r = model.predict(pieces, from: batch.map { at[$0].carry.state }, threads: threads, stepOutputs: P > 0)
+                let r = model.predict(pieces, from: batch.map { at[$0].carry.state }, threads: threads, stepOutputs: stepOutputs)
                 for (k, j) in batch.enumerated() {
-                    let text = texts[at[j].file], s = at[j].lower, piece = pieces[k]
-                    let steps = r.stepLogits?[k]
-                    // A non-finite output (weights that overflow) is never a verdict.
-                    guard r.probabilities[k].isFinite, steps?.allSatisfy({ $0.isFinite }) ?? true else {
-                        out[j] = .broken(Verdict(valid: false, pValid: .nan, location: nil,
-                                                 message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
-                        continue
-                    }
-                    // The `broken` and `open` runs (output above 0.5) still on at the piece's last
-                    // byte, if any; a run on from the piece's first byte goes on from the last piece.
-                    func run(_ k: Int, before: Int?) -> Int? {
-                        guard let st = steps, let t = StepTargets.runStart(st, count: piece.count, outputs: P, output: k) else { return nil }
-                        return t == 0 && before != nil ? before! : s + t
-                    }
-                    let breakRun = run(0, before: at[j].carry.runStart), openRun = run(1, before: at[j].carry.openStart)
-                    // The run of bytes past the bar still on from the last piece, and where in this
-                    // piece it (or a new one) has lasted `hold` bytes, if anywhere.
-                    var held = at[j].carry.heldStart, decided: Int? = nil
-                    if let st = steps, hold != .max {
-                        (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: stepBarLogit, hold: hold, from: s, held: held)
-                    }
-                    let end = s + piece.count
-                    if let d = decided, let st = steps, let start = held {
-                        // The step head decided: its P(not broken yet) there is the p_valid.
-                        out[j] = .broken(breakVerdict(text, at: start, pValid: 1 / (1 + Float(Double.exp(Double(st[(d - s) * P])))),
-                                                      reason: .init(head: .step, offset: d)))
-                    } else if end == at[j].upper {
-                        let v = finalVerdict(text, end: end, probability: r.probabilities[k], steps: steps, run: breakRun, openRun: openRun)
-                        let endsFile = at[j].upper == text.count
-                        if v.valid { out[j] = .valid(v) }
-                        else if !endsFile && v.unclosed { out[j] = .incomplete(v, .init(state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held)) }
-                        else { out[j] = .broken(v) }
-                    } else {
-                        at[j].lower = end
-                        at[j].carry = .init(state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held)
-                        next.append(j)
-                    }
+                    if let o = read(&at[j], pieces[k], r, k) { out[j] = o } else { at[j].lower += pieces[k].count; next.append(j) }
                 }
             }
             pending = next
         }
         return out.map { $0! }
+    }
+
+    /// Runs stretches through the model (`rounds`), carrying each stretch's state and step-head
+    /// runs from one piece to the next.
+    func run(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
+        let P = model.config.stepOutputs
+        return rounds(jobs, texts, stepOutputs: P > 0) { job, piece, r, k in
+            let text = texts[job.file], s = job.lower
+            let steps = r.stepLogits?[k]
+            // A non-finite output (weights that overflow) is never a verdict.
+            guard r.probabilities[k].isFinite, steps?.allSatisfy({ $0.isFinite }) ?? true else {
+                return .broken(Verdict(valid: false, pValid: .nan, location: nil,
+                                       message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
+            }
+            // The `broken` and `open` runs (output above 0.5) still on at the piece's last
+            // byte, if any; a run on from the piece's first byte goes on from the last piece.
+            func run(_ k: Int, before: Int?) -> Int? {
+                guard let st = steps, let t = StepTargets.runStart(st, count: piece.count, outputs: P, output: k) else { return nil }
+                return t == 0 && before != nil ? before! : s + t
+            }
+            let breakRun = run(0, before: job.carry.runStart), openRun = run(1, before: job.carry.openStart)
+            // The run of bytes past the bar still on from the last piece, and where in this
+            // piece it (or a new one) has lasted `hold` bytes, if anywhere.
+            var held = job.carry.heldStart, decided: Int? = nil
+            if let st = steps, hold != .max {
+                (held, decided) = StepTargets.holdScan(st, count: piece.count, outputs: P, bar: stepBarLogit, hold: hold, from: s, held: held)
+            }
+            let end = s + piece.count
+            if let d = decided, let st = steps, let start = held {
+                // The step head decided: its P(not broken yet) there is the p_valid.
+                return .broken(breakVerdict(text, at: start, pValid: 1 / (1 + Float(Double.exp(Double(st[(d - s) * P])))),
+                                            reason: .init(head: .step, offset: d)))
+            } else if end == job.upper {
+                let v = finalVerdict(text, end: end, probability: r.probabilities[k], steps: steps, run: breakRun, openRun: openRun)
+                let endsFile = job.upper == text.count
+                if v.valid { return .valid(v) }
+                return !endsFile && v.unclosed ? .incomplete(v, .init(state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held)) : .broken(v)
+            }
+            job.carry = .init(state: r.finalStates?[k], runStart: breakRun, openStart: openRun, heldStart: held)
+            return nil
+        }
     }
 
     /// The `broken` logit past which the step head says the nesting is broken: the same bar as

@@ -41,12 +41,19 @@ struct GradientCheckTests {
         var batch = Self.batch(steps: 3)
         batch.lexerOnly = true
         try check(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), batch: batch)
-        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 5)
+        try expectTrainedRows(batch, outputs: 3, rows: [2])
+    }
+
+    /// Only the step head's `rows` (of `outputs`) take a gradient from `batch`; the final head none.
+    func expectTrainedRows(_ batch: SequenceBatch, outputs: Int, rows: Set<Int>) throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: outputs), seed: 5)
         _ = model.backward(batch, threads: 2)
         let head = model.layout["head.weight"], steps = model.layout["step_head.weight"]
         #expect(model.gradients[head.offset..<(head.offset + head.count)].allSatisfy { $0 == 0 })
-        #expect(model.gradients[steps.offset..<(steps.offset + 2 * 16)].allSatisfy { $0 == 0 })      // rows 0 and 1
-        #expect(model.gradients[(steps.offset + 2 * 16)..<(steps.offset + 3 * 16)].contains { $0 != 0 })  // row 2
+        for row in 0..<outputs {
+            let g = model.gradients[(steps.offset + row * 16)..<(steps.offset + (row + 1) * 16)]
+            #expect(g.contains { $0 != 0 } == rows.contains(row), "row \(row)")
+        }
     }
 
     /// `train --lexer-only --later-branches`: output 1 too, against bit 5 of each target byte
@@ -58,12 +65,7 @@ struct GradientCheckTests {
         batch.stepTargets = batch.stepTargets!.map { row in row.enumerated().map { t, b in (b & 0b101) | (t % 3 == 0 ? 32 : 0) | (t % 2 == 0 ? 2 : 0) } }
         batch.lexerOnly = true; batch.lexerLater = true
         try check(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), batch: batch)
-        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 5)
-        _ = model.backward(batch, threads: 2)
-        let head = model.layout["head.weight"], steps = model.layout["step_head.weight"]
-        #expect(model.gradients[head.offset..<(head.offset + head.count)].allSatisfy { $0 == 0 })
-        #expect(model.gradients[steps.offset..<(steps.offset + 16)].allSatisfy { $0 == 0 })      // row 0
-        #expect(model.gradients[(steps.offset + 16)..<(steps.offset + 2 * 16)].contains { $0 != 0 })  // row 1
+        try expectTrainedRows(batch, outputs: 3, rows: [1, 2])
     }
 
     /// `train --lexer-only --stack-moves`: all five outputs against their own bits, the kind
@@ -73,19 +75,12 @@ struct GradientCheckTests {
         batch.stepTargets = batch.stepTargets!.map { row in row.enumerated().map { t, b in b | (t % 3 == 0 ? 8 : 0) | (t % 2 == 1 ? 16 : 0) } }
         batch.lexerOnly = true; batch.lexerMoves = true
         try check(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 5), batch: batch)
-        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 5), seed: 5)
-        _ = model.backward(batch, threads: 2)
-        let head = model.layout["head.weight"], steps = model.layout["step_head.weight"]
-        #expect(model.gradients[head.offset..<(head.offset + head.count)].allSatisfy { $0 == 0 })
-        for row in 0..<5 { #expect(model.gradients[(steps.offset + row * 16)..<(steps.offset + (row + 1) * 16)].contains { $0 != 0 }) }
+        try expectTrainedRows(batch, outputs: 5, rows: [0, 1, 2, 3, 4])
         // A batch without brackets trains no kind bit.
         var plain = SequenceBatch(sequences: [Array("abc".utf8), Array("xy".utf8)], labels: [1, 1], stepTargets: [[31, 31, 31], [24, 8]],
                                   stepWeight: 1, inertWeight: 3)
         plain.lexerOnly = true; plain.lexerMoves = true
-        let fresh = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 5), seed: 5)
-        _ = fresh.backward(plain, threads: 1)
-        #expect(fresh.gradients[steps.offset..<(steps.offset + 3 * 16)].contains { $0 != 0 })
-        #expect(fresh.gradients[(steps.offset + 3 * 16)..<(steps.offset + 5 * 16)].allSatisfy { $0 == 0 })
+        try expectTrainedRows(plain, outputs: 5, rows: [0, 1, 2])
     }
 
     func check(_ config: ModelConfig, batch: SequenceBatch) throws {
