@@ -135,7 +135,8 @@ extension RecurrentModel {
         for t in 0..<w.T {
             for m in 0..<w.active[t] {
                 let bits = w.targets[t * B + m]
-                let isBracket = Bracket.isBracket(w.x[t * B + m]), bracket = inert != 1 && isBracket
+                // Brackets matter only to a weighted `inert` and to a stack network's kind bits.
+                let isBracket = (inert != 1 || moves) && Bracket.isBracket(w.x[t * B + m]), bracket = inert != 1 && isBracket
                 for k in moves ? 0..<P : lexerOnly ? (lexerLater ? 1 : 2)..<3 : (latch ? 1 : 0)..<P {
                     if moves && k >= 3 && !isBracket { continue }
                     let i = (t * B + m) * P + k

@@ -31,6 +31,15 @@ public enum StackMoves {
         return out
     }
 
+    /// What the network's outputs at one byte (`z`, `outputs` logits) say, in `targets`' bits:
+    /// 1 push or 2 pop (push when both are on and its logit is the larger; 0: no move), and the
+    /// kind bits 8 and 16.
+    @inline(__always) public static func read(_ z: UnsafePointer<Float>) -> UInt8 {
+        let push = z[0] > 0, pop = z[1] > 0
+        let move: UInt8 = push && (!pop || z[0] >= z[1]) ? 1 : pop ? 2 : 0
+        return move | (z[3] > 0 ? 8 : 0) | (z[4] > 0 ? 16 : 0)
+    }
+
     /// Where a stack driven by such moves first breaks, as the oracle would report it: a pop
     /// with nothing open or of another kind than the top (at the pop), or at the end the
     /// innermost push left open. Feed logits in order (`read`), then `finish`.
@@ -60,10 +69,9 @@ public enum StackMoves {
             guard broken == nil else { return }
             for t in 0..<count {
                 let z = logits.baseAddress! + t * P
-                let push = z[0] > 0, pop = z[1] > 0
-                guard push || pop else { continue }
-                let kind = UInt8(z[3] > 0 ? 1 : 0) | UInt8(z[4] > 0 ? 2 : 0)
-                if push && (!pop || z[0] >= z[1]) {
+                let bits = StackMoves.read(z), kind = bits >> 3
+                guard bits & 3 != 0 else { continue }
+                if bits & 1 != 0 {
                     kinds.append(kind); offsets.append(from + t); pushLogits.append(z[0])
                 } else if let top = kinds.popLast() {
                     let opener = offsets.removeLast()

@@ -79,12 +79,13 @@ public struct LexicalProbe: Sendable {
             stack.read(logits, count: text.count, outputs: P)
             modelBreak = stack.finish()?.offset
             let moves = StackMoves.targets(text)
-            for (i, b) in text.enumerated() where Bracket.isBracket(b) {
-                brackets += 1
-                let z = i * P, push = logits[z] > 0, pop = logits[z + 1] > 0
-                let read: UInt8 = push && (!pop || logits[z] >= logits[z + 1]) ? 1 : pop ? 2 : 0
-                if read != moves[i] & 3 { movesMisread += 1 }
-                if UInt8(logits[z + 3] > 0 ? 8 : 0) | UInt8(logits[z + 4] > 0 ? 16 : 0) != moves[i] & 24 { kindsMisread += 1 }
+            logits.withUnsafeBufferPointer { z in
+                for (i, b) in text.enumerated() where Bracket.isBracket(b) {
+                    brackets += 1
+                    let read = StackMoves.read(z.baseAddress! + i * P)
+                    if read & 3 != moves[i] & 3 { movesMisread += 1 }
+                    if read & 24 != moves[i] & 24 { kindsMisread += 1 }
+                }
             }
         } else {
             modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 && !(readsLater && logits[$0 * P + 1] > 0) })
