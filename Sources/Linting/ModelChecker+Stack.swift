@@ -18,10 +18,10 @@ extension ModelChecker {
     }
 
     /// Runs stretches through a stack network (`rounds`, as `run` does for other models), each
-    /// stretch's LSTM state and stack carried from piece to piece. A pop
-    /// that breaks the stack is the stretch's verdict; at a stretch's end, an empty stack is
-    /// valid (before a split: the split is confirmed), and something still pushed is unclosed at
-    /// the end of the file, or before a split the reading goes on over the next stretch.
+    /// stretch's LSTM state and stack carried from piece to piece. A pop that breaks the stack
+    /// is the stretch's verdict; at a stretch's end, an empty stack is valid (before a split:
+    /// the split is confirmed), and something still pushed is unclosed at the end of the file,
+    /// or before a split the reading goes on over the next stretch.
     func runMoves(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
         let P = model.config.stepOutputs
         precondition(P == StackMoves.outputs, "a stack network has \(StackMoves.outputs) step outputs")

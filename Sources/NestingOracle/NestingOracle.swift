@@ -79,8 +79,8 @@ public struct Analysis: Sendable {
     public var regions: [Region]
     /// Byte ranges in a later branch (`#elif`/`#else` to its `#endif`) of a live conditional,
     /// in order and disjoint. The oracle checks such a branch against the first one and then
-    /// goes on from the first branch's stack, so a stack that follows code brackets outside
-    /// these ranges only agrees with it on every valid text, but one that ends inside a later
+    /// goes on from the first branch's stack, so a stack that follows only code brackets outside
+    /// these ranges agrees with it on every valid text except one that ends inside a later
     /// branch (a conditional without `#endif`, where the oracle ends with that branch's stack).
     public var laterBranches: [Range<Int>]
 

@@ -11,7 +11,8 @@ import NestingOracle
 ///   3 `kind0`, 4 `kind1`: the bracket's kind, `()` 00, `[]` 10, `{}` 01 (trained at brackets only).
 ///
 /// The oracle goes on from a conditional's first branch, so a stack that leaves later
-/// branches alone agrees with it on every valid text (`Analysis.laterBranches`).
+/// branches alone agrees with it on every valid text but one that ends inside a later branch
+/// (`Analysis.laterBranches`).
 public enum StackMoves {
     public static let outputs = 5
     public static let names = ["push", "pop", "inert", "kind0", "kind1"]
@@ -31,7 +32,7 @@ public enum StackMoves {
         return out
     }
 
-    /// What the network's outputs at one byte (`z`, `outputs` logits) say, in `targets`' bits:
+    /// What the network's outputs at one byte (`z`: its step logits, in `names`' order) say, in `targets`' bits:
     /// 1 push or 2 pop (push when both are on and its logit is the larger; 0: no move), and the
     /// kind bits 8 and 16.
     @inline(__always) public static func read(_ z: UnsafePointer<Float>) -> UInt8 {
