@@ -19,7 +19,12 @@ public enum StackMoves {
 
     /// The per-byte targets, bit k for output k.
     public static func targets(_ text: [UInt8]) -> [UInt8] {
-        let a = NestingOracle.analyze(text), later = a.laterFlags
+        targets(text, analysis: NestingOracle.analyze(text))
+    }
+
+    /// `targets` from the oracle's `analysis` of `text`, for a caller that has it already.
+    public static func targets(_ text: [UInt8], analysis a: Analysis) -> [UInt8] {
+        let later = a.laterFlags
         var out = [UInt8](repeating: 0, count: text.count)
         for i in 0..<text.count {
             let b = text[i]

@@ -22,18 +22,13 @@ public enum StepTargets {
     /// Step-head sizes a model may be trained with.
     public static let supported = [outputs, depthOutputs]
 
-    public static func compute(_ text: [UInt8]) -> [UInt8] {
-        let a = NestingOracle.analyze(text)
-        return bits(a, broken: a.brokenFlags)
-    }
-
     /// Bit 5 of a target byte with `compute(_:laterBranches: true)`: the byte is in a later
     /// branch of a live conditional (`Analysis.laterBranches`), which a lexer for a stack
     /// (`train --lexer-only --later-branches`) learns as its `later` output.
     public static let laterBit: UInt8 = 32
 
-    /// `compute`, with `laterBit` set in later branches when `laterBranches`.
-    public static func compute(_ text: [UInt8], laterBranches: Bool) -> [UInt8] {
+    /// The targets of `text`, with `laterBit` set in later branches when `laterBranches`.
+    public static func compute(_ text: [UInt8], laterBranches: Bool = false) -> [UInt8] {
         let a = NestingOracle.analyze(text)
         var out = bits(a, broken: a.brokenFlags)
         if laterBranches { for r in a.laterBranches { for i in r { out[i] |= laterBit } } }

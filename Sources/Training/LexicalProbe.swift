@@ -60,7 +60,6 @@ public struct LexicalProbe: Sendable {
     /// Reads a few more texts (one batch), numbered on from those read before: a caller with
     /// many files keeps only one batch of them in memory. The model needs a step head with the
     /// `inert` output (3 or more step outputs).
-    /// With `readsLater`, step output 1 is read as `later` too.
     public mutating func read(_ group: [[UInt8]], model: RecurrentModel, threads: Int = 2) {
         let P = model.config.stepOutputs
         precondition(P >= 3, "the lexical probe reads step output 2 (`inert`)")
@@ -78,7 +77,7 @@ public struct LexicalProbe: Sendable {
             var stack = StackMoves.Stack()
             stack.read(logits, count: text.count, outputs: P)
             modelBreak = stack.finish()?.offset
-            let moves = StackMoves.targets(text)
+            let moves = StackMoves.targets(text, analysis: analysis)
             logits.withUnsafeBufferPointer { z in
                 for (i, b) in text.enumerated() where Bracket.isBracket(b) {
                     brackets += 1
