@@ -59,7 +59,8 @@ extension CBuilder {
                 }
                 line.append(92)
             }
-            w.out += line  // directive text: the writer's depth and level stay as restored above
+            // Directive text: the writer's depth and level stay as restored above.
+            if k == 0 { w.put(bytes: line) } else { w.out += line }
             if !last { w.nlBare() }
         }
     }

@@ -18,9 +18,13 @@ public struct CProgramGenerator: Sendable {
     /// operators, struct fields, bare blocks and call arguments get theirs at set fractions of
     /// it (`CBuilder+Habits.swift` and its callers): see `GeneratorOptions.habits`.
     public var habitRate: Double
+    /// Probability that a program writes its preprocessor lines with spaces after `#` or
+    /// indentation before it (`DirectiveStyle`; see `GeneratorOptions.directiveHabits`).
+    public var directiveRate: Double
 
-    public init(distractorRate: Double = 0.35, maxDepth: Int = 64, headerRate: Double = 0, habitRate: Double = 0) {
+    public init(distractorRate: Double = 0.35, maxDepth: Int = 64, headerRate: Double = 0, habitRate: Double = 0, directiveRate: Double = 0) {
         self.distractorRate = distractorRate; self.maxDepth = maxDepth; self.headerRate = headerRate; self.habitRate = habitRate
+        self.directiveRate = directiveRate
     }
 
     /// The shortest text this generator can produce.
@@ -53,6 +57,15 @@ struct CBuilder {
         let newline: [UInt8] = r.chance(0.06) ? [13, 10] : [10]
         w = CodeWriter(indentUnit: indent, newline: newline, allmanBraces: r.chance(0.25), capacity: target + 64)
         prefix = r.pick(Vocabulary.prefixes)
+        // Drawn last and only when enabled, so programs made without it keep their streams.
+        if config.directiveRate > 0 && r.chance(config.directiveRate) {
+            switch r.below(4) {
+            case 0: w.directiveStyle = DirectiveStyle(beforeHash: false, unit: Array(r.pick([" ", "  ", "   "]).utf8), everywhere: false)
+            case 1: w.directiveStyle = DirectiveStyle(beforeHash: false, unit: [32], everywhere: true)
+            case 2: w.directiveStyle = DirectiveStyle(beforeHash: true, unit: Array(r.pick([" ", "  ", "    ", "\t"]).utf8), everywhere: false)
+            default: w.directiveStyle = DirectiveStyle(beforeHash: r.chance(0.5), unit: r.chance(0.5) ? [9] : [32, 32], everywhere: false)
+            }
+        }
         self.rng = r
     }
 

@@ -89,23 +89,28 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     /// unspaced binary operators (`38400/200`) and `/* 0x98 */` offset comments before fields.
     /// 0 (the default) leaves earlier data as it was.
     public var habits = 0.0
+    /// Share of `c` programs whose preprocessor lines are written as people indent them:
+    /// spaces after `#` by `#if` depth (libpng's `#  ifdef`, `#     else`), indentation before
+    /// it (`  #endif`), or `# define` everywhere (SQLite). 0 (the default) leaves earlier data
+    /// as it was.
+    public var directiveHabits = 0.0
 
     public init(language: Language = .c, minLength: Int = 64, maxLength: Int = 512, maxDepth: Int? = nil,
                 distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5,
                 headers: Double = 0, lengths: LengthDistribution = .uniform, edits: EditSelection = .any,
-                decoyRate: Double = 0, habits: Double = 0) {
+                decoyRate: Double = 0, habits: Double = 0, directiveHabits: Double = 0) {
         self.language = language; self.minLength = minLength; self.maxLength = maxLength
         self.maxDepth = maxDepth; self.distractors = distractors
         self.errorPosition = errorPosition; self.validFraction = validFraction; self.headers = headers
         self.lengths = lengths; self.edits = edits; self.decoyRate = decoyRate
-        self.habits = habits
+        self.habits = habits; self.directiveHabits = directiveHabits
     }
 
     enum CodingKeys: String, CodingKey {
-        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate, habits
+        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate, habits, directiveHabits
     }
 
-    /// Writes `edits` only when it is not `any` and `decoyRate` and `habits` only when set, so settings recorded before it existed (model
+    /// Writes `edits` only when it is not `any` and `decoyRate`, `habits` and `directiveHabits` only when set, so settings recorded before it existed (model
     /// metadata, sweep run names) read and write the same.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -117,6 +122,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         if edits != .any { try c.encode(edits, forKey: .edits) }
         if decoyRate != 0 { try c.encode(decoyRate, forKey: .decoyRate) }
         if habits != 0 { try c.encode(habits, forKey: .habits) }
+        if directiveHabits != 0 { try c.encode(directiveHabits, forKey: .directiveHabits) }
     }
 
     /// Decodes settings recorded before `headers` and `lengths` existed as their defaults.
@@ -134,6 +140,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         edits = try c.decodeIfPresent(EditSelection.self, forKey: .edits) ?? .any
         decoyRate = try c.decodeIfPresent(Double.self, forKey: .decoyRate) ?? 0
         habits = try c.decodeIfPresent(Double.self, forKey: .habits) ?? 0
+        directiveHabits = try c.decodeIfPresent(Double.self, forKey: .directiveHabits) ?? 0
     }
 
     /// The longest text the generator will make (memory and time stay bounded).
@@ -155,8 +162,9 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         guard (0...1).contains(headers) else { throw NestNetError("--headers must be between 0 and 1") }
         guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
         guard (0...1).contains(habits) else { throw NestNetError("--habits must be between 0 and 1") }
-        for (flag, on) in [("--habits", habits > 0), ("--decoy-rate", decoyRate > 0)] where on && language != .c {
-            throw NestNetError("\(flag) needs --language c (Dyck strings have no comments or strings)")
+        guard (0...1).contains(directiveHabits) else { throw NestNetError("--directive-habits must be between 0 and 1") }
+        for (flag, on) in [("--habits", habits > 0), ("--directive-habits", directiveHabits > 0), ("--decoy-rate", decoyRate > 0)] where on && language != .c {
+            throw NestNetError("\(flag) needs --language c (Dyck strings have no comments, strings or preprocessor lines)")
         }
         switch language {
         case .c:

@@ -54,6 +54,31 @@ public struct LexicalProbe: Sendable {
     /// brackets whose move (push, pop or none) it misreads, and whose kind, against the oracle's.
     public var readsMoves = false
     public var movesMisread = 0, kindsMisread = 0, brackets = 0
+    /// The misread moves by what they are, in `MoveMisread`'s order.
+    public var movesMisreadBy = [Int](repeating: 0, count: MoveMisread.allCases.count)
+    /// What a stack network does wrong, against `StackMoves.targets`: a code bracket it should
+    /// move on read as no move, a code bracket of a later branch (or an inert one) read as a move,
+    /// a push read as a pop or the reverse, or a byte that is no bracket read as a move (not
+    /// counted in `movesMisread`, which is per bracket, but its stack moves on it all the same).
+    public enum MoveMisread: Int, CaseIterable, Sendable {
+        case missed, later, inert, swapped, notBracket
+        /// Its name in `probe lexical`'s JSON.
+        public var key: String { ["missed", "later", "inert", "swapped", "not_bracket"][rawValue] }
+        public var described: String {
+            ["a code bracket read as no move", "a later-branch bracket read as a move", "an inert bracket read as a move",
+             "a push read as a pop or the reverse", "a byte that is no bracket read as a move"][rawValue]
+        }
+    }
+    /// Per valid text a stack network's own stack breaks: its index, where the stack broke, how
+    /// many moves it misread, and the first one (offset and what it is; nil when every move was
+    /// right and only the oracle's end-of-text rule differs). What to read to see why.
+    /// Offsets are bytes, lines the oracle's (from 1).
+    public struct ValidBreak: Sendable, Equatable {
+        public var text: Int, at: Int, atLine: Int, misread: Int
+        public var first: Misplaced?
+        public struct Misplaced: Sendable, Equatable { public var offset: Int, line: Int, kind: MoveMisread }
+    }
+    public var validBreaks: [ValidBreak] = []
 
     public init(readsLater: Bool = false, readsMoves: Bool = false) { self.readsLater = readsLater; self.readsMoves = readsMoves }
 
@@ -73,17 +98,28 @@ public struct LexicalProbe: Sendable {
         let firstBranchBreak = Self.stackBreak(text, code: { !regions[$0].isInert && later[$0] == 0 })
         let readsLater = readsLater
         let modelBreak: Int?
+        var firstMove: (offset: Int, kind: MoveMisread)?, textMoves = 0
         if readsMoves {
             var stack = StackMoves.Stack()
             stack.read(logits, count: text.count, outputs: P)
             modelBreak = stack.finish()?.offset
             let moves = StackMoves.targets(text, analysis: analysis)
             logits.withUnsafeBufferPointer { z in
-                for (i, b) in text.enumerated() where Bracket.isBracket(b) {
-                    brackets += 1
+                for (i, b) in text.enumerated() {
                     let read = StackMoves.read(z.baseAddress! + i * P)
-                    if read & 3 != moves[i] & 3 { movesMisread += 1 }
+                    guard Bracket.isBracket(b) else {
+                        guard read & 3 != 0 else { continue }
+                        textMoves += 1; movesMisreadBy[MoveMisread.notBracket.rawValue] += 1
+                        if firstMove == nil { firstMove = (i, .notBracket) }
+                        continue
+                    }
+                    brackets += 1
                     if read & 24 != moves[i] & 24 { kindsMisread += 1 }
+                    guard read & 3 != moves[i] & 3 else { continue }
+                    let kind: MoveMisread = moves[i] & 3 != 0 ? (read & 3 == 0 ? .missed : .swapped)
+                        : regions[i].isInert ? .inert : .later
+                    movesMisread += 1; textMoves += 1; movesMisreadBy[kind.rawValue] += 1
+                    if firstMove == nil { firstMove = (i, kind) }
                 }
             }
         } else {
@@ -99,7 +135,14 @@ public struct LexicalProbe: Sendable {
             validTexts += 1
             if oracleBreak != nil { stackBreaksOracleLexed += 1 }
             if firstBranchBreak != nil { stackBreaksFirstBranch += 1 }
-            if modelBreak != nil { stackBreaksModelLexed += 1 }
+            if let at = modelBreak {
+                stackBreaksModelLexed += 1
+                if readsMoves {
+                    func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }
+                    let first = firstMove.map { ValidBreak.Misplaced(offset: $0.offset, line: line($0.offset), kind: $0.kind) }
+                    validBreaks.append(ValidBreak(text: index, at: at, atLine: line(at), misread: textMoves, first: first))
+                }
+            }
             if text.count >= Self.largeText {
                 validLargeTexts += 1
                 if modelBreak != nil { stackBreaksModelLexedLarge += 1 }

@@ -35,6 +35,8 @@ struct Generate: ParsableCommand {
     var decoyRate: Double = 0
     @Option(parsing: .unconditional, help: "Share of comments (and, at set fractions of it, strings, operators, struct fields and call arguments) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings (c only).")
     var habits: Double = 0
+    @Option(parsing: .unconditional, help: "Share of programs whose preprocessor lines are indented as people write them: #  ifdef, #     else (spaces after # by #if depth), indented   #endif, or # define everywhere (c only).")
+    var directiveHabits: Double = 0
     @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
@@ -46,7 +48,8 @@ struct Generate: ParsableCommand {
     func run() throws {
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength,
                                        maxDepth: maxDepth, distractors: distractors,
-                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits)
+                                       errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits,
+                                       directiveHabits: directiveHabits)
         let generator = try ExampleGenerator(options)
         try checkWritable(out)
         var progress = ProgressLine("generate", total: count, quiet: quiet)

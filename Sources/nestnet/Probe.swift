@@ -148,7 +148,7 @@ struct Probe: ParsableCommand {
         @Option(help: "Checkpoint (default: the embedded model).") var model: String?
         @Option(help: "Examples (JSONL) instead of files.") var data: String?
         @Option(parsing: .unconditional, help: "Skip files larger than this many bytes (named on stderr).") var maxBytes: Int = 1 << 22
-        @Option(parsing: .unconditional, help: "Texts with misreads to list, most misreads first.") var show: Int = 10
+        @Option(parsing: .unconditional, help: "Texts with misreads to list, most misreads first (and for a stack network, valid texts its stack breaks).") var show: Int = 10
         @Option(parsing: .unconditional, help: "Read only this many of the files or texts, drawn with --seed (all when there are no more).") var sample: Int?
         @Option(parsing: .unconditional, help: "Seed of the --sample draw.") var seed: UInt64 = 1
         @Option(help: "text or json.") var format: OutputFormat = .text
@@ -216,6 +216,7 @@ struct Probe: ParsableCommand {
             if !batch.isEmpty { p.read(batch, model: net, threads: defaultThreads) }
             guard p.texts > 0 else { throw NestNetError("nothing to read: no texts or C-like files") }
             let worst = p.misreads.sorted { ($0.count, $1.text) > ($1.count, $0.text) }.prefix(show)
+            let worstBreaks = p.validBreaks.sorted { ($0.misread, $1.text) > ($1.misread, $0.text) }.prefix(show)
             func rate(_ a: Int, _ b: Int) -> Double { b > 0 ? Double(a) / Double(b) : 0 }
             if format == .json {
                 printJSON { o in
@@ -230,6 +231,15 @@ struct Probe: ParsableCommand {
                     o.field("stack_catches_first_branch", p.stackCatchesFirstBranch); o.field("stack_at_line_first_branch", p.stackAtLineFirstBranch)
                     if readsMoves {
                         o.field("brackets", p.brackets); o.field("moves_misread", p.movesMisread); o.field("kinds_misread", p.kindsMisread)
+                        o.field("moves_misread_by") { $0.object { r in
+                            for k in LexicalProbe.MoveMisread.allCases { r.field(k.key, p.movesMisreadBy[k.rawValue]) }
+                        } }
+                        o.field("valid_breaks") { $0.array(Array(worstBreaks)) { w, b in
+                            w.object { o in
+                                o.field("text", names[b.text]); o.field("line", b.atLine); o.field("offset", b.at); o.field("misread", b.misread)
+                                if let f = b.first { o.field("first_line", f.line); o.field("first_offset", f.offset); o.field("first_kind", f.kind.described) }
+                            }
+                        } }
                     }
                     if readsLater {
                         o.field("later_brackets", p.laterBrackets); o.field("later_read_later", p.laterReadLater)
@@ -264,6 +274,9 @@ struct Probe: ParsableCommand {
             }
             if readsMoves {
                 print("stack moves misread: \(p.movesMisread) of \(p.brackets) brackets (push, pop or none); kinds: \(p.kindsMisread)")
+                let by = p.movesMisreadBy
+                print("  code brackets read as no move: \(by[0]); later-branch brackets read as moves: \(by[1]); "
+                      + "inert brackets read as moves: \(by[2]); push and pop swapped: \(by[3]); other bytes read as moves: \(by[4])")
             }
             let modelLexed = readsMoves ? "by the model's own moves" : readsLater ? "by the model (inert or later)" : "by the model"
             print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle "
@@ -275,6 +288,13 @@ struct Probe: ParsableCommand {
                       + "\(p.stackCatchesModelLexed) \(modelLexed) (\(p.stackAtLineModelLexed) at the oracle's line)")
             }
             for m in worst { print("  \(names[m.text]): \(m.count) misread, first at byte \(m.first): \(LexicalProbe.describe(m.region))") }
+            if !worstBreaks.isEmpty {
+                print("valid texts its own stack breaks, most misread moves first:")
+                for b in worstBreaks {
+                    print("  \(names[b.text]):\(b.atLine): broken; \(b.misread) moves misread"
+                          + (b.first.map { ", first on line \($0.line): \($0.kind.described)" } ?? ""))
+                }
+            }
         }
     }
 }

@@ -44,6 +44,8 @@ struct Train: ParsableCommand {
     var decoyRate: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: share of comments (and, at set fractions of it, strings, operators, struct fields and call arguments) written with real code's lexical habits: empty // lines, code commented out, unspaced /*NULL,*/, adjacent \"a\"\"b\" strings. The validation set has none, so runs compare.")
     var habits: Double = 0
+    @Option(parsing: .unconditional, help: "Generated data: share of programs whose preprocessor lines are indented as people write them: #  ifdef, #     else (spaces after # by #if depth), indented   #endif, or # define everywhere. The validation set has none, so runs compare.")
+    var directiveHabits: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
     @Option(parsing: .unconditional, help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
@@ -124,6 +126,7 @@ struct Train: ParsableCommand {
         }
         if decoyRate != 0 && train != nil { throw ValidationError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
         if habits != 0 && train != nil { throw ValidationError("--habits shapes generated examples; a --train file is used as it is") }
+        if directiveHabits != 0 && train != nil { throw ValidationError("--directive-habits shapes generated examples; a --train file is used as it is") }
         if validCorpus != nil && (valid != nil || validCount < 1) {
             throw ValidationError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }
@@ -172,7 +175,8 @@ struct Train: ParsableCommand {
         var validSet: [Example] = []
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
                                        distractors: distractors, errorPosition: errorPosition, validFraction: validFraction,
-                                       headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits)
+                                       headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits,
+                                       directiveHabits: directiveHabits)
         if let path = train {
             let bytes = try readFile(path)
             data = .fixed(try Dataset.read(path))
@@ -202,7 +206,7 @@ struct Train: ParsableCommand {
         } else if train == nil && validCount > 0 {
             var plain = options
             plain.decoyRate = 0  // the same validation set with or without --decoy-rate or --habits
-            plain.habits = 0
+            plain.habits = 0; plain.directiveHabits = 0
             let gen = try ExampleGenerator(plain)
             let validSeed = seed ^ 0x7A11_D5EE_D000_0000
             let labels = ExampleGenerator.labels(count: validCount, validFraction: validFraction, seed: validSeed)

@@ -57,7 +57,8 @@ struct GenerateCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "\(d)/x.jsonl"))
     }
 
-    /// `--habits` (issue 12) reaches generate and train, and bad values are one-line errors.
+    /// `--habits` and `--directive-habits` (issue 12) reach generate and train, and bad values
+    /// are one-line errors.
     @Test func habitsReachTheData() throws {
         let d = CLI.tempDir()
         let base = ["generate", "--count", "30", "--min-length", "512", "--max-length", "2048", "--seed", "4", "--quiet"]
@@ -66,7 +67,12 @@ struct GenerateCommandTests {
         let plain = try String(contentsOfFile: "\(d)/plain.jsonl", encoding: .utf8)
         let habits = try String(contentsOfFile: "\(d)/habits.jsonl", encoding: .utf8)
         #expect(plain != habits && habits.split(separator: "\n").count == 30)
+        #expect(try CLI.run(base + ["--directive-habits", "1", "--out", "\(d)/directives.jsonl"]).status == 0)
+        let directives = try String(contentsOfFile: "\(d)/directives.jsonl", encoding: .utf8)
+        #expect(directives != plain && directives.split(separator: "\n").count == 30)
         for (args, words) in [(["--habits", "1.5"], "--habits must be between 0 and 1"),
+                              (["--directive-habits", "-0.1"], "--directive-habits must be between 0 and 1"),
+                              (["--directive-habits", "0.5", "--language", "dyck3"], "--directive-habits needs --language c"),
                               (["--habits", "0.5", "--language", "dyck1"], "--habits needs --language c"),
                               (["--decoy-rate", "2", "--language", "dyck2"], "--decoy-rate needs --language c")] {
             let r = try CLI.run(base + args + ["--out", "\(d)/bad.jsonl"])
@@ -74,12 +80,14 @@ struct GenerateCommandTests {
         }
         let t = try CLI.run(["train", "--train", "\(d)/plain.jsonl", "--habits", "0.5", "--out", "\(d)/m.safetensors", "--quiet"])
         #expect(t.status == 2 && t.stderr.contains("--habits shapes generated examples"), "\(t.stderr)")
-        let ok = try CLI.run(["train", "--min-length", "64", "--max-length", "256", "--habits", "0.5", "--epochs", "1",
+        let td = try CLI.run(["train", "--train", "\(d)/plain.jsonl", "--directive-habits", "0.5", "--out", "\(d)/m.safetensors", "--quiet"])
+        #expect(td.status == 2 && td.stderr.contains("--directive-habits shapes generated examples"), "\(td.stderr)")
+        let ok = try CLI.run(["train", "--min-length", "64", "--max-length", "256", "--habits", "0.5", "--directive-habits", "0.5", "--epochs", "1",
                               "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "8", "--embed", "4",
                               "--out", "\(d)/h.safetensors", "--quiet"])
         #expect(ok.status == 0, "\(ok.stderr)")
         let meta = try String(contentsOfFile: "\(d)/h.safetensors", encoding: .isoLatin1)
-        #expect(meta.contains("habits"))
+        #expect(meta.contains("habits") && meta.contains("directiveHabits"))
     }
 
     @Test func unwritableOutput() throws {

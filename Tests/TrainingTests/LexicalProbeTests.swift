@@ -110,6 +110,37 @@ struct LexicalProbeTests {
         #expect(unread.stackBreaksModelLexed == 1 && unread.stackCatchesModelLexed == 2 && unread.laterBrackets == 0)
     }
 
+    /// A stack network's misread moves by what they are, and the valid texts its stack breaks
+    /// with the first misread move: here a network that pushes at every byte.
+    @Test func aStackNetworksMisreadMovesAreSortedByKind() throws {
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 5), seed: 3)
+        let w = model.layout["step_head.weight"], b = model.layout["step_head.bias"]
+        for i in 0..<w.count { model.parameters[w.offset + i] = 0 }
+        for (k, v) in [5, -5, -5, -5, -5].enumerated() { model.parameters[b.offset + k] = Float(v) }
+        model.prepare()
+        // Valid: `{` pushes (right), the later branch's `{` moves (wrong), `}` pops (read as a push),
+        // the comment's `(` is inert (read as a push), and every other byte is no bracket.
+        let text = Array("#if A\n{\n#else\n{\n#endif\n}\n/* ( */ x\n".utf8)
+        var p = LexicalProbe(readsMoves: true)
+        p.read([text, Array("a\n".utf8)], model: model, threads: 1)
+        let by = p.movesMisreadBy
+        #expect(p.brackets == 4 && p.movesMisread == 3 && p.kindsMisread == 3)  // kinds read `()`: the braces are wrong
+        #expect(by[LexicalProbe.MoveMisread.missed.rawValue] == 0 && by[LexicalProbe.MoveMisread.later.rawValue] == 1)
+        #expect(by[LexicalProbe.MoveMisread.inert.rawValue] == 1 && by[LexicalProbe.MoveMisread.swapped.rawValue] == 1)
+        #expect(by[LexicalProbe.MoveMisread.notBracket.rawValue] == text.count - 4 + 2)
+        #expect(p.validTexts == 2 && p.stackBreaksModelLexed == 2)
+        let first = LexicalProbe.ValidBreak.Misplaced(offset: 0, line: 1, kind: .notBracket)
+        #expect(p.validBreaks == [LexicalProbe.ValidBreak(text: 0, at: text.count - 1, atLine: 7, misread: text.count - 1, first: first),
+                                  LexicalProbe.ValidBreak(text: 1, at: 1, atLine: 1, misread: 2, first: first)])
+        // The same network moving nowhere: its only misreads are the two missed moves, and a
+        // stack that never moves breaks nothing.
+        for i in 0..<5 { model.parameters[b.offset + i] = -5 }
+        model.prepare()
+        var q = LexicalProbe(readsMoves: true)
+        q.read([text], model: model, threads: 1)
+        #expect(q.movesMisread == 2 && q.movesMisreadBy == [2, 0, 0, 0, 0] && q.stackBreaksModelLexed == 0 && q.validBreaks.isEmpty)
+    }
+
     /// On generated C (with its conditionals, `#if 0` groups and decoys) the first-branch stack
     /// agrees with the oracle on every valid text, and on broken ones catches all but breaks that
     /// lie in later branches; the `later` bit of the step targets is exactly those ranges.
