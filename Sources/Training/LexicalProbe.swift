@@ -125,9 +125,9 @@ public struct LexicalProbe: Sendable {
         } else {
             modelBreak = Self.stackBreak(text, code: { logits[$0 * P + 2] <= 0 && !(readsLater && logits[$0 * P + 1] > 0) })
         }
+        func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }
         if let error = analysis.verdict.error {
             brokenTexts += 1
-            func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }
             if let o = oracleBreak { stackCatchesOracleLexed += 1; if line(o) == error.line { stackAtLineOracleLexed += 1 } }
             if let o = firstBranchBreak { stackCatchesFirstBranch += 1; if line(o) == error.line { stackAtLineFirstBranch += 1 } }
             if let o = modelBreak { stackCatchesModelLexed += 1; if line(o) == error.line { stackAtLineModelLexed += 1 } }
@@ -138,7 +138,6 @@ public struct LexicalProbe: Sendable {
             if let at = modelBreak {
                 stackBreaksModelLexed += 1
                 if readsMoves {
-                    func line(_ offset: Int) -> Int { text.withUnsafeBufferPointer { SourcePosition.of(offset: offset, in: $0).line } }
                     let first = firstMove.map { ValidBreak.Misplaced(offset: $0.offset, line: line($0.offset), kind: $0.kind) }
                     validBreaks.append(ValidBreak(text: index, at: at, atLine: line(at), misread: textMoves, first: first))
                 }
