@@ -27,14 +27,30 @@ extension CBuilder {
             if rng.chance(0.6) { banner() } else { comment(block: true, doc: true) }
             if w.count > ceiling { w.truncate(to: 0, depth: 0, level: 0) }
         }
-        while w.count < target - half && failures < 8 {
+        // A whole-file conditional (`conditionalHabits`): the items go in one or both branches.
+        var wrap: (wrap: FileWrap, macro: String)?
+        var reserve = 0
+        if conditionalHabits && !fragment && target >= 600 && rng.chance(0.35) {
+            let mark = w.count
+            wrap = openFileWrap()
+            reserve = Self.fileWrapReserve
+            if w.count > ceiling - reserve { w.truncate(to: mark, depth: 0, level: 0); wrap = nil; reserve = 0 }
+        }
+        let bodyStart = w.count
+        var split = wrap?.wrap != .halves
+        while w.count < target - half - reserve && failures < 8 {
+            if !split, w.count - bodyStart >= (target - reserve - bodyStart) / 2 { splitFileWrap(wrap!.macro); split = true }
             let mark = w.count, depth = w.depth, level = w.level
-            let remaining = target - w.count
+            let remaining = target - reserve - w.count
             if fragment { statement(budget: remaining) } else { topLevelItem(budget: remaining) }
-            if w.count > ceiling || w.depth != depth {
+            if w.count > ceiling - reserve || w.depth != depth {
                 w.truncate(to: mark, depth: depth, level: level)
                 failures += 1
             }
+        }
+        if let (kind, m) = wrap {
+            if !split { splitFileWrap(m) }
+            closeFileWrap(kind, m)
         }
         pad(to: max(minLength, min(target - half, maxLength)))
         return w.out
@@ -102,6 +118,7 @@ extension CBuilder {
 
     /// What fills a header: mostly prototypes, macros and documentation comments.
     mutating func headerItem(budget: Int, cpp: Bool) {
+        if conditionalHabits && rng.chance(0.1) { conditionalGroup(budget: min(budget, 1200)); return }
         if rng.chance(0.6) { w.nlBare() }
         switch rng.draw(HeaderConstruct.self, weight: { $0.weight(roomy: budget > 300, cpp: cpp) }) {
         case .prototype: prototype()
@@ -126,6 +143,11 @@ extension CBuilder {
     }
 
     mutating func topLevelItem(budget: Int) {
+        // Drawn only for programs with conditional habits, so other data keeps its streams.
+        if conditionalHabits && rng.chance(0.12) {
+            if budget > 300 && rng.chance(0.8) { conditionalGroup(budget: budget) } else { directiveComment() }
+            return
+        }
         if w.count > 0 && rng.chance(0.7) { w.nlBare() }
         let small = budget < 120
         switch rng.draw(TopLevelConstruct.self, weight: { $0.weight(small: small) }) {

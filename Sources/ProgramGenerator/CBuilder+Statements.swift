@@ -4,6 +4,8 @@ import NestingOracle
 /// Statements: simple ones, blocks, if/else, loops, switch.
 extension CBuilder {
     mutating func statement(budget: Int) {
+        // Drawn only for programs with conditional habits, so other data keeps its streams.
+        if conditionalHabits && budget > 120 && rng.chance(0.04) { conditionalStatement(budget: budget); return }
         let roomy = budget > 60 && canOpen(3)
         switch rng.draw(StatementConstruct.self, weight: { $0.weight(roomy: roomy, budget: budget) }) {
         case .simple: simpleStatement()

@@ -21,10 +21,14 @@ public struct CProgramGenerator: Sendable {
     /// Probability that a program writes its preprocessor lines with spaces after `#` or
     /// indentation before it (`DirectiveStyle`; see `GeneratorOptions.directiveHabits`).
     public var directiveRate: Double
+    /// Probability that a program writes its conditionals as real files do (long and nested
+    /// branches, whole-file wraps, `else` across `#endif`; see `GeneratorOptions.conditionalHabits`).
+    public var conditionalRate: Double
 
-    public init(distractorRate: Double = 0.35, maxDepth: Int = 64, headerRate: Double = 0, habitRate: Double = 0, directiveRate: Double = 0) {
+    public init(distractorRate: Double = 0.35, maxDepth: Int = 64, headerRate: Double = 0, habitRate: Double = 0, directiveRate: Double = 0,
+                conditionalRate: Double = 0) {
         self.distractorRate = distractorRate; self.maxDepth = maxDepth; self.headerRate = headerRate; self.habitRate = habitRate
-        self.directiveRate = directiveRate
+        self.directiveRate = directiveRate; self.conditionalRate = conditionalRate
     }
 
     /// The shortest text this generator can produce.
@@ -49,6 +53,10 @@ struct CBuilder {
     let prefix: String
     var declaredLocals: [String] = []
     var loopDepth = 0
+    /// Whether this program writes its conditionals with real files' habits (`conditionalRate`).
+    var conditionalHabits = false
+    /// `#if` groups open around the item being written by `conditionalGroup`.
+    var conditionalNesting = 0
 
     init(config: CProgramGenerator, rng: SeededRandom, target: Int) {
         self.config = config
@@ -66,7 +74,10 @@ struct CBuilder {
             default: w.directiveStyle = DirectiveStyle(beforeHash: r.chance(0.5), unit: r.chance(0.5) ? [9] : [32, 32], everywhere: false)
             }
         }
+        // After the directive style, for the same reason.
+        let conditional = config.conditionalRate > 0 && r.chance(config.conditionalRate)
         self.rng = r
+        conditionalHabits = conditional
     }
 
     /// Pads with a trailing comment line or blank lines to exactly `length` bytes.

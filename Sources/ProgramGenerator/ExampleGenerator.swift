@@ -14,7 +14,8 @@ public struct ExampleGenerator: Sendable {
     public init(_ options: GeneratorOptions) throws {
         try options.validate()
         self.options = options
-        c = CProgramGenerator(distractorRate: options.distractors, maxDepth: options.maxDepth ?? 64, headerRate: options.headers, habitRate: options.habits, directiveRate: options.directiveHabits)
+        c = CProgramGenerator(distractorRate: options.distractors, maxDepth: options.maxDepth ?? 64, headerRate: options.headers, habitRate: options.habits, directiveRate: options.directiveHabits,
+                              conditionalRate: options.conditionalHabits)
         if options.language == .c {
             dyck = nil
         } else {

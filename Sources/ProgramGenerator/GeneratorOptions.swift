@@ -94,24 +94,31 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
     /// it (`  #endif`), or `# define` everywhere (SQLite). 0 (the default) leaves earlier data
     /// as it was.
     public var directiveHabits = 0.0
+    /// Share of `c` programs whose conditionals are written as real files write them
+    /// (`CBuilder+Conditionals.swift`): branches of several items with conditionals nested in
+    /// them, `#elif` chains, a whole file in the `#else` of a short first branch (or a short
+    /// stub after it), `else` split across `#endif`, directive text inside comments
+    /// (`//usage:#if`). 0 (the default) leaves earlier data as it was.
+    public var conditionalHabits = 0.0
 
     public init(language: Language = .c, minLength: Int = 64, maxLength: Int = 512, maxDepth: Int? = nil,
                 distractors: Double = 0.35, errorPosition: ErrorPosition = .any, validFraction: Double = 0.5,
                 headers: Double = 0, lengths: LengthDistribution = .uniform, edits: EditSelection = .any,
-                decoyRate: Double = 0, habits: Double = 0, directiveHabits: Double = 0) {
+                decoyRate: Double = 0, habits: Double = 0, directiveHabits: Double = 0, conditionalHabits: Double = 0) {
         self.language = language; self.minLength = minLength; self.maxLength = maxLength
         self.maxDepth = maxDepth; self.distractors = distractors
         self.errorPosition = errorPosition; self.validFraction = validFraction; self.headers = headers
         self.lengths = lengths; self.edits = edits; self.decoyRate = decoyRate
-        self.habits = habits; self.directiveHabits = directiveHabits
+        self.habits = habits; self.directiveHabits = directiveHabits; self.conditionalHabits = conditionalHabits
     }
 
     enum CodingKeys: String, CodingKey {
-        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate, habits, directiveHabits
+        case language, minLength, maxLength, maxDepth, distractors, errorPosition, validFraction, headers, lengths, edits, decoyRate, habits, directiveHabits, conditionalHabits
     }
 
-    /// Writes `edits` only when it is not `any` and `decoyRate`, `habits` and `directiveHabits` only when set, so settings recorded before it existed (model
-    /// metadata, sweep run names) read and write the same.
+    /// Writes `edits` only when it is not `any` and `decoyRate` and the `…habits` rates only when
+    /// set, so settings recorded before they existed (model metadata, sweep run names) read and
+    /// write the same.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(language, forKey: .language); try c.encode(minLength, forKey: .minLength)
@@ -123,6 +130,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         if decoyRate != 0 { try c.encode(decoyRate, forKey: .decoyRate) }
         if habits != 0 { try c.encode(habits, forKey: .habits) }
         if directiveHabits != 0 { try c.encode(directiveHabits, forKey: .directiveHabits) }
+        if conditionalHabits != 0 { try c.encode(conditionalHabits, forKey: .conditionalHabits) }
     }
 
     /// Decodes settings recorded before `headers` and `lengths` existed as their defaults.
@@ -141,6 +149,7 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         decoyRate = try c.decodeIfPresent(Double.self, forKey: .decoyRate) ?? 0
         habits = try c.decodeIfPresent(Double.self, forKey: .habits) ?? 0
         directiveHabits = try c.decodeIfPresent(Double.self, forKey: .directiveHabits) ?? 0
+        conditionalHabits = try c.decodeIfPresent(Double.self, forKey: .conditionalHabits) ?? 0
     }
 
     /// The longest text the generator will make (memory and time stay bounded).
@@ -163,7 +172,9 @@ public struct GeneratorOptions: Sendable, Equatable, Codable {
         guard (0...64).contains(decoyRate) else { throw NestNetError("--decoy-rate must be between 0 and 64 (extra decoy brackets per KB)") }
         guard (0...1).contains(habits) else { throw NestNetError("--habits must be between 0 and 1") }
         guard (0...1).contains(directiveHabits) else { throw NestNetError("--directive-habits must be between 0 and 1") }
-        for (flag, on) in [("--habits", habits > 0), ("--directive-habits", directiveHabits > 0), ("--decoy-rate", decoyRate > 0)] where on && language != .c {
+        guard (0...1).contains(conditionalHabits) else { throw NestNetError("--conditional-habits must be between 0 and 1") }
+        for (flag, on) in [("--habits", habits > 0), ("--directive-habits", directiveHabits > 0), ("--conditional-habits", conditionalHabits > 0),
+                           ("--decoy-rate", decoyRate > 0)] where on && language != .c {
             throw NestNetError("\(flag) needs --language c (Dyck strings have no comments, strings or preprocessor lines)")
         }
         switch language {

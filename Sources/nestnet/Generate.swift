@@ -37,6 +37,8 @@ struct Generate: ParsableCommand {
     var habits: Double = 0
     @Option(parsing: .unconditional, help: "Share of programs whose preprocessor lines are indented as people write them: #  ifdef, #     else (spaces after # by #if depth), indented   #endif, or # define everywhere (c only).")
     var directiveHabits: Double = 0
+    @Option(parsing: .unconditional, help: "Share of programs whose conditionals are written as real files write them: long, nested branches and #elif chains, a whole file in the #else of a short first branch, else split across #endif, #if inside comments (c only).")
+    var conditionalHabits: Double = 0
     @Option(parsing: .unconditional, help: "Worker threads (the output does not depend on it).") var threads: Int = 2
     @Flag(help: "No progress output.") var quiet = false
 
@@ -49,7 +51,7 @@ struct Generate: ParsableCommand {
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength,
                                        maxDepth: maxDepth, distractors: distractors,
                                        errorPosition: errorPosition, validFraction: validFraction, headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits,
-                                       directiveHabits: directiveHabits)
+                                       directiveHabits: directiveHabits, conditionalHabits: conditionalHabits)
         let generator = try ExampleGenerator(options)
         try checkWritable(out)
         var progress = ProgressLine("generate", total: count, quiet: quiet)

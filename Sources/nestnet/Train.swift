@@ -46,6 +46,8 @@ struct Train: ParsableCommand {
     var habits: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: share of programs whose preprocessor lines are indented as people write them: #  ifdef, #     else (spaces after # by #if depth), indented   #endif, or # define everywhere. The validation set has none, so runs compare.")
     var directiveHabits: Double = 0
+    @Option(parsing: .unconditional, help: "Generated data: share of programs whose conditionals are written as real files write them: long, nested branches and #elif chains, a whole file in the #else of a short first branch, else split across #endif, #if inside comments. The validation set has none, so runs compare.")
+    var conditionalHabits: Double = 0
     @Option(parsing: .unconditional, help: "Generated data: fraction of valid examples.") var validFraction: Double = 0.5
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
     @Option(parsing: .unconditional, help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
@@ -127,6 +129,7 @@ struct Train: ParsableCommand {
         if decoyRate != 0 && train != nil { throw ValidationError("--decoy-rate edits generated and --corpus examples; a --train file is used as it is") }
         if habits != 0 && train != nil { throw ValidationError("--habits shapes generated examples; a --train file is used as it is") }
         if directiveHabits != 0 && train != nil { throw ValidationError("--directive-habits shapes generated examples; a --train file is used as it is") }
+        if conditionalHabits != 0 && train != nil { throw ValidationError("--conditional-habits shapes generated examples; a --train file is used as it is") }
         if validCorpus != nil && (valid != nil || validCount < 1) {
             throw ValidationError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }
@@ -176,7 +179,7 @@ struct Train: ParsableCommand {
         let options = GeneratorOptions(language: language, minLength: minLength, maxLength: maxLength, maxDepth: maxDepth,
                                        distractors: distractors, errorPosition: errorPosition, validFraction: validFraction,
                                        headers: headers, lengths: lengths, edits: edits, decoyRate: decoyRate, habits: habits,
-                                       directiveHabits: directiveHabits)
+                                       directiveHabits: directiveHabits, conditionalHabits: conditionalHabits)
         if let path = train {
             let bytes = try readFile(path)
             data = .fixed(try Dataset.read(path))
@@ -206,7 +209,7 @@ struct Train: ParsableCommand {
         } else if train == nil && validCount > 0 {
             var plain = options
             plain.decoyRate = 0  // the same validation set with or without --decoy-rate or --habits
-            plain.habits = 0; plain.directiveHabits = 0
+            plain.habits = 0; plain.directiveHabits = 0; plain.conditionalHabits = 0
             let gen = try ExampleGenerator(plain)
             let validSeed = seed ^ 0x7A11_D5EE_D000_0000
             let labels = ExampleGenerator.labels(count: validCount, validFraction: validFraction, seed: validSeed)

@@ -57,8 +57,8 @@ struct GenerateCommandTests {
         #expect(!FileManager.default.fileExists(atPath: "\(d)/x.jsonl"))
     }
 
-    /// `--habits` and `--directive-habits` (issue 12) reach generate and train, and bad values
-    /// are one-line errors.
+    /// `--habits`, `--directive-habits` and `--conditional-habits` (issue 12) reach generate and
+    /// train, and bad values are one-line errors.
     @Test func habitsReachTheData() throws {
         let d = CLI.tempDir()
         let base = ["generate", "--count", "30", "--min-length", "512", "--max-length", "2048", "--seed", "4", "--quiet"]
@@ -70,7 +70,12 @@ struct GenerateCommandTests {
         #expect(try CLI.run(base + ["--directive-habits", "1", "--out", "\(d)/directives.jsonl"]).status == 0)
         let directives = try String(contentsOfFile: "\(d)/directives.jsonl", encoding: .utf8)
         #expect(directives != plain && directives.split(separator: "\n").count == 30)
+        #expect(try CLI.run(base + ["--conditional-habits", "1", "--out", "\(d)/conditionals.jsonl"]).status == 0)
+        let conditionals = try String(contentsOfFile: "\(d)/conditionals.jsonl", encoding: .utf8)
+        #expect(conditionals != plain && conditionals.split(separator: "\n").count == 30)
         for (args, words) in [(["--habits", "1.5"], "--habits must be between 0 and 1"),
+                              (["--conditional-habits", "2"], "--conditional-habits must be between 0 and 1"),
+                              (["--conditional-habits", "0.5", "--language", "dyck2"], "--conditional-habits needs --language c"),
                               (["--directive-habits", "-0.1"], "--directive-habits must be between 0 and 1"),
                               (["--directive-habits", "0.5", "--language", "dyck3"], "--directive-habits needs --language c"),
                               (["--habits", "0.5", "--language", "dyck1"], "--habits needs --language c"),
@@ -82,12 +87,15 @@ struct GenerateCommandTests {
         #expect(t.status == 2 && t.stderr.contains("--habits shapes generated examples"), "\(t.stderr)")
         let td = try CLI.run(["train", "--train", "\(d)/plain.jsonl", "--directive-habits", "0.5", "--out", "\(d)/m.safetensors", "--quiet"])
         #expect(td.status == 2 && td.stderr.contains("--directive-habits shapes generated examples"), "\(td.stderr)")
-        let ok = try CLI.run(["train", "--min-length", "64", "--max-length", "256", "--habits", "0.5", "--directive-habits", "0.5", "--epochs", "1",
+        let tc = try CLI.run(["train", "--train", "\(d)/plain.jsonl", "--conditional-habits", "0.5", "--out", "\(d)/m.safetensors", "--quiet"])
+        #expect(tc.status == 2 && tc.stderr.contains("--conditional-habits shapes generated examples"), "\(tc.stderr)")
+        let ok = try CLI.run(["train", "--min-length", "64", "--max-length", "256", "--habits", "0.5", "--directive-habits", "0.5",
+                              "--conditional-habits", "0.5", "--epochs", "1",
                               "--examples-per-epoch", "16", "--valid-count", "8", "--hidden", "8", "--embed", "4",
                               "--out", "\(d)/h.safetensors", "--quiet"])
         #expect(ok.status == 0, "\(ok.stderr)")
         let meta = try String(contentsOfFile: "\(d)/h.safetensors", encoding: .isoLatin1)
-        #expect(meta.contains("habits") && meta.contains("directiveHabits"))
+        #expect(meta.contains("habits") && meta.contains("directiveHabits") && meta.contains("conditionalHabits"))
     }
 
     @Test func unwritableOutput() throws {
