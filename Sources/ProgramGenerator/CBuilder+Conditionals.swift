@@ -207,12 +207,27 @@ extension CBuilder {
         if kind < 2 && canOpen(4) { elseAcrossEndif(budget: budget) }
         else if kind == 2 && canOpen(3) { conditionInsideConditional(budget: budget) }
         else if kind == 3 { directiveComment() }
-        else {
-            let m = configMacro()
-            w.nlBare(); w.put(conditionalOpening(m))
-            block(budget: budget / 2)
-            if rng.chance(0.5) { w.nlBare(); w.put(conditionalEnd("else", m)); block(budget: budget / 3) }
-            w.nlBare(); w.put(conditionalEnd("endif", m))
-        }
+        else { statementGroup(budget: budget) }
+    }
+
+    /// `#if` … [`#else` …] `#endif` around statements, with groups nested in either branch
+    /// (busybox's fdisk.c opens `#ifdef __sparc__` inside the `#else` of another: a lexer that
+    /// counts no `#if` depth there takes the inner first branch for code).
+    mutating func statementGroup(budget: Int) {
+        conditionalNesting += 1
+        defer { conditionalNesting -= 1 }
+        let m = configMacro()
+        w.nlBare(); w.put(conditionalOpening(m))
+        branchStatements(budget: budget / 2)
+        if rng.chance(0.6) { w.nlBare(); w.put(conditionalEnd("else", m)); branchStatements(budget: budget / 3) }
+        w.nlBare(); w.put(conditionalEnd("endif", m))
+    }
+
+    /// The statements of one branch of a `statementGroup`, sometimes around a nested group.
+    mutating func branchStatements(budget: Int) {
+        guard conditionalNesting < 4 && budget > 160 && rng.chance(0.35) else { block(budget: budget); return }
+        block(budget: budget / 3)
+        statementGroup(budget: budget / 2)
+        if rng.chance(0.5) { simpleStatement() }
     }
 }

@@ -110,6 +110,8 @@ extension CBuilder {
         let start = w.count
         w.level = 1
         for _ in 0..<rng.int(in: 1...3) where w.count - start < min(200, budget / 2) { statement(budget: min(160, budget / 3)) }
+        // Conditionals inside the dead group: its end is the `#endif` at its own depth.
+        if conditionalHabits && rng.chance(0.5) { statementGroup(budget: 200) }
         // Break the disabled code: drop one of its brackets.
         let positions = (start..<w.count).filter { Bracket.isBracket(w.out[$0]) }
         if let p = positions.isEmpty ? nil : rng.pick(positions) { w.out.remove(at: p) }

@@ -19,6 +19,8 @@ struct ConditionalHabitTests {
         var directiveInComment = false
         /// A line of code starting with `else` right after an `#endif` line.
         var elseAfterEndif = false
+        /// An `#if` inside an `#if 0` group (its end is the `#endif` at its own depth).
+        var ifInsideIfZero = false
     }
 
     static func shape(_ t: [UInt8]) -> Shape {
@@ -26,9 +28,16 @@ struct ConditionalHabitTests {
         let a = NestingOracle.analyze(t)
         s.wholeFileLaterBranch = a.laterBranches.contains { $0.count * 5 >= t.count * 2 }
         let lines = String(decoding: t, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-        var offset = 0, previous = ""
+        var offset = 0, previous = "", open: [Bool] = []  // per open `#if`: whether it is `#if 0`
         for line in lines {
             let trimmed = line.drop { $0 == " " || $0 == "\t" }
+            if trimmed.hasPrefix("#") {
+                let keyword = trimmed.dropFirst().drop { $0 == " " || $0 == "\t" }
+                if keyword.hasPrefix("if") {
+                    if open.contains(true) { s.ifInsideIfZero = true }
+                    open.append(keyword.hasPrefix("if 0"))
+                } else if keyword.hasPrefix("endif"), !open.isEmpty { open.removeLast() }
+            }
             if trimmed.hasPrefix("#"), trimmed.dropFirst().drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("if"),
                a.laterBranches.contains(where: { $0.contains(offset) }) { s.ifInsideLaterBranch = true }
             if trimmed.hasPrefix("//usage:#if") || trimmed.hasPrefix("* #else") || trimmed.hasPrefix("//#ifdef") { s.directiveInComment = true }
@@ -60,8 +69,8 @@ struct ConditionalHabitTests {
     }
 
     /// With the habits, whole files sit in later branches, `#if`s nest inside later branches,
-    /// directives appear in comments and `else` follows `#endif`; without them, none of the
-    /// last two and few of the first two (a long `#else` of the plain generator in a short text).
+    /// directives appear in comments, `else` follows `#endif` and `#if`s nest inside `#if 0`;
+    /// without them, none of the middle two and few of the others.
     @Test func habitsMakeTheShapesRealFilesHave() {
         func shapes(_ rate: Double) -> [Shape] {
             (0..<120).map { i in
@@ -72,12 +81,14 @@ struct ConditionalHabitTests {
         }
         let on = shapes(1), off = shapes(0)
         func count(_ s: [Shape], _ k: KeyPath<Shape, Bool>) -> Int { s.filter { $0[keyPath: k] }.count }
-        let measured = [\Shape.wholeFileLaterBranch, \.ifInsideLaterBranch, \.directiveInComment, \.elseAfterEndif].map { (count(on, $0), count(off, $0)) }
-        // Measured (of 120, with / without): 29 / 3, 42 / 1, 40 / 0, 26 / 0.
+        let measured = [\Shape.wholeFileLaterBranch, \.ifInsideLaterBranch, \.directiveInComment, \.elseAfterEndif, \.ifInsideIfZero]
+            .map { (count(on, $0), count(off, $0)) }
+        // Measured (of 120, with / without): 30 / 3, 48 / 1, 49 / 0, 31 / 0, 23 / 2.
         #expect(measured[0].0 >= 20 && measured[0].0 >= 4 * max(1, measured[0].1), "whole-file later branches: \(measured)")
         #expect(measured[1].0 >= 25 && measured[1].0 >= 4 * max(1, measured[1].1), "#if inside later branches: \(measured)")
         #expect(measured[2].0 >= 25 && measured[2].1 == 0, "directives in comments: \(measured)")
         #expect(measured[3].0 >= 15 && measured[3].1 == 0, "else after #endif: \(measured)")
+        #expect(measured[4].0 >= 12 && measured[4].0 >= 4 * max(1, measured[4].1), "#if inside #if 0: \(measured)")
     }
 
     /// Rate 0 draws nothing: texts with the other habits on are those of commit 80a97f8 (the
