@@ -44,6 +44,8 @@ struct Sweep: ParsableCommand {
     @Option(parsing: .unconditional, help: "Bracket rate in comments and strings (C). Default 0.35.") var distractors: Double?
     @Option(parsing: .unconditional, help: "Training data (C): extra decoy brackets inside comments and strings, up to this many per KB (as train --decoy-rate). Test sets have none. Default 0.") var decoyRate: Double?
     @Option(parsing: .unconditional, help: "Training data (C): share of comments written with real code's lexical habits (as train --habits). Test sets have none. Default 0.") var habits: Double?
+    @Option(parsing: .unconditional, help: "Training data (C): share of programs whose preprocessor lines are indented as people write them (as train --directive-habits). Test sets have none. Default 0.") var directiveHabits: Double?
+    @Option(parsing: .unconditional, help: "Training data (C): share of programs whose conditionals are written as real files write them (as train --conditional-habits). Test sets have none. Default 0.") var conditionalHabits: Double?
     @Option(parsing: .unconditional, help: "With --step-losses: factor on the `inert` target at bracket bytes (as train --inert-weight). Default 1.") var inertWeight: Float?
     @Option(help: "Remedy axis (comma-separated): global gradient-norm clips, 0 for none. Default 1.") var clips: String?
     @Option(help: "Remedy axis: LSTM forget-gate biases at the start. Default 1.") var forgetBiases: String?
@@ -127,6 +129,8 @@ struct Sweep: ParsableCommand {
         if let v = distractors { s.distractors = v }
         if let v = decoyRate { s.decoyRate = v }
         if let v = habits { s.habits = v }
+        if let v = directiveHabits { s.directiveHabits = v }
+        if let v = conditionalHabits { s.conditionalHabits = v }
         if let v = inertWeight { s.inertWeight = v }
         if let v = testCount { s.testCount = v }
         if let v = validCount { s.validCount = v }

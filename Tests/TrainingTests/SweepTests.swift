@@ -98,7 +98,7 @@ struct SweepTests {
         #expect(throws: NestNetError.self) { try runner.run(other) { _ in } }
     }
 
-    /// --decoy-rate, --habits and --inert-weight: config keys and flags, left out of the flags
+    /// --decoy-rate, the habits and --inert-weight: config keys and flags, left out of the flags
     /// and the encoding at their defaults (earlier sweeps read and write as before), checked up
     /// front, and given to the training data only (the test sets stay as without them).
     @Test func decoysHabitsAndInertWeightShapeTrainingOnly() throws {
@@ -106,15 +106,17 @@ struct SweepTests {
         let plain = String(decoding: try stableJSON(s), as: UTF8.self)
         #expect(!plain.contains("decoyRate") && !plain.contains("habits") && !plain.contains("inertWeight"))
         #expect(!s.flags.contains("--habits") && !s.flags.contains("--decoy-rate") && !s.flags.contains("--inert-weight"))
-        try s.apply(config: try JSONParser.parse(#"{"decoy-rate": 2, "habits": 0.5, "inert-weight": 4, "step-losses": [1]}"#), source: "cfg.json")
-        #expect(s.decoyRate == 2 && s.habits == 0.5 && s.inertWeight == 4)
-        #expect(s.flags.joined(separator: " ").contains("--decoy-rate 2.0 --habits 0.5 --inert-weight 4.0"))
+        #expect(!s.flags.contains("--directive-habits") && !s.flags.contains("--conditional-habits"))
+        try s.apply(config: try JSONParser.parse(#"{"decoy-rate": 2, "habits": 0.5, "directive-habits": 0.25, "conditional-habits": 0.75, "inert-weight": 4, "step-losses": [1]}"#), source: "cfg.json")
+        #expect(s.decoyRate == 2 && s.habits == 0.5 && s.directiveHabits == 0.25 && s.conditionalHabits == 0.75 && s.inertWeight == 4)
+        #expect(s.flags.joined(separator: " ").contains("--decoy-rate 2.0 --habits 0.5 --directive-habits 0.25 --conditional-habits 0.75 --inert-weight 4.0"))
         try s.validate()
         let back = try JSONDecoder().decode(SweepSettings.self, from: Data(try stableJSON(s)))
         #expect(back == s)
         for (change, message) in [({ (t: inout SweepSettings) in t.languages = [.c, .dyck2] }, "--habits needs --language c"),
                                   ({ (t: inout SweepSettings) in t.stepLosses = [0] }, "needs a positive --step-losses"),
-                                  ({ (t: inout SweepSettings) in t.habits = 1.5 }, "--habits must be between 0 and 1")] {
+                                  ({ (t: inout SweepSettings) in t.habits = 1.5 }, "--habits must be between 0 and 1"),
+                                  ({ (t: inout SweepSettings) in t.conditionalHabits = -1 }, "--conditional-habits must be between 0 and 1")] {
             var t = s; change(&t)
             #expect { try t.validate() } throws: { ($0 as? NestNetError)?.message.contains(message) ?? false }
         }
@@ -122,12 +124,13 @@ struct SweepTests {
         let prov = Provenance(version: "test", command: "test", commit: "abc", host: "h", finished: "", threads: 2)
         var c = Self.tiny(); c.languages = [.c]; c.archs = [.lstm]; c.trainLengths = [64]; c.testLengths = [64]; c.probeLength = 64
         c.stepLosses = [1]
-        c.decoyRate = 2; c.habits = 0.5; c.inertWeight = 4
+        c.decoyRate = 2; c.habits = 0.5; c.directiveHabits = 0.5; c.conditionalHabits = 0.5; c.inertWeight = 4
         let dir = Self.tempDir()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try SweepRunner(out: dir, threads: 2, provenance: prov).run(c) { _ in }
         let meta = try RecurrentModel.load(from: dir + "/runs/c-lstm+step1-L64-s1/model.safetensors").metadata
         #expect(meta["data.generator"]?.contains("\"habits\":0.5") == true && meta["data.generator"]?.contains("\"decoyRate\":2") == true)
+        #expect(meta["data.generator"]?.contains("\"conditionalHabits\":0.5") == true && meta["data.generator"]?.contains("\"directiveHabits\":0.5") == true)
         #expect(meta["train.inert_weight"] == "4.0")
         #expect(try SweepRunner.results(in: dir)[0].tests.map(\.count) == [12])
     }

@@ -47,6 +47,8 @@ extension SweepSettings {
             case "distractors": distractors = try number(k, v)
             case "decoy-rate": decoyRate = try number(k, v)
             case "habits": habits = try number(k, v)
+            case "directive-habits": directiveHabits = try number(k, v)
+            case "conditional-habits": conditionalHabits = try number(k, v)
             case "inert-weight": inertWeight = Float(try number(k, v))
             case "test-count": testCount = try int(k, v)
             case "valid-count": validCount = try int(k, v)

@@ -26,11 +26,14 @@ public struct SweepSettings: Sendable, Equatable, Codable {
     /// Which corrupting edits make the invalid examples, in training and test sets alike.
     public var edits: EditSelection = .any
     public var distractors = 0.35
-    /// Training data only (C; `train --decoy-rate` and `--habits`): extra decoy brackets per KB
-    /// inside comments and strings, and the share of comments written with real code's habits.
-    /// The validation, test and probe sets have neither, so runs with and without compare.
+    /// Training data only (C; `train --decoy-rate`, `--habits`, `--directive-habits` and
+    /// `--conditional-habits`): extra decoy brackets per KB inside comments and strings, and the
+    /// shares of comments, preprocessor lines and conditionals written with real code's habits.
+    /// The validation, test and probe sets have none of them, so runs with and without compare.
     public var decoyRate = 0.0
     public var habits = 0.0
+    public var directiveHabits = 0.0
+    public var conditionalHabits = 0.0
     /// With per-step targets: factor on the `inert` target at bracket bytes (`train --inert-weight`).
     public var inertWeight: Float = 1
     /// Examples per test length (half valid).
@@ -57,7 +60,8 @@ public struct SweepSettings: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case languages, archs, trainLengths, testLengths, seeds, hidden, embed, epochs, examplesPerEpoch, batch, learningRate
-        case schedule, curriculum, errorPosition, edits, distractors, decoyRate, habits, inertWeight, testCount, validCount
+        case schedule, curriculum, errorPosition, edits, distractors, decoyRate, habits, directiveHabits, conditionalHabits, inertWeight
+        case testCount, validCount
         case probeLength, probeCount, clips, forgetBiases, bptts, optimizers, recurrentInits, recurrentScales, stepLosses
     }
 
@@ -83,6 +87,8 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         distractors = try c.decode(Double.self, forKey: .distractors)
         decoyRate = try c.decodeIfPresent(Double.self, forKey: .decoyRate) ?? d.decoyRate
         habits = try c.decodeIfPresent(Double.self, forKey: .habits) ?? d.habits
+        directiveHabits = try c.decodeIfPresent(Double.self, forKey: .directiveHabits) ?? d.directiveHabits
+        conditionalHabits = try c.decodeIfPresent(Double.self, forKey: .conditionalHabits) ?? d.conditionalHabits
         inertWeight = try c.decodeIfPresent(Float.self, forKey: .inertWeight) ?? d.inertWeight
         testCount = try c.decode(Int.self, forKey: .testCount)
         validCount = try c.decode(Int.self, forKey: .validCount)
@@ -97,7 +103,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         stepLosses = try c.decodeIfPresent([Float].self, forKey: .stepLosses) ?? d.stepLosses
     }
 
-    /// Written like the synthesized encoding, except that `decoyRate`, `habits` and
+    /// Written like the synthesized encoding, except that `decoyRate`, the habit rates and
     /// `inertWeight` are left out at their defaults, so jobs of earlier sweeps encode as before.
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -111,6 +117,8 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         try c.encode(distractors, forKey: .distractors)
         if decoyRate != 0 { try c.encode(decoyRate, forKey: .decoyRate) }
         if habits != 0 { try c.encode(habits, forKey: .habits) }
+        if directiveHabits != 0 { try c.encode(directiveHabits, forKey: .directiveHabits) }
+        if conditionalHabits != 0 { try c.encode(conditionalHabits, forKey: .conditionalHabits) }
         if inertWeight != 1 { try c.encode(inertWeight, forKey: .inertWeight) }
         try c.encode(testCount, forKey: .testCount); try c.encode(validCount, forKey: .validCount)
         try c.encode(probeLength, forKey: .probeLength); try c.encode(probeCount, forKey: .probeCount)
@@ -156,7 +164,7 @@ public struct SweepSettings: Sendable, Equatable, Codable {
             for x in trainLengths + testLengths + [probeLength] where x < minimum {
                 throw NestNetError("length \(x) is shorter than the shortest \(l.rawValue) text (\(minimum))")
             }
-            // The rest (--decoy-rate, --habits and the languages they need) as the runs will meet it.
+            // The rest (--decoy-rate, the habits and the languages they need) as the runs will meet it.
             for t in trainLengths { try generatorOptions(l, trainLength: t, shaped: true).validate() }
         }
     }
@@ -167,7 +175,9 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         let r = Self.trainRange(trainLength, language: language)
         var o = GeneratorOptions(language: language, minLength: r.lowerBound, maxLength: r.upperBound,
                                  distractors: distractors, errorPosition: errorPosition, validFraction: 0.5, edits: edits)
-        if shaped { o.decoyRate = decoyRate; o.habits = habits }
+        if shaped {
+            o.decoyRate = decoyRate; o.habits = habits; o.directiveHabits = directiveHabits; o.conditionalHabits = conditionalHabits
+        }
         return o
     }
 
@@ -227,6 +237,8 @@ public struct SweepSettings: Sendable, Equatable, Codable {
         if edits != .any { f += ["--edits", edits.rawValue] }
         if decoyRate != 0 { f += ["--decoy-rate", "\(decoyRate)"] }
         if habits != 0 { f += ["--habits", "\(habits)"] }
+        if directiveHabits != 0 { f += ["--directive-habits", "\(directiveHabits)"] }
+        if conditionalHabits != 0 { f += ["--conditional-habits", "\(conditionalHabits)"] }
         if inertWeight != 1 { f += ["--inert-weight", "\(inertWeight)"] }
         // Remedy axes only when they differ from the defaults, so earlier commands read the same.
         let d = SweepSettings()
