@@ -52,7 +52,10 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Generated data: examples per epoch.") var examplesPerEpoch: Int = 20000
     @Option(parsing: .unconditional, help: "Generated data: longest text in the first epoch (length curriculum).") var curriculum: Int?
     @Option(parsing: .unconditional, help: "Generated data: epochs for the curriculum to reach --max-length.") var curriculumEpochs: Int?
-    @Option(parsing: .unconditional, help: "Generated validation examples when --valid is not given (0: none).") var validCount: Int = 1000
+    @Option(name: .customLong("valid-count"), parsing: .unconditional, help: "Generated validation examples when --valid is not given (0: none; default 1000, none with --lexer-only).")
+    var validCountOption: Int?
+    /// The validation set's size: none for a lexer, which has no final head to validate.
+    var validCount: Int { validCountOption ?? (lexerOnly ? 0 : 1000) }
     @Option(help: "Real code mixed into generated data: a folder of C-like files, or a text file naming one folder per line (scripts/corpus.py list --split train).")
     var corpus: String?
     @Option(parsing: .unconditional, help: "With --corpus: share of examples cut from the real code.") var corpusFraction: Double = 0.5
@@ -130,6 +133,9 @@ struct Train: ParsableCommand {
         if habits != 0 && train != nil { throw ValidationError("--habits shapes generated examples; a --train file is used as it is") }
         if directiveHabits != 0 && train != nil { throw ValidationError("--directive-habits shapes generated examples; a --train file is used as it is") }
         if conditionalHabits != 0 && train != nil { throw ValidationError("--conditional-habits shapes generated examples; a --train file is used as it is") }
+        if lexerOnly, let flag = [(valid != nil, "--valid"), (validCorpus != nil, "--valid-corpus"), ((validCountOption ?? 0) > 0, "--valid-count")].first(where: \.0)?.1 {
+            throw ValidationError("\(flag): a lexer (--lexer-only) has no final head to validate, and every epoch is kept: drop it")
+        }
         if validCorpus != nil && (valid != nil || validCount < 1) {
             throw ValidationError("--valid-corpus mixes real code into the generated validation set: it needs --valid-count and no --valid or --train")
         }

@@ -69,11 +69,17 @@ struct ProbeLexicalCommandTests {
         let d = CLI.tempDir()
         try write("int f(int a) { return g(a[0]); } /* ( */\n#if A\nvoid h(int a) {\n#else\nvoid h(void) {\n#endif\n}\n", "\(d)/a.c")
         let train = ["train", "--arch", "lstm", "--hidden", "4", "--embed", "2", "--examples-per-epoch", "8", "--epochs", "2",
-                     "--valid-count", "4", "--min-length", "16", "--max-length", "32", "--out", "\(d)/lexer.safetensors", "--quiet", "--lexer-only"]
+                     "--min-length", "16", "--max-length", "32", "--out", "\(d)/lexer.safetensors", "--quiet", "--lexer-only"]
         let alone = try CLI.run(train)
         #expect(alone.status != 0 && alone.stderr.contains("--lexer-only trains the step head's `inert` output"), "\(alone.stderr)")
-        let trained = try CLI.run(train + ["--step-loss", "1", "--inert-weight", "10"])
+        // A lexer has no final head to validate: validation flags are refused, and none is built.
+        for extra in [["--valid-count", "4"], ["--valid-corpus", "\(d)"]] {
+            let v = try CLI.run(train + ["--step-loss", "1"] + extra)
+            #expect(v.status != 0 && v.stderr.contains("\(extra[0]): a lexer (--lexer-only) has no final head to validate"), "\(v.stderr)")
+        }
+        let trained = try CLI.run(train + ["--step-loss", "1", "--inert-weight", "10", "--valid-count", "0"])
         #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(try !String(contentsOfFile: "\(d)/lexer.safetensors", encoding: .isoLatin1).contains("data.valid"))
         try write("int g(void) {\n  return f(];\n}\n", "\(d)/b.c")  // broken at `]`, line 2
         let r = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/lexer.safetensors", "--format", "json"])
         #expect(r.status == 0, "\(r.stderr)")
@@ -111,7 +117,7 @@ struct ProbeLexicalCommandTests {
         try write("int f(int a) { return g(a[0]); }\n", "\(d)/a.c")
         try write("int g(void) {\n  return f(];\n}\n", "\(d)/b.c")
         let train = ["train", "--arch", "lstm", "--hidden", "4", "--embed", "2", "--examples-per-epoch", "8", "--epochs", "1",
-                     "--valid-count", "4", "--min-length", "16", "--max-length", "32", "--quiet", "--lexer-only", "--step-loss", "1",
+                     "--min-length", "16", "--max-length", "32", "--quiet", "--lexer-only", "--step-loss", "1",
                      "--stack-moves", "--out", "\(d)/moves.safetensors"]
         let three = try CLI.run(train)
         #expect(three.status != 0 && three.stderr.contains("--stack-moves trains a lexer's five step outputs"), "\(three.stderr)")
