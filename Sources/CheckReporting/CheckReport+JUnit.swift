@@ -27,11 +27,11 @@ extension CheckReport {
                              file: f.path, line: f.location?.line ?? 1, outcome: outcome)
         }
         let props = [("nestnet.version", version), ("engine", engine.rawValue), ("model", modelName), ("model.path", modelPath),
-                     ("model.sha256", modelSHA256), ("threshold", "\(threshold)"), ("bytes", "\(bytes)"),
-                     ("disagreements", "\(disagreements)")]
+                     ("model.sha256", modelSHA256)] + (appliedThreshold.map { [("threshold", "\($0)")] } ?? [])
+            + [("bytes", "\(bytes)"), ("disagreements", "\(disagreements)")]
             + (hold.map { [("hold", "\($0)")] } ?? []) + (stepThreshold.map { [("step.threshold", "\($0)")] } ?? [])
             + (second.map { [("second.model", $0.name), ("second.model.path", $0.path), ("second.model.sha256", $0.sha256),
-                             ("second.threshold", "\($0.threshold)")] + ($0.hold.map { [("second.hold", "\($0)")] } ?? []) } ?? [])
+                             ] + ($0.appliedThreshold.map { [("second.threshold", "\($0)")] } ?? []) + ($0.hold.map { [("second.hold", "\($0)")] } ?? []) } ?? [])
         return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
     }
 }

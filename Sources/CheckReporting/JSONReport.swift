@@ -14,9 +14,9 @@ public enum JSONReport {
                     o.field("fail_on", r.engine == .both ? r.failOn.rawValue : r.engine.rawValue)
                     o.field("bytes", r.bytes); o.field("seconds", r.seconds)
                     o.field("engine", r.engine.rawValue); o.field("model", r.modelName); o.field("model_sha256", r.modelSHA256)
-                    o.field("threshold", r.threshold); o.field("step_threshold", r.stepThreshold); o.field("hold", r.hold)
+                    o.field("threshold", r.appliedThreshold); o.field("step_threshold", r.stepThreshold); o.field("hold", r.hold)
                     o.field("second_model", r.second?.name); o.field("second_model_sha256", r.second?.sha256)
-                    o.field("second_threshold", r.second?.threshold); o.field("second_hold", r.second?.hold)
+                    o.field("second_threshold", r.second?.appliedThreshold); o.field("second_hold", r.second?.hold)
                     o.field("exit_code", Int(r.exitCode))
                 }
             }

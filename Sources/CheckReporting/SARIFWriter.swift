@@ -53,11 +53,11 @@ public enum SARIFWriter {
             p.field("engine", r.engine.rawValue)
             p.field("failOn", r.engine == .both ? r.failOn.rawValue : r.engine.rawValue)
             if r.engine != .exact {
-                p.field("threshold", r.threshold)
+                if let t = r.appliedThreshold { p.field("threshold", t) }
                 if let t = r.stepThreshold { p.field("stepThreshold", t) }
                 if let h = r.hold { p.field("hold", h) }
                 if let s = r.second {
-                    p.field("secondThreshold", s.threshold)
+                    if let t = s.appliedThreshold { p.field("secondThreshold", t) }
                     if let h = s.hold { p.field("secondHold", h) }
                 }
             }

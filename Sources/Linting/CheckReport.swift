@@ -25,15 +25,25 @@ public struct CheckReport: Sendable {
     /// so a report says every setting that decided its verdicts.
     public var hold: Int? = nil
     public var stepThreshold: Float? = nil
+    /// The model is a stack network (`ModelChecker.moves`): its own stack decides, so no
+    /// threshold, hold or step bar applies, and reports leave them out.
+    public var stackNetwork = false
+    /// The threshold that decided verdicts: none when no model ran or a stack network did.
+    public var appliedThreshold: Float? { engine == .exact || stackNetwork ? nil : threshold }
 
     /// The second model of a run: its name, path, checkpoint SHA-256 and threshold.
     public struct SecondModel: Sendable {
         public var name: String, path: String, sha256: String, threshold: Float
         /// The second model's own `--hold` (each model of a pair is read as it was trained).
         public var hold: Int?
-        public init(name: String, path: String, sha256: String, threshold: Float, hold: Int? = nil) {
+        /// A stack network: its own stack decides (no threshold or hold applies).
+        public var stackNetwork: Bool
+        public init(name: String, path: String, sha256: String, threshold: Float, hold: Int? = nil, stackNetwork: Bool = false) {
             self.name = name; self.path = path; self.sha256 = sha256; self.threshold = threshold; self.hold = hold
+            self.stackNetwork = stackNetwork
         }
+        /// The threshold that decided its verdicts (none for a stack network).
+        public var appliedThreshold: Float? { stackNetwork ? nil : threshold }
     }
 
     public init(files: [FileResult], engine: CheckEngine, modelName: String, modelPath: String, modelSHA256: String,

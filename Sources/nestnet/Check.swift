@@ -111,7 +111,8 @@ struct Check: ParsableCommand {
             let name = ckpt.model.config.shortName
             let (c, h) = reader(ckpt, threshold: secondThreshold)
             second = (SecondOpinion(checker: c, name: name),
-                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold, hold: h))
+                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold,
+                                              hold: c.moves ? nil : h, stackNetwork: c.moves))
         }
         var linter = Linter(engine: engine, checker: checker)
         linter.secondOpinion = second?.0
@@ -128,7 +129,7 @@ struct Check: ParsableCommand {
         report.rootURI = linter.reportRoot?.uri
         report.second = second?.1
         // A stack network's own stack decides: no hold or step bar applies to it.
-        if let c = checker, !c.moves { report.hold = firstHold; report.stepThreshold = c.stepThreshold }
+        if let c = checker { if c.moves { report.stackNetwork = true } else { report.hold = firstHold; report.stepThreshold = c.stepThreshold } }
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

@@ -123,9 +123,17 @@ struct ProbeLexicalCommandTests {
         #expect(three.status != 0 && three.stderr.contains("--stack-moves trains a lexer's five step outputs"), "\(three.stderr)")
         let trained = try CLI.run(train + ["--step-outputs", "5"])
         #expect(trained.status == 0, "\(trained.stderr)")
-        let c = try CLI.run(["check", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/moves.safetensors", "--format", "json"])
+        let c = try CLI.run(["check", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/moves.safetensors", "--format", "json",
+                             "--junit", "\(d)/junit.xml", "--sarif", "\(d)/report.sarif"])
         #expect(c.status == 0 || c.status == 1, "\(c.stderr)")
         let j = try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as! [String: Any]
+        // Its own stack decides: no report names a threshold, hold or step bar that did not apply.
+        let summary = try #require(j["summary"] as? [String: Any])
+        #expect(summary["threshold"] is NSNull && summary["hold"] is NSNull && summary["step_threshold"] is NSNull, "\(summary)")
+        let junit = try String(contentsOfFile: "\(d)/junit.xml", encoding: .utf8)
+        #expect(!junit.contains("name=\"threshold\"") && !junit.contains("name=\"hold\"") && junit.contains("name=\"model.sha256\""), "\(junit)")
+        let sarif = try String(contentsOfFile: "\(d)/report.sarif", encoding: .utf8)
+        #expect(!sarif.contains("\"threshold\"") && sarif.contains("\"engine\""), "\(sarif)")
         let files = j["files"] as? [[String: Any]] ?? []
         #expect(files.count == 2, "\(c.stdout)")
         for f in files {
