@@ -30,8 +30,8 @@ extension CheckReport {
                      ("model.sha256", modelSHA256)] + (appliedThreshold.map { [("threshold", "\($0)")] } ?? [])
             + [("bytes", "\(bytes)"), ("disagreements", "\(disagreements)")]
             + (hold.map { [("hold", "\($0)")] } ?? []) + (stepThreshold.map { [("step.threshold", "\($0)")] } ?? [])
-            + (second.map { [("second.model", $0.name), ("second.model.path", $0.path), ("second.model.sha256", $0.sha256),
-                             ] + ($0.appliedThreshold.map { [("second.threshold", "\($0)")] } ?? []) + ($0.hold.map { [("second.hold", "\($0)")] } ?? []) } ?? [])
+            + (second.map { [("second.model", $0.name), ("second.model.path", $0.path), ("second.model.sha256", $0.sha256)]
+                + ($0.appliedThreshold.map { [("second.threshold", "\($0)")] } ?? []) + ($0.hold.map { [("second.hold", "\($0)")] } ?? []) } ?? [])
         return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
     }
 }

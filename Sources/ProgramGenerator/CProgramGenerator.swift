@@ -75,9 +75,8 @@ struct CBuilder {
             }
         }
         // After the directive style, for the same reason.
-        let conditional = config.conditionalRate > 0 && r.chance(config.conditionalRate)
+        conditionalHabits = config.conditionalRate > 0 && r.chance(config.conditionalRate)
         self.rng = r
-        conditionalHabits = conditional
     }
 
     /// Pads with a trailing comment line or blank lines to exactly `length` bytes.
