@@ -12,7 +12,7 @@
 #   scripts/train-stack.sh            # fetch the corpus, train the three stages into OUT
 #   RESUME=1 scripts/train-stack.sh   # continue: finished stages are kept, one cut short resumes
 #   OUT=/tmp/x scripts/train-stack.sh
-#   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2 and MD (session 36; +2 h 10 min)
+#   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD and MD2 (sessions 36–37; +3 h 10 min)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 set -euo pipefail
@@ -49,12 +49,15 @@ stage lexer-c0 --from lexer --examples-per-epoch 300000 --lr 1e-3 --seed 2026140
 stage moves --from lexer-c0 --examples-per-epoch 300000 --lr 1e-3 --seed 20261502 --threads 2 --stack-moves --step-outputs 5
 echo "train-stack: $OUT/moves.safetensors" >&2
 # LONGER=1: the continuations of reports/stack-network.md (M1, M2, then M2 + 600,000 examples
-# with indented directives in half the generated programs, MD; about 35 + 35 + 60 minutes alone).
+# with indented directives in half the generated programs, MD, and MD + 600,000 more, MD2;
+# about 35 + 35 + 60 + 60 minutes alone).
 # Its control run, M3c, is the last stage without --directive-habits.
 if [ "${LONGER:-0}" = 1 ]; then
   MOVES=(--lr 1e-3 --threads 2 --stack-moves --step-outputs 5)
   stage moves-m1 --from moves --examples-per-epoch 300000 --seed 20261503 "${MOVES[@]}"
   stage moves-m2 --from moves-m1 --examples-per-epoch 300000 --seed 20261504 "${MOVES[@]}"
   stage moves-md --from moves-m2 --examples-per-epoch 600000 --seed 20261505 --directive-habits 0.5 "${MOVES[@]}"
-  echo "train-stack: $OUT/moves-md.safetensors" >&2
+  # Session 37: MD2, MD + 600,000 more of the same (about 1 h alone).
+  stage moves-md2 --from moves-md --examples-per-epoch 600000 --seed 20261506 --directive-habits 0.5 "${MOVES[@]}"
+  echo "train-stack: $OUT/moves-md2.safetensors" >&2
 fi
