@@ -35,11 +35,10 @@ struct ConditionalHabitTests {
                 let keyword = trimmed.dropFirst().drop { $0 == " " || $0 == "\t" }
                 if keyword.hasPrefix("if") {
                     if open.contains(true) { s.ifInsideIfZero = true }
+                    if a.laterBranches.contains(where: { $0.contains(offset) }) { s.ifInsideLaterBranch = true }
                     open.append(keyword.hasPrefix("if 0"))
                 } else if keyword.hasPrefix("endif"), !open.isEmpty { open.removeLast() }
             }
-            if trimmed.hasPrefix("#"), trimmed.dropFirst().drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("if"),
-               a.laterBranches.contains(where: { $0.contains(offset) }) { s.ifInsideLaterBranch = true }
             if trimmed.hasPrefix("//usage:#if") || trimmed.hasPrefix("* #else") || trimmed.hasPrefix("//#ifdef") { s.directiveInComment = true }
             if trimmed.hasPrefix("else"), previous.hasPrefix("#endif") { s.elseAfterEndif = true }
             previous = String(trimmed)
