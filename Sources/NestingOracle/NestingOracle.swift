@@ -38,18 +38,19 @@ public enum NestingOracle {
         // arrays are not zero-filled first.
         var verdict = Verdict(error: nil, maxDepth: 0, finalDepth: 0)
         var regions: [Region] = []
-        var later: [Range<Int>] = []
+        var later: [Range<Int>] = [], nested: [Range<Int>] = []
         let depth = [Int32](unsafeUninitializedCapacity: bytes.count) { d, dCount in
             regions = [Region](unsafeUninitializedCapacity: bytes.count) { r, rCount in
                 var s = Scanner(base, count: bytes.count, observer: ProfileObserver(depth: d, regions: r))
                 s.run()
                 verdict = Verdict(error: s.error, maxDepth: s.maxDepth, finalDepth: s.finalDepth)
                 later = s.observer.later
+                nested = s.observer.nested
                 rCount = bytes.count
             }
             dCount = bytes.count
         }
-        return Analysis(verdict: verdict, depth: depth, regions: regions, laterBranches: later)
+        return Analysis(verdict: verdict, depth: depth, regions: regions, laterBranches: later, laterNested: nested)
     }
 
     /// `analyze` for any byte collection.
@@ -83,11 +84,27 @@ public struct Analysis: Sendable {
     /// these ranges agrees with it on every valid text except one that ends inside a later
     /// branch (a conditional without `#endif`, where the oracle ends with that branch's stack).
     public var laterBranches: [Range<Int>]
+    /// The parts of `laterBranches` where a conditional opened inside the later branch (live
+    /// or `#if 0`) is still open: from its `#if` to its `#endif`, where an `#endif` does not end
+    /// the later branch. What a network must count to know where a later branch ends.
+    public var laterNested: [Range<Int>] = []
+
+    public init(verdict: Verdict, depth: [Int32], regions: [Region], laterBranches: [Range<Int>], laterNested: [Range<Int>] = []) {
+        self.verdict = verdict; self.depth = depth; self.regions = regions
+        self.laterBranches = laterBranches; self.laterNested = laterNested
+    }
 
     /// Per byte: 1 in a later branch (`laterBranches`), else 0.
     public var laterFlags: [UInt8] {
         var f = [UInt8](repeating: 0, count: depth.count)
         for r in laterBranches { for i in r { f[i] = 1 } }
+        return f
+    }
+
+    /// Per byte: 1 in `laterNested`, else 0.
+    public var laterNestedFlags: [UInt8] {
+        var f = [UInt8](repeating: 0, count: depth.count)
+        for r in laterNested { for i in r { f[i] = 1 } }
         return f
     }
 
@@ -112,6 +129,8 @@ struct ProfileObserver: ScanObserver {
     var lastRegion: Region = .code
     var later: [Range<Int>] = []
     var laterStart = -1
+    var nested: [Range<Int>] = []
+    var nestedStart = -1
 
     init(depth: UnsafeMutableBufferPointer<Int32>, regions: UnsafeMutableBufferPointer<Region>) {
         self.depth = depth; self.regions = regions
@@ -131,8 +150,13 @@ struct ProfileObserver: ScanObserver {
         if on { laterStart = offset } else if laterStart >= 0 { later.append(laterStart..<offset); laterStart = -1 }
     }
 
+    mutating func laterNested(at offset: Int, on: Bool) {
+        if on { nestedStart = offset } else if nestedStart >= 0 { nested.append(nestedStart..<offset); nestedStart = -1 }
+    }
+
     mutating func finish(length: Int) {
         change(at: length, region: .code, depth: 0)
         if laterStart >= 0 { laterBranch(at: min(length, depth.count), on: false) }
+        if nestedStart >= 0 { laterNested(at: min(length, depth.count), on: false) }
     }
 }

@@ -6,10 +6,15 @@ protocol ScanObserver {
     /// From `offset` on, bytes are (`on`) or are no longer in a later branch of a live
     /// conditional (`#elif`/`#else` on): calls alternate, starting with `on`.
     mutating func laterBranch(at offset: Int, on: Bool)
+    /// From `offset` on, bytes are (`on`) or are no longer in a later branch with a conditional
+    /// opened inside it still open (live or `#if 0`), so that the next `#endif` is that inner
+    /// one's and not the later branch's: calls alternate, starting with `on`.
+    mutating func laterNested(at offset: Int, on: Bool)
 }
 
 extension ScanObserver {
     @inline(__always) mutating func laterBranch(at offset: Int, on: Bool) {}
+    @inline(__always) mutating func laterNested(at offset: Int, on: Bool) {}
 }
 
 /// The observer for plain verdicts: records nothing, compiles to nothing.
@@ -48,6 +53,8 @@ struct Scanner<Observer: ScanObserver> {
     private var skippingBranch = false
     /// Frames whose first branch has ended: while any is open, bytes are in a later branch.
     private var laterFrames = 0
+    /// In a later branch with a conditional opened inside it still open (`laterNested`).
+    private var nestedInLater = false
     private(set) var error: NestingError?
     private(set) var maxDepth = 0
 
@@ -174,9 +181,21 @@ struct Scanner<Observer: ScanObserver> {
         case .other:
             break
         }
+        if laterFrames > 0 || nestedInLater { noteLaterNesting(at: i) }
         observer.change(at: i, region: .directive, depth: stack.depth)
         observer.change(at: e, region: baseRegion, depth: stack.depth)
         return e
+    }
+
+    /// Tells the observer when a directive at `i` opens or closes the first conditional inside
+    /// the outermost later branch: frames pushed above that branch's frame, and `#if 0` groups
+    /// being skipped (not the dead `#elif 0` branch of a live frame, which is that frame's own).
+    private mutating func noteLaterNesting(at i: Int) {
+        var nested = false
+        if laterFrames > 0, let outer = frames.firstIndex(where: { $0.hasFirstEnd }) {
+            nested = frames.count - 1 - outer + skipDepth - (skippingBranch ? 1 : 0) > 0
+        }
+        if nested != nestedInLater { nestedInLater = nested; observer.laterNested(at: i, on: nested) }
     }
 
     /// `#endif` of a live conditional: the last branch must match the first (unless it was

@@ -125,7 +125,8 @@ extension RecurrentModel {
     /// maxima instead (`latchLossAndGradient`). With `lexerOnly`, output 2 alone (the others
     /// get no loss and no gradient; the mean is still over every output), and with `lexerLater`
     /// output 1 too, against bit 5 (`later`) instead of bit 1, weighted `inert` at brackets;
-    /// with `lexerMoves` every output (`StackMoves`), outputs 3 and up at brackets only.
+    /// with `lexerMoves` every output (`StackMoves`): the kinds (3, 4) at brackets only, the
+    /// state outputs (5, 6) at every byte with weight 1.
     func stepLossAndGradient(_ w: Workspace, weight: Float, broken: Float = 1, inert: Float = 1, latch: Bool = false,
                              lexerOnly: Bool = false, lexerLater: Bool = false, lexerMoves: Bool = false) {
         let P = config.stepOutputs, B = w.B
@@ -138,11 +139,11 @@ extension RecurrentModel {
                 // Brackets matter only to a weighted `inert` and to a stack network's kind bits.
                 let isBracket = (inert != 1 || moves) && Bracket.isBracket(w.x[t * B + m]), bracket = inert != 1 && isBracket
                 for k in moves ? 0..<P : lexerOnly ? (lexerLater ? 1 : 2)..<3 : (latch ? 1 : 0)..<P {
-                    if moves && k >= 3 && !isBracket { continue }
+                    if moves && (k == 3 || k == 4) && !isBracket { continue }
                     let i = (t * B + m) * P + k
                     let z = w.stepLogits.p[i]
                     let on = (bits >> (lexerOnly && lexerLater && !moves && k == 1 ? 5 : k)) & 1 == 1
-                    let f: Float = on && k == 0 && !lexerOnly ? broken : (k == 2 || lexerOnly) && bracket ? inert : 1
+                    let f: Float = on && k == 0 && !lexerOnly ? broken : (k == 2 || lexerOnly) && bracket && !(moves && k >= 5) ? inert : 1
                     w.stepLoss += Double(f) * (on ? softplus(Double(-z)) : softplus(Double(z)))
                     d[i] = (1 / (1 + Float(Double.exp(Double(-z)))) - (on ? 1 : 0)) * weight * f
                 }

@@ -10,14 +10,27 @@ import NestingOracle
 ///   2 `inert`: as for any step head (comment, string, char, directive, `#if 0`);
 ///   3 `kind0`, 4 `kind1`: the bracket's kind, `()` 00, `[]` 10, `{}` 01 (trained at brackets only).
 ///
+/// A network may have two more (`stateOutputs`, `train --step-outputs 7`), trained at every
+/// byte and not read by the stack: the state the moves hang on, taught everywhere and not only
+/// at the brackets of later branches (where the 5-output networks keep misreading it):
+///
+///   5 `later`: the byte is in a later branch of a live conditional (`Analysis.laterBranches`);
+///   6 `nested`: … and a conditional opened inside that branch is still open, so the next
+///     `#endif` is not the branch's end (`Analysis.laterNested`).
+///
 /// The oracle goes on from a conditional's first branch, so a stack that leaves later
 /// branches alone agrees with it on every valid text but one that ends inside a later branch
 /// (`Analysis.laterBranches`).
 public enum StackMoves {
     public static let outputs = 5
-    public static let names = ["push", "pop", "inert", "kind0", "kind1"]
+    /// With the state outputs `later` and `nested`.
+    public static let stateOutputs = 7
+    public static let names = ["push", "pop", "inert", "kind0", "kind1", "later", "nested"]
+    /// Step-head sizes a stack network may have.
+    public static let supported = [outputs, stateOutputs]
 
-    /// The per-byte targets, bit k for output k.
+    /// The per-byte targets, bit k for output k (the state bits 5 and 6 always set: a 5-output
+    /// network reads none of them).
     public static func targets(_ text: [UInt8]) -> [UInt8] {
         targets(text, analysis: NestingOracle.analyze(text))
     }
@@ -26,6 +39,8 @@ public enum StackMoves {
     public static func targets(_ text: [UInt8], analysis a: Analysis) -> [UInt8] {
         let later = a.laterFlags
         var out = [UInt8](repeating: 0, count: text.count)
+        for r in a.laterBranches { for i in r { out[i] |= 32 } }
+        for r in a.laterNested { for i in r { out[i] |= 64 } }
         for i in 0..<text.count {
             let b = text[i]
             if a.regions[i].isInert { out[i] |= 4 }

@@ -54,6 +54,10 @@ public struct LexicalProbe: Sendable {
     /// brackets whose move (push, pop or none) it misreads, and whose kind, against the oracle's.
     public var readsMoves = false
     public var movesMisread = 0, kindsMisread = 0, brackets = 0
+    /// For a stack network with the state outputs (`StackMoves.stateOutputs`): bytes read,
+    /// and per output (`later`, `nested`) the bytes the oracle sets it at and the bytes whose
+    /// reading (logit > 0) differs from the oracle's, at every byte.
+    public var stateBytes = 0, laterBytes = 0, laterMisread = 0, nestedBytes = 0, nestedMisread = 0
     /// The misread moves by what they are, in `MoveMisread`'s order.
     public var movesMisreadBy = [Int](repeating: 0, count: MoveMisread.allCases.count)
     /// What a stack network does wrong, against `StackMoves.targets`: a code bracket it should
@@ -104,8 +108,17 @@ public struct LexicalProbe: Sendable {
             stack.read(logits, count: text.count, outputs: P)
             modelBreak = stack.finish()?.offset
             let moves = StackMoves.targets(text, analysis: analysis)
+            let readsState = P >= StackMoves.stateOutputs
             logits.withUnsafeBufferPointer { z in
                 for (i, b) in text.enumerated() {
+                    if readsState {
+                        let later = moves[i] & 32 != 0, nested = moves[i] & 64 != 0
+                        stateBytes += 1
+                        if later { laterBytes += 1 }
+                        if nested { nestedBytes += 1 }
+                        if (z[i * P + 5] > 0) != later { laterMisread += 1 }
+                        if (z[i * P + 6] > 0) != nested { nestedMisread += 1 }
+                    }
                     let read = StackMoves.read(z.baseAddress! + i * P)
                     guard Bracket.isBracket(b) else {
                         guard read & 3 != 0 else { continue }

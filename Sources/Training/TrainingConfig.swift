@@ -121,8 +121,8 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
             throw NestNetError("--later-branches trains a lexer's `later` output: it needs --lexer-only")
         }
         if lexerMoves == true {
-            guard lexerOnly == true, model.stepOutputs == StackMoves.outputs else {
-                throw NestNetError("--stack-moves trains a lexer's five step outputs as stack moves: it needs --lexer-only and --step-outputs 5")
+            guard lexerOnly == true, StackMoves.supported.contains(model.stepOutputs) else {
+                throw NestNetError("--stack-moves trains a lexer's step outputs as stack moves: it needs --lexer-only and --step-outputs 5 (or 7, with the later-branch state)")
             }
             guard lexerLater != true else { throw NestNetError("--stack-moves already leaves later branches out of its moves: drop --later-branches") }
         }
@@ -143,8 +143,9 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         }
         if let p = patience, p < 1 { throw NestNetError("--patience must be at least 1") }
         if let k = bucket, k < 1 { throw NestNetError("--bucket must be at least 1") }
-        if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs) {
-            throw NestNetError("per-step training needs a step head with \(StepTargets.supported.map(String.init).joined(separator: " or ")) outputs")
+        if stepLossWeight > 0 && !StepTargets.supported.contains(model.stepOutputs)
+            && !(lexerMoves == true && StackMoves.supported.contains(model.stepOutputs)) {
+            throw NestNetError("per-step training needs a step head with \(StepTargets.supported.map(String.init).joined(separator: " or ")) outputs (or \(StackMoves.stateOutputs) with --stack-moves)")
         }
     }
 

@@ -144,7 +144,7 @@ struct Probe: ParsableCommand {
     struct Lexical: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "How often the step head's `inert` output misreads a bracket: code read as comment or string, or the reverse.",
-            discussion: "Reads whole C-like files (folders are walked like `check` walks them) or a JSONL dataset's texts, and compares P(inert) > 0.5 at every bracket byte with the oracle's lexer (comment, string, char, directive, `#if 0`). A code bracket read as inert drops out of the model's count; an inert one read as code adds one. The last lines say what a plain bracket stack behind that reading would make of the texts: the valid ones it breaks, and the broken ones it catches (and at the oracle's line), with the oracle's regions too, and following only the first branch of each conditional as the oracle goes on from it. A lexer trained with --later-branches is read with its `later` output (brackets it reads as later are left out of its stack); a stack network (--stack-moves) by its own moves and stack. Needs a model with a step head (3 or 5 outputs).")
+            discussion: "Reads whole C-like files (folders are walked like `check` walks them) or a JSONL dataset's texts, and compares P(inert) > 0.5 at every bracket byte with the oracle's lexer (comment, string, char, directive, `#if 0`). A code bracket read as inert drops out of the model's count; an inert one read as code adds one. The last lines say what a plain bracket stack behind that reading would make of the texts: the valid ones it breaks, and the broken ones it catches (and at the oracle's line), with the oracle's regions too, and following only the first branch of each conditional as the oracle goes on from it. A lexer trained with --later-branches is read with its `later` output (brackets it reads as later are left out of its stack); a stack network (--stack-moves) by its own moves and stack. Needs a model with a step head (3, 5 or 7 outputs); for a stack network with the state outputs (`--step-outputs 7`) it also says at how many bytes they are misread.")
         @Option(help: "Checkpoint (default: the embedded model).") var model: String?
         @Option(help: "Examples (JSONL) instead of files.") var data: String?
         @Option(parsing: .unconditional, help: "Skip files larger than this many bytes (named on stderr).") var maxBytes: Int = 1 << 22
@@ -174,7 +174,7 @@ struct Probe: ParsableCommand {
             let (ckpt, name, _) = try DefaultModel.resolve(model, lexerAllowed: true)
             let net = ckpt.model
             guard net.config.stepOutputs >= 3 else {
-                throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3 or 5)")
+                throw NestNetError("\(name) has \(net.config.stepOutputs) step outputs: the lexical probe needs the `inert` one (3, 5 or 7)")
             }
             // Texts are read a batch at a time, so a large tree is never in memory whole.
             // A lexer trained with --later-branches has a `later` output (step output 1).
@@ -234,6 +234,11 @@ struct Probe: ParsableCommand {
                         o.field("moves_misread_by") { $0.object { r in
                             for k in LexicalProbe.MoveMisread.allCases { r.field(k.key, p.movesMisreadBy[k.rawValue]) }
                         } }
+                        if p.stateBytes > 0 {
+                            o.field("state_bytes", p.stateBytes)
+                            o.field("later_bytes", p.laterBytes); o.field("later_misread", p.laterMisread)
+                            o.field("nested_bytes", p.nestedBytes); o.field("nested_misread", p.nestedMisread)
+                        }
                         o.field("valid_breaks") { $0.array(Array(worstBreaks)) { w, b in
                             w.object { o in
                                 o.field("text", names[b.text]); o.field("line", b.atLine); o.field("offset", b.at); o.field("misread", b.misread)
@@ -277,6 +282,10 @@ struct Probe: ParsableCommand {
                 let by = p.movesMisreadBy
                 print("  code brackets read as no move: \(by[0]); later-branch brackets read as moves: \(by[1]); "
                       + "inert brackets read as moves: \(by[2]); push and pop swapped: \(by[3]); other bytes read as moves: \(by[4])")
+                if p.stateBytes > 0 {
+                    print("  state outputs misread, of \(p.stateBytes) bytes: `later` at \(p.laterMisread) (the oracle's later branches: \(p.laterBytes) bytes), "
+                          + "`nested` at \(p.nestedMisread) (\(p.nestedBytes))")
+                }
             }
             let modelLexed = readsMoves ? "by the model's own moves" : readsLater ? "by the model (inert or later)" : "by the model"
             print("valid texts a plain stack breaks: \(p.stackBreaksOracleLexed) of \(p.validTexts) lexed by the oracle "

@@ -92,7 +92,7 @@ struct Train: ParsableCommand {
     var lexerOnly = false
     @Flag(help: "With --lexer-only: also train step output 1 as `later`: bytes in a later branch (#elif/#else to #endif) of a live conditional, which the oracle checks apart and then leaves, so that a stack behind the lexer can follow the first branch as the oracle does.")
     var laterBranches = false
-    @Flag(help: "With --lexer-only and --step-outputs 5: train the step head as a stack network's moves: push, pop (code brackets outside later branches of live conditionals), inert, and the bracket's kind in two bits, all weighted by --inert-weight at brackets. `probe lexical` reads such a model's own stack.")
+    @Flag(help: "With --lexer-only and --step-outputs 5: train the step head as a stack network's moves: push, pop (code brackets outside later branches of live conditionals), inert, and the bracket's kind in two bits, all weighted by --inert-weight at brackets. `probe lexical` reads such a model's own stack. With --step-outputs 7, also the state the moves hang on at every byte: in a later branch, and in a conditional opened inside one.")
     var stackMoves = false
     @Option(parsing: .unconditional, help: "LSTM only: make the last K units counters: forget gate 1 to Float precision and frozen (their cells keep 94% over a megabyte), starting silent. A fresh run or --widen makes them (with --widen, from the new units); --init-from a model of this size needs them already.")
     var counterUnits: Int?
@@ -100,7 +100,7 @@ struct Train: ParsableCommand {
     var counterLrScale: Float?
     @Option(parsing: .unconditional, help: "With --counter-units: weight of a per-byte loss that teaches each counter's cell the oracle's code depth (Huber of cell − depth, and of the cell's step − the depth's step).")
     var counterDepthLoss: Float?
-    @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3). --init-from a 3-output model keeps its rows.")
+    @Option(parsing: .unconditional, help: "With --step-loss: step-head outputs, 3 (broken, open, inert) or 5 (plus depth ≥ 2 and depth ≥ 3); with --stack-moves 5 or 7. --init-from a model with fewer outputs keeps its rows.")
     var stepOutputs: Int = StepTargets.outputs
     @Option(parsing: .unconditional, help: "Stop after this many epochs without a better validation result (see --monitor).") var patience: Int?
     @Option(help: "What picks the best checkpoint and drives --patience: accuracy (ties: lower loss) or loss (ties: higher accuracy).")

@@ -8,9 +8,9 @@ struct StackCheckerTests {
     /// A stack network that reads each byte alone (forget gate shut, input and output open):
     /// it pushes at every `([{`, pops at every `)]}` and gives each its kind, lexing nothing. With
     /// it the checker is a plain stack over all brackets, so every verdict is known exactly.
-    static func byteReader() throws -> RecurrentModel {
+    static func byteReader(outputs: Int = StackMoves.outputs) throws -> RecurrentModel {
         let H = 8, E = 4
-        let m = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: E, hidden: H, stepOutputs: StackMoves.outputs), seed: 1)
+        let m = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: E, hidden: H, stepOutputs: outputs), seed: 1)
         for s in m.layout.specs { for i in 0..<s.count { m.parameters[s.offset + i] = 0 } }
         // Embedding features: 0 opener, 1 closer, 2 square, 3 curly.
         let emb = m.layout["embedding.weight"]
@@ -29,15 +29,17 @@ struct StackCheckerTests {
         return m
     }
 
-    static func checker(threads: Int = 2) throws -> ModelChecker {
-        var c = ModelChecker(model: try byteReader(), threshold: 0.55, threads: threads)
+    static func checker(threads: Int = 2, outputs: Int = StackMoves.outputs) throws -> ModelChecker {
+        var c = ModelChecker(model: try byteReader(outputs: outputs), threshold: 0.55, threads: threads)
         c.moves = true
         return c
     }
 
-    @Test func verdictsMessagesAndPlaces() throws {
+    /// The same with the state outputs (`--step-outputs 7`): the stack reads the moves alone.
+    @Test(arguments: [StackMoves.outputs, StackMoves.stateOutputs])
+    func verdictsMessagesAndPlaces(outputs: Int) throws {
         let texts = ["int f(int a[2]) { return a[0]; }", "f(a]", "x) ", "{ ( [ ] ", "", "a = b;"].map { Array($0.utf8) }
-        let v = try Self.checker().check(texts)
+        let v = try Self.checker(outputs: outputs).check(texts)
         #expect(v[0].valid && v[0].pValid == 1 && v[0].reason == .init(head: .stack, offset: texts[0].count - 1))
         #expect(!v[1].valid && v[1].location?.offset == 3 && v[1].message == "expected ')' but found ']'" && v[1].reason == .init(head: .stack, offset: 3))
         #expect(!v[2].valid && v[2].location?.offset == 1 && v[2].message == "unexpected ')' with nothing open")

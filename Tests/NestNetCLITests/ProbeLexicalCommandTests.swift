@@ -110,8 +110,8 @@ struct ProbeLexicalCommandTests {
     }
 
     /// `train --lexer-only --stack-moves` makes a stack network: `check` reads it by its own
-    /// stack (every file gets a verdict, decided "by the stack"), `probe lexical` reads its moves,
-    /// and `eval`, which reads the final head, refuses it.
+    /// stack (every file gets a verdict, decided "by the stack"), `probe lexical` reads its moves
+    /// (and with seven outputs its state), and `eval`, which reads the final head, refuses it.
     @Test func aStackNetworkIsCheckedByItsOwnStack() throws {
         let d = CLI.tempDir()
         try write("int f(int a) { return g(a[0]); }\n", "\(d)/a.c")
@@ -120,7 +120,7 @@ struct ProbeLexicalCommandTests {
                      "--min-length", "16", "--max-length", "32", "--quiet", "--lexer-only", "--step-loss", "1",
                      "--stack-moves", "--out", "\(d)/moves.safetensors"]
         let three = try CLI.run(train)
-        #expect(three.status != 0 && three.stderr.contains("--stack-moves trains a lexer's five step outputs"), "\(three.stderr)")
+        #expect(three.status != 0 && three.stderr.contains("--stack-moves trains a lexer's step outputs as stack moves: it needs --lexer-only and --step-outputs 5 (or 7"), "\(three.stderr)")
         let trained = try CLI.run(train + ["--step-outputs", "5"])
         #expect(trained.status == 0, "\(trained.stderr)")
         let c = try CLI.run(["check", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/moves.safetensors", "--format", "json",
@@ -148,6 +148,17 @@ struct ProbeLexicalCommandTests {
         let by = try #require(pjo["moves_misread_by"] as? [String: Int])
         #expect(Set(by.keys) == ["missed", "later", "inert", "swapped", "not_bracket"] && pjo["valid_breaks"] is [Any], "\(pj.stdout)")
         #expect(by["missed"]! + by["later"]! + by["inert"]! + by["swapped"]! == pjo["moves_misread"] as? Int)
+        #expect(pjo["state_bytes"] == nil, "\(pj.stdout)")  // five outputs: no state
+        // Grown to seven outputs (the later-branch state), it checks by the same stack and the
+        // probe says how its state outputs read.
+        let seven = try CLI.run(train.dropLast(2) + ["--step-outputs", "7", "--init-from", "\(d)/moves.safetensors", "--out", "\(d)/state.safetensors"])
+        #expect(seven.status == 0, "\(seven.stderr)")
+        let c7 = try CLI.run(["check", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/state.safetensors", "--format", "json"])
+        #expect(c7.status == 0 || c7.status == 1, "\(c7.stderr)")
+        let p7 = try CLI.run(["probe", "lexical", "\(d)/a.c", "\(d)/b.c", "--model", "\(d)/state.safetensors", "--format", "json"])
+        let p7o = try #require(try JSONSerialization.jsonObject(with: Data(p7.stdout.utf8)) as? [String: Any])
+        let bytes = try String(contentsOfFile: "\(d)/a.c", encoding: .utf8).utf8.count + String(contentsOfFile: "\(d)/b.c", encoding: .utf8).utf8.count
+        #expect(p7o["state_bytes"] as? Int == bytes && p7o["later_misread"] is Int && p7o["nested_bytes"] as? Int == 0, "\(p7.stdout)")
         let e = try CLI.run(["eval", "--data", "\(d)/none.jsonl", "--model", "\(d)/moves.safetensors"])
         #expect(e.status != 0 && e.stderr.contains("a lexer (trained with --lexer-only), not a checker"), "\(e.stderr)")
         try? FileManager.default.removeItem(atPath: d)

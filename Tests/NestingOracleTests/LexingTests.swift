@@ -215,6 +215,23 @@ struct ProfileTests {
         #expect(a.laterFlags.enumerated().allSatisfy { i, f in f == ((8..<16).contains(i) ? 1 : 0) })
     }
 
+    /// The parts of later branches where a conditional opened inside the branch (live or
+    /// `#if 0`) is still open, from its `#if` to its `#endif`: not a conditional nested in a
+    /// first branch, nor a dead `#elif 0` branch; one left open runs to the end.
+    @Test func laterNested() {
+        func nested(_ s: String) -> [Range<Int>] { NestingOracle.analyze(Array(s.utf8)).laterNested }
+        #expect(nested("#if A\n{\n#else\n#if B\n{\n#else\n{\n#endif\n#endif\n}") == [14..<30])
+        #expect(nested("#if A\n#if B\n{\n#else\n{\n#endif\n#else\n{\n#endif\n}").isEmpty)
+        #expect(nested("#if A\n{\n#else\n#if 0\n(\n#endif\n{\n#endif\n}") == [14..<22])
+        #expect(nested("#if A\n{\n#else\n  #  if 0\n(\n#else\n[\n#endif\n{\n#endif\n}") == [16..<34])
+        #expect(nested("#if A\n{\n#elif 0\n)\n#endif\n}").isEmpty)
+        #expect(nested("#if A\n{\n#else\n#ifdef B\n{") == [14..<24])
+        #expect(nested("int f() { return (1); }").isEmpty)
+        let a = NestingOracle.analyze(Array("#if A\n{\n#else\n#if 0\n(\n#endif\n{\n#endif\n}".utf8))
+        #expect(a.laterNestedFlags.enumerated().allSatisfy { i, f in f == ((14..<22).contains(i) ? 1 : 0) })
+        #expect(a.laterBranches == [8..<31])
+    }
+
     @Test func brokenFlags() {
         let a = NestingOracle.analyze(Array("(a]b".utf8))
         #expect(a.brokenFlags == [0, 0, 1, 1])

@@ -83,6 +83,23 @@ struct GradientCheckTests {
         try expectTrainedRows(plain, outputs: 5, rows: [0, 1, 2])
     }
 
+    /// `--stack-moves --step-outputs 7`: the moves as above, and the state outputs `later` and
+    /// `nested` (5, 6) against bits 5 and 6 at every byte, unweighted at brackets.
+    @Test func stackMovesWithStateMatchFiniteDifferences() throws {
+        var batch = Self.batch(steps: 5)
+        batch.stepTargets = batch.stepTargets!.map { row in
+            row.enumerated().map { t, b in b | (t % 3 == 0 ? 8 : 0) | (t % 2 == 1 ? 16 : 0) | (t % 4 < 2 ? 32 : 0) | (t % 5 == 1 ? 64 : 0) }
+        }
+        batch.lexerOnly = true; batch.lexerMoves = true
+        try check(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 7), batch: batch)
+        try expectTrainedRows(batch, outputs: 7, rows: Set(0..<7))
+        // Without brackets: no kind bit, but the state outputs train at every byte.
+        var plain = SequenceBatch(sequences: [Array("abc".utf8), Array("xy".utf8)], labels: [1, 1], stepTargets: [[31, 63, 95], [24, 8]],
+                                  stepWeight: 1, inertWeight: 3)
+        plain.lexerOnly = true; plain.lexerMoves = true
+        try expectTrainedRows(plain, outputs: 7, rows: [0, 1, 2, 5, 6])
+    }
+
     func check(_ config: ModelConfig, batch: SequenceBatch) throws {
         let arch = config.arch, e = config.embed
         let model = try RecurrentModel.initialized(config, seed: 11)

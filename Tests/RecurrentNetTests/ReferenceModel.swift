@@ -132,12 +132,13 @@ struct ReferenceModel {
                     for (k, zk) in row.enumerated() {
                         // A lexer's `later` output (k = 1 with `lexerLater`) reads bit 5.
                         // A stack network's moves (`lexerMoves`): every output, bit k, the kind
-                        // bits (k ≥ 3) at brackets only, outputs 0–2 weighted at brackets.
+                        // bits (k = 3, 4) at brackets only, outputs 0–4 weighted at brackets,
+                        // the state outputs (k = 5, 6) at every byte with weight 1.
                         let moves = batch.lexerOnly && batch.lexerMoves
                         let later = batch.lexerOnly && batch.lexerLater && !moves && k == 1
                         let y = Double((targets[i][t] >> (later ? 5 : k)) & 1)
                         let isBracket = Array("()[]{}".utf8).contains(s[t])
-                        if moves && k >= 3 && !isBracket { nSteps += 1; continue }
+                        if moves && (k == 3 || k == 4) && !isBracket { nSteps += 1; continue }
                         if batch.lexerOnly && !moves && k != 2 && !later { nSteps += 1; continue }
                         if k == 0 && batch.brokenLatch {
                             all = max(all, zk)
@@ -152,7 +153,7 @@ struct ReferenceModel {
                             continue
                         }
                         let bracket = Array("()[]{}".utf8).contains(s[t])
-                        let f = k == 0 && y == 1 && !batch.lexerOnly ? Double(batch.brokenWeight) : (k == 2 || later || moves) && bracket ? Double(batch.inertWeight) : 1
+                        let f = k == 0 && y == 1 && !batch.lexerOnly ? Double(batch.brokenWeight) : (k == 2 || later || (moves && k < 5)) && bracket ? Double(batch.inertWeight) : 1
                         step += f * Self.bce(zk, y)
                         nSteps += 1
                     }

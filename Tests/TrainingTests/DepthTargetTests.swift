@@ -90,4 +90,28 @@ struct DepthTargetTests {
         let wide = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 16, stepOutputs: 3), seed: 7)
         #expect(throws: NestNetError.self) { try trainer.initialize(from: wide, source: "wide") }
     }
+
+    /// A five-output stack network grows the two state outputs the same way: its rows kept,
+    /// the new ones fresh.
+    @Test func initFromAFiveOutputStackNetworkKeepsItsRows() throws {
+        let five = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: StackMoves.outputs), seed: 7)
+        var cfg = TrainingConfig(model: ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: StackMoves.stateOutputs))
+        cfg.stepLossWeight = 1; cfg.lexerOnly = true; cfg.lexerMoves = true
+        try cfg.validate()
+        let data = TrainingData.fixed([Example(labelling: Array("f(a[0]);".utf8), edit: nil)])
+        let trainer = try Trainer(cfg, data: data, valid: [])
+        let fresh = trainer.model.parameters
+        try trainer.initialize(from: five, source: "five")
+        let seven = trainer.model, w = seven.layout["step_head.weight"], b = seven.layout["step_head.bias"]
+        let w5 = five.layout["step_head.weight"], b5 = five.layout["step_head.bias"]
+        #expect(Array(seven.parameters[w.offset..<(w.offset + 5 * 8)]) == Array(five.parameters[w5.offset..<(w5.offset + 5 * 8)]))
+        #expect(Array(seven.parameters[b.offset..<(b.offset + 5)]) == Array(five.parameters[b5.offset..<(b5.offset + 5)]))
+        #expect(Array(seven.parameters[(w.offset + 5 * 8)..<(w.offset + 7 * 8)]) == Array(fresh[(w.offset + 5 * 8)..<(w.offset + 7 * 8)]))
+        // Seven outputs are a stack network's only: not for a plain step head.
+        var plain = TrainingConfig(model: ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 7))
+        plain.stepLossWeight = 1
+        #expect(throws: NestNetError.self) { try plain.validate() }
+        plain.lexerOnly = true
+        #expect(throws: NestNetError.self) { try plain.validate() }
+    }
 }

@@ -141,6 +141,31 @@ struct LexicalProbeTests {
         #expect(q.movesMisread == 2 && q.movesMisreadBy == [2, 0, 0, 0, 0] && q.stackBreaksModelLexed == 0 && q.validBreaks.isEmpty)
     }
 
+    /// A stack network with the state outputs (`--step-outputs 7`): each byte's `later` and
+    /// `nested` readings against the oracle's; the moves are read as for five outputs.
+    @Test func aStackNetworksStateOutputsAreCountedAtEveryByte() throws {
+        let text = Array("#if A\n{\n#else\n#ifdef B\n{\n#endif\n{\n#endif\n}\n".utf8)
+        let a = NestingOracle.analyze(text)
+        let later = a.laterFlags.reduce(0) { $0 + Int($1) }, nested = a.laterNestedFlags.reduce(0) { $0 + Int($1) }
+        #expect(later > 0 && nested > 0 && nested < later)
+        let model = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 7), seed: 3)
+        let w = model.layout["step_head.weight"], b = model.layout["step_head.bias"]
+        for i in 0..<w.count { model.parameters[w.offset + i] = 0 }
+        // No move anywhere; `later` on at every byte, `nested` off.
+        for (k, v) in [-5, -5, -5, -5, -5, 5, -5].enumerated() { model.parameters[b.offset + k] = Float(v) }
+        model.prepare()
+        var p = LexicalProbe(readsMoves: true)
+        p.read([text], model: model, threads: 1)
+        #expect(p.stateBytes == text.count && p.laterBytes == later && p.nestedBytes == nested)
+        #expect(p.laterMisread == text.count - later && p.nestedMisread == nested)
+        #expect(p.movesMisread == 2 && p.stackBreaksModelLexed == 0)  // `{` and `}` of the first branch missed
+        // A five-output network has no state to count.
+        let five = try RecurrentModel.initialized(ModelConfig(arch: .lstm, embed: 4, hidden: 8, stepOutputs: 5), seed: 3)
+        var q = LexicalProbe(readsMoves: true)
+        q.read([text], model: five, threads: 1)
+        #expect(q.stateBytes == 0 && q.laterMisread == 0)
+    }
+
     /// On generated C (with its conditionals, `#if 0` groups and decoys) the first-branch stack
     /// agrees with the oracle on every valid text, and on broken ones catches all but breaks that
     /// lie in later branches; the `later` bit of the step targets is exactly those ranges.

@@ -14,13 +14,13 @@ struct StackMovesTests {
     @Test func targetsMarkCodeBracketsOutsideLaterBranches() {
         let t = StackMoves.targets(Array("f(a[1]); /* { */\n#if A\n{\n#else\n{\n#endif\n}".utf8))
         // f ( a [ 1 ] ) ; : push ( , push [ kind 10, pop ] kind 10, pop ) .
-        let push: UInt8 = 1, pop: UInt8 = 2, inert: UInt8 = 4, square: UInt8 = 8, curly: UInt8 = 16
+        let push: UInt8 = 1, pop: UInt8 = 2, inert: UInt8 = 4, square: UInt8 = 8, curly: UInt8 = 16, later: UInt8 = 32
         #expect(t[1] == push && t[3] == push | square && t[5] == pop | square && t[6] == pop)
         #expect(t[12] == inert | curly)  // the comment's `{`: inert, kind {}, no move
         let text = Array("f(a[1]); /* { */\n#if A\n{\n#else\n{\n#endif\n}".utf8)
         let braces = text.indices.filter { text[$0] == 123 || text[$0] == 125 }
-        let expected: [UInt8] = [inert | curly, push | curly, curly, pop | curly]
-        #expect(braces.map { t[$0] } == expected)  // the later branch's `{`: kind only
+        let expected: [UInt8] = [inert | curly, push | curly, curly | later, pop | curly]
+        #expect(braces.map { t[$0] } == expected)  // the later branch's `{`: kind and state only
         #expect(t[0] == 0 && t[7] == 0)
     }
 
