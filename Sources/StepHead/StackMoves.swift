@@ -29,8 +29,8 @@ public enum StackMoves {
     /// Step-head sizes a stack network may have.
     public static let supported = [outputs, stateOutputs]
 
-    /// The per-byte targets, bit k for output k (the state bits 5 and 6 always set: a 5-output
-    /// network reads none of them).
+    /// The per-byte targets, bit k for output k (the state bits 5 and 6 are filled for every
+    /// network; a 5-output one reads neither).
     public static func targets(_ text: [UInt8]) -> [UInt8] {
         targets(text, analysis: NestingOracle.analyze(text))
     }
@@ -39,10 +39,10 @@ public enum StackMoves {
     public static func targets(_ text: [UInt8], analysis a: Analysis) -> [UInt8] {
         let later = a.laterFlags
         var out = [UInt8](repeating: 0, count: text.count)
-        for r in a.laterBranches { for i in r { out[i] |= 32 } }
         for r in a.laterNested { for i in r { out[i] |= 64 } }
         for i in 0..<text.count {
             let b = text[i]
+            if later[i] != 0 { out[i] |= 32 }
             if a.regions[i].isInert { out[i] |= 4 }
             guard Bracket.isBracket(b) else { continue }
             if b == 91 || b == 93 { out[i] |= 8 } else if b == 123 || b == 125 { out[i] |= 16 }

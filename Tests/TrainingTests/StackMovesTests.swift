@@ -54,6 +54,22 @@ struct StackMovesTests {
         #expect(a != nil && a?.offset == b?.offset && a?.kind == b?.kind && a?.offset == text.lastIndex(of: 41))
     }
 
+    /// The state bits on generated C with nested conditionals: `nested` only inside `later`,
+    /// `later` exactly the oracle's later branches, and the moves no different for having them.
+    @Test func stateBitsLieInsideLaterBranches() throws {
+        var o = GeneratorOptions(language: .c, minLength: 500, maxLength: 6000)
+        o.conditionalHabits = 1
+        let g = try ExampleGenerator(o)
+        var withNested = 0
+        for i in 0..<60 {
+            let text = g.example(seed: 92, index: i, valid: true).text
+            let a = NestingOracle.analyze(text), t = StackMoves.targets(text, analysis: a), later = a.laterFlags
+            #expect(t.indices.allSatisfy { (t[$0] & 32 != 0) == (later[$0] == 1) && (t[$0] & 64 == 0 || t[$0] & 32 != 0) })
+            if t.contains(where: { $0 & 64 != 0 }) { withNested += 1 }
+        }
+        #expect(withNested >= 5, "conditional habits nest conditionals in later branches")
+    }
+
     /// Driven by the oracle's own moves, the stack agrees with the oracle on every valid
     /// generated text and catches every broken one whose break is not in a later branch alone,
     /// at the first-branch stack's place; but for texts that end inside a later branch (no
