@@ -12,7 +12,7 @@
 #   scripts/train-stack.sh            # fetch the corpus, train the three stages into OUT
 #   RESUME=1 scripts/train-stack.sh   # continue: finished stages are kept, one cut short resumes
 #   OUT=/tmp/x scripts/train-stack.sh
-#   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD and MD2 (sessions 36–37; +3 h 10 min)
+#   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD, MD2 (sessions 36–37) and MC2, MS (38; +5 h)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 set -euo pipefail
@@ -60,4 +60,11 @@ if [ "${LONGER:-0}" = 1 ]; then
   # Session 37: MD2, MD + 600,000 more of the same (about 1 h alone).
   stage moves-md2 --from moves-md --examples-per-epoch 600000 --seed 20261506 --directive-habits 0.5 "${MOVES[@]}"
   echo "train-stack: $OUT/moves-md2.safetensors" >&2
+  # Session 38: from MD2, 600,000 more with conditionals as real files write them in 15% of the
+  # generated programs, as a 5-output network (MC2) and with the two state outputs (MS:
+  # --step-outputs 7, `later` and `nested` at every byte); about 1 h each alone.
+  STATE=(--lr 1e-3 --threads 2 --stack-moves --step-outputs 7)
+  stage moves-mc2 --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${MOVES[@]}"
+  stage moves-ms --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${STATE[@]}"
+  echo "train-stack: $OUT/moves-ms.safetensors" >&2
 fi
