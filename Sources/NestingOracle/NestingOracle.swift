@@ -95,16 +95,15 @@ public struct Analysis: Sendable {
     }
 
     /// Per byte: 1 in a later branch (`laterBranches`), else 0.
-    public var laterFlags: [UInt8] {
-        var f = [UInt8](repeating: 0, count: depth.count)
-        for r in laterBranches { for i in r { f[i] = 1 } }
-        return f
-    }
+    public var laterFlags: [UInt8] { flags(laterBranches) }
 
     /// Per byte: 1 in `laterNested`, else 0.
-    public var laterNestedFlags: [UInt8] {
+    public var laterNestedFlags: [UInt8] { flags(laterNested) }
+
+    /// Per byte: 1 inside one of `ranges`, else 0.
+    private func flags(_ ranges: [Range<Int>]) -> [UInt8] {
         var f = [UInt8](repeating: 0, count: depth.count)
-        for r in laterNested { for i in r { f[i] = 1 } }
+        for r in ranges { for i in r { f[i] = 1 } }
         return f
     }
 
