@@ -3,10 +3,11 @@
 # 3.7 MB amalgamation (duktape.c from Debian's duktape-dev package, fetched with
 # `apt-get download`, never installed or committed), and several MB of generated valid C in one file
 # (which the model reads to the end when it judges it valid; on a file it finds broken, check
-# stops early, so that time is not a full read). Prints MB/s for the model engine at its
-# default threshold, for the model reading the whole file (`--threshold 1e-9`: only a
-# certain break stops it; a "1 valid" summary shows it read to the end) and for the exact
-# oracle, best of 3 runs each.
+# stops early, so that time is not a full read). Prints MB/s for the model engine with the
+# embedded stack pair (the default), with the embedded LSTM pair at its default threshold
+# (`--embedded lstm`) and reading the whole file (`--threshold 1e-9`: only a certain break
+# stops it; a "1 valid" summary shows it read to the end), and for the exact oracle, best of 3
+# runs each. A stack network reads a valid file to the end anyway (only its stack breaking stops it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work=${WORK:-/tmp/nestnet-bench-check}
@@ -26,10 +27,11 @@ fi
 for file in "$work/usr/share/duktape/duktape.c" "$work/generated.c"; do
 bytes=$(stat -c %s "$file")
 echo "$file"
-for engine in model model-full-read exact; do
+for engine in model lstm lstm-full-read exact; do
   case $engine in
     model) args=(--engine model) ;;
-    model-full-read) args=(--engine model --threshold 1e-9) ;;
+    lstm) args=(--engine model --embedded lstm) ;;
+    lstm-full-read) args=(--engine model --embedded lstm --threshold 1e-9) ;;
     exact) args=(--engine exact) ;;
   esac
   best=""

@@ -148,9 +148,11 @@ largest = sorted(valid, key=lambda f: -f["bytes"])[:5]
 for f in largest:
     rows.append((f"largest {split} file `{pkg_of(f['file'])}/…/{os.path.basename(f['file'])}` ({f['bytes'] / 1e6:.1f} MB)",
                  "valid" if f["valid"] else f"flagged at line {f['location']['line']}", "valid"))
-second = (f"; second opinion `{s['second_model']}` (SHA-256 `{s['second_model_sha256'][:16]}…`) at {s['second_threshold']}"
+# A stack network decides by its stack, not a threshold: check's JSON gives null there.
+bar = lambda t: f"threshold {t}" if t is not None else "read by its stack"
+second = (f"; second opinion `{s['second_model']}` (SHA-256 `{s['second_model_sha256'][:16]}…`), {bar(s['second_threshold'])}"
           if s.get("second_model") else "")
-md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), threshold {s['threshold']}{second}. "
+md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), {bar(s['threshold'])}{second}. "
       f"Whole {split} packages: {s['files']} files, {s['bytes'] / 1e6:.0f} MB in {s['seconds']:.0f} s "
       f"({s['bytes'] / 1e6 / max(s['seconds'], 1e-9):.2f} MB/s, `--engine both`, 2 threads).", "",
       "| measure | measured | target |", "|---|---|---|"]

@@ -16,6 +16,7 @@ python3 - "$out" "$tree" <<'PY'
 import json, math, sys
 d = json.load(open(sys.argv[1]))
 s = d["summary"]
+bar = lambda t: f"at {t}" if t is not None else "read by its stack"  # a stack network has no threshold
 rows = {}
 for f in d["files"]:
     if f["status"] != "checked" or f["exact"] is None:
@@ -29,8 +30,8 @@ for f in d["files"]:
     else:
         r[3] += f["valid"] is True
 print(f"{sys.argv[2]}: {s['files']} files, {s['checked']} checked, {s['bytes']/1e6:.1f} MB in {s['seconds']:.1f} s "
-      f"({s['bytes']/1e6/max(s['seconds'],1e-9):.2f} MB/s), model {s['model']} at {s['threshold']}"
-      + (f", second opinion {s['second_model']} at {s['second_threshold']}" if s.get("second_model") else ""))
+      f"({s['bytes']/1e6/max(s['seconds'],1e-9):.2f} MB/s), model {s['model']} {bar(s['threshold'])}"
+      + (f", second opinion {s['second_model']} {bar(s['second_threshold'])}" if s.get("second_model") else ""))
 print("| file size (bytes) | files | valid (oracle) | flagged invalid by the model | false-positive rate |")
 print("|---|---|---|---|---|")
 tot = [0, 0, 0, 0]

@@ -5,7 +5,7 @@
 # the model misses. Prints a markdown table, plus the false positives split into C++ trees and
 # the rest when the tree is /usr/include.
 #
-#   scripts/eval-thresholds.sh                  # /usr/include, thresholds 0.5 0.1 0.05 0.02 0.01
+#   scripts/eval-thresholds.sh                  # /usr/include, the embedded LSTM pair, thresholds 0.5 0.1 0.05 0.02 0.01
 #   TREE=/usr/include/linux MODEL=m.safetensors scripts/eval-thresholds.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,9 +27,11 @@ for i, l in enumerate(open(f"{w}/test.jsonl")):
 PY
 echo "| threshold | \`$tree\`: valid files flagged | of which in C++ trees (node, llvm-*, c++) | broken 2–8 KB texts missed |"
 echo "|---|---|---|---|"
+# The model: MODEL, else the embedded LSTM pair (the default stack pair has no threshold).
+E=(${MODEL:+--model "$MODEL"}); [ -n "${MODEL:-}" ] || E=(--embedded lstm)
 for t in "${thresholds[@]}"; do
-  $N check "$tree" --engine both --threshold "$t" --format json ${MODEL:+--model "$MODEL"} > "$work/tree.json" || true
-  $N check "$work/broken" --threshold "$t" --format json ${MODEL:+--model "$MODEL"} > "$work/broken.json" || true
+  $N check "$tree" --engine both --threshold "$t" --format json "${E[@]}" > "$work/tree.json" || true
+  $N check "$work/broken" --threshold "$t" --format json "${E[@]}" > "$work/broken.json" || true
   python3 - "$work" "$t" <<'PY'
 import json, re, sys
 w, t = sys.argv[1], sys.argv[2]

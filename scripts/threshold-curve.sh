@@ -6,12 +6,13 @@
 # of 64–1024 bytes; 9202: 1000 of 2048–8192). How the default model, `check --threshold` and
 # the second opinion's settings were chosen (reports/default-model.md).
 #
-#   scripts/threshold-curve.sh [MODEL] [THRESHOLD ...]    # default: the embedded model; 0.1 0.2 0.3 0.4 0.6 0.8
+#   scripts/threshold-curve.sh [MODEL] [THRESHOLD ...]    # default: the embedded LSTM; 0.1 0.2 0.3 0.4 0.6 0.8
 #
 # HOLD=N passes `--hold N` (how long the step head must see a break; 0: the final head only).
 # STEP_THRESHOLD=B passes `--step-threshold B` (the step head's own bar; default: each threshold).
 # SECOND=CKPT|none and SECOND_THRESHOLD=T pass `--second-opinion` and `--second-threshold`; with
-# neither, the embedded model (no MODEL) runs with its embedded second opinion, a MODEL alone.
+# neither, the embedded LSTM (no MODEL; `check --embedded lstm`, since the default stack pair
+# has no threshold) runs with its embedded second opinion, a MODEL alone.
 #
 # Uses the edited whole files that `SPLIT=valid scripts/eval-real-code.sh` writes (made first
 # when missing) and the corpus (scripts/corpus.py fetch).
@@ -41,8 +42,11 @@ mapfile -t VALID < <(python3 scripts/corpus.py --cache "$CORPUS" list --split "$
 echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files caught | … at the oracle's line | generated C 64–1024 / 2048–8192 |"
 echo "|---|---|---|---|---|---|"
 # `check`'s settings other than the threshold, the same for every set and threshold.
+# A threshold is a bar on a final head's P(valid): without MODEL, the embedded LSTM pair (the
+# default stack pair has no threshold).
 C=(${M:+--model "$M"} ${HOLD:+--hold "$HOLD"} ${STEP_THRESHOLD:+--step-threshold "$STEP_THRESHOLD"} ${SECOND:+--second-opinion "$SECOND"}
    ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"} --engine both --format json)
+[ -n "${M:-}" ] || C+=(--embedded lstm)
 for t in "${TH[@]}"; do
   $N check "${VALID[@]}" --threshold "$t" "${C[@]}" > "$OUT/valid-$t.json" || true
   for set in eval/whole-edited:edited gen-9201:gen-9201 gen-9202:gen-9202; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Trains the two LSTMs that ship inside the package, from scratch, then measures them and
-# writes the model card (reports/default-model.md). `nestnet check` reads every file with the
-# first and asks the second about the files the first flags (a file is invalid only when both
+# writes the model card (reports/default-model.md). `nestnet check --embedded lstm` reads every
+# file with the first and asks the second about the files the first flags (a file is invalid only when both
 # flag it). Both are trained by the same eight stages; the first with real code's lexical habits
 # in its generated examples and its `inert` output weighted at brackets from the first stage on
 # (LESSON_ARGS), the second without, so they make different mistakes on valid code. The stages:
@@ -293,8 +293,10 @@ def rows(groups):
     return "\n".join(f"| {g['key']} | {g['count']} | {g['accuracy']:.4f} |" for g in groups)
 card = f"""# The default model
 
-The LSTM embedded in NestNet (`{resource}`), used by every command that takes `--model`
-when none is given. Everything on this page was measured by `scripts/train-default.sh`
+The LSTM embedded in NestNet (`{resource}`), used by every command that reads a final head and
+takes `--model` when none is given, and by `nestnet check --embedded lstm` with its second opinion
+(`check`'s default is a pair of stack networks since session 39: reports/stack-network.md).
+Everything on this page was measured by `scripts/train-default.sh`
 (commit {commit}); run it again to reproduce it.
 
 ## Model

@@ -13,8 +13,11 @@
 #   RESUME=1 scripts/train-stack.sh   # continue: finished stages are kept, one cut short resumes
 #   OUT=/tmp/x scripts/train-stack.sh
 #   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD, MD2 (sessions 36–37) and MC2, MS (38; +5 h)
+#   LONGER=1 INSTALL=1 scripts/train-stack.sh   # then install MD2 and MS as check's embedded pair
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
+# The embedded pair `nestnet check` reads with by default (session 39) is MD2, confirmed by MS:
+# `nestnet check --model OUT/moves-md2.safetensors --second-opinion OUT/moves-ms.safetensors`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/nestnet-stack}
@@ -67,4 +70,11 @@ if [ "${LONGER:-0}" = 1 ]; then
   stage moves-mc2 --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${MOVES[@]}"
   stage moves-ms --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${STATE[@]}"
   echo "train-stack: $OUT/moves-ms.safetensors" >&2
+fi
+# INSTALL=1: the two networks become check's embedded pair (rebuild to compile them in).
+if [ "${INSTALL:-0}" = 1 ]; then
+  [ -f "$OUT/moves-ms.done" ] || { echo "train-stack: INSTALL=1 needs LONGER=1's stages moves-md2 and moves-ms" >&2; exit 2; }
+  cp "$OUT/moves-md2.safetensors" Sources/DefaultModelBytes/stack-network.safetensors
+  cp "$OUT/moves-ms.safetensors" Sources/DefaultModelBytes/stack-second.safetensors
+  echo "train-stack: installed moves-md2 and moves-ms as Sources/DefaultModelBytes/stack-network.safetensors and stack-second.safetensors" >&2
 fi

@@ -2,12 +2,23 @@ import DefaultModelBytes
 import NestNetSupport
 import RecurrentNet
 
-/// The LSTM shipped inside the executable (trained by `scripts/train-default.sh`; model card in
-/// `reports/default-model.md`; bytes compiled in from
-/// `Sources/DefaultModelBytes/default-lstm.safetensors`). Commands that take `--model` use it
-/// when none is given.
+/// The pairs `nestnet check` can read with when no `--model` is given, both compiled into the
+/// executable.
+public enum EmbeddedPair: String, CaseIterable, Sendable {
+    /// Two 64-unit stack networks (`train --lexer-only --stack-moves`), each read by its own
+    /// stack; the second reads the files the first breaks (`scripts/train-stack.sh`; figures in
+    /// `reports/stack-network.md`). `check`'s default.
+    case stack
+    /// The 128-unit LSTM and its second opinion, read by their heads at thresholds (the previous
+    /// release's pair; `scripts/train-default.sh`, `reports/default-model.md`).
+    case lstm
+}
+
+/// The checkpoints shipped inside the executable (bytes compiled in from
+/// `Sources/DefaultModelBytes/`). Commands that read a final head and take `--model` use the
+/// 128-unit LSTM when none is given; `check` uses an `EmbeddedPair`.
 public enum DefaultModel {
-    /// The embedded checkpoint's bytes.
+    /// The embedded 128-unit LSTM's bytes (`default-lstm.safetensors`).
     public static var bytes: [UInt8] {
         Array(UnsafeBufferPointer(start: nestnet_default_model_bytes(), count: nestnet_default_model_count()))
     }
@@ -15,9 +26,9 @@ public enum DefaultModel {
     /// How errors name the embedded checkpoint.
     static let source = "the embedded default model"
 
-    /// The embedded second opinion's bytes: a smaller LSTM trained apart from the default
-    /// model (scripts/train-default.sh), which `check` asks about every file the default
-    /// model flags.
+    /// The embedded LSTM's second opinion's bytes: a 128-unit LSTM trained apart from it
+    /// (scripts/train-default.sh), which `check --embedded lstm` asks about every file the
+    /// first flags.
     public static var secondBytes: [UInt8] {
         Array(UnsafeBufferPointer(start: nestnet_second_model_bytes(), count: nestnet_second_model_count()))
     }
@@ -26,6 +37,26 @@ public enum DefaultModel {
     public static func resolveSecond(_ path: String?, movesAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         if path != nil { return try resolve(path, movesAllowed: movesAllowed) }
         return try embedded(secondBytes, source: "the embedded second-opinion model", name: "second opinion")
+    }
+
+    /// The first model of an embedded pair, read once: as `resolve(nil)`.
+    public static func first(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+        switch pair {
+        case .lstm: return try resolve(nil)
+        case .stack:
+            return try embedded(Array(UnsafeBufferPointer(start: nestnet_stack_model_bytes(), count: nestnet_stack_model_count())),
+                                source: "the embedded stack network", name: "stack network")
+        }
+    }
+
+    /// The second model of an embedded pair, read once: as `resolveSecond(nil)`.
+    public static func second(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+        switch pair {
+        case .lstm: return try resolveSecond(nil)
+        case .stack:
+            return try embedded(Array(UnsafeBufferPointer(start: nestnet_stack_second_model_bytes(), count: nestnet_stack_second_model_count())),
+                                source: "the embedded second stack network", name: "second stack network")
+        }
     }
 
     /// Loads the embedded checkpoint.

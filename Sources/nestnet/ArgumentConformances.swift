@@ -1,4 +1,5 @@
 import ArgumentParser
+import DefaultModel
 import Linting
 import ProgramGenerator
 import RecurrentNet
@@ -8,6 +9,7 @@ import Training
 extension Architecture: ExpressibleByArgument {}
 extension CheckEngine: ExpressibleByArgument {}
 extension EditSelection: ExpressibleByArgument {}
+extension EmbeddedPair: ExpressibleByArgument {}
 extension ErrorPosition: ExpressibleByArgument {}
 extension FailOn: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}

@@ -19,12 +19,13 @@ struct Check: ParsableCommand {
         """)
 
     @Argument(help: "Files or directories (default: .).") var paths: [String] = []
-    @Option(help: "Checkpoint (default: the embedded LSTM).") var model: String?
+    @Option(help: "Checkpoint (default: the embedded pair, --embedded).") var model: String?
+    @Option(help: "The embedded pair that reads the files when --model is not given: stack (two stack networks, each read by its own stack; the default) or lstm (the previous release's two LSTMs, read at thresholds).") var embedded: EmbeddedPair?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
-    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it (or --step-threshold) for --hold bytes in a row; the same with or without the second opinion (chosen with the second opinion's on the corpus valid packages and dev pool; see the model card).") var threshold: Float = ModelChecker.defaultThreshold
-    @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded second opinion when --model is not given; none: the first model alone.") var secondOpinion: String?
-    @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this.") var secondThreshold: Float = SecondOpinion.defaultThreshold
+    @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it (or --step-threshold) for --hold bytes in a row; the same with or without the second opinion (chosen with the second opinion's on the corpus valid packages and dev pool; see the model card). Default: 0.55. Not for a stack network, which its own stack decides.") var threshold: Float?
+    @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded pair's second when --model is not given; none: the first model alone.") var secondOpinion: String?
+    @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this. Default: 0.7. Not for a stack network.") var secondThreshold: Float?
     @Option(parsing: .unconditional, help: "The step head's own bar: it calls a file broken when its P(not broken yet) stays below this for --hold bytes in a row (default: --threshold).") var stepThreshold: Float?
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past its bar (--step-threshold) for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end). Default: 128, or 1 for a model trained with `train --broken-latch`; each model of a pair its own.") var hold: Int?
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
@@ -39,6 +40,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Also list valid and skipped files.") var verbose = false
     @Flag(help: "Exit 0 when no C-like file is found (by default that is an error: a lint that checks nothing hides a misconfigured pipeline).") var allowEmpty = false
     @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
+
+    /// The embedded pair read when no `--model` is given.
+    var pair: EmbeddedPair { embedded ?? .stack }
 
     var includes: [String] { (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
     var excludes: [String] { (exclude ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
@@ -55,20 +59,43 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
-        guard threshold > 0, threshold <= 1 else { throw ValidationError("--threshold must be in (0, 1]") }
+        if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must be in (0, 1]") }
         if let b = stepThreshold, !(b > 0 && b <= 1) { throw ValidationError("--step-threshold must be in (0, 1]") }
         if stepThreshold != nil && engine == .exact { throw ValidationError("--step-threshold sets the model's step head: it needs --engine model or both") }
-        guard secondThreshold > 0, secondThreshold <= 1 else { throw ValidationError("--second-threshold must be in (0, 1]") }
+        if let t = secondThreshold, !(t > 0 && t <= 1) { throw ValidationError("--second-threshold must be in (0, 1]") }
         if secondOpinion == "" { throw ValidationError("--second-opinion needs a checkpoint path, or none") }
         if engine == .exact && secondOpinion != nil && secondOpinion != "none" { throw ValidationError("--second-opinion confirms the model's verdicts: it needs --engine model or both") }
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
         if let h = hold, h < 0 { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if embedded != nil && model != nil { throw ValidationError("--embedded chooses the embedded pair that reads the files when --model is not given: pass one of them") }
+        if embedded != nil && engine == .exact { throw ValidationError("--embedded chooses the model pair: it needs --engine model or both") }
         if failOn != nil && engine != .both { throw ValidationError("--fail-on chooses between the two verdicts of --engine both") }
         if root != nil && sarif == nil { throw ValidationError("--root sets what SARIF URIs are relative to: it needs --sarif") }
         for (flag, globs) in [("--include", includes), ("--exclude", excludes)] {
             for g in globs { if let why = Glob.problem(g) { throw ValidationError("\(flag) '\(g)': invalid glob: \(why)") } }
         }
+    }
+
+    /// A bar given for a model that reads none: a stack network's own stack decides, so
+    /// `--threshold`, `--step-threshold`, `--second-threshold` or `--hold` would change nothing.
+    /// Refused rather than ignored, so that a pipeline written for a pair read at thresholds does
+    /// not pass silently with a stack network.
+    func refuseBarsNoModelReads(first: ModelChecker?, second: ModelChecker?) throws {
+        guard first != nil else { return }  // the oracle alone: validate() has its own rules
+        func stack(_ c: ModelChecker?) -> Bool { c?.moves ?? false }
+        let unread: [(String, Bool)] = [
+            ("--threshold", threshold != nil && stack(first)), ("--step-threshold", stepThreshold != nil && stack(first)),
+            ("--second-threshold", secondThreshold != nil && (second == nil || stack(second))),
+            ("--hold", hold != nil && stack(first) && (second == nil || stack(second))),
+        ]
+        guard let flag = unread.first(where: { $0.1 })?.0 else { return }
+        let embeddedPair = model == nil && secondOpinion == nil
+        let which = embeddedPair ? "the embedded \(pair.rawValue) pair" : flag == "--second-threshold" ? "the second opinion" : "the model"
+        throw NestNetError(flag == "--second-threshold" && second == nil
+            ? "--second-threshold sets the second opinion's bar, but no second opinion reads the files"
+            : "\(flag) sets a bar on a model's P(valid), but \(which) is read by its own stack, which no bar changes: leave it out, or pass "
+              + (embeddedPair ? "--embedded lstm, a pair read at thresholds" : flag == "--second-threshold" ? "a --second-opinion read at thresholds" : "a --model read at thresholds"))
     }
 
     func run() throws {
@@ -98,8 +125,8 @@ struct Check: ParsableCommand {
         var checker: ModelChecker? = nil
         var modelName = "exact", modelPath = "", sha = "", firstHold = ModelChecker.defaultHold
         if engine != .exact {
-            let (ckpt, _, modelSHA) = try DefaultModel.resolve(model, movesAllowed: true)
-            let (c, h) = reader(ckpt, threshold: threshold, stepThreshold: stepThreshold)
+            let (ckpt, _, modelSHA) = try model.map { try DefaultModel.resolve($0, movesAllowed: true) } ?? DefaultModel.first(of: pair)
+            let (c, h) = reader(ckpt, threshold: threshold ?? ModelChecker.defaultThreshold, stepThreshold: stepThreshold)
             checker = c; firstHold = h
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
@@ -107,13 +134,14 @@ struct Check: ParsableCommand {
         }
         var second: (SecondOpinion, CheckReport.SecondModel)? = nil
         if engine != .exact, let p = secondPath {
-            let (ckpt, _, secondSHA) = try DefaultModel.resolveSecond(p.isEmpty ? nil : p, movesAllowed: true)
+            let (ckpt, _, secondSHA) = try p.isEmpty ? DefaultModel.second(of: pair) : DefaultModel.resolveSecond(p, movesAllowed: true)
             let name = ckpt.model.config.shortName
-            let (c, h) = reader(ckpt, threshold: secondThreshold)
+            let (c, h) = reader(ckpt, threshold: secondThreshold ?? SecondOpinion.defaultThreshold)
             second = (SecondOpinion(checker: c, name: name),
-                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: secondThreshold,
+                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: c.threshold,
                                               hold: c.moves ? nil : h, stackNetwork: c.moves))
         }
+        try refuseBarsNoModelReads(first: checker, second: second?.0.checker)
         var linter = Linter(engine: engine, checker: checker)
         linter.secondOpinion = second?.0
         linter.excludes = excludes
@@ -122,7 +150,7 @@ struct Check: ParsableCommand {
         let results = linter.check(entries)
 
         var report = CheckReport(files: results, engine: engine, modelName: modelName, modelPath: modelPath,
-                                 modelSHA256: sha, threshold: threshold, version: NestNet.version, timestamp: isoTimestamp(),
+                                 modelSHA256: sha, threshold: threshold ?? ModelChecker.defaultThreshold, version: NestNet.version, timestamp: isoTimestamp(),
                                  hostname: hostName(),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         report.failOn = failOn ?? .exact

@@ -18,7 +18,8 @@ struct AdoptionReportTests {
     @Test func everyFormatNamesPValidAndWhichOutputDecided() throws {
         let d = CLI.tempDir()
         try longFiles(d)
-        let j = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "\(d)/valid.c", "--format", "json",
+        // The LSTM pair's heads (the default stack pair decides by its stack; StackCheckerTests).
+        let j = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "\(d)/valid.c", "--embedded", "lstm", "--format", "json",
                              "--junit", "\(d)/r.xml", "--sarif", "\(d)/r.sarif", "--root", d])
         #expect(j.status == 1, "\(j.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any])
@@ -40,13 +41,13 @@ struct AdoptionReportTests {
         let early = try #require((files[0]["reason"] as? [String: Any])?["offset"] as? Int)
         #expect(early >= 29 + 127 && early < 29 + 256, "decided \(early)")  // the default --hold is 128
         // With --hold 0 the step head never decides alone: the final head does, at the end.
-        let finalOnly = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "--hold", "0", "--format", "json"])
+        let finalOnly = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "--embedded", "lstm", "--hold", "0", "--format", "json"])
         let heads = try #require(try JSONSerialization.jsonObject(with: Data(finalOnly.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
         #expect(heads?.count == 2 && heads?.allSatisfy { ($0["reason"] as? [String: Any])?["head"] as? String == "final" } == true)
         // The step head's own bar: one it never gets past leaves the final head to decide, and
         // the default (the --threshold) gives the default run's decision.
         for (bar, head) in [("1e-30", "final"), ("0.5", "step")] {
-            let r = try CLI.run(["check", "\(d)/early.c", "--step-threshold", bar, "--format", "json"])
+            let r = try CLI.run(["check", "\(d)/early.c", "--embedded", "lstm", "--step-threshold", bar, "--format", "json"])
             let f = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
             let reason = f?.first?["reason"] as? [String: Any]
             #expect(reason?["head"] as? String == head && (head == "final" || reason?["offset"] as? Int == early), "\(bar): \(r.stdout)")
@@ -54,7 +55,7 @@ struct AdoptionReportTests {
         #expect((files[1]["reason"] as? [String: Any])?["head"] as? String == "final")
         #expect(files[2]["valid"] as? Bool == true)
 
-        let t = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c"])
+        let t = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "--embedded", "lstm"])
         #expect(t.stdout.contains("early.c:1:30: error: unexpected ')': nesting breaks here (p_valid=0.") && t.stdout.contains(" by the step head at byte \(early), model lstm-h"))
         #expect(t.stdout.contains("late.c:3201:30: error: unexpected ')': nesting breaks here (p_valid=0.") && t.stdout.contains(" at the end, model lstm-h"))
         #expect(!t.stdout.contains("(p="), "the old unnamed number (P(invalid)) is gone")

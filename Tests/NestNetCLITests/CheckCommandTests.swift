@@ -105,7 +105,9 @@ struct CheckCommandTests {
         #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("\"engine\": \"both\"") && r.stdout.contains("\"model\": \"lstm-h"))
         #expect(r.stdout.contains("\"p_valid\": 0.") || r.stdout.contains("\"p_valid\": 1"))
-        #expect(r.stdout.contains("\"reason\": {\"head\": \"final\", \"offset\": "))
+        #expect(r.stdout.contains("\"reason\": {\"head\": \"stack\", \"offset\": "), "the embedded stack pair decides by its stack")
+        let lstm = try CLI.run(["check", "\(d)/src/ok.c", "\(d)/src/nested/bad.h", "--format", "json", "--engine", "both", "--embedded", "lstm"])
+        #expect(lstm.stdout.contains("\"model\": \"lstm-h128\"") && lstm.stdout.contains("\"reason\": {\"head\": \"final\", \"offset\": "), "\(lstm.stdout)")
     }
 
     /// An empty file gives the model no bytes to read: it is listed as skipped, never judged
@@ -175,8 +177,8 @@ struct CheckCommandTests {
     }
 }
 
-/// `check --second-opinion`: on by default with the embedded model, off with `none` or with
-/// `--model` alone, and named in every report.
+/// `check --second-opinion`: on by default with an embedded pair (`--embedded stack`, the
+/// default, or `lstm`), off with `none` or with `--model` alone, and named in every report.
 @Suite("nestnet check: the second opinion")
 struct CheckSecondOpinionTests {
     static var examples: String { CLI.packageRoot + "/examples" }
@@ -188,13 +190,43 @@ struct CheckSecondOpinionTests {
         return try #require(json["summary"] as? [String: Any])
     }
 
-    @Test func onByDefaultOffWithNoneOrACustomModel() throws {
+    /// The default pair: two stack networks, each decided by its own stack, so no threshold,
+    /// step bar or hold is reported, and a bar given for them is refused, not ignored.
+    @Test func theEmbeddedStackPairByDefault() throws {
         let on = try summary([])
+        #expect(on["model"] as? String == "lstm-h64" && on["second_model"] as? String == "lstm-h64", "\(on)")
+        #expect(on["threshold"] is NSNull && on["second_threshold"] is NSNull && on["hold"] is NSNull && on["second_hold"] is NSNull, "\(on)")
+        #expect(on["model_sha256"] as? String != on["second_model_sha256"] as? String, "two networks, not one read twice")
+        let off = try summary(["--second-opinion", "none"])
+        #expect(off["model"] as? String == "lstm-h64" && off["second_model"] is NSNull, "\(off)")
+        // The stack pair places the examples' breaks where the oracle does.
+        let text = try CLI.run(["check", Self.examples])
+        let exact = try CLI.run(["check", Self.examples, "--engine", "exact"])
+        let places = { (out: String) in out.split(separator: "\n").filter { $0.contains(": error: ") }.map { $0.split(separator: " ").first ?? "" } }
+        #expect(text.status == 1 && places(text.stdout) == places(exact.stdout) && places(text.stdout).count == 3, "\(text.stdout)")
+        #expect(text.stdout.contains(" by the stack at ") && text.stdout.contains("(model lstm-h64, second opinion lstm-h64, "), "\(text.stdout)")
+        for args in [["--threshold", "0.4"], ["--step-threshold", "0.4"], ["--hold", "8"], ["--second-threshold", "0.4"]] {
+            let r = try CLI.run(["check", Self.examples] + args)
+            #expect(r.status == 2 && r.stdout.isEmpty && r.stderr.contains("\(args[0]) sets a bar on a model's P(valid), but the embedded stack pair is read by its own stack")
+                    && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
+        }
+        let none = try CLI.run(["check", Self.examples, "--embedded", "lstm", "--second-opinion", "none", "--second-threshold", "0.4"])
+        #expect(none.status == 2 && none.stderr.contains("--second-threshold sets the second opinion's bar, but no second opinion reads the files"), "\(none.stderr)")
+        for (args, needle) in [(["--embedded", "stack", "--model", "m.safetensors"], "--embedded chooses the embedded pair"),
+                               (["--embedded", "lstm", "--engine", "exact"], "--embedded chooses the model pair"),
+                               (["--embedded", "gru"], "--embedded")] {
+            let r = try CLI.run(["check", Self.examples] + args)
+            #expect(r.status == 2 && r.stderr.contains(needle), "\(args): \(r.stderr)")
+        }
+    }
+
+    @Test func onByDefaultOffWithNoneOrACustomModel() throws {
+        let on = try summary(["--embedded", "lstm"])
         #expect(on["second_model"] as? String == "lstm-h128" && (on["threshold"] as? Double).map { abs($0 - 0.55) < 1e-6 } == true, "\(on)")
         #expect((on["second_threshold"] as? Double).map { abs($0 - 0.7) < 1e-6 } == true)
         #expect(on["hold"] as? Int == 128 && (on["step_threshold"] as? Double).map { abs($0 - 0.55) < 1e-6 } == true, "\(on)")
         #expect(on["second_hold"] as? Int == 128, "\(on)")
-        let off = try summary(["--second-opinion", "none"])
+        let off = try summary(["--embedded", "lstm", "--second-opinion", "none"])
         #expect(off["second_model"] is NSNull && (off["threshold"] as? Double).map { abs($0 - 0.55) < 1e-6 } == true, "\(off)")
         let model = CLI.packageRoot + "/Sources/DefaultModelBytes/default-lstm.safetensors"
         let custom = try summary(["--model", model])
@@ -204,7 +236,7 @@ struct CheckSecondOpinionTests {
         #expect(asked["second_model"] as? String == "lstm-h128" && (asked["threshold"] as? Double).map { abs($0 - 0.6) < 1e-6 } == true
                 && (asked["second_threshold"] as? Double).map { abs($0 - 0.4) < 1e-6 } == true, "\(asked)")
         // Text output names both models.
-        let text = try CLI.run(["check", Self.examples])
+        let text = try CLI.run(["check", Self.examples, "--embedded", "lstm"])
         #expect(text.stdout.contains("(model lstm-h128, second opinion lstm-h128, ") && text.stdout.contains("; second opinion p_valid="), "\(text.stdout)")
     }
 
