@@ -12,6 +12,14 @@ import Darwin
 public enum FileName {
     static let low: UInt32 = 0xF780, high: UInt32 = 0xF7FF
 
+    /// A directory entry's name, read in place up to its NUL. `readdir`'s record is sized to
+    /// the name (`d_reclen`), so copying `d_name`'s full 256 bytes, as `e.pointee.d_name` does,
+    /// can read past the record and past a mapped page: CI crashed that way in `AtomicFile`.
+    public static func entryName(_ e: UnsafePointer<dirent>) -> String {
+        let name = UnsafeRawPointer(e) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        return string(UnsafeRawBufferPointer(start: name, count: strlen(name.assumingMemoryBound(to: CChar.self))))
+    }
+
     /// The lossless string for raw name bytes.
     public static func string<C: Collection>(_ raw: C) -> String where C.Element == UInt8 {
         let bytes = Array(raw)

@@ -80,7 +80,7 @@ public struct SourceWalker {
             guard let d = FileName.withCString(path, { opendir($0) }) else { out.append(.problem(path: path, message: String(cString: strerror(errno)))); return [] }
             var names: [String] = []
             while let e = readdir(d) {
-                let name = withUnsafeBytes(of: e.pointee.d_name) { FileName.string($0.prefix { $0 != 0 }) }
+                let name = FileName.entryName(e)
                 if name != "." && name != ".." { names.append(name) }
             }
             closedir(d)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Testing
 @testable import NestNetSupport
 
@@ -22,5 +27,42 @@ struct FileNameTests {
         #expect(FileName.display(FileName.string([0x62, 0xFF, 0x2E, 0x63])) == "b\\xFF.c")
         #expect(FileName.display("a\nb\tc\u{1b}[31m") == "a\\u{a}b\\u{9}c\\u{1b}[31m")
         #expect(FileName.display("src/é.c") == "src/é.c")
+    }
+
+    /// A directory entry's name is read within its record: glibc's records are sized to the
+    /// name, so one can end right at an unmapped page. Here a record ends at a guard page
+    /// (PROT_NONE): reading the full 256-byte `d_name`, as the code once did, faults.
+    @Test func anEntryNameIsReadWithinItsRecord() throws {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let base = try #require(mmap(nil, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0))
+        #expect(base != MAP_FAILED)
+        defer { munmap(base, 2 * page) }
+        #expect(mprotect(base + page, page, PROT_NONE) == 0)
+        let offset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        // The shortest name ≥ 2 bytes that ends the record (NUL included) at an 8-byte boundary.
+        var count = 3
+        while (offset + count) % 8 != 0 { count += 1 }
+        let name = [UInt8]((0..<count - 1).map { UInt8(ascii: "a") + UInt8($0 % 26) }) + [0]
+        let record = base + page - offset - count
+        (record + offset).copyMemory(from: name, byteCount: count)
+        let e = UnsafePointer(record.bindMemory(to: dirent.self, capacity: 1))
+        #expect(FileName.entryName(e) == String(decoding: name.dropLast(), as: UTF8.self))
+
+        // And on a real folder: every name comes back, whatever its length or bytes.
+        let dir = "/tmp/nestnet-entry-names-\(getpid())"
+        mkdir(dir, 0o700)
+        defer { _ = FileName.withCString(dir) { rmdir($0) } }
+        let names: [[UInt8]] = (1...255).map { n in (0..<n).map { UInt8(ascii: "a") + UInt8($0 % 26) } } + [[0x62, 0xFF, 0x2E, 0x63]]
+        for raw in names {
+            let fd = FileName.withCString(dir + "/" + FileName.string(raw)) { creat($0, 0o600) }
+            #expect(fd >= 0, "\(raw.count) bytes")
+            if fd >= 0 { close(fd) }
+        }
+        defer { for raw in names { _ = FileName.withCString(dir + "/" + FileName.string(raw)) { unlink($0) } } }
+        let d = try #require(FileName.withCString(dir) { opendir($0) })
+        defer { closedir(d) }
+        var seen = Set<[UInt8]>()
+        while let e = readdir(d) { seen.insert(FileName.bytes(FileName.entryName(e))) }
+        #expect(seen == Set(names + [Array(".".utf8), Array("..".utf8)]))
     }
 }
