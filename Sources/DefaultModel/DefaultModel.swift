@@ -20,7 +20,7 @@ public enum EmbeddedPair: String, CaseIterable, Sendable {
 public enum DefaultModel {
     /// The embedded 128-unit LSTM's bytes (`default-lstm.safetensors`).
     public static var bytes: [UInt8] {
-        Array(UnsafeBufferPointer(start: nestnet_default_model_bytes(), count: nestnet_default_model_count()))
+        copy(nestnet_default_model_bytes(), nestnet_default_model_count())
     }
 
     /// How errors name the embedded checkpoint.
@@ -30,7 +30,7 @@ public enum DefaultModel {
     /// (scripts/train-default.sh), which `check --embedded lstm` asks about every file the
     /// first flags.
     public static var secondBytes: [UInt8] {
-        Array(UnsafeBufferPointer(start: nestnet_second_model_bytes(), count: nestnet_second_model_count()))
+        copy(nestnet_second_model_bytes(), nestnet_second_model_count())
     }
 
     /// The second opinion at `path` when given, else the embedded one: as `resolve`.
@@ -41,22 +41,19 @@ public enum DefaultModel {
 
     /// The first model of an embedded pair, read once: as `resolve(nil)`.
     public static func first(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
-        switch pair {
-        case .lstm: return try resolve(nil)
-        case .stack:
-            return try embedded(Array(UnsafeBufferPointer(start: nestnet_stack_model_bytes(), count: nestnet_stack_model_count())),
-                                source: "the embedded stack network", name: "stack network")
-        }
+        if pair == .lstm { return try resolve(nil) }
+        return try embedded(copy(nestnet_stack_model_bytes(), nestnet_stack_model_count()), source: "the embedded stack network", name: "stack network")
     }
 
     /// The second model of an embedded pair, read once: as `resolveSecond(nil)`.
     public static func second(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
-        switch pair {
-        case .lstm: return try resolveSecond(nil)
-        case .stack:
-            return try embedded(Array(UnsafeBufferPointer(start: nestnet_stack_second_model_bytes(), count: nestnet_stack_second_model_count())),
-                                source: "the embedded second stack network", name: "second stack network")
-        }
+        if pair == .lstm { return try resolveSecond(nil) }
+        return try embedded(copy(nestnet_stack_second_model_bytes(), nestnet_stack_second_model_count()), source: "the embedded second stack network", name: "second stack network")
+    }
+
+    /// Compiled-in bytes as an array.
+    static func copy(_ start: UnsafePointer<UInt8>?, _ count: Int) -> [UInt8] {
+        Array(UnsafeBufferPointer(start: start, count: count))
     }
 
     /// Loads the embedded checkpoint.
