@@ -38,13 +38,18 @@ cd "$ROOT";               check "$WORK/8.sarif" "file://$WORK/tree/sub%20dir/%C3
 # Through a linked folder: the link is resolved, the URI is the same.
 ln -s "$ROOT/examples" "$WORK/link"
 cd "$ROOT";               check "$WORK/9.sarif" "${E[@]}" -- "$WORK/link/broken"
-# The model engine (the default, with its second opinion): valid too, and the invocation's
-# properties give the settings that decided the results (threshold, hold, second threshold).
+# The model engine (the default: the stack pair): valid too, and the invocation's properties
+# give the settings that decided the results: none but the engine for stack networks, which no
+# bar decides; with the LSTM pair (`--embedded lstm`), threshold, hold and second threshold.
 cd "$ROOT"
 "$N" check examples/broken --sarif "$WORK/10.sarif" > /dev/null && fail "the model found nothing invalid in examples/broken" || [ $? = 1 ] || fail "nestnet check examples/broken failed"
 "$PY" "$ROOT/scripts/validate-sarif.py" "$WORK/10.sarif" --expect-uri "${E[@]}" || fail "SARIF of the model engine"
-grep -q '"properties": {"engine": "model", "failOn": "model", "threshold": [0-9.e-]*, "stepThreshold": [0-9.e-]*, "hold": 128, "secondThreshold": ' "$WORK/10.sarif" \
-  || fail "the model's settings are not in the SARIF's invocation: $(grep -o '"invocations".*' "$WORK/10.sarif" | head -c 300)"
+grep -q '"properties": {"engine": "model", "failOn": "model"}' "$WORK/10.sarif" && ! grep -q '"threshold"' "$WORK/10.sarif" \
+  || fail "the stack pair's settings in the SARIF's invocation: $(grep -o '"invocations".*' "$WORK/10.sarif" | head -c 300)"
+"$N" check examples/broken --embedded lstm --sarif "$WORK/11.sarif" > /dev/null && fail "the LSTM pair found nothing invalid in examples/broken" || [ $? = 1 ] || fail "nestnet check examples/broken --embedded lstm failed"
+"$PY" "$ROOT/scripts/validate-sarif.py" "$WORK/11.sarif" --expect-uri "${E[@]}" || fail "SARIF of the model engine with the LSTM pair"
+grep -q '"properties": {"engine": "model", "failOn": "model", "threshold": [0-9.e-]*, "stepThreshold": [0-9.e-]*, "hold": 128, "secondThreshold": ' "$WORK/11.sarif" \
+  || fail "the LSTM pair's settings are not in the SARIF's invocation: $(grep -o '"invocations".*' "$WORK/11.sarif" | head -c 300)"
 # Errors: --root without --sarif, and a --root that is not a folder.
 "$N" check examples --root examples 2>"$WORK/err" && fail "--root without --sarif was accepted" || grep -q "needs --sarif" "$WORK/err" || fail "--root without --sarif: $(cat "$WORK/err")"
 "$N" check examples --sarif "$WORK/x.sarif" --root "$WORK/nope" 2>"$WORK/err" && fail "a missing --root was accepted" || grep -q "not a folder" "$WORK/err" || fail "missing --root: $(cat "$WORK/err")"
