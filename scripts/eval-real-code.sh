@@ -10,6 +10,7 @@
 #   SPLIT=dev ...                                      # the dev pool (datasets/corpus/dev.tsv): the same
 #   THRESHOLD=0.05 ...                                 # another `nestnet check --threshold`
 #   HOLD=0 ...                                         # another `nestnet check --hold` (0: final head only)
+#   EMBEDDED=lstm ...                                  # `check --embedded lstm`: the embedded LSTM pair
 #   SECOND=none ...                                    # `check --second-opinion`: none, or a checkpoint
 #   SECOND_THRESHOLD=0.4 ...                           # `check --second-threshold`
 #
@@ -29,14 +30,14 @@ N=${NESTNET:-.build/release/nestnet}
 M=(${MODEL:+--model "$MODEL"})
 # `nestnet eval` reads the final head; a stack network has none to read (eval refuses it).
 # Without MODEL, check reads with the embedded stack pair, so eval (whose default is the
-# embedded LSTM) would measure another model: it is left out.
+# embedded LSTM) would measure another model: it is left out, unless EMBEDDED=lstm.
 ev() {
-  [ -n "${MODEL:-}" ] || { rm -f "$OUT/$1.json"; return; }
+  [ -n "${MODEL:-}" ] || [ "${EMBEDDED:-}" = lstm ] || { rm -f "$OUT/$1.json"; return; }
   if ! $N eval --data "$OUT/$1.jsonl" --format json "${M[@]}" > "$OUT/$1.json" 2> "$OUT/$1.err"; then
     rm -f "$OUT/$1.json"; echo "eval: nestnet eval left out for $1: $(cat "$OUT/$1.err")" >&2
   fi
 }
-C=("${M[@]}" ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"}
+C=("${M[@]}" ${EMBEDDED:+--embedded "$EMBEDDED"} ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"}
    ${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"})  # for `check`; `eval` reads P(valid) at 0.5
 # A JSONL set's texts as files (DIR/00000.c, …), checked like a tree: NAME.jsonl → NAME-check.json.
 as_files() {

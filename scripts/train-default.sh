@@ -223,14 +223,14 @@ for d in /usr/include/linux /usr/include; do [ -d "$d" ] && WHOLE_DIRS+=("$d"); 
 : > "$OUT/whole-dirs.txt"
 for d in "${WHOLE_DIRS[@]}"; do
   name=$(echo "$d" | tr '/' '_')
-  $N check "$d" --engine both --format json > "$OUT/whole$name.json" || true
+  $N check "$d" --engine both --embedded lstm --format json > "$OUT/whole$name.json" || true
   echo "$d $OUT/whole$name.json" >> "$OUT/whole-dirs.txt"
 done
 $N eval --data "$OUT/test-64-1024.jsonl" > "$OUT/eval-64-1024.txt"
 $N eval --data "$OUT/test-2048-8192.jsonl" > "$OUT/eval-2048-8192.txt"
 
 # Real code never trained on: the corpus test packages, Duktape, tiny texts (issue 12's table).
-CARD="$OUT/real-code.md" NESTNET="$N" OUT="$OUT/real-code" scripts/eval-real-code.sh > /dev/null
+EMBEDDED=lstm CARD="$OUT/real-code.md" NESTNET="$N" OUT="$OUT/real-code" scripts/eval-real-code.sh > /dev/null
 fi
 
 # The card's hand-written parts (reports/default-model/README.md), for the model they describe only.
