@@ -210,6 +210,15 @@ struct CheckSecondOpinionTests {
             #expect(r.status == 2 && r.stdout.isEmpty && r.stderr.contains("\(args[0]) sets a bar on a model's P(valid), but the embedded stack pair is read by its own stack")
                     && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
+        // A stack network named by path is refused the same way, as first model or as second.
+        let stack = CLI.packageRoot + "/Sources/DefaultModelBytes/stack-second.safetensors"
+        let lstmPath = CLI.packageRoot + "/Sources/DefaultModelBytes/default-lstm.safetensors"
+        for (args, needle) in [(["--model", stack, "--threshold", "0.4"], "--threshold sets a bar on a model's P(valid), but the model is read by its own stack"),
+                               (["--model", lstmPath, "--second-opinion", stack, "--second-threshold", "0.4"],
+                                "--second-threshold sets a bar on a model's P(valid), but the second opinion is read by its own stack")] {
+            let r = try CLI.run(["check", Self.examples] + args)
+            #expect(r.status == 2 && r.stderr.contains(needle), "\(args): \(r.stderr)")
+        }
         let none = try CLI.run(["check", Self.examples, "--embedded", "lstm", "--second-opinion", "none", "--second-threshold", "0.4"])
         #expect(none.status == 2 && none.stderr.contains("--second-threshold sets the second opinion's bar, but no second opinion reads the files"), "\(none.stderr)")
         for (args, needle) in [(["--embedded", "stack", "--model", "m.safetensors"], "--embedded chooses the embedded pair"),
