@@ -90,17 +90,19 @@ struct Check: ParsableCommand {
             ("--hold", hold != nil && stack(first) && (second == nil || stack(second))),
         ]
         guard let flag = unread.first(where: { $0.1 })?.0 else { return }
-        let embeddedPair = model == nil && secondOpinion == nil
-        let which = embeddedPair ? "the embedded \(pair.rawValue) pair" : flag == "--second-threshold" ? "the second opinion" : "the model"
-        throw NestNetError(flag == "--second-threshold" && second == nil
-            ? "--second-threshold sets the second opinion's bar, but no second opinion reads the files"
-            : "\(flag) sets a bar on a model's P(valid), but \(which) is read by its own stack, which no bar changes: leave it out, or pass "
-              + (embeddedPair ? "--embedded lstm, a pair read at thresholds" : flag == "--second-threshold" ? "a --second-opinion read at thresholds" : "a --model read at thresholds"))
+        if flag == "--second-threshold" && second == nil {
+            throw NestNetError("--second-threshold sets the second opinion's bar, but no second opinion reads the files")
+        }
+        // Which model the bar was meant for, and what reads at thresholds in its place.
+        let (which, instead) = model == nil && secondOpinion == nil ? ("the embedded \(pair.rawValue) pair", "--embedded lstm, a pair read at thresholds")
+            : flag == "--second-threshold" ? ("the second opinion", "a --second-opinion read at thresholds") : ("the model", "a --model read at thresholds")
+        throw NestNetError("\(flag) sets a bar on a model's P(valid), but \(which) is read by its own stack, which no bar changes: leave it out, or pass \(instead)")
     }
 
     func run() throws {
         for p in [junit, sarif].compactMap({ $0 }) { try checkWritable(p) }
         let clock = DispatchTime.now().uptimeNanoseconds
+        let bar = threshold ?? ModelChecker.defaultThreshold  // the first model's, when it reads at a threshold
 
         let reportRoot = try sarif.map { _ in try ReportRoot(root) }
 
@@ -126,7 +128,7 @@ struct Check: ParsableCommand {
         var modelName = "exact", modelPath = "", sha = "", firstHold = ModelChecker.defaultHold
         if engine != .exact {
             let (ckpt, _, modelSHA) = try model.map { try DefaultModel.resolve($0, movesAllowed: true) } ?? DefaultModel.first(of: pair)
-            let (c, h) = reader(ckpt, threshold: threshold ?? ModelChecker.defaultThreshold, stepThreshold: stepThreshold)
+            let (c, h) = reader(ckpt, threshold: bar, stepThreshold: stepThreshold)
             checker = c; firstHold = h
             modelName = ckpt.model.config.shortName
             modelPath = model ?? "embedded"
@@ -134,7 +136,7 @@ struct Check: ParsableCommand {
         }
         var second: (SecondOpinion, CheckReport.SecondModel)? = nil
         if engine != .exact, let p = secondPath {
-            let (ckpt, _, secondSHA) = try p.isEmpty ? DefaultModel.second(of: pair) : DefaultModel.resolveSecond(p, movesAllowed: true)
+            let (ckpt, _, secondSHA) = try p.isEmpty ? DefaultModel.second(of: pair) : DefaultModel.resolve(p, movesAllowed: true)
             let name = ckpt.model.config.shortName
             let (c, h) = reader(ckpt, threshold: secondThreshold ?? SecondOpinion.defaultThreshold)
             second = (SecondOpinion(checker: c, name: name),
@@ -150,7 +152,7 @@ struct Check: ParsableCommand {
         let results = linter.check(entries)
 
         var report = CheckReport(files: results, engine: engine, modelName: modelName, modelPath: modelPath,
-                                 modelSHA256: sha, threshold: threshold ?? ModelChecker.defaultThreshold, version: NestNet.version, timestamp: isoTimestamp(),
+                                 modelSHA256: sha, threshold: bar, version: NestNet.version, timestamp: isoTimestamp(),
                                  hostname: hostName(),
                                  seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         report.failOn = failOn ?? .exact
