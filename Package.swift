@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "ExperimentReporting", dependencies: ["JUnit", "NestNetSupport", "RecurrentNet", "Training", .product(name: "RealModule", package: "swift-numerics")], swiftSettings: fastMath),
         // The trained LSTM shipped inside the executable (scripts/train-default.sh): its bytes
         // compiled in by a C file (#embed), so the built binary needs no resource bundle.
-        .target(name: "DefaultModelBytes", exclude: ["default-lstm.safetensors", "second-opinion.safetensors", "stack-network.safetensors", "stack-second.safetensors"]),
+        .target(name: "DefaultModelBytes", exclude: ["default-lstm.safetensors", "second-opinion.safetensors", "stack-network.safetensors", "stack-second.safetensors", "stack-third.safetensors"]),
         .target(name: "DefaultModel", dependencies: ["DefaultModelBytes", "NestNetSupport", "RecurrentNet"]),
         .executableTarget(
             name: "nestnet",

@@ -13,6 +13,7 @@
 #   EMBEDDED=lstm ...                                  # `check --embedded lstm`: the embedded LSTM pair
 #   SECOND=none ...                                    # `check --second-opinion`: none, or a checkpoint
 #   SECOND_THRESHOLD=0.4 ...                           # `check --second-threshold`
+#   THIRD=none ...                                     # `check --third-opinion`: none, or a checkpoint
 #
 # Needs the corpus (scripts/corpus.py fetch; about 1 minute with a deb-src entry) and, for
 # Duktape, `apt-get source` (same entry). Every number in the table comes from `nestnet check`,
@@ -38,7 +39,8 @@ ev() {
   fi
 }
 C=("${M[@]}" ${EMBEDDED:+--embedded "$EMBEDDED"} ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"}
-   ${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"})  # for `check`; `eval` reads P(valid) at 0.5
+   ${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"}
+   ${THIRD:+--third-opinion "$THIRD"})  # for `check`; `eval` reads P(valid) at 0.5
 # A JSONL set's texts as files (DIR/00000.c, …), checked like a tree: NAME.jsonl → NAME-check.json.
 as_files() {
   rm -rf "$OUT/$1" && mkdir -p "$OUT/$1"
@@ -154,8 +156,8 @@ for f in largest:
                  "valid" if f["valid"] else f"flagged at line {f['location']['line']}", "valid"))
 # A stack network decides by its stack, not a threshold: check's JSON gives null there.
 bar = lambda t: f"threshold {t}" if t is not None else "read by its stack"
-second = (f"; second opinion `{s['second_model']}` (SHA-256 `{s['second_model_sha256'][:16]}…`), {bar(s['second_threshold'])}"
-          if s.get("second_model") else "")
+second = "".join(f"; {k} opinion `{s[k + '_model']}` (SHA-256 `{s[k + '_model_sha256'][:16]}…`), {bar(s[k + '_threshold'])}"
+                 for k in ("second", "third") if s.get(k + "_model"))
 md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), {bar(s['threshold'])}{second}. "
       f"Whole {split} packages: {s['files']} files, {s['bytes'] / 1e6:.0f} MB in {s['seconds']:.0f} s "
       f"({s['bytes'] / 1e6 / max(s['seconds'], 1e-9):.2f} MB/s, `--engine both`, 2 threads).", "",

@@ -12,12 +12,13 @@
 #   scripts/train-stack.sh            # fetch the corpus, train the three stages into OUT
 #   RESUME=1 scripts/train-stack.sh   # continue: finished stages are kept, one cut short resumes
 #   OUT=/tmp/x scripts/train-stack.sh
-#   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD, MD2 (sessions 36–37) and MC2, MS (38; +5 h)
-#   LONGER=1 INSTALL=1 scripts/train-stack.sh   # then install MD2 and MS as check's embedded pair
+#   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD, MD2 (sessions 36–37), MC2, MS (38) and MS2 (39; +6 h)
+#   LONGER=1 INSTALL=1 scripts/train-stack.sh   # then install MD2, MS and MS2 as check's embedded networks
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
-# The embedded pair `nestnet check` reads with by default (session 39) is MD2, confirmed by MS:
-# `nestnet check --model OUT/moves-md2.safetensors --second-opinion OUT/moves-ms.safetensors`.
+# The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
+# MS, then by MS2: `nestnet check --model OUT/moves-md2.safetensors --second-opinion
+# OUT/moves-ms.safetensors --third-opinion OUT/moves-ms2.safetensors`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/nestnet-stack}
@@ -70,11 +71,16 @@ if [ "${LONGER:-0}" = 1 ]; then
   stage moves-mc2 --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${MOVES[@]}"
   stage moves-ms --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${STATE[@]}"
   echo "train-stack: $OUT/moves-ms.safetensors" >&2
+  # Sessions 38–39: MS2, MS's recipe without the conditional habits (another seed); the third
+  # network since session 40.
+  stage moves-ms2 --from moves-md2 --examples-per-epoch 600000 --seed 20261508 --directive-habits 0.5 "${STATE[@]}"
+  echo "train-stack: $OUT/moves-ms2.safetensors" >&2
 fi
-# INSTALL=1: the two networks become check's embedded pair (rebuild to compile them in).
+# INSTALL=1: the three networks become check's embedded ones (rebuild to compile them in).
 if [ "${INSTALL:-0}" = 1 ]; then
-  [ -f "$OUT/moves-ms.done" ] || { echo "train-stack: INSTALL=1 needs LONGER=1's stages moves-md2 and moves-ms" >&2; exit 2; }
+  [ -f "$OUT/moves-ms2.done" ] || { echo "train-stack: INSTALL=1 needs LONGER=1's stages moves-md2, moves-ms and moves-ms2" >&2; exit 2; }
   cp "$OUT/moves-md2.safetensors" Sources/DefaultModelBytes/stack-network.safetensors
   cp "$OUT/moves-ms.safetensors" Sources/DefaultModelBytes/stack-second.safetensors
-  echo "train-stack: installed moves-md2 and moves-ms as Sources/DefaultModelBytes/stack-network.safetensors and stack-second.safetensors" >&2
+  cp "$OUT/moves-ms2.safetensors" Sources/DefaultModelBytes/stack-third.safetensors
+  echo "train-stack: installed moves-md2, moves-ms and moves-ms2 as Sources/DefaultModelBytes/stack-network.safetensors, stack-second.safetensors and stack-third.safetensors" >&2
 fi

@@ -30,8 +30,14 @@ extension CheckReport {
                      ("model.sha256", modelSHA256)] + (appliedThreshold.map { [("threshold", "\($0)")] } ?? [])
             + [("bytes", "\(bytes)"), ("disagreements", "\(disagreements)")]
             + (hold.map { [("hold", "\($0)")] } ?? []) + (stepThreshold.map { [("step.threshold", "\($0)")] } ?? [])
-            + (second.map { [("second.model", $0.name), ("second.model.path", $0.path), ("second.model.sha256", $0.sha256)]
-                + ($0.appliedThreshold.map { [("second.threshold", "\($0)")] } ?? []) + ($0.hold.map { [("second.hold", "\($0)")] } ?? []) } ?? [])
+            + confirming("second", second) + confirming("third", third)
         return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
+    }
+
+    /// A confirming model's properties: `second.model`, `second.model.path`, … (none when absent).
+    private func confirming(_ label: String, _ m: SecondModel?) -> [(String, String)] {
+        guard let m else { return [] }
+        return [("\(label).model", m.name), ("\(label).model.path", m.path), ("\(label).model.sha256", m.sha256)]
+            + (m.appliedThreshold.map { [("\(label).threshold", "\($0)")] } ?? []) + (m.hold.map { [("\(label).hold", "\($0)")] } ?? [])
     }
 }

@@ -17,6 +17,8 @@ public enum JSONReport {
                     o.field("threshold", r.appliedThreshold); o.field("step_threshold", r.stepThreshold); o.field("hold", r.hold)
                     o.field("second_model", r.second?.name); o.field("second_model_sha256", r.second?.sha256)
                     o.field("second_threshold", r.second?.appliedThreshold); o.field("second_hold", r.second?.hold)
+                    o.field("third_model", r.third?.name); o.field("third_model_sha256", r.third?.sha256)
+                    o.field("third_threshold", r.third?.appliedThreshold); o.field("third_hold", r.third?.hold)
                     o.field("exit_code", Int(r.exitCode))
                 }
             }
@@ -27,7 +29,7 @@ public enum JSONReport {
 
 extension FileResult: JSONWritable {
     /// `{"file", "status", "valid", "p_valid", "reason", "location", "message", "bytes", "exact",
-    /// "second_opinion"}`.
+    /// "second_opinion", "third_opinion"}`.
     public func write(to w: inout JSONWriter) {
         w.object { o in
             o.field("file", path); o.field("status", status.rawValue)
@@ -36,12 +38,14 @@ extension FileResult: JSONWritable {
             o.field("message", sanitize(message)); o.field("bytes", bytes)
             o.field("exact", exact)
             o.field("second_opinion", second)
+            o.field("third_opinion", third)
         }
     }
 }
 
 extension FileResult.Second: JSONWritable {
-    /// `{"valid", "p_valid", "reason"}`: the second model's verdict on a file the first flagged.
+    /// `{"valid", "p_valid", "reason"}`: the second model's verdict on a file the first flagged
+    /// (or the third's on a file both flagged).
     public func write(to w: inout JSONWriter) {
         w.object { o in o.field("valid", valid); o.field("p_valid", pValid); o.field("reason", reason) }
     }

@@ -41,6 +41,7 @@ public enum SARIFWriter {
                 rule.field("properties") { $0.object { p in
                     p.field("model", r.modelName); p.field("modelSha256", r.modelSHA256)
                     if let s = r.second { p.field("secondModel", s.name); p.field("secondModelSha256", s.sha256) }
+                    if let s = r.third { p.field("thirdModel", s.name); p.field("thirdModelSha256", s.sha256) }
                 } }
             } } }
         }
@@ -59,6 +60,10 @@ public enum SARIFWriter {
                 if let s = r.second {
                     if let t = s.appliedThreshold { p.field("secondThreshold", t) }
                     if let h = s.hold { p.field("secondHold", h) }
+                }
+                if let s = r.third {
+                    if let t = s.appliedThreshold { p.field("thirdThreshold", t) }
+                    if let h = s.hold { p.field("thirdHold", h) }
                 }
             }
         }

@@ -33,7 +33,7 @@ public enum TextReport {
         var s = "nestnet: \(r.files.count) file\(r.files.count == 1 ? "" : "s"): \(r.checkedCount - r.invalidCount) valid, \(r.invalidCount) invalid"
         s += ", \(r.errorCount) not checked, \(r.skippedCount) skipped"
         if r.engine == .both { s += ", \(r.disagreements) model/oracle disagreement\(r.disagreements == 1 ? "" : "s"), exit status by \(r.failOn == .exact ? "the oracle" : r.failOn == .model ? "the model" : "either")" }
-        s += " (\(r.engine == .exact ? "exact oracle" : "model \(r.modelName)")\(r.second.map { ", second opinion \($0.name)" } ?? ""), \(fixed(r.seconds, 2))s)"
+        s += " (\(r.engine == .exact ? "exact oracle" : "model \(r.modelName)")\(r.second.map { ", second opinion \($0.name)" } ?? "")\(r.third.map { ", third opinion \($0.name)" } ?? ""), \(fixed(r.seconds, 2))s)"
         return s
     }
 }

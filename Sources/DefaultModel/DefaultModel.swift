@@ -2,12 +2,12 @@ import DefaultModelBytes
 import NestNetSupport
 import RecurrentNet
 
-/// The pairs `nestnet check` can read with when no `--model` is given, both compiled into the
-/// executable.
+/// The embedded sets of models `nestnet check` can read with when no `--model` is given, both
+/// compiled into the executable.
 public enum EmbeddedPair: String, CaseIterable, Sendable {
-    /// Two 64-unit stack networks (`train --lexer-only --stack-moves`), each read by its own
-    /// stack; the second reads the files the first breaks (`scripts/train-stack.sh`; figures in
-    /// `reports/stack-network.md`). `check`'s default.
+    /// Three 64-unit stack networks (`train --lexer-only --stack-moves`), each read by its own
+    /// stack; the second reads the files the first breaks, the third the files both break
+    /// (`scripts/train-stack.sh`; figures in `reports/stack-network.md`). `check`'s default.
     case stack
     /// The 128-unit LSTM and its second opinion, read by their heads at thresholds (the previous
     /// release's pair; `scripts/train-default.sh`, `reports/default-model.md`).
@@ -49,6 +49,12 @@ public enum DefaultModel {
     public static func second(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
         if pair == .lstm { return try resolveSecond(nil) }
         return try embedded(copy(nestnet_stack_second_model_bytes(), nestnet_stack_second_model_count()), source: "the embedded second stack network", name: "second stack network")
+    }
+
+    /// The third model of an embedded set, read once, or nil when it has none (the LSTM pair).
+    public static func third(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String)? {
+        if pair == .lstm { return nil }
+        return try embedded(copy(nestnet_stack_third_model_bytes(), nestnet_stack_third_model_count()), source: "the embedded third stack network", name: "third stack network")
     }
 
     /// Compiled-in bytes as an array.

@@ -21,6 +21,8 @@ public struct CheckReport: Sendable {
     public var rootURI: String? = nil
     /// The second model, when one confirmed the first one's flags (`SecondOpinion`).
     public var second: SecondModel? = nil
+    /// The third model, when one confirmed the flags of the first two (`Linter.thirdOpinion`).
+    public var third: SecondModel? = nil
     /// How the step head was read (`--hold`, 0: never; `--step-threshold`), when a model ran,
     /// so a report says every setting that decided its verdicts.
     public var hold: Int? = nil
@@ -31,7 +33,7 @@ public struct CheckReport: Sendable {
     /// The threshold that decided verdicts: none when no model ran or a stack network did.
     public var appliedThreshold: Float? { engine == .exact || stackNetwork ? nil : threshold }
 
-    /// The second model of a run: its name, path, checkpoint SHA-256 and threshold.
+    /// The second (or third) model of a run: its name, path, checkpoint SHA-256 and threshold.
     public struct SecondModel: Sendable {
         public var name: String, path: String, sha256: String, threshold: Float
         /// The second model's own `--hold` (each model of a pair is read as it was trained).
@@ -88,11 +90,14 @@ public struct CheckReport: Sendable {
     }
 
     /// What decided a verdict: `p_valid=0.06 at the end, model lstm-h64` or `exact oracle`;
-    /// with a second opinion, `…; second opinion p_valid=0.12, lstm-h64`.
+    /// with a second opinion, `…; second opinion p_valid=0.12, lstm-h64`, and a third, `…; third
+    /// opinion p_valid=0.00, lstm-h64`.
     public func why(_ f: FileResult) -> String {
         guard let p = f.pValid else { return "exact oracle" }
-        let first = (f.reason?.describe(pValid: p, bytes: f.bytes) ?? "p_valid=\(fixed(Double(p), 2))") + ", model \(modelName)"
-        guard let s = f.second, let m = second else { return first }
-        return first + "; second opinion p_valid=\(fixed(Double(s.pValid), 2)), \(m.name)"
+        var s = (f.reason?.describe(pValid: p, bytes: f.bytes) ?? "p_valid=\(fixed(Double(p), 2))") + ", model \(modelName)"
+        for (label, v, m) in [("second", f.second, second), ("third", f.third, third)] {
+            if let v, let m { s += "; \(label) opinion p_valid=\(fixed(Double(v.pValid), 2)), \(m.name)" }
+        }
+        return s
     }
 }

@@ -72,6 +72,9 @@ public struct FileResult: Sendable, Equatable {
     /// The second model's verdict, when the first flagged the file and a second opinion was
     /// asked for (`SecondOpinion`); nil otherwise.
     public var second: Second?
+    /// The third model's verdict, when the first two flagged the file and a third opinion was
+    /// asked for; nil otherwise.
+    public var third: Second?
     public var bytes: Int
     /// A skip the user asked for or expects (`--exclude`, an empty file): text output lists it
     /// only with `--verbose`. Skips of files the user named but NestNet cannot read as text

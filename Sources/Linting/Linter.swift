@@ -17,6 +17,9 @@ public struct Linter: Sendable {
     /// A second model that reads the files `checker` flags; a file is invalid only when it
     /// agrees (nil: the first model's verdict stands).
     public var secondOpinion: SecondOpinion? = nil
+    /// A third model that reads the files both `checker` and `secondOpinion` flag; a file is
+    /// invalid only when all three agree (needs `secondOpinion`).
+    public var thirdOpinion: SecondOpinion? = nil
 
     public init(engine: CheckEngine, checker: ModelChecker?) {
         precondition((checker == nil) == (engine == .exact), "the model engines need a checker, the exact one none")
@@ -91,6 +94,13 @@ public struct Linter: Sendable {
             let asked = mv.indices.filter { !mv[$0].valid && !mv[$0].failed }
             for (k, v) in zip(asked, so.checker.check(asked.map { texts[$0] })) { second[k] = v }
         }
+        // The third reads the files both flag.
+        precondition(thirdOpinion == nil || secondOpinion != nil, "a third opinion confirms a second one")
+        var third: [Int: ModelChecker.Verdict] = [:]
+        if let to = thirdOpinion {
+            let asked = second.keys.sorted().filter { !second[$0]!.valid && !second[$0]!.failed }
+            for (k, v) in zip(asked, to.checker.check(asked.map { texts[$0] })) { third[k] = v }
+        }
         for (k, text) in texts.enumerated() {
             var r = results[textIndex[k]]
             let exact = engine == .model ? nil : FileResult.Exact(checking: text)
@@ -98,12 +108,18 @@ public struct Linter: Sendable {
                 r.status = .error; r.valid = nil; r.message = mv.message
             } else if let sv = second[k], sv.failed {
                 r.status = .error; r.valid = nil; r.message = "second opinion: " + sv.message
+            } else if let tv = third[k], tv.failed {
+                r.status = .error; r.valid = nil; r.message = "third opinion: " + tv.message
             } else if let mv = modelVerdicts?[k] {
                 r.valid = mv.valid; r.pValid = mv.pValid; r.reason = mv.reason; r.location = mv.location; r.message = mv.message
                 if let sv = second[k] {
                     // Invalid only when both models say so; the first model places the error.
                     r.second = .init(valid: sv.valid, pValid: sv.pValid, reason: sv.reason)
                     if sv.valid { r.valid = true; r.location = nil; r.message = "" }
+                }
+                if let tv = third[k] {
+                    r.third = .init(valid: tv.valid, pValid: tv.pValid, reason: tv.reason)
+                    if tv.valid { r.valid = true; r.location = nil; r.message = "" }
                 }
             } else if let e = exact {
                 r.valid = e.valid; r.location = e.location; r.message = e.message ?? ""

@@ -19,13 +19,15 @@ struct Check: ParsableCommand {
         """)
 
     @Argument(help: "Files or directories (default: .).") var paths: [String] = []
-    @Option(help: "Checkpoint (default: the embedded pair, --embedded).") var model: String?
-    @Option(help: "The embedded pair that reads the files when --model is not given: stack (two stack networks, each read by its own stack; the default) or lstm (the previous release's two LSTMs, read at thresholds).") var embedded: EmbeddedPair?
+    @Option(help: "Checkpoint (default: the embedded models, --embedded).") var model: String?
+    @Option(help: "The embedded models that read the files when --model is not given: stack (three stack networks, each read by its own stack, each confirming the one before; the default) or lstm (the previous release's two LSTMs, read at thresholds).") var embedded: EmbeddedPair?
     @Option(help: "model (the neural network), exact (the oracle), or both side by side.") var engine: CheckEngine = .model
     @Option(help: "With --engine both: whose verdict sets the exit status: exact (the oracle, the ground truth; disagreements are reported), model, or either.") var failOn: FailOn?
     @Option(parsing: .unconditional, help: "Report a file invalid when the model's P(valid) at its end is below this, or its P(not broken yet) stays below it (or --step-threshold) for --hold bytes in a row; the same with or without the second opinion (chosen with the second opinion's on the corpus valid packages and dev pool; see the model card). Default: \(ModelChecker.defaultThreshold). Not for a stack network, which its own stack decides.") var threshold: Float?
-    @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded pair's second when --model is not given; none: the first model alone.") var secondOpinion: String?
+    @Option(help: "A second model that reads every file the first one flags; a file is invalid only when both say so. Default: the embedded models' second when --model is not given; none: the first model alone.") var secondOpinion: String?
     @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this. Default: \(SecondOpinion.defaultThreshold). Not for a stack network.") var secondThreshold: Float?
+    @Option(help: "A third model that reads every file the first two flag; a file is invalid only when all three say so. Default: the embedded stack networks' third when neither --model nor --second-opinion is given; none: no third.") var thirdOpinion: String?
+    @Option(parsing: .unconditional, help: "The third opinion's threshold, as --second-threshold is the second's. Default: \(SecondOpinion.defaultThreshold). Not for a stack network.") var thirdThreshold: Float?
     @Option(parsing: .unconditional, help: "The step head's own bar: it calls a file broken when its P(not broken yet) stays below this for --hold bytes in a row (default: --threshold).") var stepThreshold: Float?
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past its bar (--step-threshold) for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end). Default: 128, or 1 for a model trained with `train --broken-latch`; each model of a pair its own.") var hold: Int?
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
@@ -41,7 +43,7 @@ struct Check: ParsableCommand {
     @Flag(help: "Exit 0 when no C-like file is found (by default that is an error: a lint that checks nothing hides a misconfigured pipeline).") var allowEmpty = false
     @Option(parsing: .unconditional, help: "Worker threads: one per core unless given.") var threads: Int = defaultThreads
 
-    /// The embedded pair read when no `--model` is given.
+    /// The embedded models read when no `--model` is given.
     var pair: EmbeddedPair { embedded ?? .stack }
 
     var includes: [String] { (include ?? "").split(separator: ",").map { $0.trimmingSpaces }.filter { !$0.isEmpty } }
@@ -58,6 +60,18 @@ struct Check: ParsableCommand {
         }
     }
 
+    /// The third opinion's checkpoint path, `""` for the embedded one, or nil for none: the
+    /// embedded set's third only when the embedded set reads the files (no --model, no
+    /// --second-opinion) and has one.
+    var thirdPath: String? {
+        guard secondPath != nil else { return nil }
+        switch thirdOpinion {
+        case "none": return nil
+        case nil: return model == nil && secondOpinion == nil && pair == .stack ? "" : nil
+        case let p?: return p
+        }
+    }
+
     func validate() throws {
         if let t = threshold, !(t > 0 && t <= 1) { throw ValidationError("--threshold must be in (0, 1]") }
         if let b = stepThreshold, !(b > 0 && b <= 1) { throw ValidationError("--step-threshold must be in (0, 1]") }
@@ -65,11 +79,15 @@ struct Check: ParsableCommand {
         if let t = secondThreshold, !(t > 0 && t <= 1) { throw ValidationError("--second-threshold must be in (0, 1]") }
         if secondOpinion == "" { throw ValidationError("--second-opinion needs a checkpoint path, or none") }
         if engine == .exact && secondOpinion != nil && secondOpinion != "none" { throw ValidationError("--second-opinion confirms the model's verdicts: it needs --engine model or both") }
+        if let t = thirdThreshold, !(t > 0 && t <= 1) { throw ValidationError("--third-threshold must be in (0, 1]") }
+        if thirdOpinion == "" { throw ValidationError("--third-opinion needs a checkpoint path, or none") }
+        if engine == .exact && thirdOpinion != nil && thirdOpinion != "none" { throw ValidationError("--third-opinion confirms the model's verdicts: it needs --engine model or both") }
+        if thirdOpinion != nil && thirdOpinion != "none" && secondPath == nil { throw ValidationError("--third-opinion reads the files the model and its second opinion both flag: it needs a second opinion") }
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
         if let h = hold, h < 0 { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        if embedded != nil && model != nil { throw ValidationError("--embedded chooses the embedded pair that reads the files when --model is not given: pass one of them") }
-        if embedded != nil && engine == .exact { throw ValidationError("--embedded chooses the model pair: it needs --engine model or both") }
+        if embedded != nil && model != nil { throw ValidationError("--embedded chooses the embedded models that read the files when --model is not given: pass one of them") }
+        if embedded != nil && engine == .exact { throw ValidationError("--embedded chooses the embedded models: it needs --engine model or both") }
         if failOn != nil && engine != .both { throw ValidationError("--fail-on chooses between the two verdicts of --engine both") }
         if root != nil && sarif == nil { throw ValidationError("--root sets what SARIF URIs are relative to: it needs --sarif") }
         for (flag, globs) in [("--include", includes), ("--exclude", excludes)] {
@@ -78,25 +96,33 @@ struct Check: ParsableCommand {
     }
 
     /// A bar given for a model that reads none: a stack network's own stack decides, so
-    /// `--threshold`, `--step-threshold`, `--second-threshold` or `--hold` would change nothing.
+    /// `--threshold`, `--step-threshold`, `--second-threshold`, `--third-threshold` or `--hold`
+    /// would change nothing.
     /// Refused rather than ignored, so that a pipeline written for a pair read at thresholds does
     /// not pass silently with a stack network.
-    func refuseBarsNoModelReads(first: ModelChecker?, second: ModelChecker?) throws {
+    func refuseBarsNoModelReads(first: ModelChecker?, second: ModelChecker?, third: ModelChecker? = nil) throws {
         guard first != nil else { return }  // the oracle alone: validate() has its own rules
         func stack(_ c: ModelChecker?) -> Bool { c?.moves ?? false }
         let unread: [(String, Bool)] = [
             ("--threshold", threshold != nil && stack(first)), ("--step-threshold", stepThreshold != nil && stack(first)),
             ("--second-threshold", secondThreshold != nil && (second == nil || stack(second))),
-            ("--hold", hold != nil && stack(first) && (second == nil || stack(second))),
+            ("--third-threshold", thirdThreshold != nil && (third == nil || stack(third))),
+            ("--hold", hold != nil && stack(first) && (second == nil || stack(second)) && (third == nil || stack(third))),
         ]
         guard let flag = unread.first(where: { $0.1 })?.0 else { return }
         if flag == "--second-threshold" && second == nil {
             throw NestNetError("--second-threshold sets the second opinion's bar, but no second opinion reads the files")
         }
+        if flag == "--third-threshold" && third == nil {
+            throw NestNetError("--third-threshold sets the third opinion's bar, but no third opinion reads the files")
+        }
         // Which model the bar was meant for, and what reads at thresholds in its place.
-        let (which, instead) = model == nil && secondOpinion == nil ? ("the embedded \(pair.rawValue) pair", "--embedded lstm, a pair read at thresholds")
-            : flag == "--second-threshold" ? ("the second opinion", "a --second-opinion read at thresholds") : ("the model", "a --model read at thresholds")
-        throw NestNetError("\(flag) sets a bar on a model's P(valid), but \(which) is read by its own stack, which no bar changes: leave it out, or pass \(instead)")
+        let (which, instead) = model == nil && secondOpinion == nil && (flag != "--third-threshold" || thirdOpinion == nil)
+            ? ("the embedded stack networks are each read by their own stack", "--embedded lstm, a pair read at thresholds")
+            : flag == "--second-threshold" ? ("the second opinion is read by its own stack", "a --second-opinion read at thresholds")
+            : flag == "--third-threshold" ? ("the third opinion is read by its own stack", "a --third-opinion read at thresholds")
+            : ("the model is read by its own stack", "a --model read at thresholds")
+        throw NestNetError("\(flag) sets a bar on a model's P(valid), but \(which), which no bar changes: leave it out, or pass \(instead)")
     }
 
     func run() throws {
@@ -113,7 +139,8 @@ struct Check: ParsableCommand {
             throw NestNetError("no C-like files found under \(inputs.map { FileName.display($0) }.joined(separator: ", "))\(include.map { " matching --include \($0)" } ?? ""); pass --allow-empty if that is expected")
         }
         try refuseOverwritingInputs(outputs: [("--junit", junit), ("--sarif", sarif)],
-                                    inputs: [("--model", model), ("--second-opinion", secondPath.flatMap { $0.isEmpty ? nil : $0 })] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })
+                                    inputs: [("--model", model), ("--second-opinion", secondPath.flatMap { $0.isEmpty ? nil : $0 }),
+                                             ("--third-opinion", thirdPath.flatMap { $0.isEmpty ? nil : $0 })] + entries.compactMap { if case .file(let f) = $0, f != "-" { return ("file", f) } else { return nil } })
 
         // A checkpoint's reader: its own hold unless --hold is given (0: the step head never decides).
         func reader(_ ckpt: RecurrentModel.Checkpoint, threshold: Float, stepThreshold: Float? = nil) -> (ModelChecker, hold: Int) {
@@ -134,18 +161,23 @@ struct Check: ParsableCommand {
             modelPath = model ?? "embedded"
             sha = modelSHA
         }
-        var second: (SecondOpinion, CheckReport.SecondModel)? = nil
-        if engine != .exact, let p = secondPath {
-            let (ckpt, _, secondSHA) = try p.isEmpty ? DefaultModel.second(of: pair) : DefaultModel.resolve(p, movesAllowed: true)
+        // A confirming model (second or third): the checkpoint at `path`, or the embedded one.
+        typealias Loaded = (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String)
+        func opinion(_ path: String?, embedded: () throws -> Loaded?, threshold: Float?) throws -> (SecondOpinion, CheckReport.SecondModel)? {
+            guard engine != .exact, let p = path,
+                  let (ckpt, _, sha) = try p.isEmpty ? embedded() : DefaultModel.resolve(p, movesAllowed: true) else { return nil }
             let name = ckpt.model.config.shortName
-            let (c, h) = reader(ckpt, threshold: secondThreshold ?? SecondOpinion.defaultThreshold)
-            second = (SecondOpinion(checker: c, name: name),
-                      CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: secondSHA, threshold: c.threshold,
-                                              hold: c.moves ? nil : h, stackNetwork: c.moves))
+            let (c, h) = reader(ckpt, threshold: threshold ?? SecondOpinion.defaultThreshold)
+            return (SecondOpinion(checker: c, name: name),
+                    CheckReport.SecondModel(name: name, path: p.isEmpty ? "embedded" : p, sha256: sha, threshold: c.threshold,
+                                            hold: c.moves ? nil : h, stackNetwork: c.moves))
         }
-        try refuseBarsNoModelReads(first: checker, second: second?.0.checker)
+        let second = try opinion(secondPath, embedded: { try DefaultModel.second(of: pair) }, threshold: secondThreshold)
+        let third = try opinion(thirdPath, embedded: { try DefaultModel.third(of: pair) }, threshold: thirdThreshold)
+        try refuseBarsNoModelReads(first: checker, second: second?.0.checker, third: third?.0.checker)
         var linter = Linter(engine: engine, checker: checker)
         linter.secondOpinion = second?.0
+        linter.thirdOpinion = third?.0
         linter.excludes = excludes
         linter.maxBytes = maxBytes
         linter.reportRoot = reportRoot
@@ -158,6 +190,7 @@ struct Check: ParsableCommand {
         report.failOn = failOn ?? .exact
         report.rootURI = linter.reportRoot?.uri
         report.second = second?.1
+        report.third = third?.1
         // A stack network's own stack decides: no hold or step bar applies to it.
         if let c = checker { if c.moves { report.stackNetwork = true } else { report.hold = firstHold; report.stepThreshold = c.stepThreshold } }
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }

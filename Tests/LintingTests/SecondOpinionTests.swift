@@ -14,13 +14,14 @@ struct SecondOpinionTests {
         ("open.c", "struct s {\n  int a;\n"),
     ]
 
-    static func run(second: SecondOpinion?) throws -> [String: FileResult] {
+    static func run(second: SecondOpinion?, third: SecondOpinion? = nil) throws -> [String: FileResult] {
         let dir = NSTemporaryDirectory() + "nestnet-second-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         for (name, text) in texts { try AtomicFile.write(Array(text.utf8), to: dir + "/" + name) }
         var linter = Linter(engine: .model, checker: ModelChecker(model: try DefaultModel.load().model, threshold: 0.5, threads: 2))
         linter.secondOpinion = second
+        linter.thirdOpinion = third
         let results = linter.check(Linter.inputs([dir]))
         return Dictionary(uniqueKeysWithValues: results.map { (String($0.path.split(separator: "/").last!), $0) })
     }
@@ -61,5 +62,31 @@ struct SecondOpinionTests {
         let both = try Self.run(second: try Self.second(threshold: SecondOpinion.defaultThreshold))
         #expect(both["bad.c"]?.isInvalid == true && both["open.c"]?.isInvalid == true, "\(both)")
         #expect(both["ok.c"]?.valid == true)
+    }
+
+    /// A third model reads only the files both others flag: agreeing, it keeps the first
+    /// model's verdict and place; disagreeing, it clears the file; a file the second clears is
+    /// never read by it.
+    @Test func aThirdModelConfirmsOnlyWhatBothFlag() throws {
+        let always = try Self.second(threshold: 1), never = try Self.second(threshold: .leastNonzeroMagnitude)
+        let alone = try Self.run(second: nil)
+        let agree = try Self.run(second: always, third: always)
+        for name in ["bad.c", "open.c"] {
+            let f = try #require(agree[name])
+            #expect(f.isInvalid && f.second?.valid == false && f.third?.valid == false, "\(name): \(f)")
+            #expect(f.location == alone[name]?.location && f.message == alone[name]?.message)
+        }
+        #expect(agree["ok.c"]?.valid == true && agree["ok.c"]?.second == nil && agree["ok.c"]?.third == nil)
+        let cleared = try Self.run(second: always, third: never)
+        for name in ["bad.c", "open.c"] {
+            let f = try #require(cleared[name])
+            #expect(f.status == .checked && f.valid == true && f.second?.valid == false && f.third?.valid == true, "\(name): \(f)")
+            #expect(f.location == nil && f.message.isEmpty)
+        }
+        let secondClears = try Self.run(second: never, third: always)
+        for name in ["bad.c", "open.c"] {
+            let f = try #require(secondClears[name])
+            #expect(f.valid == true && f.second?.valid == true && f.third == nil, "\(name): \(f)")
+        }
     }
 }

@@ -190,24 +190,30 @@ struct CheckSecondOpinionTests {
         return try #require(json["summary"] as? [String: Any])
     }
 
-    /// The default pair: two stack networks, each decided by its own stack, so no threshold,
-    /// step bar or hold is reported, and a bar given for them is refused, not ignored.
-    @Test func theEmbeddedStackPairByDefault() throws {
+    /// The default: three stack networks, each decided by its own stack, so no threshold, step
+    /// bar or hold is reported, and a bar given for them is refused, not ignored.
+    @Test func theEmbeddedStackNetworksByDefault() throws {
         let on = try summary([])
-        #expect(on["model"] as? String == "lstm-h64" && on["second_model"] as? String == "lstm-h64", "\(on)")
+        #expect(on["model"] as? String == "lstm-h64" && on["second_model"] as? String == "lstm-h64" && on["third_model"] as? String == "lstm-h64", "\(on)")
         #expect(on["threshold"] is NSNull && on["second_threshold"] is NSNull && on["hold"] is NSNull && on["second_hold"] is NSNull, "\(on)")
-        #expect(on["model_sha256"] as? String != on["second_model_sha256"] as? String, "two networks, not one read twice")
+        #expect(on["third_threshold"] is NSNull && on["third_hold"] is NSNull, "\(on)")
+        let shas = Set(["model_sha256", "second_model_sha256", "third_model_sha256"].compactMap { on[$0] as? String })
+        #expect(shas.count == 3, "three networks, not one read twice")
         let off = try summary(["--second-opinion", "none"])
-        #expect(off["model"] as? String == "lstm-h64" && off["second_model"] is NSNull, "\(off)")
-        // The stack pair places the examples' breaks where the oracle does.
+        #expect(off["model"] as? String == "lstm-h64" && off["second_model"] is NSNull && off["third_model"] is NSNull, "\(off)")
+        let pair = try summary(["--third-opinion", "none"])
+        #expect(pair["second_model"] as? String == "lstm-h64" && pair["third_model"] is NSNull, "\(pair)")
+        #expect(pair["second_model_sha256"] as? String == on["second_model_sha256"] as? String)
+        // The stack networks place the examples' breaks where the oracle does.
         let text = try CLI.run(["check", Self.examples])
         let exact = try CLI.run(["check", Self.examples, "--engine", "exact"])
         let places = { (out: String) in out.split(separator: "\n").filter { $0.contains(": error: ") }.map { $0.split(separator: " ").first ?? "" } }
         #expect(text.status == 1 && places(text.stdout) == places(exact.stdout) && places(text.stdout).count == 3, "\(text.stdout)")
-        #expect(text.stdout.contains(" by the stack at ") && text.stdout.contains("(model lstm-h64, second opinion lstm-h64, "), "\(text.stdout)")
-        for args in [["--threshold", "0.4"], ["--step-threshold", "0.4"], ["--hold", "8"], ["--second-threshold", "0.4"]] {
+        #expect(text.stdout.contains(" by the stack at ") && text.stdout.contains("(model lstm-h64, second opinion lstm-h64, third opinion lstm-h64, "), "\(text.stdout)")
+        #expect(text.stdout.contains("; third opinion p_valid=0.00, lstm-h64)"), "\(text.stdout)")
+        for args in [["--threshold", "0.4"], ["--step-threshold", "0.4"], ["--hold", "8"], ["--second-threshold", "0.4"], ["--third-threshold", "0.4"]] {
             let r = try CLI.run(["check", Self.examples] + args)
-            #expect(r.status == 2 && r.stdout.isEmpty && r.stderr.contains("\(args[0]) sets a bar on a model's P(valid), but the embedded stack pair is read by its own stack")
+            #expect(r.status == 2 && r.stdout.isEmpty && r.stderr.contains("\(args[0]) sets a bar on a model's P(valid), but the embedded stack networks are each read by their own stack")
                     && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
         // A stack network named by path is refused the same way, as first model or as second.
@@ -215,14 +221,23 @@ struct CheckSecondOpinionTests {
         let lstmPath = CLI.packageRoot + "/Sources/DefaultModelBytes/default-lstm.safetensors"
         for (args, needle) in [(["--model", stack, "--threshold", "0.4"], "--threshold sets a bar on a model's P(valid), but the model is read by its own stack"),
                                (["--model", lstmPath, "--second-opinion", stack, "--second-threshold", "0.4"],
-                                "--second-threshold sets a bar on a model's P(valid), but the second opinion is read by its own stack")] {
+                                "--second-threshold sets a bar on a model's P(valid), but the second opinion is read by its own stack"),
+                               (["--model", lstmPath, "--second-opinion", lstmPath, "--third-opinion", stack, "--third-threshold", "0.4"],
+                                "--third-threshold sets a bar on a model's P(valid), but the third opinion is read by its own stack")] {
             let r = try CLI.run(["check", Self.examples] + args)
             #expect(r.status == 2 && r.stderr.contains(needle), "\(args): \(r.stderr)")
         }
         let none = try CLI.run(["check", Self.examples, "--embedded", "lstm", "--second-opinion", "none", "--second-threshold", "0.4"])
         #expect(none.status == 2 && none.stderr.contains("--second-threshold sets the second opinion's bar, but no second opinion reads the files"), "\(none.stderr)")
-        for (args, needle) in [(["--embedded", "stack", "--model", "m.safetensors"], "--embedded chooses the embedded pair"),
-                               (["--embedded", "lstm", "--engine", "exact"], "--embedded chooses the model pair"),
+        let noThird = try CLI.run(["check", Self.examples, "--embedded", "lstm", "--third-threshold", "0.4"])
+        #expect(noThird.status == 2 && noThird.stderr.contains("--third-threshold sets the third opinion's bar, but no third opinion reads the files"), "\(noThird.stderr)")
+        for (args, needle) in [(["--embedded", "stack", "--model", "m.safetensors"], "--embedded chooses the embedded models"),
+                               (["--embedded", "lstm", "--engine", "exact"], "--embedded chooses the embedded models"),
+                               (["--model", lstmPath, "--third-opinion", stack], "--third-opinion reads the files the model and its second opinion both flag: it needs a second opinion"),
+                               (["--second-opinion", "none", "--third-opinion", stack], "it needs a second opinion"),
+                               (["--engine", "exact", "--third-opinion", stack], "--third-opinion confirms the model's verdicts"),
+                               (["--third-opinion", ""], "--third-opinion needs a checkpoint path, or none"),
+                               (["--third-threshold", "1.5"], "--third-threshold must be in (0, 1]"),
                                (["--embedded", "gru"], "--embedded")] {
             let r = try CLI.run(["check", Self.examples] + args)
             #expect(r.status == 2 && r.stderr.contains(needle), "\(args): \(r.stderr)")
@@ -287,6 +302,19 @@ struct CheckSecondOpinionTests {
         #expect(junit.contains("name=\"hold\" value=\"1\"") && junit.contains("name=\"second.hold\" value=\"128\""), "\(junit)")
         let both = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/latch.safetensors"])
         #expect(both.status == 1 && both.summary["second_hold"] as? Int == 1, "\(both)")
+        // Three: the two latch models agree, the plain third (its own hold, 128) clears the file;
+        // every report names the third's hold and threshold.
+        let trio = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/latch.safetensors", "--third-opinion", "\(d)/plain.safetensors",
+                            "--third-threshold", "0.3", "--junit", "\(d)/trio.xml", "--sarif", "\(d)/trio.sarif"])
+        #expect(trio.status == 0 && trio.summary["third_hold"] as? Int == 128 && (trio.summary["third_threshold"] as? Double).map { abs($0 - 0.3) < 1e-6 } == true, "\(trio)")
+        let trioJUnit = try String(contentsOfFile: "\(d)/trio.xml", encoding: .utf8)
+        #expect(trioJUnit.contains("name=\"third.hold\" value=\"128\"") && trioJUnit.contains("name=\"third.threshold\" value=\"0.3\"")
+                && trioJUnit.contains("name=\"third.model.path\" value=\"\(d)/plain.safetensors\""), "\(trioJUnit)")
+        let sarif = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(d)/trio.sarif"))) as! [String: Any]
+        let settings = ((sarif["runs"] as! [[String: Any]])[0]["invocations"] as! [[String: Any]])[0]["properties"] as? [String: Any]
+        #expect(settings?["thirdHold"] as? Int == 128 && settings?["secondHold"] as? Int == 1, "\(String(describing: settings))")
+        let three = try run(["--model", "\(d)/latch.safetensors", "--second-opinion", "\(d)/latch.safetensors", "--third-opinion", "\(d)/latch.safetensors"])
+        #expect(three.status == 1 && three.summary["third_hold"] as? Int == 1, "\(three)")
     }
 
     @Test func badSecondOpinionArgumentsAreOneLineErrors() throws {

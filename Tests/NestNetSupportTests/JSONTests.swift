@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import NestNetSupport
 
 @Suite("JSON and atomic files")
@@ -33,7 +34,8 @@ struct JSONTests {
     }
 
     @Test func atomicWriteReplacesWhole() throws {
-        let p = "/tmp/nestnet-atomic-\(UInt32.random(in: 0...UInt32.max))"
+        let p = NSTemporaryDirectory() + "nestnet-atomic-\(UUID().uuidString)"
+        defer { unlink(p) }
         try AtomicFile.write(Array("old".utf8), to: p)
         struct Boom: Error {}
         #expect(throws: Boom.self) { try AtomicFile.write(to: p) { w in w.write("partial"); throw Boom() } }

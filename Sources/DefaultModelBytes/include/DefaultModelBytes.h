@@ -19,5 +19,9 @@ size_t nestnet_stack_model_count(void);
 const unsigned char *nestnet_stack_second_model_bytes(void);
 /// Its size in bytes.
 size_t nestnet_stack_second_model_count(void);
+/// The stack network that reads the files the first two break (stack-third.safetensors).
+const unsigned char *nestnet_stack_third_model_bytes(void);
+/// Its size in bytes.
+size_t nestnet_stack_third_model_count(void);
 
 #endif
