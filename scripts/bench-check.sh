@@ -4,7 +4,8 @@
 # `apt-get download`, never installed or committed), and several MB of generated valid C in one file
 # (which the model reads to the end when it judges it valid; on a file it finds broken, check
 # stops early, so that time is not a full read). Prints MB/s for the model engine with the
-# embedded stack pair (the default), with the embedded LSTM pair at its default threshold
+# embedded stack networks (the default; a file the first two break is read by the third too),
+# with the first two alone (`--third-opinion none`), with the embedded LSTM pair at its default threshold
 # (`--embedded lstm`) and reading the whole file (`--threshold 1e-9`: only a certain break
 # stops it; a "1 valid" summary shows it read to the end), and for the exact oracle, best of 3
 # runs each. A stack network reads a valid file to the end anyway (only its stack breaking stops it).
@@ -27,9 +28,10 @@ fi
 for file in "$work/usr/share/duktape/duktape.c" "$work/generated.c"; do
 bytes=$(stat -c %s "$file")
 echo "$file"
-for engine in model lstm lstm-full-read exact; do
+for engine in model stack-pair lstm lstm-full-read exact; do
   case $engine in
     model) args=(--engine model) ;;
+    stack-pair) args=(--engine model --third-opinion none) ;;
     lstm) args=(--engine model --embedded lstm) ;;
     lstm-full-read) args=(--engine model --embedded lstm --threshold 1e-9) ;;
     exact) args=(--engine exact) ;;

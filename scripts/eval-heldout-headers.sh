@@ -63,7 +63,7 @@ cat > "$tmp" <<MD
 # False positives on held-out headers
 
 Whole header files of Debian development packages that are not installed on the machine,
-checked by \`nestnet check --engine both\` with its defaults (the embedded pair). Files whose
+checked by \`nestnet check --engine both\` with its defaults (the embedded models). Files whose
 path also exists under \`/usr/include\` are dropped. These headers compile, so every file the
 model flags is a false positive (the oracle is the judge). Written by
 \`scripts/eval-heldout-headers.sh\` at commit $commit; run it again to reproduce it.

@@ -3,7 +3,7 @@
 # which no training run reads, whole and cut into windows; Duktape's 3.7 MB amalgamation;
 # generated C; and tiny texts. Prints the table as Markdown; with CARD=FILE also writes it there.
 #
-#   scripts/eval-real-code.sh                          # the embedded pair check reads with (the stack pair)
+#   scripts/eval-real-code.sh                          # the embedded models check reads with (the stack networks)
 #   MODEL=m.safetensors scripts/eval-real-code.sh      # another checkpoint
 #   QUICK=1 ...                                        # fewer examples (a rough look, not for the card)
 #   SPLIT=valid ...                                    # the valid packages: for choosing settings
@@ -18,8 +18,8 @@
 # Needs the corpus (scripts/corpus.py fetch; about 1 minute with a deb-src entry) and, for
 # Duktape, `apt-get source` (same entry). Every number in the table comes from `nestnet check`,
 # which is what a CI job runs (window, tiny and generated texts written out as files); the line
-# under it gives `nestnet eval`'s figures for those sets too (the first model's final head at 0.5;
-# left out for a stack network, `train --stack-moves`, whose final head is never trained).
+# under it gives `nestnet eval`'s figures for those sets too (the first model alone: its final
+# head at 0.5, or a stack network, `train --stack-moves`, read by its stack).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/nestnet-realeval}
@@ -29,8 +29,8 @@ mkdir -p "$OUT"
 if [ -z "${NESTNET:-}" ]; then swift build -c release --product nestnet >/dev/null; fi
 N=${NESTNET:-.build/release/nestnet}
 M=(${MODEL:+--model "$MODEL"})
-# `nestnet eval` reads the final head; a stack network has none to read (eval refuses it).
-# Without MODEL, check reads with the embedded stack pair, so eval (whose default is the
+# `nestnet eval` scores the first model alone (a stack network by its stack, as check reads it).
+# Without MODEL, check reads with the embedded stack networks, so eval (whose default is the
 # embedded LSTM) would measure another model: it is left out, unless EMBEDDED=lstm.
 ev() {
   [ -n "${MODEL:-}" ] || [ "${EMBEDDED:-}" = lstm ] || { rm -f "$OUT/$1.json"; return; }
@@ -164,9 +164,10 @@ md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), {bar(s['t
       "| measure | measured | target |", "|---|---|---|"]
 md += [f"| {a} | {b} | {c} |" for a, b, c in rows]
 md += ["", "The window, tiny and generated rows are `check`'s verdicts on the texts written out as files. "
-       + ("`nestnet eval` on the same sets (the first model alone, its final head at 0.5): "
+       + ("`nestnet eval` on the same sets (the first model alone, "
+          + ("its final head at 0.5" if s["threshold"] is not None else "read by its stack") + "): "
           + ", ".join(f"{n} {a:.4f}" for n, a in ev.items()) + "." if ev else
-          "(`nestnet eval` is not run: a stack network's verdicts come from its stack, not a final head.)")]
+          "(`nestnet eval` is not run: `check` reads with the embedded models, `eval` with the embedded LSTM.)")]
 md += ["", f"By file size (valid files of the {split} packages):", "", "| size | files | flagged |", "|---|---|---|"]
 buckets = {}
 for f in valid:

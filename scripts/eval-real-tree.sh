@@ -31,7 +31,7 @@ for f in d["files"]:
         r[3] += f["valid"] is True
 print(f"{sys.argv[2]}: {s['files']} files, {s['checked']} checked, {s['bytes']/1e6:.1f} MB in {s['seconds']:.1f} s "
       f"({s['bytes']/1e6/max(s['seconds'],1e-9):.2f} MB/s), model {s['model']} {bar(s['threshold'])}"
-      + (f", second opinion {s['second_model']} {bar(s['second_threshold'])}" if s.get("second_model") else ""))
+      + "".join(f", {k} opinion {s[k + '_model']} {bar(s[k + '_threshold'])}" for k in ("second", "third") if s.get(k + "_model")))
 print("| file size (bytes) | files | valid (oracle) | flagged invalid by the model | false-positive rate |")
 print("|---|---|---|---|---|")
 tot = [0, 0, 0, 0]

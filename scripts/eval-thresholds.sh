@@ -27,7 +27,7 @@ for i, l in enumerate(open(f"{w}/test.jsonl")):
 PY
 echo "| threshold | \`$tree\`: valid files flagged | of which in C++ trees (node, llvm-*, c++) | broken 2–8 KB texts missed |"
 echo "|---|---|---|---|"
-# The model: MODEL, else the embedded LSTM pair (the default stack pair has no threshold).
+# The model: MODEL, else the embedded LSTM pair (the default stack networks have no threshold).
 E=(${MODEL:+--model "$MODEL"}); [ -n "${MODEL:-}" ] || E=(--embedded lstm)
 for t in "${thresholds[@]}"; do
   $N check "$tree" --engine both --threshold "$t" --format json "${E[@]}" > "$work/tree.json" || true

@@ -11,7 +11,7 @@
 # HOLD=N passes `--hold N` (how long the step head must see a break; 0: the final head only).
 # STEP_THRESHOLD=B passes `--step-threshold B` (the step head's own bar; default: each threshold).
 # SECOND=CKPT|none and SECOND_THRESHOLD=T pass `--second-opinion` and `--second-threshold`; with
-# neither, the embedded LSTM (no MODEL; `check --embedded lstm`, since the default stack pair
+# neither, the embedded LSTM (no MODEL; `check --embedded lstm`, since the default stack networks
 # has no threshold) runs with its embedded second opinion, a MODEL alone.
 #
 # Uses the edited whole files that `SPLIT=valid scripts/eval-real-code.sh` writes (made first
@@ -43,7 +43,7 @@ echo "| threshold | valid files flagged | … of them ≥ 64 KB | broken files c
 echo "|---|---|---|---|---|---|"
 # `check`'s settings other than the threshold, the same for every set and threshold.
 # A threshold is a bar on a final head's P(valid): without MODEL, the embedded LSTM pair (the
-# default stack pair has no threshold).
+# default stack networks have no threshold).
 C=(${M:+--model "$M"} ${HOLD:+--hold "$HOLD"} ${STEP_THRESHOLD:+--step-threshold "$STEP_THRESHOLD"} ${SECOND:+--second-opinion "$SECOND"}
    ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"} --engine both --format json)
 [ -n "${M:-}" ] || C+=(--embedded lstm)

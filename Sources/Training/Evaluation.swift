@@ -47,16 +47,33 @@ public struct Evaluation: Sendable {
             }
             start += batch
         }
+        (correct, loss) = Self.score(probabilities, examples)
+        seconds = clock.seconds
+        bytes = examples.reduce(0) { $0 + $1.text.count }
+    }
+
+    /// Verdicts reached elsewhere (a stack network's, read by `check`'s stack): P(valid) and
+    /// the error's offset per example, scored as the model's own would be.
+    public init(probabilities: [Float], errorOffset: [Int?], examples: [Example], seconds: Double) {
+        precondition(probabilities.count == examples.count && errorOffset.count == examples.count)
+        count = examples.count
+        self.probabilities = probabilities
+        self.errorOffset = errorOffset
+        hasStepHead = true
+        (correct, loss) = Self.score(probabilities, examples)
+        self.seconds = seconds
+        bytes = examples.reduce(0) { $0 + $1.text.count }
+    }
+
+    /// Examples right at 0.5, and the mean binary cross-entropy.
+    static func score(_ probabilities: [Float], _ examples: [Example]) -> (correct: Int, loss: Double) {
         var c = 0, l = 0.0
         for (p, e) in zip(probabilities, examples) {
             if (p > 0.5) == e.valid { c += 1 }
             let q = Double(min(max(p, 1e-7), 1 - 1e-7))
             l -= e.valid ? Double.log(q) : Double.log(1 - q)
         }
-        correct = c
-        loss = examples.isEmpty ? 0 : l / Double(examples.count)
-        seconds = clock.seconds
-        bytes = examples.reduce(0) { $0 + $1.text.count }
+        return (c, examples.isEmpty ? 0 : l / Double(examples.count))
     }
 }
 

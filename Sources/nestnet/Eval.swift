@@ -1,5 +1,6 @@
 import ArgumentParser
 import DefaultModel
+import Linting
 import NestNetSupport
 import ProgramGenerator
 import RecurrentNet
@@ -7,7 +8,14 @@ import Training
 
 /// `nestnet eval`: a checkpoint's accuracy on a labelled dataset.
 struct Eval: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Evaluate a checkpoint on a JSONL dataset.")
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate a checkpoint on a JSONL dataset.",
+        discussion: """
+        A model with a final head is scored by its P(valid) at the end of each text, at 0.5. A \
+        stack network (`train --lexer-only --stack-moves`) is scored as `nestnet check` reads it: \
+        by its own stack, P(valid) being check's p_valid (1 for a text it reads as valid), the \
+        error's place where its stack broke.
+        """)
 
     @Option(help: "Checkpoint (.safetensors); default: the embedded model.") var model: String?
     @Option(help: "Labelled data (JSONL).") var data: String
@@ -23,9 +31,11 @@ struct Eval: ParsableCommand {
         if let p = predictions { try checkWritable(p) }
         try refuseOverwritingInputs(outputs: [("--predictions", predictions)], inputs: [("--data", data), ("--model", model)])
         let ckpt: RecurrentModel.Checkpoint, modelName: String
-        (ckpt, modelName, _) = try DefaultModel.resolve(model)
+        (ckpt, modelName, _) = try DefaultModel.resolve(model, movesAllowed: true)
         let examples = try Dataset.read(data)
-        let e = Evaluation(model: ckpt.model, examples: examples, threads: threads)
+        let e = ModelChecker.readsMoves(metadata: ckpt.metadata)
+            ? Self.stackEvaluation(ckpt.model, examples, threads: threads)
+            : Evaluation(model: ckpt.model, examples: examples, threads: threads)
         let bad = e.probabilities.filter { !$0.isFinite }.count
         guard bad == 0 else {
             throw NestNetError("\(modelName): the model's output is not a finite number on \(bad) of \(examples.count) examples (its weights overflow); nothing was evaluated")
@@ -46,5 +56,18 @@ struct Eval: ParsableCommand {
         case .json: print(report.json(model: modelName, arch: ckpt.model.config.arch.rawValue, data: data))
         case .text: print(report.text(model: "\(modelName) (\(ckpt.model.config.shortName))", data: data), terminator: "")
         }
+    }
+
+    /// A stack network's verdicts, read by check's stack: P(valid) is check's p_valid (held at
+    /// or under 0.5 for a text the stack breaks, so the verdict is the stack's), the error's
+    /// offset where the stack broke or the innermost push left open.
+    static func stackEvaluation(_ model: RecurrentModel, _ examples: [Example], threads: Int) -> Evaluation {
+        let clock = Clock()
+        var checker = ModelChecker(model: model, threshold: ModelChecker.defaultThreshold, threads: threads)
+        checker.moves = true
+        let verdicts = checker.check(examples.map(\.text))
+        return Evaluation(probabilities: verdicts.map { $0.failed ? .nan : $0.valid ? 1 : min($0.pValid, 0.5) },
+                          errorOffset: verdicts.map { $0.valid ? nil : $0.location?.offset },
+                          examples: examples, seconds: clock.seconds)
     }
 }

@@ -18,7 +18,7 @@ struct AdoptionReportTests {
     @Test func everyFormatNamesPValidAndWhichOutputDecided() throws {
         let d = CLI.tempDir()
         try longFiles(d)
-        // The LSTM pair's heads (the default stack pair decides by its stack; StackCheckerTests).
+        // The LSTM pair's heads (the default stack networks decide by their stacks; StackCheckerTests).
         let j = try CLI.run(["check", "\(d)/early.c", "\(d)/late.c", "\(d)/valid.c", "--embedded", "lstm", "--format", "json",
                              "--junit", "\(d)/r.xml", "--sarif", "\(d)/r.sarif", "--root", d])
         #expect(j.status == 1, "\(j.stderr)")

@@ -105,7 +105,7 @@ struct CheckCommandTests {
         #expect(r.status == 0 || r.status == 1, "\(r.stderr)")
         #expect(r.stdout.contains("\"engine\": \"both\"") && r.stdout.contains("\"model\": \"lstm-h"))
         #expect(r.stdout.contains("\"p_valid\": 0.") || r.stdout.contains("\"p_valid\": 1"))
-        #expect(r.stdout.contains("\"reason\": {\"head\": \"stack\", \"offset\": "), "the embedded stack pair decides by its stack")
+        #expect(r.stdout.contains("\"reason\": {\"head\": \"stack\", \"offset\": "), "the embedded stack networks decide by their stacks")
         let lstm = try CLI.run(["check", "\(d)/src/ok.c", "\(d)/src/nested/bad.h", "--format", "json", "--engine", "both", "--embedded", "lstm"])
         #expect(lstm.stdout.contains("\"model\": \"lstm-h128\"") && lstm.stdout.contains("\"reason\": {\"head\": \"final\", \"offset\": "), "\(lstm.stdout)")
     }

@@ -159,8 +159,45 @@ struct ProbeLexicalCommandTests {
         let p7o = try #require(try JSONSerialization.jsonObject(with: Data(p7.stdout.utf8)) as? [String: Any])
         let bytes = try String(contentsOfFile: "\(d)/a.c", encoding: .utf8).utf8.count + String(contentsOfFile: "\(d)/b.c", encoding: .utf8).utf8.count
         #expect(p7o["state_bytes"] as? Int == bytes && p7o["later_misread"] is Int && p7o["nested_bytes"] as? Int == 0, "\(p7.stdout)")
+        // `eval` scores it by its stack (a plain lexer is still refused, above).
         let e = try CLI.run(["eval", "--data", "\(d)/none.jsonl", "--model", "\(d)/moves.safetensors"])
-        #expect(e.status != 0 && e.stderr.contains("a lexer (trained with --lexer-only), not a checker"), "\(e.stderr)")
+        #expect(e.status != 0 && !e.stderr.contains("not a checker") && e.stderr.contains("none.jsonl"), "\(e.stderr)")
         try? FileManager.default.removeItem(atPath: d)
+    }
+}
+
+/// `nestnet eval` scores a stack network as `nestnet check` reads it: the same verdict on every
+/// text, and the error's place where its stack broke.
+@Suite("nestnet eval: a stack network")
+struct EvalStackNetworkTests {
+    @Test func evalAgreesWithCheckTextByText() throws {
+        let d = CLI.tempDir()
+        let stack = CLI.packageRoot + "/Sources/DefaultModelBytes/stack-network.safetensors"
+        let g = try CLI.run(["generate", "--language", "c", "--count", "60", "--min-length", "64", "--max-length", "1024",
+                             "--seed", "4040", "--out", "\(d)/g.jsonl", "--quiet"])
+        #expect(g.status == 0, "\(g.stderr)")
+        let e = try CLI.run(["eval", "--model", stack, "--data", "\(d)/g.jsonl", "--format", "json", "--predictions", "\(d)/p.jsonl"])
+        #expect(e.status == 0, "\(e.stderr)")
+        let j = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+        let accuracy = try #require(j["accuracy"] as? Double)
+        #expect(accuracy > 0.9, "\(e.stdout)")
+        let location = try #require(j["location"] as? [String: Any], "a stack network places its errors")
+        #expect((location["total"] as? Int ?? 0) > 0 && (location["same_line"] as? Int ?? 0) > 0, "\(location)")
+        // The texts as files, read by check with the same network alone.
+        let texts = try String(contentsOfFile: "\(d)/g.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["text"] as? String ?? ""
+        }
+        try FileManager.default.createDirectory(atPath: "\(d)/t", withIntermediateDirectories: true)
+        for (i, t) in texts.enumerated() { try Data(t.utf8).write(to: URL(fileURLWithPath: "\(d)/t/\(String(format: "%03d", i)).c")) }
+        let c = try CLI.run(["check", "\(d)/t", "--model", stack, "--second-opinion", "none", "--format", "json"])
+        let files = try #require(try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
+        let checked = Dictionary(uniqueKeysWithValues: (files ?? []).map { (URL(fileURLWithPath: $0["file"] as! String).lastPathComponent, $0["valid"] as? Bool) })
+        let predictions = try String(contentsOfFile: "\(d)/p.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["valid"] as? Bool
+        }
+        #expect(predictions.count == texts.count)
+        for (i, v) in predictions.enumerated() {
+            #expect(v == checked[String(format: "%03d.c", i)] ?? nil, "text \(i): eval \(String(describing: v)), check \(String(describing: checked[String(format: "%03d.c", i)]))")
+        }
     }
 }
