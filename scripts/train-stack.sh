@@ -14,6 +14,9 @@
 #   OUT=/tmp/x scripts/train-stack.sh
 #   LONGER=1 scripts/train-stack.sh   # also the continuations M1, M2, MD, MD2 (sessions 36–37), MC2, MS (38) and MS2 (39; +6 h)
 #   LONGER=1 INSTALL=1 scripts/train-stack.sh   # then install MD2, MS and MS2 as check's embedded networks
+#   FAST=1 scripts/train-stack.sh     # the 90-minute recipe (session 40): one network, two stages
+#   FAST=1 PACKAGES=0.3 OUT=/tmp/a30 scripts/train-stack.sh   # … on 30% of the train packages
+#   FAST=1 CORPUS=0 OUT=/tmp/a0 scripts/train-stack.sh        # … on generated C only
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
@@ -26,12 +29,17 @@ mkdir -p "$OUT"
 swift build -c release --product nestnet >/dev/null
 N=.build/release/nestnet
 python3 scripts/corpus.py fetch | tail -1
-python3 scripts/corpus.py list --split train > "$OUT/corpus-train.txt"
+# PACKAGES (FAST=1 only): the share of the train packages read (a fixed seeded choice); CORPUS:
+# the share of examples cut from them (0.7; 0: generated C only).
+python3 scripts/corpus.py list --split train --fraction "${PACKAGES:-1}" > "$OUT/corpus-train.txt"
 COMMON=(--arch lstm --embed 16 --hidden 64 --language c --min-length 1 --max-length 32768 --lengths log
         --headers 0.4 --bucket 8 --epochs 1 --bptt 4096 --corpus "$OUT/corpus-train.txt"
-        --corpus-fraction 0.7 --corpus-whole-files 0.5 --step-loss 1
+        --corpus-fraction "${CORPUS:-0.7}" --corpus-whole-files 0.5 --step-loss 1
         --schedule cosine --clip 1 --batch 32 --habits 0.5 --inert-weight 10 --lexer-only)
-[ "${RESUME:-0}" = 1 ] || rm -f "$OUT"/*.done "$OUT"/*.state
+if [ "${FAST:-0}" != 1 ] && { [ "${PACKAGES:-1}" != 1 ] || [ "${CORPUS:-0.7}" != 0.7 ]; }; then
+  echo "train-stack: PACKAGES and CORPUS set the FAST=1 ablation's arms; the recorded stages read all the train packages at 0.7" >&2; exit 2
+fi
+[ "${RESUME:-0}" = 1 ] || rm -f "$OUT"/*.done "$OUT"/*.state "$OUT/stage-seconds.tsv"
 
 # One stage, NAME [--from EARLIER] ARGS...: kept when done before (RESUME=1), resumed from its
 # state when cut short, else trained from scratch or from EARLIER's model.
@@ -40,13 +48,28 @@ stage() {
   local from=()
   if [ "$1" = --from ]; then from=(--init-from "$OUT/$2.safetensors"); shift 2; fi
   if [ -f "$OUT/$name.done" ]; then echo "train-stack: $name finished earlier, kept" >&2; return; fi
+  local started; started=$(date +%s)
   if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/$name.state" ]; then
     $N train "${COMMON[@]}" "$@" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --resume "$OUT/$name.state"
   else
     $N train "${COMMON[@]}" "$@" "${from[@]}" --out "$OUT/$name.safetensors" --state "$OUT/$name.state" --force
   fi
   touch "$OUT/$name.done"
+  printf '%s\t%s\n' "$name" $(( $(date +%s) - started )) >> "$OUT/stage-seconds.tsv"
 }
+
+# FAST=1: the 90-minute recipe (session 40): one stack network from scratch in two stages, a
+# lexer (250,000 examples at 3e-3) and its moves (350,000 at 1e-3, indented directives in half
+# the generated programs): about 70 minutes of training on 2 cores alone, into
+# OUT/fast-moves.safetensors. The shipped networks saw 3.0 (MD2) and 3.6 million examples (MS,
+# MS2; about 9 hours for the script's stages); this is what a fifth of MD2's buys
+# (reports/stack-network.md).
+if [ "${FAST:-0}" = 1 ]; then
+  stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
+  stage fast-moves --from fast-lexer --examples-per-epoch 350000 --lr 1e-3 --seed 20261602 --threads 2 --stack-moves --step-outputs 5 --directive-habits 0.5
+  echo "train-stack: $OUT/fast-moves.safetensors ($(awk '{s += $2} END {print s}' "$OUT/stage-seconds.tsv") s of training)" >&2
+  exit 0
+fi
 
 stage lexer --examples-per-epoch 600000 --lr 3e-3 --seed 20261303 --threads 2
 stage lexer-c0 --from lexer --examples-per-epoch 300000 --lr 1e-3 --seed 20261401 --threads 1
