@@ -118,7 +118,8 @@ struct Check: ParsableCommand {
         }
         // Which model the bar was meant for, and what reads at thresholds in its place.
         let (which, instead) = model == nil && secondOpinion == nil && (flag != "--third-threshold" || thirdOpinion == nil)
-            ? ("the embedded stack networks are each read by their own stack", "--embedded lstm, a pair read at thresholds")
+            ? ("the embedded stack networks are each read by their own stack",
+               flag == "--third-threshold" ? "a --third-opinion read at thresholds" : "--embedded lstm, a pair read at thresholds")
             : flag == "--second-threshold" ? ("the second opinion is read by its own stack", "a --second-opinion read at thresholds")
             : flag == "--third-threshold" ? ("the third opinion is read by its own stack", "a --third-opinion read at thresholds")
             : ("the model is read by its own stack", "a --model read at thresholds")

@@ -229,6 +229,8 @@ struct CheckSecondOpinionTests {
         }
         let none = try CLI.run(["check", Self.examples, "--embedded", "lstm", "--second-opinion", "none", "--second-threshold", "0.4"])
         #expect(none.status == 2 && none.stderr.contains("--second-threshold sets the second opinion's bar, but no second opinion reads the files"), "\(none.stderr)")
+        let third = try CLI.run(["check", Self.examples, "--third-threshold", "0.4"])
+        #expect(third.stderr.contains("leave it out, or pass a --third-opinion read at thresholds"), "\(third.stderr)")
         let noThird = try CLI.run(["check", Self.examples, "--embedded", "lstm", "--third-threshold", "0.4"])
         #expect(noThird.status == 2 && noThird.stderr.contains("--third-threshold sets the third opinion's bar, but no third opinion reads the files"), "\(noThird.stderr)")
         for (args, needle) in [(["--embedded", "stack", "--model", "m.safetensors"], "--embedded chooses the embedded models"),
