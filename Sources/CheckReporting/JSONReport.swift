@@ -15,10 +15,10 @@ public enum JSONReport {
                     o.field("bytes", r.bytes); o.field("seconds", r.seconds)
                     o.field("engine", r.engine.rawValue); o.field("model", r.modelName); o.field("model_sha256", r.modelSHA256)
                     o.field("threshold", r.appliedThreshold); o.field("step_threshold", r.stepThreshold); o.field("hold", r.hold)
-                    o.field("second_model", r.second?.name); o.field("second_model_sha256", r.second?.sha256)
-                    o.field("second_threshold", r.second?.appliedThreshold); o.field("second_hold", r.second?.hold)
-                    o.field("third_model", r.third?.name); o.field("third_model_sha256", r.third?.sha256)
-                    o.field("third_threshold", r.third?.appliedThreshold); o.field("third_hold", r.third?.hold)
+                    for (label, m) in [("second", r.second), ("third", r.third)] {
+                        o.field(label + "_model", m?.name); o.field(label + "_model_sha256", m?.sha256)
+                        o.field(label + "_threshold", m?.appliedThreshold); o.field(label + "_hold", m?.hold)
+                    }
                     o.field("exit_code", Int(r.exitCode))
                 }
             }

@@ -40,8 +40,9 @@ public enum SARIFWriter {
                 rule.field("defaultConfiguration") { $0.object { $0.field("level", "error") } }
                 rule.field("properties") { $0.object { p in
                     p.field("model", r.modelName); p.field("modelSha256", r.modelSHA256)
-                    if let s = r.second { p.field("secondModel", s.name); p.field("secondModelSha256", s.sha256) }
-                    if let s = r.third { p.field("thirdModel", s.name); p.field("thirdModelSha256", s.sha256) }
+                    for (label, m) in [("second", r.second), ("third", r.third)] {
+                        if let m { p.field(label + "Model", m.name); p.field(label + "ModelSha256", m.sha256) }
+                    }
                 } }
             } } }
         }
@@ -57,13 +58,9 @@ public enum SARIFWriter {
                 if let t = r.appliedThreshold { p.field("threshold", t) }
                 if let t = r.stepThreshold { p.field("stepThreshold", t) }
                 if let h = r.hold { p.field("hold", h) }
-                if let s = r.second {
-                    if let t = s.appliedThreshold { p.field("secondThreshold", t) }
-                    if let h = s.hold { p.field("secondHold", h) }
-                }
-                if let s = r.third {
-                    if let t = s.appliedThreshold { p.field("thirdThreshold", t) }
-                    if let h = s.hold { p.field("thirdHold", h) }
+                for (label, m) in [("second", r.second), ("third", r.third)] {
+                    if let t = m?.appliedThreshold { p.field(label + "Threshold", t) }
+                    if let h = m?.hold { p.field(label + "Hold", h) }
                 }
             }
         }

@@ -3,8 +3,8 @@
 // (stack-network.safetensors, stack-second.safetensors, stack-third.safetensors:
 // scripts/train-stack.sh), and the 128-unit LSTM pair (default-lstm.safetensors,
 // second-opinion.safetensors: scripts/train-default.sh), the default of the commands that read
-// a final head and `check --embedded lstm`. C23 #embed makes the build depend on the files: a new checkpoint rebuilds
-// this, and nothing else does.
+// a final head and `check --embedded lstm`. C23 #embed makes the build depend on the files: a
+// new checkpoint rebuilds this, and nothing else does.
 #include "DefaultModelBytes.h"
 #pragma clang diagnostic ignored "-Wc23-extensions"
 

@@ -88,39 +88,35 @@ public struct Linter: Sendable {
 
         // Verdicts: the model's for all texts at once (batched), the oracle's file by file.
         let modelVerdicts = checker?.check(texts)
-        // The second opinion reads the files the first model flags, all at once.
-        var second: [Int: ModelChecker.Verdict] = [:]
-        if let so = secondOpinion, let mv = modelVerdicts {
-            let asked = mv.indices.filter { !mv[$0].valid && !mv[$0].failed }
-            for (k, v) in zip(asked, so.checker.check(asked.map { texts[$0] })) { second[k] = v }
-        }
-        // The third reads the files both flag.
+        // Each confirming model (the second, then the third) reads the files every model before
+        // it flagged, all at once.
         precondition(thirdOpinion == nil || secondOpinion != nil, "a third opinion confirms a second one")
-        var third: [Int: ModelChecker.Verdict] = [:]
-        if let to = thirdOpinion {
-            let asked = second.keys.sorted().filter { !second[$0]!.valid && !second[$0]!.failed }
-            for (k, v) in zip(asked, to.checker.check(asked.map { texts[$0] })) { third[k] = v }
+        var confirmations: [[Int: ModelChecker.Verdict]] = []
+        if let mv = modelVerdicts {
+            var flagged = mv.indices.filter { !mv[$0].valid && !mv[$0].failed }
+            for opinion in [secondOpinion, thirdOpinion].compactMap({ $0 }) {
+                var verdicts: [Int: ModelChecker.Verdict] = [:]
+                for (k, v) in zip(flagged, opinion.checker.check(flagged.map { texts[$0] })) { verdicts[k] = v }
+                confirmations.append(verdicts)
+                flagged = flagged.filter { !verdicts[$0]!.valid && !verdicts[$0]!.failed }
+            }
         }
+        let labels = ["second opinion: ", "third opinion: "]
         for (k, text) in texts.enumerated() {
             var r = results[textIndex[k]]
             let exact = engine == .model ? nil : FileResult.Exact(checking: text)
+            let asked = confirmations.map { $0[k] }
             if let mv = modelVerdicts?[k], mv.failed {
                 r.status = .error; r.valid = nil; r.message = mv.message
-            } else if let sv = second[k], sv.failed {
-                r.status = .error; r.valid = nil; r.message = "second opinion: " + sv.message
-            } else if let tv = third[k], tv.failed {
-                r.status = .error; r.valid = nil; r.message = "third opinion: " + tv.message
+            } else if let n = asked.firstIndex(where: { $0?.failed == true }), let cv = asked[n] {
+                r.status = .error; r.valid = nil; r.message = labels[n] + cv.message
             } else if let mv = modelVerdicts?[k] {
                 r.valid = mv.valid; r.pValid = mv.pValid; r.reason = mv.reason; r.location = mv.location; r.message = mv.message
-                if let sv = second[k] {
-                    // Invalid only when both models say so; the first model places the error.
-                    r.second = .init(valid: sv.valid, pValid: sv.pValid, reason: sv.reason)
-                    if sv.valid { r.valid = true; r.location = nil; r.message = "" }
-                }
-                if let tv = third[k] {
-                    r.third = .init(valid: tv.valid, pValid: tv.pValid, reason: tv.reason)
-                    if tv.valid { r.valid = true; r.location = nil; r.message = "" }
-                }
+                // Invalid only when every model asked says so; the first model places the error.
+                let said = asked.map { $0.map { FileResult.Second(valid: $0.valid, pValid: $0.pValid, reason: $0.reason) } }
+                r.second = said.first ?? nil
+                r.third = said.count > 1 ? said[1] : nil
+                if said.contains(where: { $0?.valid == true }) { r.valid = true; r.location = nil; r.message = "" }
             } else if let e = exact {
                 r.valid = e.valid; r.location = e.location; r.message = e.message ?? ""
             }
