@@ -18,6 +18,9 @@ public enum EmbeddedPair: String, CaseIterable, Sendable {
 /// `Sources/DefaultModelBytes/`). Commands that read a final head and take `--model` use the
 /// 128-unit LSTM when none is given; `check` uses an `EmbeddedPair`.
 public enum DefaultModel {
+    /// A checkpoint read once: the checkpoint, a name for reports, and the SHA-256 of its bytes.
+    public typealias Loaded = (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String)
+
     /// The embedded 128-unit LSTM's bytes (`default-lstm.safetensors`).
     public static var bytes: [UInt8] {
         copy(nestnet_default_model_bytes(), nestnet_default_model_count())
@@ -34,25 +37,25 @@ public enum DefaultModel {
     }
 
     /// The second opinion at `path` when given, else the embedded one: as `resolve`.
-    public static func resolveSecond(_ path: String?, movesAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    public static func resolveSecond(_ path: String?, movesAllowed: Bool = false) throws -> Loaded {
         if path != nil { return try resolve(path, movesAllowed: movesAllowed) }
         return try embedded(secondBytes, source: "the embedded second-opinion model", name: "second opinion")
     }
 
     /// The first model of an embedded pair, read once: as `resolve(nil)`.
-    public static func first(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    public static func first(of pair: EmbeddedPair) throws -> Loaded {
         if pair == .lstm { return try resolve(nil) }
         return try embedded(copy(nestnet_stack_model_bytes(), nestnet_stack_model_count()), source: "the embedded stack network", name: "stack network")
     }
 
     /// The second model of an embedded pair, read once: as `resolveSecond(nil)`.
-    public static func second(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    public static func second(of pair: EmbeddedPair) throws -> Loaded {
         if pair == .lstm { return try resolveSecond(nil) }
         return try embedded(copy(nestnet_stack_second_model_bytes(), nestnet_stack_second_model_count()), source: "the embedded second stack network", name: "second stack network")
     }
 
     /// The third model of an embedded set, read once, or nil when it has none (the LSTM pair).
-    public static func third(of pair: EmbeddedPair) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String)? {
+    public static func third(of pair: EmbeddedPair) throws -> Loaded? {
         if pair == .lstm { return nil }
         return try embedded(copy(nestnet_stack_third_model_bytes(), nestnet_stack_third_model_count()), source: "the embedded third stack network", name: "third stack network")
     }
@@ -72,7 +75,7 @@ public enum DefaultModel {
     /// model trained with `train --lexer-only` is refused: its final head was never trained.
     /// With `movesAllowed`, a stack network (`train --lexer-only --stack-moves`) is taken too:
     /// `check` reads it by its own stack.
-    public static func resolve(_ path: String?, lexerAllowed: Bool = false, movesAllowed: Bool = false) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    public static func resolve(_ path: String?, lexerAllowed: Bool = false, movesAllowed: Bool = false) throws -> Loaded {
         if let p = path {
             let b = try RecurrentModel.checkpointBytes(p)
             let c = try RecurrentModel.load(bytes: b, source: p)
@@ -86,7 +89,7 @@ public enum DefaultModel {
     }
 
     /// An embedded checkpoint read once: named `name` and its short config name in reports.
-    static func embedded(_ b: [UInt8], source: String, name: String) throws -> (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String) {
+    static func embedded(_ b: [UInt8], source: String, name: String) throws -> Loaded {
         let c = try RecurrentModel.load(bytes: b, source: source)
         return (c, "\(name) \(c.model.config.shortName)", SHA256.hex(b))
     }

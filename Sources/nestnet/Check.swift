@@ -100,7 +100,7 @@ struct Check: ParsableCommand {
     /// would change nothing.
     /// Refused rather than ignored, so that a pipeline written for a pair read at thresholds does
     /// not pass silently with a stack network.
-    func refuseBarsNoModelReads(first: ModelChecker?, second: ModelChecker?, third: ModelChecker? = nil) throws {
+    func refuseBarsNoModelReads(first: ModelChecker?, second: ModelChecker?, third: ModelChecker?) throws {
         guard first != nil else { return }  // the oracle alone: validate() has its own rules
         func stack(_ c: ModelChecker?) -> Bool { c?.moves ?? false }
         let unread: [(String, Bool)] = [
@@ -163,8 +163,7 @@ struct Check: ParsableCommand {
             sha = modelSHA
         }
         // A confirming model (second or third): the checkpoint at `path`, or the embedded one.
-        typealias Loaded = (checkpoint: RecurrentModel.Checkpoint, name: String, sha256: String)
-        func opinion(_ path: String?, embedded: () throws -> Loaded?, threshold: Float?) throws -> (SecondOpinion, CheckReport.SecondModel)? {
+        func opinion(_ path: String?, embedded: () throws -> DefaultModel.Loaded?, threshold: Float?) throws -> (SecondOpinion, CheckReport.SecondModel)? {
             guard engine != .exact, let p = path,
                   let (ckpt, _, sha) = try p.isEmpty ? embedded() : DefaultModel.resolve(p, movesAllowed: true) else { return nil }
             let name = ckpt.model.config.shortName
