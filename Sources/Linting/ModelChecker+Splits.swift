@@ -45,8 +45,11 @@ extension ModelChecker {
     /// after it, a break in a confirmed stretch is the file's verdict, and a stretch that ends
     /// with something open was split at the wrong place: its reading continues, with its state,
     /// over the next stretch (whose fresh reading is dropped), and the walk goes on in the next
-    /// round. So a file is never read more than twice, and speculation never changes what one
-    /// sequential reading from the last confirmed split would conclude.
+    /// round. A stretch `run` left unread because one before it broke (`Outcome.dropped`) is
+    /// read again, with the file's other such stretches, when the walk reaches it. So a file is
+    /// read whole at most twice (besides the parts of dropped stretches read before the break
+    /// that dropped them), and speculation never changes what one sequential reading from the
+    /// last confirmed split would conclude.
     public static func confirm(lengths: [Int], cuts: [[Int]], run: ([Job]) -> [Outcome]) -> [Verdict] {
         var stretches: [[Job]] = lengths.indices.map { f in
             let b = [0] + cuts[f] + [lengths[f]]
@@ -69,6 +72,10 @@ extension ModelChecker {
                         k += 1
                     case .broken(let v):
                         verdicts[f] = v; break walk
+                    case .dropped:
+                        // Read fresh now, with every later stretch of the file dropped too.
+                        for d in k..<stretches[f].count { if case .dropped = outcomes[f][d]! { todo.append((f, d)) } }
+                        break walk
                     case .incomplete(let v, let carry):
                         if last { verdicts[f] = v; break walk }
                         var job = stretches[f][k]
@@ -94,6 +101,9 @@ extension ModelChecker {
         /// A stretch before a split that leaves something open: the split was not clean.
         /// The reading can go on with `Carry` over the next stretch.
         case incomplete(Verdict, Carry)
+        /// Not read to its end: a stretch before it in the same file broke first, so its verdict
+        /// is needed only if a carried reading gets past that break (`confirm` then reads it again).
+        case dropped
     }
 
     /// Split points for `parts` stretches: the start of the line after a line that is exactly

@@ -104,11 +104,17 @@ public struct ModelChecker: Sendable {
     /// `read` gets a stretch (at its piece), the piece, the model's output and the piece's row in
     /// it, and either ends the stretch with an outcome or sets its carry and returns nil: then
     /// the stretch reads on from the piece's end in the next round.
+    ///
+    /// A stretch that breaks stops the reading of its file's later stretches (`Outcome.dropped`):
+    /// `confirm` takes the first break its walk reaches, so their verdicts are needed only when
+    /// an earlier stretch's carried reading gets past the break, and then they are read again.
     func rounds(_ jobs: [Job], _ texts: [[UInt8]], stepOutputs: Bool,
                 read: (inout Job, _ piece: [UInt8], _ r: BatchResult, _ row: Int) -> Outcome?) -> [Outcome] {
         var out = [Outcome?](repeating: nil, count: jobs.count)
         var at = jobs
         var pending = Array(jobs.indices)
+        // The stretches of each file read as more than one.
+        let stretchesOf = Dictionary(grouping: jobs.indices, by: { jobs[$0].file }).filter { $0.value.count > 1 }
         while !pending.isEmpty {
             func left(_ j: Int) -> Int { at[j].upper - at[j].lower }
             pending.sort { (min(Self.piece, left($0)), left($0)) > (min(Self.piece, left($1)), left($1)) }
@@ -116,14 +122,19 @@ public struct ModelChecker: Sendable {
             var i = 0
             while i < pending.count {
                 var batch: [Int] = []
-                while i < pending.count, batch.count < 32 { batch.append(pending[i]); i += 1 }
+                while i < pending.count, batch.count < 32 { if out[pending[i]] == nil { batch.append(pending[i]) }; i += 1 }
+                if batch.isEmpty { continue }
                 let pieces = batch.map { j in Array(texts[at[j].file][at[j].lower..<min(at[j].upper, at[j].lower + Self.piece)]) }
                 let r = model.predict(pieces, from: batch.map { at[$0].carry.state }, threads: threads, stepOutputs: stepOutputs)
-                for (k, j) in batch.enumerated() {
-                    if let o = read(&at[j], pieces[k], r, k) { out[j] = o } else { at[j].lower += pieces[k].count; next.append(j) }
+                for (k, j) in batch.enumerated() where out[j] == nil {
+                    guard let o = read(&at[j], pieces[k], r, k) else { at[j].lower += pieces[k].count; next.append(j); continue }
+                    out[j] = o
+                    if case .broken = o, let others = stretchesOf[at[j].file] {
+                        for s in others where out[s] == nil && at[s].origin > at[j].origin { out[s] = .dropped }
+                    }
                 }
             }
-            pending = next
+            pending = next.filter { out[$0] == nil }
         }
         return out.map { $0! }
     }

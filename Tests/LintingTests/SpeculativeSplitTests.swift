@@ -24,12 +24,14 @@ struct SpeculativeSplitTests {
     }
 
     /// Runs stretches with the oracle, as `ModelChecker.run` does with the model: a stretch
-    /// before a split that ends with a bracket open is incomplete. The oracle has no state to
-    /// carry, so it reads from the stretch's origin; `log` gets the bytes the model would read.
-    static func oracleRun(_ jobs: [ModelChecker.Job], _ texts: [[UInt8]], _ log: inout [Int]) -> [ModelChecker.Outcome] {
-        jobs.map { job in
+    /// before a split that ends with a bracket open is incomplete, and a break drops the later
+    /// stretches of its file (`ModelChecker.rounds`; `dropped` gets their origins). The oracle has no
+    /// state to carry, so it reads from the stretch's origin; `log` gets the bytes the model
+    /// would read (none for a dropped stretch: its reading stops at the break).
+    static func oracleRun(_ jobs: [ModelChecker.Job], _ texts: [[UInt8]], _ log: inout [Int],
+                          dropped: inout [Int]) -> [ModelChecker.Outcome] {
+        var out: [ModelChecker.Outcome] = jobs.map { job in
             let slice = texts[job.file][job.origin..<job.upper]
-            log.append(job.upper - job.lower)
             guard let e = NestingOracle.check(slice).error else {
                 return .valid(.init(valid: true, pValid: 1, location: nil, message: ""))
             }
@@ -38,10 +40,19 @@ struct SpeculativeSplitTests {
             if e.kind == .unclosedOpener && job.upper < texts[job.file].count { return .incomplete(v, .init()) }
             return .broken(v)
         }
+        for (j, job) in jobs.enumerated() {
+            let broke = jobs.indices.contains { i in
+                if case .broken = out[i] { return jobs[i].file == job.file && jobs[i].origin < job.origin }
+                return false
+            }
+            if broke { out[j] = .dropped; dropped.append(job.origin) } else { log.append(job.upper - job.lower) }
+        }
+        return out
     }
 
     @Test func verdictsMatchTheOracleWhateverTheCuts() throws {
         var rng = SeededRandom(seed: 5)
+        var droppedInAll = 0, rereads = 0
         for round in 0..<12 {
             var text = try Self.corpus(seed: UInt64(100 + round), count: 40)
             // Half the texts get one corruption somewhere (a deleted or inserted bracket in code).
@@ -63,17 +74,24 @@ struct SpeculativeSplitTests {
                 let pool = rng.below(4) < badShare ? bad : clean
                 cuts.insert(pool[rng.below(pool.count)])
             }
-            var log: [Int] = []
+            var log: [Int] = [], dropped: [Int] = []
             let v = ModelChecker.confirm(lengths: [text.count], cuts: [cuts.sorted().filter { $0 < text.count }],
-                                         run: { Self.oracleRun($0, [text], &log) })[0]
+                                         run: { jobs in
+                                             rereads += jobs.filter { dropped.contains($0.origin) }.count
+                                             return Self.oracleRun(jobs, [text], &log, dropped: &dropped)
+                                         })[0]
+            droppedInAll += dropped.count
             let whole = NestingOracle.check(text)
             #expect(v.valid == whole.isValid, "round \(round): \(v.message) vs \(String(describing: whole.error))")
             if let e = whole.error {
                 #expect(v.location?.offset == e.offset && v.message == e.kind.rawValue, "round \(round)")
             }
             // Every byte is read at least once, and at most twice (a fresh read and a carried one).
-            #expect(log.reduce(0, +) >= text.count && log.reduce(0, +) <= 2 * text.count)
+            // Bytes before the verdict's place are read at least once (a dropped stretch's bytes
+            // only when needed), every byte at most twice (a fresh read and a carried one).
+            #expect(log.reduce(0, +) >= (whole.error?.offset ?? text.count) && log.reduce(0, +) <= 2 * text.count)
         }
+        #expect(droppedInAll > 0 && rereads > 0, "a break drops later stretches, and some are read again: \(droppedInAll), \(rereads)")
     }
 
     @Test func aFileWithNoCleanSplitIsReadWholeInTheEnd() throws {
@@ -84,9 +102,9 @@ struct SpeculativeSplitTests {
         let cuts = text.indices.filter { text[$0] == 10 && a.regions[$0] == .code }.map { $0 + 1 }
             .filter { $0 < text.count }.enumerated().filter { $0.offset % 7 == 3 }.map(\.element)
         #expect(cuts.count > 8)
-        var log: [Int] = [], spans: [(Int, Int)] = []
+        var log: [Int] = [], spans: [(Int, Int)] = [], dropped: [Int] = []
         let v = ModelChecker.confirm(lengths: [text.count, inner.count], cuts: [cuts, []],
-                                     run: { jobs in spans += jobs.map { ($0.origin, $0.upper) }; return Self.oracleRun(jobs, [text, inner], &log) })
+                                     run: { jobs in spans += jobs.map { ($0.origin, $0.upper) }; return Self.oracleRun(jobs, [text, inner], &log, dropped: &dropped) })
         #expect(v[0].valid && v[1].valid)
         #expect(spans.contains { $0 == (0, text.count) }, "the last merge carries one reading over the whole file")
         #expect(log.reduce(0, +) <= 2 * (text.count + inner.count))

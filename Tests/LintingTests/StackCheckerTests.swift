@@ -70,6 +70,27 @@ struct StackCheckerTests {
         #expect(!v[3].valid && v[3].location?.offset == (blocks - 3) * n && v[3].message == "unexpected ')' with nothing open")
     }
 
+    /// A break stops the reading of its file's later stretches, which are read again when a
+    /// carried reading gets past the break (here a `{` opened in the first stretch and closed in
+    /// the third, whose fresh reading breaks there): the verdicts stay those of one reading.
+    @Test func aBreakDropsLaterStretchesUntilTheyAreNeeded() throws {
+        let block = "int f(int a) {\n  return g(a[0]);\n}\n", n = block.utf8.count
+        let blocks = 4 * ModelChecker.stretchBytes / n + 100
+        func text(_ edits: [Int: String]) -> [UInt8] {
+            Array((0..<blocks).map { edits[$0].map { $0 + block } ?? block }.joined().utf8)
+        }
+        let bridged = text([blocks / 8: "{\n", 5 * blocks / 8: "}\n", 7 * blocks / 8: ")\n"])
+        let twice = text([3 * blocks / 8: ")\n", 7 * blocks / 8: "]\n"])
+        let valid = text([blocks / 8: "{\n", 5 * blocks / 8: "}\n"])
+        let checker = try Self.checker()
+        #expect(checker.splitPoints(bridged, parts: bridged.count / ModelChecker.stretchBytes).count == 3)
+        let v = try checker.check([bridged, twice, valid])
+        // (after the 4 bytes of the two edits before it)
+        #expect(!v[0].valid && v[0].location?.offset == 7 * blocks / 8 * n + 4 && v[0].message == "unexpected ')' with nothing open")
+        #expect(!v[1].valid && v[1].location?.offset == 3 * blocks / 8 * n && v[1].message == "unexpected ')' with nothing open")
+        #expect(v[2].valid)
+    }
+
     /// Moves at bytes that are not brackets (a network that misreads) are named plainly, never
     /// by quoting the byte.
     @Test func movesAtOtherBytesAreNamedPlainly() {
