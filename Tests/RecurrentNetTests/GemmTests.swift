@@ -3,7 +3,8 @@ import NestNetSupport
 import Testing
 
 /// The matrix kernel against a plain Double triple loop, on shapes that reach every path:
-/// the 8-row (AVX-512 builds), 6-, 4- and 1-row micro-kernels, the scalar column tail and
+/// the 8-row (AVX-512 builds) and 6-row micro-kernels, every height of the tile for the rows
+/// left (7 with AVX-512, 5 to 1), the scalar column tail and
 /// more than one K block. Release builds (`-c release -Xswiftc -enable-testing`) run the
 /// AVX-512 code; debug builds the portable one.
 @Suite("Matrix kernel")
@@ -11,7 +12,9 @@ struct GemmTests {
     @Test(arguments: [false, true])
     func matchesDoubleReference(aTransposed: Bool) {
         var rng = SeededRandom(seed: 11)
-        for (M, N, K) in [(1, 1, 1), (8, 32, 3), (13, 64, 17), (19, 70, 40), (31, 33, 300), (6, 16, 513)] {
+        let shapes = [(1, 1, 1), (8, 32, 3), (13, 64, 17), (19, 70, 40), (31, 33, 300), (6, 16, 513)]
+            + (2...15).map { ($0, 48, 9) }  // every remainder after the 8- and 6-row tiles
+        for (M, N, K) in shapes {
             let A = (0..<(M * K)).map { _ in Float(rng.unit() * 2 - 1) }
             let B = (0..<(K * N)).map { _ in Float(rng.unit() * 2 - 1) }
             let C0 = (0..<(M * N)).map { _ in Float(rng.unit() * 2 - 1) }

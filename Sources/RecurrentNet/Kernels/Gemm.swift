@@ -8,7 +8,8 @@
 /// for any tile height R (a value generic, so each height compiles to its own fully unrolled
 /// loop): 2R vector accumulators stay in registers and each k reads one 2W-wide row of B and R
 /// values of A. Heights 8 (AVX-512's 32 registers only; faster than 6 on the recurrent step's
-/// product, see the README's engine section), 6, 4 and 1 take the rows in turn, scalar loops the columns past
+/// product, see the README's engine section) and 6 take the rows in turn, then one tile the
+/// height of the rows left (7 with AVX-512, 5 to 1), scalar loops the columns past
 /// the last multiple of 2W, so any shape is correct and multiples of 2W are fast. K is
 /// processed in blocks so the slice of B being reused stays in L2.
 #if NESTNET_AVX512
@@ -69,10 +70,19 @@ private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
     #if NESTNET_AVX512
     // 32 vector registers: eight rows × 2W columns (16 accumulators) per tile.
     while i + 8 <= M { rowTile(Rows<8>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 8 }
+    if M - i == 7 { rowTile(Rows<7>(), i, N, K, A, rs, ks, B, ldb, C, ldc); return }
     #endif
     while i + 6 <= M { rowTile(Rows<6>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 6 }
-    while i + 4 <= M { rowTile(Rows<4>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 4 }
-    while i < M { rowTile(Rows<1>(), i, N, K, A, rs, ks, B, ldb, C, ldc); i += 1 }
+    // The rows left take one tile of their own height, so B is streamed once more at most (a
+    // row at a time, a step of 3 rows streamed the recurrent product's 64 KB B three times).
+    switch M - i {
+    case 5: rowTile(Rows<5>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
+    case 4: rowTile(Rows<4>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
+    case 3: rowTile(Rows<3>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
+    case 2: rowTile(Rows<2>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
+    case 1: rowTile(Rows<1>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
+    default: break
+    }
 }
 
 /// R rows (i…i+R−1) of C across all columns: for each 2W-wide column block, 2R vector
