@@ -14,6 +14,7 @@ struct GemmTests {
         var rng = SeededRandom(seed: 11)
         let shapes = [(1, 1, 1), (8, 32, 3), (13, 64, 17), (19, 70, 40), (31, 33, 300), (6, 16, 513)]
             + (2...15).map { ($0, 48, 9) }  // every remainder after the 8- and 6-row tiles
+            + [(1, 256, 64), (2, 256, 64), (1, 200, 5), (2, 72, 7), (7, 256, 64)]  // one and two rows: several column blocks at once, then the rest
         for (M, N, K) in shapes {
             let A = (0..<(M * K)).map { _ in Float(rng.unit() * 2 - 1) }
             let B = (0..<(K * N)).map { _ in Float(rng.unit() * 2 - 1) }

@@ -9,7 +9,8 @@
 /// loop): 2R vector accumulators stay in registers and each k reads one 2W-wide row of B and R
 /// values of A. Heights 8 (AVX-512's 32 registers only; faster than 6 on the recurrent step's
 /// product, see the README's engine section) and 6 take the rows in turn, then one tile the
-/// height of the rows left (7 with AVX-512, 5 to 1), scalar loops the columns past
+/// height of the rows left (7 with AVX-512, 5 to 1; one or two rows through `thinTile` first,
+/// several column blocks at once), scalar loops the columns past
 /// the last multiple of 2W, so any shape is correct and multiples of 2W are fast. K is
 /// processed in blocks so the slice of B being reused stays in L2.
 #if NESTNET_AVX512
@@ -79,8 +80,8 @@ private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
     case 5: rowTile(Rows<5>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
     case 4: rowTile(Rows<4>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
     case 3: rowTile(Rows<3>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
-    case 2: rowTile(Rows<2>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
-    case 1: rowTile(Rows<1>(), i, N, K, A, rs, ks, B, ldb, C, ldc)
+    case 2: rowTile(Rows<2>(), i, N, K, A, rs, ks, B, ldb, C, ldc, from: thinTile(Rows<2>(), i, N, K, A, rs, ks, B, ldb, C, ldc))
+    case 1: rowTile(Rows<1>(), i, N, K, A, rs, ks, B, ldb, C, ldc, from: thinTile(Rows<1>(), i, N, K, A, rs, ks, B, ldb, C, ldc))
     default: break
     }
 }
@@ -96,9 +97,9 @@ private struct Rows<let R: Int> {}
 private func rowTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
                                  _ A: UnsafePointer<Float>, _ rs: Int, _ ks: Int,
                                  _ B: UnsafePointer<Float>, _ ldb: Int,
-                                 _ C: UnsafeMutablePointer<Float>, _ ldc: Int) {
-    let W = Vec.scalarCount, N16 = N / (2 * W) * (2 * W)
-    var j = 0
+                                 _ C: UnsafeMutablePointer<Float>, _ ldc: Int, from j0: Int = 0) {
+    let W = Vec.scalarCount, N16 = j0 + (N - j0) / (2 * W) * (2 * W)
+    var j = j0
     while j < N16 {
         let c = C + i * ldc + j
         var lo = InlineArray<R, Vec>(repeating: .zero), hi = InlineArray<R, Vec>(repeating: .zero)
@@ -117,6 +118,37 @@ private func rowTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
         j += 2 * W
     }
     if N16 < N { gemmScalar(i, i + R, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
+}
+
+/// One or two rows (i…i+R−1) across as many 8W-wide column blocks as fit, eight accumulators
+/// (8/R vectors a row) in registers; returns the first column left for `rowTile`. A row in
+/// `rowTile` keeps only two accumulators, so each k waits on the last one's multiply-add
+/// (latency, not throughput, bounds it: a lone file is one row); eight keep the FMA units busy.
+/// Each element's sum runs over k in the same order as in `rowTile` (bit-identical).
+@inline(__always)
+private func thinTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
+                                  _ A: UnsafePointer<Float>, _ rs: Int, _ ks: Int,
+                                  _ B: UnsafePointer<Float>, _ ldb: Int,
+                                  _ C: UnsafeMutablePointer<Float>, _ ldc: Int) -> Int {
+    let W = Vec.scalarCount, V = 8 / R, span = V * W
+    var j = 0
+    while j + span <= N {
+        let c = C + i * ldc + j
+        var acc = InlineArray<8, Vec>(repeating: .zero)
+        for r in 0..<R { for v in 0..<V { acc[r * V + v] = loadV(c + r * ldc + v * W) } }
+        var pa = A + i * rs
+        var pb = B + j
+        for _ in 0..<K {
+            for r in 0..<R {
+                let x = Vec(repeating: pa[r * rs])
+                for v in 0..<V { acc[r * V + v].addProduct(x, loadV(pb + v * W)) }
+            }
+            pa += ks; pb += ldb
+        }
+        for r in 0..<R { for v in 0..<V { storeV(acc[r * V + v], c + r * ldc + v * W) } }
+        j += span
+    }
+    return j
 }
 
 @inline(never)
