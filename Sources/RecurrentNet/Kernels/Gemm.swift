@@ -120,8 +120,8 @@ private func rowTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
     if N16 < N { gemmScalar(i, i + R, N16, N, K, A, rs, ks, B, ldb, C, ldc) }
 }
 
-/// One or two rows (i…i+R−1) across as many 8W-wide column blocks as fit, eight accumulators
-/// (8/R vectors a row) in registers; returns the first column left for `rowTile`. A row in
+/// One or two rows (i…i+R−1), 8W columns (one row) or 4W (two) at a time while they fit, eight
+/// accumulators (8/R vectors a row) in registers; returns the first column left for `rowTile`. A row in
 /// `rowTile` keeps only two accumulators, so each k waits on the last one's multiply-add
 /// (latency, not throughput, bounds it: a lone file is one row); eight keep the FMA units busy.
 /// Each element's sum runs over k in the same order as in `rowTile` (bit-identical).
