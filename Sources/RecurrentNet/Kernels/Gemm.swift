@@ -4,10 +4,11 @@
 ///     gemm(aTransposed: true):  C[M×N] += Aᵀ · B               A(i,k) = A[k·lda + i]
 ///
 /// B and C are row-major with leading dimensions ldb, ldc. `Vec` is the machine's vector
-/// (SIMD16 with AVX-512, SIMD8 with AVX2; W lanes). One micro-kernel, `rowTile`, written once
+/// (SIMD16 with AVX-512, SIMD8 with AVX2; W lanes). Two micro-kernels: `rowTile`, written once
 /// for any tile height R (a value generic, so each height compiles to its own fully unrolled
 /// loop): 2R vector accumulators stay in registers and each k reads one 2W-wide row of B and R
-/// values of A. Heights 8 (AVX-512's 32 registers only; faster than 6 on the recurrent step's
+/// values of A; and `thinTile`, for one or two rows, with eight accumulators across wider
+/// column blocks (one kernel generic over both measured slower at 6 rows). Heights 8 (AVX-512's 32 registers only; faster than 6 on the recurrent step's
 /// product, see the README's engine section) and 6 take the rows in turn, then one tile the
 /// height of the rows left (7 with AVX-512, 5 to 1; one or two rows through `thinTile` first,
 /// several column blocks at once), scalar loops the columns past
@@ -86,7 +87,7 @@ private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
     }
 }
 
-/// R rows (i…i+R−1) of C across all columns: for each 2W-wide column block, 2R vector
+/// R rows (i…i+R−1) of C across the columns from j0 (all by default): for each 2W-wide column block, 2R vector
 /// accumulators live in registers while k runs over the block; per k, one 2W-wide row of B
 /// and R broadcast values of A. R is a value generic, so each tile size is compiled with its
 /// loops over rows fully unrolled and the accumulators in registers.
