@@ -3,9 +3,10 @@
 # 3.7 MB amalgamation (duktape.c from Debian's duktape-dev package, fetched with
 # `apt-get download`, never installed or committed), several MB of generated valid C in one file
 # (which the model reads to the end when it judges it valid; on a file it finds broken, check
-# stops early, so that time is not a full read), and that file's first 400 KB (a file under
-# 512 KiB is not split: one row, read on one thread). Prints MB/s for the model engine with the
-# embedded stack networks (the default; a file the first two break is read by the third too),
+# stops early, so that time is not a full read), and that file's first 400 KB (a lone file
+# under 512 KiB: split into 32 KiB stretches since session 42, so both threads read it).
+# Prints MB/s for the model engine with the embedded stack networks (the default; a file the
+# first two break is read by the third too),
 # with the first two alone (`--third-opinion none`), with the embedded LSTM pair at its default threshold
 # (`--embedded lstm`) and reading the whole file (`--threshold 1e-9`: only a certain break
 # stops it; a "1 valid" summary shows it read to the end), and for the exact oracle, best of 3
@@ -26,8 +27,9 @@ if [ ! -f "$work/generated.c" ]; then
   # text may end in.
   python3 -c "import json,sys; ts=[json.loads(l)['text'] for l in open(sys.argv[1])]; open(sys.argv[2],'w').write('\n/* */\n'.join(t for t in ts if '#if' not in t) + '\n')" "$work/gen.jsonl" "$work/generated.c"
 fi
-# A lone file under the split size (512 KiB) is one row on one thread: the first 400,000 bytes
-# of the generated file, cut after a text.
+# A lone file under 512 KiB (one row on one thread before session 42; now 32 KiB stretches,
+# as it is more than a thread's share of the run): the first 400,000 bytes of the generated
+# file, cut after a text.
 if [ ! -f "$work/generated-400k.c" ]; then
   python3 -c "import sys; t=open(sys.argv[1]).read(); open(sys.argv[2],'w').write(t[:t.index('\n/* */\n', 400000)] + '\n')" "$work/generated.c" "$work/generated-400k.c"
 fi

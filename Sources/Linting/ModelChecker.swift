@@ -89,12 +89,14 @@ public struct ModelChecker: Sendable {
     /// matrix products across files.
     ///
     /// A file of 512 KiB or more is also split speculatively, at lines that are just `}`, into
-    /// stretches of 256 KiB or more (at most 64), all read at once as rows of the same matrix
-    /// products; see `confirm` for how the splits are confirmed.
+    /// stretches of 256 KiB or more (at most 64), and one of 64 KiB or more into stretches of
+    /// 32 KiB when it is more than a thread's share of the run (`stretchCount`), all read at once
+    /// as rows of the same matrix products; see `confirm` for how the splits are confirmed.
     public func check(_ texts: [[UInt8]]) -> [Verdict] {
+        let runBytes = texts.reduce(0) { $0 + $1.count }
         let cuts = texts.map { t in
             t.count >= Self.splitFrom
-                ? splitPoints(t, parts: min(Self.maxStretches, max(threads, t.count / Self.stretchBytes))) : []
+                ? splitPoints(t, parts: Self.stretchCount(bytes: t.count, threads: threads, runBytes: runBytes)) : []
         }
         return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { moves ? runMoves($0, texts) : run($0, texts) }
     }

@@ -110,6 +110,22 @@ struct SpeculativeSplitTests {
         #expect(log.reduce(0, +) <= 2 * (text.count + inner.count))
     }
 
+    /// How many stretches a file is split into: from 512 KiB one per 256 KiB (at least one per
+    /// thread, at most 64); from 64 KiB, stretches of 32 KiB only when the file is more than a
+    /// thread's share of the run (alone, it would leave the other threads idle).
+    @Test func stretchesPerFile() {
+        let k = 1024
+        func count(_ n: Int, _ threads: Int = 2, run: Int? = nil) -> Int {
+            ModelChecker.stretchCount(bytes: n, threads: threads, runBytes: run ?? n)
+        }
+        #expect(ModelChecker.splitFrom == 64 * k)
+        #expect(count(64 * k) == 2 && count(100 * k) == 3 && count(400 * k) == 12)
+        #expect(count(400 * k, run: 800 * k) == 1 && count(400 * k, run: 799 * k) == 12)
+        #expect(count(400 * k, 1) == 1 && count(400 * k, 4, run: 1_000 * k) == 12)
+        #expect(count(600 * k) == 2 && count(600 * k, 4) == 4 && count(600 * k, run: 100_000 * k) == 2)
+        #expect(count(3_700 * k) == 14 && count(20_000 * k) == 64)
+    }
+
     /// The checker reads a file in pieces with the state carried: its P(valid) is the one read
     /// of the whole text gives, whatever the piece boundaries (a file many pieces long, below
     /// the split size, and one short file in the same batch).

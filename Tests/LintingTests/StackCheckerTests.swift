@@ -48,10 +48,11 @@ struct StackCheckerTests {
         #expect(v[4].valid && v[5].valid)
     }
 
-    /// Files of 512 KiB or more are split speculatively at `}` lines, as for other models: a
-    /// stretch that ends with its stack empty confirms the split after it, one that ends with
-    /// something pushed goes on over the next with its state and stack, so the verdicts are
-    /// those of one sequential reading.
+    /// Files are split speculatively at `}` lines, as for other models (from 64 KiB when a file
+    /// is more than a thread's share of the run, as when it is checked alone): a stretch that
+    /// ends with its stack empty confirms the split after it, one that ends with something pushed
+    /// goes on over the next with its state and stack, so the verdicts are those of one
+    /// sequential reading, whether a file is read alone (split) or in a run of four (whole).
     @Test func speculativeSplitsKeepTheVerdicts() throws {
         let block = "int f(int a) {\n  return g(a[0]);\n}\n"
         let blocks = ModelChecker.splitFrom / block.utf8.count + 200
@@ -60,14 +61,19 @@ struct StackCheckerTests {
         }
         let valid = text([:]), bridged = text([100: "{\n", blocks - 50: "}\n"])
         let unclosed = text([blocks / 2: "{\n"]), late = text([blocks - 3: ")\n"])
-        let cuts = try Self.checker().splitPoints(valid, parts: 4)
-        #expect(valid.count >= ModelChecker.splitFrom && cuts.count == 3)
-        let v = try Self.checker().check([valid, bridged, unclosed, late])
-        #expect(v[0].valid && v[1].valid)
-        // The extra `{` (unclosed) and `)` (late) come just before their blocks, all others unchanged.
-        let n = block.utf8.count
-        #expect(!v[2].valid && v[2].unclosed && v[2].location?.offset == blocks / 2 * n && v[2].message == "'{' is never closed")
-        #expect(!v[3].valid && v[3].location?.offset == (blocks - 3) * n && v[3].message == "unexpected ')' with nothing open")
+        let checker = try Self.checker()
+        #expect(checker.splitPoints(valid, parts: 4).count == 3)
+        #expect(ModelChecker.stretchCount(bytes: valid.count, threads: 2, runBytes: valid.count) == 2)
+        #expect(ModelChecker.stretchCount(bytes: valid.count, threads: 2, runBytes: 4 * valid.count) == 1)
+        let together = checker.check([valid, bridged, unclosed, late])
+        let alone = try [valid, bridged, unclosed, late].map { try #require(checker.check([$0]).first) }
+        for v in [together, alone] {
+            #expect(v[0].valid && v[1].valid)
+            // The extra `{` (unclosed) and `)` (late) come just before their blocks, all others unchanged.
+            let n = block.utf8.count
+            #expect(!v[2].valid && v[2].unclosed && v[2].location?.offset == blocks / 2 * n && v[2].message == "'{' is never closed")
+            #expect(!v[3].valid && v[3].location?.offset == (blocks - 3) * n && v[3].message == "unexpected ')' with nothing open")
+        }
     }
 
     /// A break stops the reading of its file's later stretches, which are read again when a
