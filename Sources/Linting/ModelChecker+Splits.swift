@@ -44,10 +44,11 @@ extension ModelChecker {
     /// 1.2 in 2, one per thread). In a tree the rows are full anyway, and splits cost time there:
     /// a split the network reads as unclean is read on in a later round of few rows (the valid
     /// packages and dev pool: 68 s against 60 in one sitting with every file of 128–512 KiB
-    /// split in two). On those
-    /// packages, 32 KiB stretches gave the stack networks the verdicts and places of 256 KiB ones
-    /// (the 417 files of 64 KiB or more, and 1,000 whole files with one edit each; `p_valid`
-    /// within 1e-5); the LSTM pair flagged 18 of the 413 valid ones against 20.
+    /// split in two). On those packages, 32 KiB stretches gave the stack networks the verdicts
+    /// and places of 256 KiB ones (the 417 files of 64 KiB or more, and 1,000 whole files with
+    /// one edit each; `p_valid` within 1e-5); the LSTM pair flagged 18 of the 413 valid ones
+    /// against 20. The worst case is a lone file inside one block (a C++ namespace around it):
+    /// every split is unclean, and the stretches after the first are read again, one a round.
     public static func stretchCount(bytes n: Int, threads: Int, runBytes: Int) -> Int {
         if n >= 2 * stretchBytes { return min(maxStretches, max(threads, n / stretchBytes)) }
         return n * threads > runBytes ? n / minStretchBytes : 1
