@@ -65,7 +65,7 @@ struct AtomicFileTargetTests {
         // A writer that no longer exists (PID beyond the kernel's maximum), and a live one (us).
         let dead = "\(d)/.out.json.tmp-2147483646-abcdef", live = "\(d)/.out.json.tmp-\(getpid())-ghijkl"
         let other = "\(d)/.other.json.tmp-2147483646-abcdef"
-        for f in [dead, live, other] { FileManager.default.createFile(atPath: f, contents: Data()) }
+        for f in [dead, live, other] { #expect(FileManager.default.createFile(atPath: f, contents: Data())) }
         try AtomicFile.write(Array("{}".utf8), to: p)
         let left = Set(try FileManager.default.contentsOfDirectory(atPath: d))
         #expect(left == ["out.json", ".out.json.tmp-\(getpid())-ghijkl", ".other.json.tmp-2147483646-abcdef"])
