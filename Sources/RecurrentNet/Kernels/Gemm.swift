@@ -8,12 +8,12 @@
 /// for any tile height R (a value generic, so each height compiles to its own fully unrolled
 /// loop): 2R vector accumulators stay in registers and each k reads one 2W-wide row of B and R
 /// values of A; and `thinTile`, for one or two rows, with eight accumulators across wider
-/// column blocks (one kernel generic over both measured slower at 6 rows). Heights 8 (AVX-512's 32 registers only; faster than 6 on the recurrent step's
-/// product, see the README's engine section) and 6 take the rows in turn, then one tile the
-/// height of the rows left (7 with AVX-512, 5 to 1; one or two rows through `thinTile` first,
-/// several column blocks at once), scalar loops the columns past
-/// the last multiple of 2W, so any shape is correct and multiples of 2W are fast. K is
-/// processed in blocks so the slice of B being reused stays in L2.
+/// column blocks (one kernel generic over both measured slower at 6 rows). Heights 8 (AVX-512's
+/// 32 registers only; faster than 6 on the recurrent step's product, see the README's engine
+/// section) and 6 take the rows in turn, then one tile the height of the rows left (7 with
+/// AVX-512, 5 to 1; one or two rows through `thinTile` first, several column blocks at once);
+/// scalar loops take the columns past the last multiple of 2W, so any shape is correct and
+/// multiples of 2W are fast. K is processed in blocks so the slice of B being reused stays in L2.
 #if NESTNET_AVX512
 typealias Vec = SIMD16<Float>
 typealias VecI = SIMD16<Int32>  // same lanes, for bit tricks in the activations
@@ -87,13 +87,13 @@ private func gemmBlock(_ M: Int, _ N: Int, _ K: Int,
     }
 }
 
-/// R rows (i…i+R−1) of C across the columns from j0 (all by default): for each 2W-wide column block, 2R vector
-/// accumulators live in registers while k runs over the block; per k, one 2W-wide row of B
-/// and R broadcast values of A. R is a value generic, so each tile size is compiled with its
-/// loops over rows fully unrolled and the accumulators in registers.
 /// A row count as a type, so `rowTile` is compiled once per tile height.
 private struct Rows<let R: Int> {}
 
+/// R rows (i…i+R−1) of C across the columns from j0 (all by default): for each 2W-wide column
+/// block, 2R vector accumulators live in registers while k runs over the block; per k, one
+/// 2W-wide row of B and R broadcast values of A. R is a value generic, so each tile size is
+/// compiled with its loops over rows fully unrolled and the accumulators in registers.
 @inline(__always)
 private func rowTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
                                  _ A: UnsafePointer<Float>, _ rs: Int, _ ks: Int,
@@ -122,8 +122,8 @@ private func rowTile<let R: Int>(_: Rows<R>, _ i: Int, _ N: Int, _ K: Int,
 }
 
 /// One or two rows (i…i+R−1), 8W columns (one row) or 4W (two) at a time while they fit, eight
-/// accumulators (8/R vectors a row) in registers; returns the first column left for `rowTile`. A row in
-/// `rowTile` keeps only two accumulators, so each k waits on the last one's multiply-add
+/// accumulators (8/R vectors a row) in registers; returns the first column left for `rowTile`.
+/// A row in `rowTile` keeps only two accumulators, so each k waits on the last one's multiply-add
 /// (latency, not throughput, bounds it: a lone file is one row); eight keep the FMA units busy.
 /// Each element's sum runs over k in the same order as in `rowTile` (bit-identical).
 @inline(__always)
