@@ -15,6 +15,11 @@
         Maintainer tool: downloads the packages, and writes their rows (files, sizes, hashes,
         split) into the manifest. The split is a seeded hash of the package name, so adding a
         package never moves another one.
+    scripts/corpus.py audit [--cache DIR]
+        Searches the unpacked packages of every split (dev pool included) for code of the
+        acceptance projects (FINGERPRINTS: a line only that project's own sources write) and
+        prints each hit. Exit 2 when a train, valid or dev package holds one: exclude its folder
+        in the manifest. The test split's hits are listed, not refused (they train nothing).
     scripts/corpus.py fetch --dev / list --split dev / pin --dev PKG ...
         The dev pool (datasets/corpus/dev.tsv): more packages for choosing settings, kept apart
         from the manifest so that training runs and the test packages do not change. Only
@@ -44,6 +49,18 @@ EXCLUDED = {
     "sqlite3", "duktape", "openssl", "boringssl", "protobuf", "libyaml", "llhttp", "grpc",
 }
 MAX_FILE = 16 << 20  # what `nestnet check` reads by default
+# A line each acceptance project's own sources write and its users do not (a definition, not a
+# call or an include): `audit` finds vendored copies with them.
+FINGERPRINTS = {
+    "sqlite3": (b"#define SQLITE_SOURCE_ID",),
+    "duktape": (b"#define DUK_VERSION ",),
+    "openssl": (b"# define OPENSSL_VERSION_TEXT", b"#define OPENSSL_VERSION_TEXT", b"The OpenSSL Project Authors. All Rights Reserved"),
+    "boringssl": (b"#define BORINGSSL_API_VERSION",),
+    "protobuf": (b"#define GOOGLE_PROTOBUF_VERSION ",),
+    "libyaml": (b"yaml_parser_initialize(yaml_parser_t *parser)",),
+    "llhttp": (b"llhttp__internal",),
+    "grpc": (b"GRPCAPI void grpc_init(void)",),
+}
 
 
 class Failure(Exception):
@@ -118,9 +135,12 @@ def verify(pkg, info, folder):
         path = os.path.join(folder, name)
         if not os.path.isfile(path):
             raise Failure(f"package {pkg} {info['version']}: {name} is missing after download")
-        if os.path.getsize(path) != size or sha256(path) != sha:
+        got = os.path.getsize(path)
+        what = f"size {got}, expected {size}" if got != size else (f"SHA-256 {sha256(path)[:16]}…, expected {sha[:16]}…"
+                                                                   if sha256(path) != sha else None)
+        if what:
             raise Failure(f"package {pkg} {info['version']}: {name} does not match the manifest "
-                          f"(size {os.path.getsize(path)}, expected {size}; the archive changed or the download is corrupt)")
+                          f"({what}; the archive changed or the download is corrupt)")
 
 
 def unpack(pkg, info, folder, dest):
@@ -193,6 +213,42 @@ def fetch(args):
         print(f"corpus: [{i}/{total}] {pkg} {info['version']} ({info['split']}): {n} files, {b / 1e6:.1f} MB "
               f"({time.time() - start:.0f} s)", flush=True)
     print(f"corpus: {total} packages, {files} files, {size / 1e6:.1f} MB in {args.cache}/src", flush=True)
+
+
+def audit(args):
+    """Vendored code of the acceptance projects in the unpacked corpus (see FINGERPRINTS)."""
+    pkgs = dict(read_manifest(args.manifest))
+    if os.path.isfile(args.dev_manifest):
+        pkgs.update(read_dev(args.dev_manifest, args.manifest))
+    refused, listed, scanned = [], [], 0
+    for pkg, info in pkgs.items():
+        root = os.path.join(args.cache, "src", info["split"], pkg)
+        stamp = os.path.join(root, ".nestnet-stamp")
+        if not os.path.isfile(stamp) or open(stamp).read().split()[0] != stamp_of(pkg, info):
+            raise Failure(f"package {pkg} is not unpacked in {args.cache} as the manifest pins it: "
+                          f"run scripts/corpus.py fetch (and fetch --dev) first")
+        hits = {}
+        for folder, _, names in os.walk(root):
+            for name in names:
+                path = os.path.join(folder, name)
+                if not name.lower().endswith(EXTENSIONS):
+                    continue
+                scanned += 1
+                with open(path, "rb") as f:
+                    text = f.read()
+                for project, marks in FINGERPRINTS.items():
+                    if any(m in text for m in marks):
+                        hits.setdefault(project, []).append(os.path.relpath(path, root))
+        for project, files in sorted(hits.items()):
+            line = (f"{info['split']}/{pkg}: {len(files)} file{'s' if len(files) > 1 else ''} of {project}, e.g. "
+                    f"{', '.join(sorted(files)[:3])}")
+            (listed if info["split"] == "test" else refused).append(line)
+    for line in refused + listed:
+        print(f"corpus: audit: {line}", flush=True)
+    print(f"corpus: audit: {scanned} files of {len(pkgs)} packages; acceptance-project code in "
+          f"{len(refused)} train/valid/dev and {len(listed)} test package(s)", flush=True)
+    if refused:
+        raise Failure("acceptance-project code in train, valid or dev packages: exclude those folders in the manifest")
 
 
 def subset_rank(package):
@@ -308,6 +364,7 @@ def main():
     l.add_argument("--split", choices=["train", "valid", "test", "dev"], required=True)
     l.add_argument("--fraction", type=float, default=1.0,
                    help="only this share of the split's packages (a fixed seeded choice; for corpus-size ablations)")
+    sub.add_parser("audit")
     p = sub.add_parser("pin")
     p.add_argument("packages", nargs="+")
     p.add_argument("--exclude", action="append", default=[], help="PKG:PREFIX,PREFIX")
@@ -320,6 +377,8 @@ def main():
             fetch(args)
         elif args.cmd == "list":
             list_split(args)
+        elif args.cmd == "audit":
+            audit(args)
         else:
             args.exclude = dict(e.split(":", 1) for e in args.exclude)
             target = args.dev_manifest if args.dev else args.manifest
