@@ -87,6 +87,8 @@ extension ModelChecker {
                         k += 1
                     case .broken(let v):
                         verdicts[f] = v; break walk
+                    case .stack:
+                        preconditionFailure("a stack network's stretches are joined by checkMoves, not confirmed")
                     case .dropped:
                         // Read fresh now, with every later stretch of the file dropped too.
                         for d in k..<stretches[f].count { if case .dropped = outcomes[f][d]! { todo.append((f, d)) } }
@@ -119,6 +121,18 @@ extension ModelChecker {
         /// Not read to its end: a stretch before it in the same file broke first, so its verdict
         /// is needed only if a carried reading gets past that break (`confirm` then reads it again).
         case dropped
+        /// A stack network's stretch (`runMoves`): its stack, pops it could not match included,
+        /// and the verdict of its own break, if it broke (`checkMoves` joins the stacks).
+        case stack(StackMoves.Stack, broken: Verdict?)
+
+        /// Whether the stretch broke (its file's later stretches need not be read for now).
+        var breaks: Bool {
+            switch self {
+            case .broken: true
+            case .stack(_, let b): b != nil
+            default: false
+            }
+        }
     }
 
     /// Split points for `parts` stretches: the start of the line after a line that is exactly

@@ -17,11 +17,53 @@ extension ModelChecker {
         metadata["train.lexer_only"] == "stack-moves"
     }
 
+    /// A stack network's verdicts for files split at `cuts[f]` (session 43): every stretch is
+    /// read once, from a fresh state (`runMoves`), and the stretches' stacks are joined in
+    /// order (`StackMoves.Stack.absorb`): the pops a stretch could not match among its own
+    /// pushes are matched against the stack the stretches before it left, and a pop that finds
+    /// nothing open or another kind there breaks the file. So the verdict is the one stack over
+    /// the moves the network gives reading each stretch from a fresh state, whatever the depth
+    /// at the split; unlike `confirm`, no stretch is read again (a break ends its file's walk,
+    /// and the stretches it dropped are never needed).
+    func checkMoves(_ texts: [[UInt8]], cuts: [[Int]]) -> [Verdict] {
+        let jobs = texts.indices.flatMap { f in
+            let b = [0] + cuts[f] + [texts[f].count]
+            return (0..<(b.count - 1)).map { Job(file: f, lower: b[$0], upper: b[$0 + 1]) }
+        }
+        var verdicts = [Verdict?](repeating: nil, count: texts.count)
+        var stacks = [StackMoves.Stack](repeating: .init(), count: texts.count)
+        // Jobs run file by file, each file's stretches in order.
+        for (job, outcome) in zip(jobs, runMoves(jobs, texts)) where verdicts[job.file] == nil {
+            let f = job.file, text = texts[f]
+            guard case .stack(let stretch, let broken) = outcome else {
+                // Not a stack: an output that is not finite (`.broken`); a stretch is dropped
+                // only after one before it broke, which decided the file.
+                if case .broken(let v) = outcome { verdicts[f] = v }
+                continue
+            }
+            if let b = stacks[f].absorb(stretch) {
+                verdicts[f] = breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(b.popLogit))
+            } else if let v = broken {
+                verdicts[f] = v
+            } else if job.upper == text.count {
+                let end = text.count
+                if let o = stacks[f].offsets.last {
+                    verdicts[f] = Verdict(valid: false, pValid: 1 - Self.sigmoid(stacks[f].pushLogits.last ?? 0),
+                                          location: .init(offset: o, in: text), message: Self.message(text, o, .unclosed),
+                                          reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
+                } else {
+                    verdicts[f] = Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1)))
+                }
+            }
+        }
+        return verdicts.map { $0! }
+    }
+
     /// Runs stretches through a stack network (`rounds`, as `run` does for other models), each
-    /// stretch's LSTM state and stack carried from piece to piece. A pop that breaks the stack
-    /// is the stretch's verdict; at a stretch's end, an empty stack is valid (before a split:
-    /// the split is confirmed), and something still pushed is unclosed at the end of the file,
-    /// or before a split the reading goes on over the next stretch.
+    /// stretch's LSTM state and stack carried from piece to piece, from a fresh state at the
+    /// stretch's start. A stretch after a split keeps the pops it cannot match (`openBottom`);
+    /// a pop of another kind than its own top breaks it. Each ends as `.stack`: its stack, and
+    /// its own break's verdict if it broke.
     func runMoves(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
         let P = model.config.stepOutputs
         precondition(StackMoves.supported.contains(P), "a stack network has \(StackMoves.supported) step outputs")
@@ -31,20 +73,13 @@ extension ModelChecker {
                 return .broken(Verdict(valid: false, pValid: .nan, location: nil,
                                        message: "the model's output is not a finite number (its weights overflow): not checked", failed: true))
             }
-            var stack = job.carry.stack ?? StackMoves.Stack()
+            var stack = job.carry.stack ?? StackMoves.Stack(openBottom: job.origin > 0)
             stack.read(steps, count: n, outputs: P, from: s)
             if let b = stack.broken {
-                return .broken(breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
+                return .stack(stack, broken: breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
             }
-            let end = s + n
-            let carry = Carry(state: r.finalStates?[k], stack: stack)
-            guard end == job.upper else { job.carry = carry; return nil }
-            guard let o = stack.offsets.last else {
-                return .valid(Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1))))
-            }
-            let v = Verdict(valid: false, pValid: 1 - Self.sigmoid(stack.pushLogits.last ?? 0), location: .init(offset: o, in: text),
-                            message: Self.message(text, o, .unclosed), reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
-            return end == text.count ? .broken(v) : .incomplete(v, carry)
+            guard s + n == job.upper else { job.carry = Carry(state: r.finalStates?[k], stack: stack); return nil }
+            return .stack(stack, broken: nil)
         }
     }
 

@@ -91,14 +91,16 @@ public struct ModelChecker: Sendable {
     /// A file of 512 KiB or more is also split speculatively, at lines that are just `}`, into
     /// stretches of 256 KiB or more (at most 64), and one of 64 KiB or more into stretches of
     /// 32 KiB when it is more than a thread's share of the run (`stretchCount`), all read at once
-    /// as rows of the same matrix products; see `confirm` for how the splits are confirmed.
+    /// as rows of the same matrix products; see `confirm` for how the splits are confirmed, and
+    /// `checkMoves` for a stack network's stacks joined across them.
     public func check(_ texts: [[UInt8]]) -> [Verdict] {
         let runBytes = texts.reduce(0) { $0 + $1.count }
         let cuts = texts.map { t in
             t.count >= Self.splitFrom
                 ? splitPoints(t, parts: Self.stretchCount(bytes: t.count, threads: threads, runBytes: runBytes)) : []
         }
-        return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { moves ? runMoves($0, texts) : run($0, texts) }
+        if moves { return checkMoves(texts, cuts: cuts) }
+        return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { run($0, texts) }
     }
 
     /// Reads stretches in rounds of batched pieces of up to `piece` bytes (longest first, up to
@@ -131,7 +133,7 @@ public struct ModelChecker: Sendable {
                 for (k, j) in batch.enumerated() where out[j] == nil {
                     guard let o = read(&at[j], pieces[k], r, k) else { at[j].lower += pieces[k].count; next.append(j); continue }
                     out[j] = o
-                    if case .broken = o, let others = stretchesOf[at[j].file] {
+                    if o.breaks, let others = stretchesOf[at[j].file] {
                         for s in others where out[s] == nil && at[s].origin > at[j].origin { out[s] = .dropped }
                     }
                 }

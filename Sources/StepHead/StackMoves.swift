@@ -80,9 +80,34 @@ public enum StackMoves {
             case unclosed
         }
 
+        /// A stack for a stretch read after a split (`openBottom`): a pop with nothing pushed in
+        /// the stretch is kept here, in order, for the stack the stretches before it left
+        /// (`absorb`), instead of breaking. Its offset, kind and pop logit.
+        public private(set) var unmatched: [(offset: Int, kind: UInt8, popLogit: Float)] = []
+        public private(set) var openBottom = false
+
         public init() {}
 
+        /// An empty stack whose bottom is open when `openBottom` (see `unmatched`).
+        public init(openBottom: Bool) { self.openBottom = openBottom }
+
         public var depth: Int { kinds.count }
+
+        /// Appends the stack of the stretch after this one's: its unmatched pops are matched
+        /// against this stack from the top, then its pushes go on top. Returns the first pop
+        /// that finds nothing open or another kind on top (its offset, the break and its pop
+        /// logit), leaving this stack as it was at that pop; `next`'s own break is its to report.
+        ///
+        ///     self = [a b c], next.unmatched = [c′ b′], next.kinds = [d]  ⇒  self = [a d]
+        public mutating func absorb(_ next: Stack) -> (offset: Int, kind: Break, popLogit: Float)? {
+            for u in next.unmatched {
+                guard let top = kinds.last else { return (u.offset, .unexpected, u.popLogit) }
+                if top != u.kind { return (u.offset, .mismatched(opener: offsets.last!), u.popLogit) }
+                kinds.removeLast(); offsets.removeLast(); pushLogits.removeLast()
+            }
+            kinds += next.kinds; offsets += next.offsets; pushLogits += next.pushLogits
+            return nil
+        }
 
         /// Reads `count` bytes' logits (`P` per byte, the moves first) of a text starting at
         /// offset `from`. Stops at the first break (later calls do nothing).
@@ -98,6 +123,8 @@ public enum StackMoves {
                     let opener = offsets.removeLast()
                     pushLogits.removeLast()
                     if top != kind { broken = (from + t, .mismatched(opener: opener)); return }
+                } else if openBottom {
+                    unmatched.append((from + t, kind, z[1]))
                 } else {
                     broken = (from + t, .unexpected); return
                 }

@@ -49,10 +49,10 @@ struct StackCheckerTests {
     }
 
     /// Files are split speculatively at `}` lines, as for other models (from 64 KiB when a file
-    /// is more than a thread's share of the run, as when it is checked alone): a stretch that
-    /// ends with its stack empty confirms the split after it, one that ends with something pushed
-    /// goes on over the next with its state and stack, so the verdicts are those of one
-    /// sequential reading, whether a file is read alone (split) or in a run of four (whole).
+    /// is more than a thread's share of the run, as when it is checked alone), and the stretches'
+    /// stacks joined in order (`checkMoves`): with a network whose moves need no context (this
+    /// one), the verdicts are those of one sequential reading, whether a file is read alone
+    /// (split) or in a run of four (whole).
     @Test func speculativeSplitsKeepTheVerdicts() throws {
         let block = "int f(int a) {\n  return g(a[0]);\n}\n"
         let blocks = ModelChecker.splitFrom / block.utf8.count + 200
@@ -76,9 +76,9 @@ struct StackCheckerTests {
         }
     }
 
-    /// A break stops the reading of its file's later stretches, which are read again when a
-    /// carried reading gets past the break (here a `{` opened in the first stretch and closed in
-    /// the third, whose fresh reading breaks there): the verdicts stay those of one reading.
+    /// A break stops the reading of its file's later stretches; the stretches' stacks are joined
+    /// in order, so a `{` opened in the first stretch and closed in the third (whose own reading
+    /// cannot match it) is matched there, and the verdicts stay those of one reading.
     @Test func aBreakDropsLaterStretchesUntilTheyAreNeeded() throws {
         let block = "int f(int a) {\n  return g(a[0]);\n}\n", n = block.utf8.count
         let blocks = 4 * ModelChecker.stretchBytes / n + 100
@@ -90,11 +90,35 @@ struct StackCheckerTests {
         let valid = text([blocks / 8: "{\n", 5 * blocks / 8: "}\n"])
         let checker = try Self.checker()
         #expect(checker.splitPoints(bridged, parts: bridged.count / ModelChecker.stretchBytes).count == 3)
-        let v = try checker.check([bridged, twice, valid])
+        let v = checker.check([bridged, twice, valid])
         // (after the 4 bytes of the two edits before it)
         #expect(!v[0].valid && v[0].location?.offset == 7 * blocks / 8 * n + 4 && v[0].message == "unexpected ')' with nothing open")
         #expect(!v[1].valid && v[1].location?.offset == 3 * blocks / 8 * n && v[1].message == "unexpected ')' with nothing open")
         #expect(v[2].valid)
+    }
+
+    /// A file inside one block (a namespace around it): every split lies at depth 1, and each
+    /// stretch is still read once, from a fresh state, its pops matched against the stacks of
+    /// the stretches before (`absorb`). Alone (split, 2 threads) and whole (1 thread) give the
+    /// same verdicts, places and p_valid: the closing `}`, a `]` in its place (a mismatch
+    /// whose opener lies in the first stretch), and one `}` too many.
+    @Test func stacksJoinAcrossSplitsInsideOneBlock() throws {
+        let block = "int f(int a) {\n  return g(a[0]);\n}\n"
+        let body = String(repeating: block, count: 3 * ModelChecker.splitFrom / block.utf8.count)
+        let texts = ["namespace n {\n" + body + "}\n", "namespace n {\n" + body + "]\n", "namespace n {\n" + body + "}\n}\n",
+                     "namespace n {\n" + body].map { Array($0.utf8) }
+        let split = try Self.checker(threads: 2), whole = try Self.checker(threads: 1)
+        #expect(split.splitPoints(texts[0], parts: ModelChecker.stretchCount(bytes: texts[0].count, threads: 2, runBytes: texts[0].count)).count >= 4)
+        #expect(ModelChecker.stretchCount(bytes: texts[0].count, threads: 1, runBytes: texts[0].count) == 1)
+        let a = texts.map { split.check([$0])[0] }, b = texts.map { whole.check([$0])[0] }
+        for (x, y) in zip(a, b) {
+            #expect(x.valid == y.valid && x.location?.offset == y.location?.offset && x.message == y.message && x.pValid == y.pValid)
+        }
+        let end = 14 + body.utf8.count
+        #expect(a[0].valid)
+        #expect(!a[1].valid && a[1].location?.offset == end && a[1].message == "expected '}' but found ']'")
+        #expect(!a[2].valid && a[2].location?.offset == end + 2 && a[2].message == "unexpected '}' with nothing open")
+        #expect(!a[3].valid && a[3].unclosed && a[3].location?.offset == 12 && a[3].message == "'{' is never closed")
     }
 
     /// Moves at bytes that are not brackets (a network that misreads) are named plainly, never

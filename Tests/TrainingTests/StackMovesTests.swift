@@ -54,6 +54,32 @@ struct StackMovesTests {
         #expect(a != nil && a?.offset == b?.offset && a?.kind == b?.kind && a?.offset == text.lastIndex(of: 41))
     }
 
+    /// Cut anywhere, a text's stretches read with open bottoms (all but the first) and joined
+    /// in order (`absorb`) give the break, or the stack, one reading of the whole gives.
+    @Test func stretchesJoinedGiveWhatTheWholeGives() {
+        let texts = ["namespace n {\nint f(int a[2]) {\n  return a[0];\n}\n}\n", "{ f(a[0]); }\n}\n", "{ x(];\n}",
+                     "[ ( {\n} ) }", "a) b", "{ ( [\n", "{\n{\n}\n}\n}"]
+        for s in texts {
+            let text = Array(s.utf8), z = Self.logits(StackMoves.targets(text))
+            var whole = StackMoves.Stack()
+            whole.read(z, count: text.count, outputs: 5)
+            let expected = whole.broken.map { ($0.offset, $0.kind) }
+            for cuts in [[text.count / 2], [1, text.count / 3, text.count - 2], Array(1..<text.count)] {
+                let b = [0] + cuts.filter { $0 > 0 && $0 < text.count } + [text.count]
+                var joined = StackMoves.Stack(), got: (Int, StackMoves.Stack.Break)? = nil
+                for k in 0..<(b.count - 1) {
+                    var part = StackMoves.Stack(openBottom: k > 0)
+                    z.withUnsafeBufferPointer { part.read(UnsafeBufferPointer(rebasing: $0[(b[k] * 5)...]), count: b[k + 1] - b[k], outputs: 5, from: b[k]) }
+                    if k == 0 { #expect(part.unmatched.isEmpty) }
+                    if let e = joined.absorb(part) { got = (e.offset, e.kind); break }
+                    if let e = part.broken { got = (e.offset, e.kind); break }
+                }
+                #expect(got?.0 == expected?.0 && got?.1 == expected?.1, "\(s) cut at \(cuts)")
+                if got == nil { #expect(joined.offsets == whole.offsets && joined.kinds == whole.kinds, "\(s)") }
+            }
+        }
+    }
+
     /// The state bits on generated C with nested conditionals: `nested` only inside `later`,
     /// `later` exactly the oracle's later branches, and the moves no different for having them.
     @Test func stateBitsLieInsideLaterBranches() throws {
