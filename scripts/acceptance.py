@@ -31,7 +31,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import corpus  # noqa: E402  (sha256, unpack, apt_source, Failure)
+import corpus  # noqa: E402  (manifest rows, file checks, stamps, unpack, apt_source, Failure)
 
 MANIFEST = os.path.join(HERE, "..", "datasets", "acceptance", "manifest.tsv")
 Failure = corpus.Failure
@@ -41,16 +41,7 @@ def read_manifest(path):
     """{project: {"source", "package", "version", "files": [(name, size, sha)], "generated": [...],
     "exclude": []}} in file order."""
     projects = {}
-    try:
-        lines = open(path, encoding="utf-8").read().splitlines()
-    except OSError as e:
-        raise Failure(f"cannot read the manifest {path}: {e.strerror}")
-    for n, line in enumerate(lines, 1):
-        if not line or line.startswith("#"):
-            continue
-        cols = line.split("\t")
-        if len(cols) != 7:
-            raise Failure(f"{path}:{n}: expected 7 tab-separated columns, found {len(cols)}")
+    for n, cols in corpus.manifest_rows(path):
         project, source, package, version, name, size, sha = cols
         if source not in ("debian", "pypi", "generated"):
             raise Failure(f"{path}:{n}: unknown source {source!r} (debian, pypi or generated)")
@@ -86,17 +77,6 @@ def download(project, info, folder):
                       f"{': ' + last[0] if last else ''}{hint}")
 
 
-def check_file(project, name, path, size, sha):
-    if not os.path.isfile(path):
-        raise Failure(f"{project}: {name} is missing")
-    got = os.path.getsize(path)
-    what = f"size {got}, expected {size}" if got != size else (f"SHA-256 {corpus.sha256(path)[:16]}…, expected {sha[:16]}…"
-                                                               if corpus.sha256(path) != sha else None)
-    if what:
-        raise Failure(f"{project}: {name} does not match the manifest ({what}; the archive changed, "
-                      f"the download is corrupt or the build differs)")
-
-
 def build_amalgamation(project, info, folder, dest):
     """SQLite's amalgamation from its pinned source tree: `./configure && make sqlite3.c`."""
     missing = [t for t in ("tclsh", "cc", "make") if shutil.which(t) is None]
@@ -117,7 +97,7 @@ def build_amalgamation(project, info, folder, dest):
             out = os.path.join(dest, name)
             os.makedirs(os.path.dirname(out), exist_ok=True)
             shutil.copyfile(os.path.join(tree, os.path.basename(name)), out)
-            check_file(project, name, out, size, sha)
+            corpus.check_file(project, name, out, size, sha)
 
 
 def check_fingerprint(project, tree):
@@ -147,27 +127,23 @@ def fetch(args):
     start, total, files, size = time.time(), len(projects), 0, 0
     for i, (project, info) in enumerate(projects.items(), 1):
         dest = os.path.join(args.cache, "src", project)
-        stamp = os.path.join(dest, ".nestnet-stamp")
-        if os.path.isfile(stamp) and open(stamp).read().split()[0] == stamp_of(project, info):
-            n, b = map(int, open(stamp).read().split()[1:3])
-            files += n; size += b
+        done = corpus.read_stamp(dest, stamp_of(project, info))
+        if done:
+            files += done[0]; size += done[1]
             continue
         folder = os.path.join(args.cache, "downloads", project)
-        have = all(os.path.isfile(os.path.join(folder, n)) and os.path.getsize(os.path.join(folder, n)) == s
-                   for n, s, _ in info["files"])
-        if not have:
+        if not corpus.downloaded(folder, info["files"]):
             print(f"acceptance: [{i}/{total}] downloading {project} ({info['package']} {info['version']})", flush=True)
             download(project, info, folder)
         for name, sz, sha in info["files"]:
-            check_file(project, name, os.path.join(folder, name), sz, sha)
+            corpus.check_file(project, name, os.path.join(folder, name), sz, sha)
         n, b = corpus.unpack(project, info, folder, dest)
         if info["generated"]:
             print(f"acceptance: [{i}/{total}] building {project}'s amalgamation", flush=True)
             build_amalgamation(project, info, folder, dest)
             n += len(info["generated"]); b += sum(s for _, s, _ in info["generated"])
         check_fingerprint(project, dest)
-        with open(stamp, "w") as f:
-            f.write(f"{stamp_of(project, info)} {n} {b}\n")
+        corpus.write_stamp(dest, stamp_of(project, info), n, b)
         files += n; size += b
         print(f"acceptance: [{i}/{total}] {project} {info['version']}: {n} files, {b / 1e6:.1f} MB "
               f"({time.time() - start:.0f} s)", flush=True)
@@ -176,8 +152,8 @@ def fetch(args):
 
 def measure(args):
     projects = read_manifest(args.manifest)
-    for project in projects:
-        if not os.path.isfile(os.path.join(args.cache, "src", project, ".nestnet-stamp")):
+    for project, info in projects.items():
+        if corpus.read_stamp(os.path.join(args.cache, "src", project), stamp_of(project, info)) is None:
             raise Failure(f"{project} is not unpacked in {args.cache}: run scripts/acceptance.py fetch first")
     lines, flagged_lines, total = [], [], [0] * 9
     header = None
@@ -241,20 +217,14 @@ def main():
     m.add_argument("--card", help="also write the table and the list as Markdown to this file")
     m.add_argument("check", nargs="*", help="more `nestnet check` arguments, after --")
     args = p.parse_args()
-    try:
+    def body():
         if args.cmd == "fetch":
             fetch(args)
         else:
             if not os.access(args.nestnet, os.X_OK):
                 raise Failure(f"no nestnet binary at {args.nestnet} (swift build -c release --product nestnet, or --nestnet BIN)")
             measure(args)
-    except Failure as e:
-        print(f"acceptance: {e}", file=sys.stderr)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        print("acceptance: interrupted", file=sys.stderr)
-        sys.exit(130)
-
+    corpus.run_tool("acceptance", body)
 
 if __name__ == "__main__":
     main()

@@ -82,10 +82,9 @@ def sha256(path):
     return h.hexdigest()
 
 
-def read_manifest(path, dev=False):
-    """{package: {"version", "split", "files": [(name, size, sha)], "exclude": [prefix]}} in file order.
-    dev: the dev pool's manifest (split `dev`, packages whose seeded hash is valid)."""
-    pkgs = {}
+def manifest_rows(path):
+    """(line number, columns) of each row of a tab-separated manifest of 7 columns, comments
+    and blank lines skipped (this manifest, the dev pool's, the acceptance projects')."""
     try:
         lines = open(path, encoding="utf-8").read().splitlines()
     except OSError as e:
@@ -96,6 +95,44 @@ def read_manifest(path, dev=False):
         cols = line.split("\t")
         if len(cols) != 7:
             raise Failure(f"{path}:{n}: expected 7 tab-separated columns, found {len(cols)}")
+        yield n, cols
+
+
+def check_file(label, name, path, size, sha):
+    """A fetched (or built) file against its manifest row: one line naming it when it differs."""
+    if not os.path.isfile(path):
+        raise Failure(f"{label}: {name} is missing after download")
+    got = os.path.getsize(path)
+    what = f"size {got}, expected {size}" if got != size else (f"SHA-256 {sha256(path)[:16]}…, expected {sha[:16]}…"
+                                                               if sha256(path) != sha else None)
+    if what:
+        raise Failure(f"{label}: {name} does not match the manifest ({what}; the archive changed or the file is corrupt)")
+
+
+def downloaded(folder, files):
+    """Whether every pinned file (name, size, sha) is in `folder` at its size (its hash is checked next)."""
+    return all(os.path.isfile(os.path.join(folder, n)) and os.path.getsize(os.path.join(folder, n)) == s for n, s, _ in files)
+
+
+def read_stamp(dest, key):
+    """(files, bytes) recorded when `dest` was unpacked from the pinned files `key` names, or None."""
+    stamp = os.path.join(dest, ".nestnet-stamp")
+    if not os.path.isfile(stamp):
+        return None
+    words = open(stamp).read().split()
+    return tuple(map(int, words[1:3])) if words and words[0] == key else None
+
+
+def write_stamp(dest, key, files, size):
+    with open(os.path.join(dest, ".nestnet-stamp"), "w") as f:
+        f.write(f"{key} {files} {size}\n")
+
+
+def read_manifest(path, dev=False):
+    """{package: {"version", "split", "files": [(name, size, sha)], "exclude": [prefix]}} in file order.
+    dev: the dev pool's manifest (split `dev`, packages whose seeded hash is valid)."""
+    pkgs = {}
+    for n, cols in manifest_rows(path):
         pkg, version, split, name, size, sha, exclude = cols
         if dev and (split != "dev" or split_of(pkg) != "valid"):
             raise Failure(f"{path}:{n}: {pkg} cannot be a dev package (split column {split}, seeded hash "
@@ -132,15 +169,7 @@ def apt_source(pkg, version, dest):
 
 def verify(pkg, info, folder):
     for name, size, sha in info["files"]:
-        path = os.path.join(folder, name)
-        if not os.path.isfile(path):
-            raise Failure(f"package {pkg} {info['version']}: {name} is missing after download")
-        got = os.path.getsize(path)
-        what = f"size {got}, expected {size}" if got != size else (f"SHA-256 {sha256(path)[:16]}…, expected {sha[:16]}…"
-                                                                   if sha256(path) != sha else None)
-        if what:
-            raise Failure(f"package {pkg} {info['version']}: {name} does not match the manifest "
-                          f"({what}; the archive changed or the download is corrupt)")
+        check_file(f"package {pkg} {info['version']}", name, os.path.join(folder, name), size, sha)
 
 
 def unpack(pkg, info, folder, dest):
@@ -190,15 +219,12 @@ def fetch(args):
     files = size = 0
     for i, (pkg, info) in enumerate(pkgs.items(), 1):
         dest = os.path.join(args.cache, "src", info["split"], pkg)
-        stamp = os.path.join(dest, ".nestnet-stamp")
-        if os.path.isfile(stamp) and open(stamp).read().split()[0] == stamp_of(pkg, info):
-            n, b = map(int, open(stamp).read().split()[1:3])
-            files += n; size += b
+        done = read_stamp(dest, stamp_of(pkg, info))
+        if done:
+            files += done[0]; size += done[1]
             continue
         folder = os.path.join(args.cache, "downloads", pkg)
-        have = all(os.path.isfile(os.path.join(folder, n)) and os.path.getsize(os.path.join(folder, n)) == s
-                   for n, s, _ in info["files"])
-        if not have:
+        if not downloaded(folder, info["files"]):
             print(f"corpus: [{i}/{total}] downloading {pkg} {info['version']}", flush=True)
             shutil.rmtree(folder, ignore_errors=True)
             ok, last = apt_source(pkg, info["version"], folder)
@@ -207,8 +233,7 @@ def fetch(args):
                               f"{': ' + last[0] if last else ''} (is there a deb-src entry? see shared notes)")
         verify(pkg, info, folder)
         n, b = unpack(pkg, info, folder, dest)
-        with open(stamp, "w") as f:
-            f.write(f"{stamp_of(pkg, info)} {n} {b}\n")
+        write_stamp(dest, stamp_of(pkg, info), n, b)
         files += n; size += b
         print(f"corpus: [{i}/{total}] {pkg} {info['version']} ({info['split']}): {n} files, {b / 1e6:.1f} MB "
               f"({time.time() - start:.0f} s)", flush=True)
@@ -223,8 +248,7 @@ def audit(args):
     refused, listed, scanned = [], [], 0
     for pkg, info in pkgs.items():
         root = os.path.join(args.cache, "src", info["split"], pkg)
-        stamp = os.path.join(root, ".nestnet-stamp")
-        if not os.path.isfile(stamp) or open(stamp).read().split()[0] != stamp_of(pkg, info):
+        if read_stamp(root, stamp_of(pkg, info)) is None:
             raise Failure(f"package {pkg} is not unpacked in {args.cache} as the manifest pins it: "
                           f"run scripts/corpus.py fetch (and fetch --dev) first")
         hits = {}
@@ -372,7 +396,7 @@ def main():
     args = ap.parse_args()
     for k in ("cache", "manifest", "dev_manifest"):
         setattr(args, k, os.path.abspath(getattr(args, k)))
-    try:
+    def body():
         if args.cmd == "fetch":
             fetch(args)
         elif args.cmd == "list":
@@ -385,14 +409,21 @@ def main():
             os.makedirs(os.path.dirname(target), exist_ok=True)
             open(target, "a").close()
             pin(args)
+    run_tool("corpus", body)
+
+
+def run_tool(tool, body):
+    """Runs a script's command: a Failure is one line on stderr and exit 2, an interrupt exit 130,
+    a reader that stopped early (`... | head`) exit 141 with nothing more written."""
+    try:
+        body()
     except Failure as e:
-        print(f"corpus: error: {e}", file=sys.stderr)
+        print(f"{tool}: error: {e}", file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
-        print("corpus: interrupted", file=sys.stderr)
+        print(f"{tool}: interrupted", file=sys.stderr)
         sys.exit(130)
     except BrokenPipeError:
-        # The reader stopped early (`corpus.py list ... | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(141)
 

@@ -79,14 +79,14 @@ struct AcceptanceTests {
         try AtomicFile.write(Array(try row(["llhttp", "pypi", "llhttp", "9.3.0.0"], tgz).utf8), to: manifest)
         let blind = try CLI.script("acceptance.py", common + ["fetch"])
         #expect(blind.status == 2)
-        #expect(blind.stderr.hasPrefix("acceptance: llhttp: none of its fingerprints (llhttp__internal)"), "\(blind.stderr)")
+        #expect(blind.stderr.hasPrefix("acceptance: error: llhttp: none of its fingerprints (llhttp__internal)"), "\(blind.stderr)")
         // Same size, other bytes: named, one line.
         var bytes = try readFile(tgz)
         bytes[bytes.count - 9] ^= 0xFF
         try AtomicFile.write(bytes, to: tgz)
         let changed = try CLI.script("acceptance.py", common + ["fetch"])
         #expect(changed.status == 2)
-        #expect(changed.stderr.contains("acceptance: llhttp: llhttp-9.3.0.0.tar.gz does not match the manifest (SHA-256"), "\(changed.stderr)")
+        #expect(changed.stderr.contains("acceptance: error: llhttp: llhttp-9.3.0.0.tar.gz does not match the manifest (SHA-256"), "\(changed.stderr)")
         #expect(changed.stderr.split(separator: "\n").count == 1)
     }
 
