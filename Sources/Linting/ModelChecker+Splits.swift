@@ -66,10 +66,7 @@ extension ModelChecker {
     /// that dropped them), and speculation never changes what one sequential reading from the
     /// last confirmed split would conclude.
     public static func confirm(lengths: [Int], cuts: [[Int]], run: ([Job]) -> [Outcome]) -> [Verdict] {
-        var stretches: [[Job]] = lengths.indices.map { f in
-            let b = [0] + cuts[f] + [lengths[f]]
-            return (0..<(b.count - 1)).map { Job(file: f, lower: b[$0], upper: b[$0 + 1]) }
-        }
+        var stretches = Self.stretches(lengths: lengths, cuts: cuts)
         var outcomes: [[Outcome?]] = stretches.map { [Outcome?](repeating: nil, count: $0.count) }
         var verdicts = [Verdict?](repeating: nil, count: lengths.count)
         var todo = stretches.indices.flatMap { f in stretches[f].indices.map { (f, $0) } }
@@ -107,6 +104,15 @@ extension ModelChecker {
             }
         }
         return verdicts.map { $0! }
+    }
+
+    /// Each file's stretches when split at `cuts[f]` (ascending offsets inside file f):
+    /// [0, c₁), [c₁, c₂), …, [cₖ, length); one stretch when there is no cut.
+    static func stretches(lengths: [Int], cuts: [[Int]]) -> [[Job]] {
+        lengths.indices.map { f in
+            let b = [0] + cuts[f] + [lengths[f]]
+            return (0..<(b.count - 1)).map { Job(file: f, lower: b[$0], upper: b[$0 + 1]) }
+        }
     }
 
     /// How a stretch ended.

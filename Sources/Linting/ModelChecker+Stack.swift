@@ -26,10 +26,7 @@ extension ModelChecker {
     /// at the split; unlike `confirm`, no stretch is read again (a break ends its file's walk,
     /// and the stretches it dropped are never needed).
     func checkMoves(_ texts: [[UInt8]], cuts: [[Int]]) -> [Verdict] {
-        let jobs = texts.indices.flatMap { f in
-            let b = [0] + cuts[f] + [texts[f].count]
-            return (0..<(b.count - 1)).map { Job(file: f, lower: b[$0], upper: b[$0 + 1]) }
-        }
+        let jobs = Self.stretches(lengths: texts.map(\.count), cuts: cuts).flatMap { $0 }
         var verdicts = [Verdict?](repeating: nil, count: texts.count)
         var stacks = [StackMoves.Stack](repeating: .init(), count: texts.count)
         // Jobs run file by file, each file's stretches in order.
