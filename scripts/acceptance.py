@@ -162,9 +162,13 @@ def measure(args):
         print(f"acceptance: checking {project} ...", file=sys.stderr, flush=True)
         r = subprocess.run([args.nestnet, "check", tree, "--engine", "both", "--format", "json", *args.check],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        last = (r.stderr.strip().splitlines() or ["no message"])[-1]
         if r.returncode not in (0, 1):
-            raise Failure(f"nestnet check {tree} exited {r.returncode}: {r.stderr.strip().splitlines()[-1:] or ''}")
-        d = json.loads(r.stdout)
+            raise Failure(f"nestnet check {tree} exited {r.returncode}: {last}")
+        try:
+            d = json.loads(r.stdout)
+        except ValueError:
+            raise Failure(f"nestnet check {tree} exited {r.returncode} without a JSON report ({args.nestnet} is not nestnet?): {last}")
         s = d["summary"]
         if header is None:
             names = [s["model"]] + [s[k + "_model"] for k in ("second", "third") if s.get(k + "_model")]
@@ -225,6 +229,7 @@ def main():
                 raise Failure(f"no nestnet binary at {args.nestnet} (swift build -c release --product nestnet, or --nestnet BIN)")
             measure(args)
     corpus.run_tool("acceptance", body)
+
 
 if __name__ == "__main__":
     main()
