@@ -47,8 +47,10 @@ extension ModelChecker {
     /// split in two). On those packages, 32 KiB stretches gave the stack networks the verdicts
     /// and places of 256 KiB ones (the 417 files of 64 KiB or more, and 1,000 whole files with
     /// one edit each; `p_valid` within 1e-5); the LSTM pair flagged 18 of the 413 valid ones
-    /// against 20. The worst case is a lone file inside one block (a C++ namespace around it):
-    /// every split is unclean, and the stretches after the first are read again, one a round.
+    /// against 20. The worst case, for models read at thresholds (`confirm`), is a lone file
+    /// inside one block (a C++ namespace around it): every split is unclean, and the stretches
+    /// after the first are read again, one a round. A stack network's stacks join across a
+    /// split at any depth (`checkMoves`), so it reads every stretch once.
     public static func stretchCount(bytes n: Int, threads: Int, runBytes: Int) -> Int {
         if n >= 2 * stretchBytes { return min(maxStretches, max(threads, n / stretchBytes)) }
         return n * threads > runBytes ? n / minStretchBytes : 1
