@@ -145,24 +145,35 @@ extension ModelChecker {
 
     /// Split points for `parts` stretches: the start of the line after a line that is exactly
     /// `}` or `};` (a function, struct or initializer ending at column 0), the one nearest each
-    /// even share on either side; shares without one nearby give no split.
+    /// even share on either side. A stack network, whose stacks join across a split at any depth
+    /// (`checkMoves`), falls back to the nearest line that is indentation and then `}` or `};`
+    /// (a block's close) where no column-0 one is near (session 44: a generated state machine, an
+    /// indented namespace). Shares with neither nearby give no split.
     func splitPoints(_ t: [UInt8], parts: Int) -> [Int] {
-        /// The offset after a `}` or `};` line starting at i, or nil.
-        func afterClosingLine(_ i: Int) -> Int? {
-            guard t[i] == 125, i == 0 || t[i - 1] == 10 else { return nil }
+        /// The offset after a `}` or `};` line whose `}` is at i (after spaces and tabs when
+        /// `indented`), or nil.
+        func afterClosingLine(_ i: Int, indented: Bool) -> Int? {
+            guard t[i] == 125 else { return nil }
+            var s = i
+            if indented { while s > 0, t[s - 1] == 32 || t[s - 1] == 9 { s -= 1 } }
+            guard s == 0 || t[s - 1] == 10 else { return nil }
             var e = i + 1
             if e < t.count, t[e] == 59 { e += 1 }
             return e < t.count && t[e] == 10 && e + 1 < t.count ? e + 1 : nil
         }
         let reach = t.count / parts / 2
+        /// The split nearest `share` within `reach`, or nil.
+        func nearest(_ share: Int, indented: Bool) -> Int? {
+            for d in 0..<reach {
+                if share + d < t.count, let c = afterClosingLine(share + d, indented: indented) { return c }
+                if share - d > 0, let c = afterClosingLine(share - d, indented: indented) { return c }
+            }
+            return nil
+        }
         var cuts: [Int] = []
         for k in 1..<parts {
             let share = t.count * k / parts
-            var found: Int? = nil
-            for d in 0..<reach {
-                if share + d < t.count, let c = afterClosingLine(share + d) { found = c; break }
-                if share - d > 0, let c = afterClosingLine(share - d) { found = c; break }
-            }
+            let found = nearest(share, indented: false) ?? (moves ? nearest(share, indented: true) : nil)
             if let c = found, c > (cuts.last ?? 0) { cuts.append(c) }
         }
         return cuts

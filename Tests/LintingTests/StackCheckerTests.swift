@@ -121,6 +121,35 @@ struct StackCheckerTests {
         #expect(!a[3].valid && a[3].unclosed && a[3].location?.offset == 12 && a[3].message == "'{' is never closed")
     }
 
+    /// A file with no `}` line at column 0 (an indented namespace, a generated state machine)
+    /// is split, for a stack network only, after lines that are indentation and `}` or `};`;
+    /// alone (split, 2 threads) and whole (1 thread) it gets the same verdicts, places and
+    /// p_valid. A model read at thresholds keeps column-0 splits (none here).
+    @Test func indentedClosesSplitForStackNetworksOnly() throws {
+        let block = "  int f(int a) {\n    return g(a[0]);\n  };\n\tif (a) {\n\t\tb();\n\t}\n"
+        let body = String(repeating: block, count: 3 * ModelChecker.splitFrom / block.utf8.count)
+        let texts = ["namespace n {\n" + body + "}\n", "namespace n {\n" + body + "  ]\n}\n", "namespace n {\n" + body + "  }\n}\n",
+                     "namespace n {\n" + body + "  {\n}\n"].map { Array($0.utf8) }
+        let split = try Self.checker(threads: 2), whole = try Self.checker(threads: 1)
+        let parts = ModelChecker.stretchCount(bytes: texts[0].count, threads: 2, runBytes: texts[0].count)
+        let cuts = split.splitPoints(texts[0], parts: parts)
+        #expect(parts >= 5 && cuts.count == parts - 1)
+        // Every cut starts the line after an indented close.
+        for c in cuts { #expect(String(decoding: texts[0][..<c].suffix(4), as: UTF8.self).hasSuffix("}\n") || String(decoding: texts[0][..<c].suffix(4), as: UTF8.self).hasSuffix("};\n")) }
+        var threshold = split
+        threshold.moves = false
+        #expect(threshold.splitPoints(texts[0], parts: parts).isEmpty)
+        let a = texts.map { split.check([$0])[0] }, b = texts.map { whole.check([$0])[0] }
+        for (x, y) in zip(a, b) {
+            #expect(x.valid == y.valid && x.location?.offset == y.location?.offset && x.message == y.message && x.pValid == y.pValid)
+        }
+        let end = 14 + body.utf8.count
+        #expect(a[0].valid)
+        #expect(!a[1].valid && a[1].location?.offset == end + 2 && a[1].message == "expected '}' but found ']'")
+        #expect(!a[2].valid && a[2].location?.offset == end + 4 && a[2].message == "unexpected '}' with nothing open")
+        #expect(!a[3].valid && a[3].unclosed && a[3].location?.offset == 12 && a[3].message == "'{' is never closed")
+    }
+
     /// Moves at bytes that are not brackets (a network that misreads) are named plainly, never
     /// by quoting the byte.
     @Test func movesAtOtherBytesAreNamedPlainly() {
