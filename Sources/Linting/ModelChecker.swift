@@ -88,19 +88,26 @@ public struct ModelChecker: Sendable {
     /// Every round batches the current piece of every unfinished stretch, so the model runs as
     /// matrix products across files.
     ///
-    /// A file of 512 KiB or more is also split speculatively, at lines that are just `}`, into
-    /// stretches of 256 KiB or more (at most 64), and one of 64 KiB or more into stretches of
-    /// 32 KiB when it is more than a thread's share of the run (`stretchCount`), all read at once
-    /// as rows of the same matrix products; see `confirm` for how the splits are confirmed, and
-    /// `checkMoves` for a stack network's stacks joined across them.
+    /// A file of 512 KiB or more is also split speculatively, at lines that are just `}` (for a
+    /// stack network also indented ones: `splitPoints`, `rereadBroken`), into stretches of 256
+    /// KiB or more (at most 64), and one of 64 KiB or more into stretches of 32 KiB when it is
+    /// more than a thread's share of the run (`stretchCount`), all read at once as rows of the
+    /// same matrix products; see `confirm` for how the splits are confirmed, and `checkMoves`
+    /// for a stack network's stacks joined across them.
     public func check(_ texts: [[UInt8]]) -> [Verdict] {
         let runBytes = texts.reduce(0) { $0 + $1.count }
-        let cuts = texts.map { t in
-            t.count >= Self.splitFrom
-                ? splitPoints(t, parts: Self.stretchCount(bytes: t.count, threads: threads, runBytes: runBytes)) : []
+        func cuts(indented: Bool) -> [[Int]] {
+            texts.map { t in
+                t.count >= Self.splitFrom
+                    ? splitPoints(t, parts: Self.stretchCount(bytes: t.count, threads: threads, runBytes: runBytes), indented: indented) : []
+            }
         }
-        if moves { return checkMoves(texts, cuts: cuts) }
-        return Self.confirm(lengths: texts.map(\.count), cuts: cuts) { run($0, texts) }
+        let plain = cuts(indented: false)
+        guard moves else { return Self.confirm(lengths: texts.map(\.count), cuts: plain) { run($0, texts) } }
+        let inside = cuts(indented: true)
+        return Self.rereadBroken(checkMoves(texts, cuts: inside), cuts: inside, plain: plain) { files in
+            checkMoves(files.map { texts[$0] }, cuts: files.map { plain[$0] })
+        }
     }
 
     /// Reads stretches in rounds of batched pieces of up to `piece` bytes (longest first, up to

@@ -124,7 +124,7 @@ struct StackCheckerTests {
     /// A file with no `}` line at column 0 (an indented namespace, a generated state machine)
     /// is split, for a stack network only, after lines that are indentation and `}` or `};`;
     /// alone (split, 2 threads) and whole (1 thread) it gets the same verdicts, places and
-    /// p_valid. A model read at thresholds keeps column-0 splits (none here).
+    /// p_valid. The plain rule (other models) keeps column-0 splits (none here).
     @Test func indentedClosesSplitForStackNetworksOnly() throws {
         let block = "  int f(int a) {\n    return g(a[0]);\n  };\n\tif (a) {\n\t\tb();\n\t}\n"
         let body = String(repeating: block, count: 3 * ModelChecker.splitFrom / block.utf8.count)
@@ -132,13 +132,15 @@ struct StackCheckerTests {
                      "namespace n {\n" + body + "  {\n}\n"].map { Array($0.utf8) }
         let split = try Self.checker(threads: 2), whole = try Self.checker(threads: 1)
         let parts = ModelChecker.stretchCount(bytes: texts[0].count, threads: 2, runBytes: texts[0].count)
-        let cuts = split.splitPoints(texts[0], parts: parts)
+        let cuts = split.splitPoints(texts[0], parts: parts, indented: true)
         #expect(parts >= 5 && cuts.count == parts - 1)
         // Every cut starts the line after an indented close.
-        for c in cuts { #expect(String(decoding: texts[0][..<c].suffix(4), as: UTF8.self).hasSuffix("}\n") || String(decoding: texts[0][..<c].suffix(4), as: UTF8.self).hasSuffix("};\n")) }
-        var threshold = split
-        threshold.moves = false
-        #expect(threshold.splitPoints(texts[0], parts: parts).isEmpty)
+        for c in cuts {
+            let before = String(decoding: texts[0][..<c].suffix(6), as: UTF8.self)
+            #expect(before.hasSuffix("  }\n") || before.hasSuffix("  };\n") || before.hasSuffix("\t}\n"))
+        }
+        // The plain rule (every other model, and a broken file's second reading) finds none.
+        #expect(split.splitPoints(texts[0], parts: parts).isEmpty)
         let a = texts.map { split.check([$0])[0] }, b = texts.map { whole.check([$0])[0] }
         for (x, y) in zip(a, b) {
             #expect(x.valid == y.valid && x.location?.offset == y.location?.offset && x.message == y.message && x.pValid == y.pValid)
@@ -148,6 +150,41 @@ struct StackCheckerTests {
         #expect(!a[1].valid && a[1].location?.offset == end + 2 && a[1].message == "expected '}' but found ']'")
         #expect(!a[2].valid && a[2].location?.offset == end + 4 && a[2].message == "unexpected '}' with nothing open")
         #expect(!a[3].valid && a[3].unclosed && a[3].location?.offset == 12 && a[3].message == "'{' is never closed")
+    }
+
+    /// CRLF files split as LF ones do (column-0 closes for every model, indented ones for a
+    /// stack network), with the verdicts of one reading.
+    @Test func crlfLinesSplitToo() throws {
+        let block = "int f(int a) {\r\n  if (a) {\r\n    g(a[0]);\r\n  }\r\n}\r\n"
+        let body = String(repeating: block, count: 3 * ModelChecker.splitFrom / block.utf8.count)
+        let texts = [body, body + "  ]\r\n", "namespace n {\r\n" + body + "}\r\n"].map { Array($0.utf8) }
+        let split = try Self.checker(threads: 2), whole = try Self.checker(threads: 1)
+        let parts = ModelChecker.stretchCount(bytes: texts[0].count, threads: 2, runBytes: texts[0].count)
+        for indented in [false, true] { #expect(parts >= 5 && split.splitPoints(texts[0], parts: parts, indented: indented).count == parts - 1) }
+        let a = texts.map { split.check([$0])[0] }, b = texts.map { whole.check([$0])[0] }
+        for (x, y) in zip(a, b) {
+            #expect(x.valid == y.valid && x.location?.offset == y.location?.offset && x.message == y.message && x.pValid == y.pValid)
+        }
+        #expect(a[0].valid && a[2].valid)
+        #expect(!a[1].valid && a[1].location?.offset == body.utf8.count + 2 && a[1].message == "unexpected ']' with nothing open")
+    }
+
+    /// A file broken when split inside blocks is read again with the plain cuts, which decide;
+    /// a valid one, one split at no extra place, and one whose output failed keep their verdicts.
+    @Test func brokenFilesSplitInsideBlocksAreReadAgain() {
+        func verdict(_ valid: Bool, _ message: String, failed: Bool = false) -> ModelChecker.Verdict {
+            .init(valid: valid, pValid: valid ? 1 : 0, location: nil, message: message, failed: failed)
+        }
+        let first = [verdict(true, "a"), verdict(false, "b"), verdict(false, "c"), verdict(false, "d", failed: true), verdict(false, "e")]
+        let cuts = [[10, 20], [10, 20], [10], [10, 20], [5, 10, 20]], plain = [[10], [10], [10], [10], [10]]
+        var asked: [Int] = []
+        let out = ModelChecker.rereadBroken(first, cuts: cuts, plain: plain) { files in
+            asked = files
+            return files.map { verdict($0 == 1, "again \($0)") }
+        }
+        #expect(asked == [1, 4])
+        #expect(out.map(\.message) == ["a", "again 1", "c", "d", "again 4"])
+        #expect(out.map(\.valid) == [true, true, false, false, false])
     }
 
     /// Moves at bytes that are not brackets (a network that misreads) are named plainly, never
