@@ -30,6 +30,7 @@ extension CheckReport {
                      ("model.sha256", modelSHA256)] + (appliedThreshold.map { [("threshold", "\($0)")] } ?? [])
             + [("bytes", "\(bytes)"), ("disagreements", "\(disagreements)")]
             + (hold.map { [("hold", "\($0)")] } ?? []) + (stepThreshold.map { [("step.threshold", "\($0)")] } ?? [])
+            + (repairBudget.map { [("repair.budget", "\($0)")] } ?? [])
             + confirming("second", second) + confirming("third", third)
         return JUnitSuite(name: "nestnet check", timestamp: timestamp, hostname: hostname, seconds: seconds, properties: props, cases: cases)
     }

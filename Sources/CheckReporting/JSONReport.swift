@@ -15,6 +15,7 @@ public enum JSONReport {
                     o.field("bytes", r.bytes); o.field("seconds", r.seconds)
                     o.field("engine", r.engine.rawValue); o.field("model", r.modelName); o.field("model_sha256", r.modelSHA256)
                     o.field("threshold", r.appliedThreshold); o.field("step_threshold", r.stepThreshold); o.field("hold", r.hold)
+                    o.field("repair_budget", r.repairBudget)
                     for (label, m) in [("second", r.second), ("third", r.third)] {
                         o.field(label + "_model", m?.name); o.field(label + "_model_sha256", m?.sha256)
                         o.field(label + "_threshold", m?.appliedThreshold); o.field(label + "_hold", m?.hold)

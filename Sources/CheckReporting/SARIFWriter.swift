@@ -58,6 +58,7 @@ public enum SARIFWriter {
                 if let t = r.appliedThreshold { p.field("threshold", t) }
                 if let t = r.stepThreshold { p.field("stepThreshold", t) }
                 if let h = r.hold { p.field("hold", h) }
+                if let b = r.repairBudget { p.field("repairBudget", b) }
                 for (label, m) in [("second", r.second), ("third", r.third)] {
                     if let t = m?.appliedThreshold { p.field(label + "Threshold", t) }
                     if let h = m?.hold { p.field(label + "Hold", h) }

@@ -30,6 +30,9 @@ public struct CheckReport: Sendable {
     /// The model is a stack network (`ModelChecker.moves`): its own stack decides, so no
     /// threshold, hold or step bar applies, and reports leave them out.
     public var stackNetwork = false
+    /// How far a stack network's moves may be read otherwise (`check --repair-budget`, nats),
+    /// when a stack network read the files.
+    public var repairBudget: Float? = nil
     /// The threshold that decided verdicts: none when no model ran or a stack network did.
     public var appliedThreshold: Float? { engine == .exact || stackNetwork ? nil : threshold }
 

@@ -27,9 +27,12 @@ public struct FileResult: Sendable, Equatable {
     /// the file was split at) against the threshold. `step`: the per-step head's P(nesting not
     /// broken yet) fell below the threshold at `offset`, before the end; reading stopped there.
     /// `stack`: a stack network's moves (`ModelChecker.moves`) broke its stack at `offset` (a
-    /// pop), or left it as it was at the end (`offset` the last byte).
+    /// pop), or left it as it was at the end (`offset` the last byte). `repair`: the stack
+    /// broke, but another reading of the network's moves within the budget
+    /// (`ModelChecker.repairBudget`) does not; p_valid is e^−cost, that reading's likelihood
+    /// against the network's own.
     public struct Reason: Sendable, Equatable {
-        public enum Head: String, Sendable { case final, step, stack }
+        public enum Head: String, Sendable { case final, step, stack, repair }
         public var head: Head
         /// The byte whose output decided (0-based).
         public var offset: Int
@@ -42,6 +45,7 @@ public struct FileResult: Sendable, Equatable {
             case .final: return offset >= bytes - 1 ? "\(v) at the end" : "\(v) at byte \(offset)"
             case .step: return "\(v) by the step head at byte \(offset)"
             case .stack: return offset >= bytes - 1 ? "\(v) by the stack at the end" : "\(v) by the stack at byte \(offset)"
+            case .repair: return "\(v) by another reading of the moves"
             }
         }
     }

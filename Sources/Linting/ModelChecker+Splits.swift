@@ -15,6 +15,12 @@ extension ModelChecker {
         public var heldStart: Int? = nil
         /// A stack network's stack (`ModelChecker.moves`; nil: empty).
         public var stack: StackMoves.Stack? = nil
+        /// A stack network's moves and near-moves so far, when another reading of them may be
+        /// needed (`repairBudget` above 0; `StackMoves.candidates`).
+        public var candidates: [StackMoves.Candidate] = []
+        /// The search for another reading of a file read as one stretch, once its stack broke
+        /// (`runMoves`): when it dies, the rest of the file need not be read.
+        public var repair: StackMoves.Repair? = nil
         public init(state: RecurrentState? = nil, runStart: Int? = nil, openStart: Int? = nil, heldStart: Int? = nil,
                     stack: StackMoves.Stack? = nil) {
             self.state = state; self.runStart = runStart; self.openStart = openStart; self.heldStart = heldStart; self.stack = stack
@@ -86,7 +92,7 @@ extension ModelChecker {
                         k += 1
                     case .broken(let v):
                         verdicts[f] = v; break walk
-                    case .stack:
+                    case .stack, .candidates:
                         preconditionFailure("a stack network's stretches are joined by checkMoves, not confirmed")
                     case .dropped:
                         // Read fresh now, with every later stretch of the file dropped too.
@@ -132,6 +138,11 @@ extension ModelChecker {
         /// A stack network's stretch (`runMoves`): its stack, pops it could not match included,
         /// and the verdict of its own break, if it broke (`checkMoves` joins the stacks).
         case stack(StackMoves.Stack, broken: Verdict?)
+        /// A stack network's stretch read to its end for another reading of its moves
+        /// (`repairBudget` above 0): its stack (broken or not) and its moves and near-moves, in
+        /// order. A break here does not stop the file's later stretches: the other reading
+        /// needs them.
+        case candidates(StackMoves.Stack, [StackMoves.Candidate])
 
         /// Whether the stretch broke (its file's later stretches need not be read for now).
         var breaks: Bool {

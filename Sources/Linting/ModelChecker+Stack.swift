@@ -25,33 +25,60 @@ extension ModelChecker {
     /// the moves the network gives reading each stretch from a fresh state, whatever the depth
     /// at the split; unlike `confirm`, no stretch is read again (a break ends its file's walk,
     /// and the stretches it dropped are never needed).
+    ///
+    /// With `repairBudget` above 0 (session 45), every stretch is read to its end keeping its
+    /// moves and near-moves, and a file the stack breaks is valid when another reading of them
+    /// within the budget is (`repaired`); else the stack's verdict stands.
     func checkMoves(_ texts: [[UInt8]], cuts: [[Int]]) -> [Verdict] {
         let jobs = Self.stretches(lengths: texts.map(\.count), cuts: cuts).flatMap { $0 }
         var verdicts = [Verdict?](repeating: nil, count: texts.count)
         var stacks = [StackMoves.Stack](repeating: .init(), count: texts.count)
+        // With a repair budget: each file's moves so far, and the stack's verdict once it broke.
+        var moves = [[StackMoves.Candidate]](repeating: [], count: repairBudget > 0 ? texts.count : 0)
+        var broke = [Verdict?](repeating: nil, count: texts.count)
         // Jobs run file by file, each file's stretches in order.
         for (job, outcome) in zip(jobs, runMoves(jobs, texts)) where verdicts[job.file] == nil {
             let f = job.file, text = texts[f]
-            guard case .stack(let stretch, let broken) = outcome else {
-                // Not a stack: an output that is not finite (`.broken`); a stretch is dropped
-                // only after one before it broke, which decided the file.
-                if case .broken(let v) = outcome { verdicts[f] = v }
+            var stretch: StackMoves.Stack, broken: Verdict?
+            switch outcome {
+            case .stack(let s, let b):
+                // With a repair budget, a file read as one stretch whose search for another
+                // reading died (`runMoves`): its break stands.
+                if repairBudget > 0, let b { verdicts[f] = b; continue }
+                (stretch, broken) = (s, b)
+            case .candidates(let s, let c):
+                moves[f] += c
+                stretch = s
+                broken = s.broken.map { b in breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(c.first { $0.offset == b.offset }?.pop ?? 0)) }
+            case .broken(let v):
+                // An output that is not finite.
+                verdicts[f] = v; continue
+            default:
+                // A stretch is dropped only after one before it broke, which decided the file.
                 continue
             }
-            if let b = stacks[f].absorb(stretch) {
-                verdicts[f] = breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(b.popLogit))
-            } else if let v = broken {
-                verdicts[f] = v
-            } else if job.upper == text.count {
-                let end = text.count
-                if let o = stacks[f].offsets.last {
-                    verdicts[f] = Verdict(valid: false, pValid: 1 - Self.sigmoid(stacks[f].pushLogits.last ?? 0),
-                                          location: .init(offset: o, in: text), message: Self.message(text, o, .unclosed),
-                                          reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
-                } else {
-                    verdicts[f] = Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1)))
+            if broke[f] == nil {
+                if let b = stacks[f].absorb(stretch) {
+                    broke[f] = breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(b.popLogit))
+                } else if let v = broken {
+                    broke[f] = v
                 }
             }
+            guard job.upper == text.count || (broke[f] != nil && repairBudget == 0) else { continue }
+            let end = text.count
+            var v: Verdict
+            if let b = broke[f] {
+                v = b
+            } else if let o = stacks[f].offsets.last {
+                v = Verdict(valid: false, pValid: 1 - Self.sigmoid(stacks[f].pushLogits.last ?? 0),
+                            location: .init(offset: o, in: text), message: Self.message(text, o, .unclosed),
+                            reason: .init(head: .stack, offset: max(0, end - 1)), unclosed: true)
+            } else {
+                v = Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1)))
+            }
+            if !v.valid, repairBudget > 0, let r = repaired(moves[f], end: end) { v = r }
+            verdicts[f] = v
+            if repairBudget > 0 { moves[f] = [] }
         }
         return verdicts.map { $0! }
     }
@@ -60,9 +87,10 @@ extension ModelChecker {
     /// stretch's LSTM state and stack carried from piece to piece, from a fresh state at the
     /// stretch's start. A stretch after a split keeps the pops it cannot match (`openBottom`);
     /// a pop of another kind than its own top breaks it. Each ends as `.stack`: its stack, and
-    /// its own break's verdict if it broke.
+    /// its own break's verdict if it broke; or, with a repair budget, read to its end as
+    /// `.candidates`: its stack and its moves and near-moves.
     func runMoves(_ jobs: [Job], _ texts: [[UInt8]]) -> [Outcome] {
-        let P = model.config.stepOutputs
+        let P = model.config.stepOutputs, budget = repairBudget
         precondition(StackMoves.supported.contains(P), "a stack network has \(StackMoves.supported) step outputs")
         return rounds(jobs, texts, stepOutputs: true) { job, piece, r, k in
             let text = texts[job.file], s = job.lower, n = piece.count
@@ -72,6 +100,27 @@ extension ModelChecker {
             }
             var stack = job.carry.stack ?? StackMoves.Stack(openBottom: job.origin > 0)
             stack.read(steps, count: n, outputs: P, from: s)
+            if budget > 0 {
+                let kept = job.carry.candidates.count
+                steps.withUnsafeBufferPointer {
+                    StackMoves.candidates($0, count: n, outputs: P, from: s, budget: budget, into: &job.carry.candidates)
+                }
+                // A file read as one stretch whose stack broke: the search for another reading
+                // follows the reading (from the file's start when it first broke), and once no
+                // reading within the budget is left, the break is the verdict and reading stops.
+                if let b = stack.broken, job.origin == 0, job.upper == text.count {
+                    var repair = job.carry.repair ?? StackMoves.Repair(budget: budget, beam: repairBeam)
+                    repair.read(job.carry.candidates[(job.carry.repair == nil ? 0 : kept)...])
+                    guard repair.alive else {
+                        let pop = job.carry.candidates[kept...].first { $0.offset == b.offset }?.pop
+                            ?? job.carry.candidates.first { $0.offset == b.offset }?.pop ?? 0
+                        return .stack(stack, broken: breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(pop)))
+                    }
+                    job.carry.repair = repair
+                }
+                guard s + n == job.upper else { job.carry.state = r.finalStates?[k]; job.carry.stack = stack; return nil }
+                return .candidates(stack, job.carry.candidates)
+            }
             if let b = stack.broken {
                 return .stack(stack, broken: breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
             }

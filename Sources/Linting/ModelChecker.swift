@@ -35,6 +35,12 @@ public struct ModelChecker: Sendable {
     /// The model is a stack network (`readsMoves`): its verdicts come from its own stack
     /// (`checkMoves`), not from its final head; `threshold` and `hold` do not apply.
     public var moves = false
+    /// For a stack network: a file its stack breaks is valid when another reading of its moves
+    /// costs at most this many nats and leaves the stack unbroken (`repair`; 0: the network's
+    /// own reading alone).
+    public var repairBudget: Float = 0
+    /// The readings the repair search keeps (`StackMoves.repairCost`).
+    public var repairBeam = ModelChecker.defaultRepairBeam
 
     public init(model: RecurrentModel, threshold: Float, threads: Int, hold: Int = ModelChecker.defaultHold, stepThreshold: Float? = nil) {
         self.model = model; self.threshold = threshold; self.threads = threads; self.hold = hold

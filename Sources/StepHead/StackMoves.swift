@@ -115,20 +115,34 @@ public enum StackMoves {
             guard broken == nil else { return }
             for t in 0..<count {
                 let z = logits.baseAddress! + t * P
-                let bits = StackMoves.read(z), kind = bits >> 3
+                let bits = StackMoves.read(z)
                 guard bits & 3 != 0 else { continue }
-                if bits & 1 != 0 {
-                    kinds.append(kind); offsets.append(from + t); pushLogits.append(z[0])
-                } else if let top = kinds.popLast() {
-                    let opener = offsets.removeLast()
-                    pushLogits.removeLast()
-                    if top != kind { broken = (from + t, .mismatched(opener: opener)); return }
-                } else if openBottom {
-                    unmatched.append((from + t, kind, z[1]))
-                } else {
-                    broken = (from + t, .unexpected); return
-                }
+                if !take(bits & 3, kind: bits >> 3, at: from + t, push: z[0], pop: z[1]) { return }
             }
+        }
+
+        /// Reads moves kept from the logits (`StackMoves.candidates`), in order, as `read` does.
+        public mutating func read(_ candidates: [Candidate]) {
+            guard broken == nil else { return }
+            for c in candidates where c.move != 0 {
+                if !take(c.move, kind: c.kind, at: c.offset, push: c.push, pop: c.pop) { return }
+            }
+        }
+
+        /// One move (1 push, 2 pop) of a bracket of `kind` at `offset`; false when it breaks the stack.
+        @inline(__always) private mutating func take(_ move: UInt8, kind: UInt8, at offset: Int, push: Float, pop: Float) -> Bool {
+            if move == 1 {
+                kinds.append(kind); offsets.append(offset); pushLogits.append(push)
+            } else if let top = kinds.popLast() {
+                let opener = offsets.removeLast()
+                pushLogits.removeLast()
+                if top != kind { broken = (offset, .mismatched(opener: opener)); return false }
+            } else if openBottom {
+                unmatched.append((offset, kind, pop))
+            } else {
+                broken = (offset, .unexpected); return false
+            }
+            return true
         }
 
         public mutating func read(_ logits: [Float], count: Int, outputs P: Int, from: Int = 0) {

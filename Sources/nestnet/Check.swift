@@ -28,6 +28,7 @@ struct Check: ParsableCommand {
     @Option(parsing: .unconditional, help: "The second opinion's threshold (its own P(valid) bar, as --threshold is the first model's): it clears a flagged file only when its P(valid) stays at or above this. Default: \(SecondOpinion.defaultThreshold). Not for a stack network.") var secondThreshold: Float?
     @Option(help: "A third model that reads every file the first two flag; a file is invalid only when all three say so. Default: the embedded stack networks' third when neither --model nor --second-opinion is given; none: no third.") var thirdOpinion: String?
     @Option(parsing: .unconditional, help: "The third opinion's threshold, as --second-threshold is the second's. Default: \(SecondOpinion.defaultThreshold). Not for a stack network.") var thirdThreshold: Float?
+    @Option(parsing: .unconditional, help: "For stack networks: a file a network's stack breaks is valid to it when another reading of its moves, at most this many nats less likely than its own (each move's logit is its price), leaves the stack unbroken; 0: its own reading alone. At most \(ModelChecker.maxRepairBudget). Default: \(ModelChecker.defaultRepairBudget).") var repairBudget: Float?
     @Option(parsing: .unconditional, help: "The step head's own bar: it calls a file broken when its P(not broken yet) stays below this for --hold bytes in a row (default: --threshold).") var stepThreshold: Float?
     @Option(parsing: .unconditional, help: "Bytes the step head's `broken` output must stay past its bar (--step-threshold) for the step head alone to call a file broken, wherever in the file (0: never; the final head decides at the end). Default: 128, or 1 for a model trained with `train --broken-latch`; each model of a pair its own.") var hold: Int?
     @Option(help: "Comma-separated globs of files to check in directories (default: C and C++ endings).") var include: String?
@@ -86,6 +87,10 @@ struct Check: ParsableCommand {
         guard maxBytes > 0, maxBytes <= 1 << 30 else { throw ValidationError("--max-bytes must be between 1 and 1073741824 (1 GiB)") }
         if let h = hold, h < 0 { throw ValidationError("--hold must be 0 (never) or a number of bytes") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let b = repairBudget, !(b >= 0 && b <= ModelChecker.maxRepairBudget) {
+            throw ValidationError("--repair-budget must be between 0 and \(ModelChecker.maxRepairBudget) nats")
+        }
+        if repairBudget != nil && engine == .exact { throw ValidationError("--repair-budget reads a stack network's moves: it needs --engine model or both") }
         if embedded != nil && model != nil { throw ValidationError("--embedded chooses the embedded models that read the files when --model is not given: pass one of them") }
         if embedded != nil && engine == .exact { throw ValidationError("--embedded chooses the embedded models: it needs --engine model or both") }
         if failOn != nil && engine != .both { throw ValidationError("--fail-on chooses between the two verdicts of --engine both") }
@@ -109,6 +114,9 @@ struct Check: ParsableCommand {
             ("--third-threshold", thirdThreshold != nil && (third == nil || stack(third))),
             ("--hold", hold != nil && stack(first) && (second == nil || stack(second)) && (third == nil || stack(third))),
         ]
+        if repairBudget != nil && !stack(first) && !stack(second) && !stack(third) {
+            throw NestNetError("--repair-budget sets how a stack network's moves may be read, but no stack network reads the files: leave it out")
+        }
         guard let flag = unread.first(where: { $0.1 })?.0 else { return }
         if flag == "--second-threshold" && second == nil {
             throw NestNetError("--second-threshold sets the second opinion's bar, but no second opinion reads the files")
@@ -148,6 +156,7 @@ struct Check: ParsableCommand {
             let h = hold ?? ModelChecker.defaultHold(metadata: ckpt.metadata)
             var c = ModelChecker(model: ckpt.model, threshold: threshold, threads: threads, hold: h == 0 ? .max : h, stepThreshold: stepThreshold)
             c.moves = ModelChecker.readsMoves(metadata: ckpt.metadata)  // a stack network: its own stack decides
+            if c.moves { c.repairBudget = repairBudget ?? ModelChecker.defaultRepairBudget }
             return (c, h)
         }
 
@@ -193,6 +202,7 @@ struct Check: ParsableCommand {
         report.third = third?.1
         // A stack network's own stack decides: no hold or step bar applies to it.
         if let c = checker { if c.moves { report.stackNetwork = true } else { report.hold = firstHold; report.stepThreshold = c.stepThreshold } }
+        if let c = [checker, second?.0.checker, third?.0.checker].compactMap({ $0 }).first(where: \.moves) { report.repairBudget = c.repairBudget }
         if let p = junit { try JUnitWriter.write(report, to: p, strict: junitStrict) }
         if let p = sarif { try AtomicFile.write(Array(SARIFWriter.render(report).utf8), to: p) }
         // One stream each: with JSON on stdout, the annotations go to stderr (the Actions runner

@@ -13,8 +13,8 @@ struct Eval: ParsableCommand {
         discussion: """
         A model with a final head is scored by its P(valid) at the end of each text, at 0.5. A \
         stack network (`train --lexer-only --stack-moves`) is scored as `nestnet check` reads it: \
-        by its own stack, P(valid) being check's p_valid (1 for a text it reads as valid), the \
-        error's place where its stack broke.
+        by its own stack and check's default --repair-budget, P(valid) being 1 for a text it reads \
+        as valid and check's p_valid otherwise, the error's place where its stack broke.
         """)
 
     @Option(help: "Checkpoint (.safetensors); default: the embedded model.") var model: String?
@@ -58,13 +58,14 @@ struct Eval: ParsableCommand {
         }
     }
 
-    /// A stack network's verdicts, read by check's stack: P(valid) is check's p_valid (held at
-    /// or under 0.5 for a text the stack breaks, so the verdict is the stack's), the error's
-    /// offset where the stack broke or the innermost push left open.
+    /// A stack network's verdicts, read as check reads it (its stack, check's default repair
+    /// budget): P(valid) is 1 for a valid text and check's p_valid (held at or under 0.5) for a
+    /// broken one, the error's offset where the stack broke or the innermost push left open.
     static func stackEvaluation(_ model: RecurrentModel, _ examples: [Example], threads: Int) -> Evaluation {
         let clock = Clock()
         var checker = ModelChecker(model: model, threshold: ModelChecker.defaultThreshold, threads: threads)
         checker.moves = true
+        checker.repairBudget = ModelChecker.defaultRepairBudget
         let verdicts = checker.check(examples.map(\.text))
         return Evaluation(probabilities: verdicts.map { $0.failed ? .nan : $0.valid ? 1 : min($0.pValid, 0.5) },
                           errorOffset: verdicts.map { $0.valid ? nil : $0.location?.offset },

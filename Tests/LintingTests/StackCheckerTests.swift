@@ -211,4 +211,36 @@ struct StackCheckerTests {
             #expect(!v[2].valid && v[2].unclosed && v[2].location?.offset == left.count - 1)
         }
     }
+
+    /// Another reading of the moves (`repairBudget`): this network reads every bracket's move
+    /// at a logit of about 4.1 and every other byte's at −5 (kind `()`), so not reading the pop
+    /// of `x) ` costs about 4.1 nats: valid within 6, with p_valid about e^−4.1 and reason
+    /// `repair`, and broken as before within 4. `f(a]` and `{ ( [ ] ` need more than 6 either
+    /// way. A long file split into stretches is read whole again and repaired the same way.
+    @Test func anotherReadingWithinTheBudgetClearsAFile() throws {
+        let block = "int f(int a) {\n  return g(a[0]);\n}\n"
+        let long = Array((String(repeating: block, count: 1200) + "int g(void) { x) }\n" + String(repeating: block, count: 1200)).utf8)
+        #expect(long.count > ModelChecker.splitFrom)
+        let stray = String(repeating: block, count: 1200).utf8.count + "int g(void) { x".utf8.count  // its `)`
+        let texts = ["x) ", "f(a]", "{ ( [ ] ", "int f(int a[2]) { return a[0]; }"].map { Array($0.utf8) } + [long]
+        var c = try Self.checker()
+        let own = c.check(texts)
+        c.repairBudget = 4
+        let within4 = c.check(texts)
+        c.repairBudget = 6
+        let within6 = c.check(texts)
+        for v in [own, within4] {
+            #expect(v.map(\.valid) == [false, false, false, true, false])
+            #expect(!v[4].valid && v[4].message == "expected '}' but found ')'" && v[4].location?.offset == stray)
+        }
+        #expect(zip(own, within4).allSatisfy { $0.message == $1.message && $0.location == $1.location && $0.pValid == $1.pValid })
+        #expect(within6.map(\.valid) == [true, false, false, true, true])
+        for k in [0, 4] {
+            #expect(within6[k].reason?.head == .repair && within6[k].pValid > Float(Double.exp(-4.2)) && within6[k].pValid < Float(Double.exp(-4)), "\(within6[k])")
+            #expect(within6[k].pValid == within6[0].pValid)  // the same move's price
+            #expect(within6[k].location == nil && within6[k].message.isEmpty)
+        }
+        #expect(within6[3].reason?.head == .stack && within6[3].pValid == 1)  // its own reading: nothing to repair
+        #expect(within6[1].message == own[1].message && within6[2].message == own[2].message)
+    }
 }

@@ -197,6 +197,10 @@ struct CheckSecondOpinionTests {
         #expect(on["model"] as? String == "lstm-h64" && on["second_model"] as? String == "lstm-h64" && on["third_model"] as? String == "lstm-h64", "\(on)")
         #expect(on["threshold"] is NSNull && on["second_threshold"] is NSNull && on["hold"] is NSNull && on["second_hold"] is NSNull, "\(on)")
         #expect(on["third_threshold"] is NSNull && on["third_hold"] is NSNull, "\(on)")
+        // How far the moves may be read otherwise is reported, as every setting that decides.
+        #expect(on["repair_budget"] as? Double == 1.5, "\(on)")
+        #expect((try summary(["--repair-budget", "0.25"])["repair_budget"] as? Double) == 0.25)
+        #expect(try summary(["--embedded", "lstm"])["repair_budget"] is NSNull)
         let shas = Set(["model_sha256", "second_model_sha256", "third_model_sha256"].compactMap { on[$0] as? String })
         #expect(shas.count == 3, "three networks, not one read twice")
         let off = try summary(["--second-opinion", "none"])
@@ -240,6 +244,11 @@ struct CheckSecondOpinionTests {
                                (["--engine", "exact", "--third-opinion", stack], "--third-opinion confirms the model's verdicts"),
                                (["--third-opinion", ""], "--third-opinion needs a checkpoint path, or none"),
                                (["--third-threshold", "1.5"], "--third-threshold must be in (0, 1]"),
+                               (["--repair-budget", "-1"], "--repair-budget must be between 0 and 10.0 nats"),
+                               (["--repair-budget", "11"], "--repair-budget must be between 0 and 10.0 nats"),
+                               (["--repair-budget", "nan"], "--repair-budget must be between 0 and 10.0 nats"),
+                               (["--engine", "exact", "--repair-budget", "1"], "--repair-budget reads a stack network's moves: it needs --engine model or both"),
+                               (["--embedded", "lstm", "--repair-budget", "1"], "--repair-budget sets how a stack network's moves may be read, but no stack network reads the files"),
                                (["--embedded", "gru"], "--embedded")] {
             let r = try CLI.run(["check", Self.examples] + args)
             #expect(r.status == 2 && r.stderr.contains(needle), "\(args): \(r.stderr)")
