@@ -52,8 +52,16 @@ extension StackMoves {
     /// that leave the same stack are one (the cheapest); a reading whose stack breaks is
     /// dropped, and when none is left (`alive` false) no reading within the budget is valid,
     /// whatever follows. Deterministic: ties keep the order the readings were made in.
+    ///
+    /// Bounded: a reading made at an unsure byte copies its stack, so deep stacks under many
+    /// unsure bytes (text no network reads with confidence) could take without end; once the
+    /// stack entries copied pass `maxWork`, the search gives up (`alive` false, as if no reading
+    /// were left), and the stack's own verdict stands.
     public struct Repair: Sendable {
         public let budget: Float, beam: Int
+        /// Stack entries (plus 16 a reading) the search may copy before it gives up.
+        public static let maxWork = 1 << 28
+        var work = 0
         /// Readings: each a stack of kinds with a hash per depth (so equal stacks are found by
         /// hash, then compared), and its cost.
         struct Reading: Sendable {
@@ -115,8 +123,10 @@ extension StackMoves {
                         var n = r; n.cost = c
                         if a == 1 { n.push(m.kind) } else if a == 2, !n.pop(m.kind) { continue }
                         next.append(n)
+                        work += 16 + n.kinds.count
                     }
                 }
+                if work > Self.maxWork { readings.removeAll(); return }
                 // The cheapest of each stack, then the cheapest `beam` (stable: ties in order).
                 let order = next.indices.sorted { (next[$0].cost, $0) < (next[$1].cost, $1) }
                 readings.removeAll(keepingCapacity: true)

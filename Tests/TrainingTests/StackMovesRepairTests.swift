@@ -108,6 +108,16 @@ struct StackMovesRepairTests {
         #expect(c.map { $0 > 0 && $0 <= Float(0.7) + 0.4 } == true && c == StackMoves.repairCost(broken, budget: 3, beam: 32))
         #expect(StackMoves.repairCost(broken, budget: 0.05, beam: 32) == nil)
     }
+
+    /// Deep stacks under unsure bytes everywhere: the search gives up within its work bound
+    /// (no reading, so the stack's own verdict stands) instead of taking without end.
+    @Test func deepUnsureStacksAreBounded() {
+        let moves = (0..<400_000).map { Self.push($0, 0.25) }  // all unsure, never closed
+        var r = StackMoves.Repair(budget: 10, beam: 32)
+        r.read(moves[...])
+        #expect(!r.alive && r.cost == nil)
+        #expect(StackMoves.repairCost(moves, budget: 10, beam: 32) == nil)
+    }
 }
 
 /// A small deterministic generator for the tests (splitmix64).
