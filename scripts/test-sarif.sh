@@ -39,12 +39,13 @@ cd "$ROOT";               check "$WORK/8.sarif" "file://$WORK/tree/sub%20dir/%C3
 ln -s "$ROOT/examples" "$WORK/link"
 cd "$ROOT";               check "$WORK/9.sarif" "${E[@]}" -- "$WORK/link/broken"
 # The model engine (the default: the stack networks): valid too, and the invocation's properties
-# give the settings that decided the results: none but the engine for stack networks, which no
-# bar decides; with the LSTM pair (`--embedded lstm`), threshold, hold and second threshold.
+# give the settings that decided the results: for stack networks, which no bar decides, the
+# engine and how far their moves may be read otherwise (`--repair-budget`); with the LSTM pair
+# (`--embedded lstm`), threshold, hold and second threshold.
 cd "$ROOT"
 "$N" check examples/broken --sarif "$WORK/10.sarif" > /dev/null && fail "the model found nothing invalid in examples/broken" || [ $? = 1 ] || fail "nestnet check examples/broken failed"
 "$PY" "$ROOT/scripts/validate-sarif.py" "$WORK/10.sarif" --expect-uri "${E[@]}" || fail "SARIF of the model engine"
-grep -q '"properties": {"engine": "model", "failOn": "model"}' "$WORK/10.sarif" && ! grep -q '"threshold"' "$WORK/10.sarif" \
+grep -q '"properties": {"engine": "model", "failOn": "model", "repairBudget": 1.5}' "$WORK/10.sarif" && ! grep -q '"threshold"' "$WORK/10.sarif" \
   || fail "the stack networks' settings in the SARIF's invocation: $(grep -o '"invocations".*' "$WORK/10.sarif" | head -c 300)"
 "$N" check examples/broken --embedded lstm --sarif "$WORK/11.sarif" > /dev/null && fail "the LSTM pair found nothing invalid in examples/broken" || [ $? = 1 ] || fail "nestnet check examples/broken --embedded lstm failed"
 "$PY" "$ROOT/scripts/validate-sarif.py" "$WORK/11.sarif" --expect-uri "${E[@]}" || fail "SARIF of the model engine with the LSTM pair"
