@@ -36,7 +36,7 @@ public struct ModelChecker: Sendable {
     /// (`checkMoves`), not from its final head; `threshold` and `hold` do not apply.
     public var moves = false
     /// For a stack network: a file its stack breaks is valid when another reading of its moves
-    /// costs at most this many nats and leaves the stack unbroken (`repair`; 0: the network's
+    /// costs at most this many nats and leaves the stack unbroken (`repaired`; 0: the network's
     /// own reading alone).
     public var repairBudget: Float = 0
     /// The readings the repair search keeps (`StackMoves.repairCost`).
