@@ -14,6 +14,8 @@
 #   SECOND=none ...                                    # `check --second-opinion`: none, or a checkpoint
 #   SECOND_THRESHOLD=0.4 ...                           # `check --second-threshold`
 #   THIRD=none ...                                     # `check --third-opinion`: none, or a checkpoint
+#   REPAIR=0 ...                                       # `check` and `eval --repair-budget` (stack networks;
+#                                                      # 0: each network's own reading alone)
 #
 # Needs the corpus (scripts/corpus.py fetch; about 1 minute with a deb-src entry) and, for
 # Duktape, `apt-get source` (same entry). Every number in the table comes from `nestnet check`,
@@ -34,13 +36,13 @@ M=(${MODEL:+--model "$MODEL"})
 # embedded LSTM) would measure another model: it is left out, unless EMBEDDED=lstm.
 ev() {
   [ -n "${MODEL:-}" ] || [ "${EMBEDDED:-}" = lstm ] || { rm -f "$OUT/$1.json"; return; }
-  if ! $N eval --data "$OUT/$1.jsonl" --format json "${M[@]}" > "$OUT/$1.json" 2> "$OUT/$1.err"; then
+  if ! $N eval --data "$OUT/$1.jsonl" --format json "${M[@]}" ${REPAIR:+--repair-budget "$REPAIR"} > "$OUT/$1.json" 2> "$OUT/$1.err"; then
     rm -f "$OUT/$1.json"; echo "eval: nestnet eval left out for $1: $(cat "$OUT/$1.err")" >&2
   fi
 }
 C=("${M[@]}" ${EMBEDDED:+--embedded "$EMBEDDED"} ${THRESHOLD:+--threshold "$THRESHOLD"} ${HOLD:+--hold "$HOLD"}
    ${SECOND:+--second-opinion "$SECOND"} ${SECOND_THRESHOLD:+--second-threshold "$SECOND_THRESHOLD"}
-   ${THIRD:+--third-opinion "$THIRD"})  # for `check`; `eval` reads P(valid) at 0.5
+   ${THIRD:+--third-opinion "$THIRD"} ${REPAIR:+--repair-budget "$REPAIR"})  # for `check`; `eval` reads P(valid) at 0.5
 # A JSONL set's texts as files (DIR/00000.c, …), checked like a tree: NAME.jsonl → NAME-check.json.
 as_files() {
   rm -rf "$OUT/$1" && mkdir -p "$OUT/$1"
@@ -158,7 +160,10 @@ for f in largest:
 bar = lambda t: f"threshold {t}" if t is not None else "read by its stack"
 second = "".join(f"; {k} opinion `{s[k + '_model']}` (SHA-256 `{s[k + '_model_sha256'][:16]}…`), {bar(s[k + '_threshold'])}"
                  for k in ("second", "third") if s.get(k + "_model"))
-md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), {bar(s['threshold'])}{second}. "
+rb = s.get("repair_budget")
+repair = "" if rb is None else ("; each stack network's own reading alone (`--repair-budget 0`)" if rb == 0
+                                else f"; another reading of the moves within {rb:g} nats (`--repair-budget`)")
+md = [f"Model: `{s['model']}` (SHA-256 `{s['model_sha256'][:16]}…`), {bar(s['threshold'])}{second}{repair}. "
       f"Whole {split} packages: {s['files']} files, {s['bytes'] / 1e6:.0f} MB in {s['seconds']:.0f} s "
       f"({s['bytes'] / 1e6 / max(s['seconds'], 1e-9):.2f} MB/s, `--engine both`, 2 threads).", "",
       "| measure | measured | target |", "|---|---|---|"]

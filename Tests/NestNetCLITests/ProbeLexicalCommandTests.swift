@@ -178,28 +178,38 @@ struct EvalStackNetworkTests {
         let g = try CLI.run(["generate", "--language", "c", "--count", "60", "--min-length", "64", "--max-length", "1024",
                              "--seed", "4040", "--out", "\(d)/g.jsonl", "--quiet"])
         #expect(g.status == 0, "\(g.stderr)")
-        let e = try CLI.run(["eval", "--model", stack, "--data", "\(d)/g.jsonl", "--format", "json", "--predictions", "\(d)/p.jsonl"])
-        #expect(e.status == 0, "\(e.stderr)")
-        let j = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
-        let accuracy = try #require(j["accuracy"] as? Double)
-        #expect(accuracy > 0.9, "\(e.stdout)")
-        let location = try #require(j["location"] as? [String: Any], "a stack network places its errors")
-        #expect((location["total"] as? Int ?? 0) > 0 && (location["same_line"] as? Int ?? 0) > 0, "\(location)")
-        // The texts as files, read by check with the same network alone.
-        let texts = try String(contentsOfFile: "\(d)/g.jsonl", encoding: .utf8).split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["text"] as? String ?? ""
-        }
         try FileManager.default.createDirectory(atPath: "\(d)/t", withIntermediateDirectories: true)
-        for (i, t) in texts.enumerated() { try Data(t.utf8).write(to: URL(fileURLWithPath: "\(d)/t/\(String(format: "%03d", i)).c")) }
-        let c = try CLI.run(["check", "\(d)/t", "--model", stack, "--second-opinion", "none", "--format", "json"])
-        let files = try #require(try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
-        let checked = Dictionary(uniqueKeysWithValues: (files ?? []).map { (URL(fileURLWithPath: $0["file"] as! String).lastPathComponent, $0["valid"] as? Bool) })
-        let predictions = try String(contentsOfFile: "\(d)/p.jsonl", encoding: .utf8).split(separator: "\n").map {
-            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["valid"] as? Bool
+        // Check's default budget, and its own reading alone (`--repair-budget 0`): the same in both.
+        for budget in [[], ["--repair-budget", "0"]] {
+            let e = try CLI.run(["eval", "--model", stack, "--data", "\(d)/g.jsonl", "--format", "json", "--predictions", "\(d)/p\(budget.count).jsonl"] + budget)
+            #expect(e.status == 0, "\(e.stderr)")
+            let j = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
+            let accuracy = try #require(j["accuracy"] as? Double)
+            #expect(accuracy > 0.9, "\(e.stdout)")
+            let location = try #require(j["location"] as? [String: Any], "a stack network places its errors")
+            #expect((location["total"] as? Int ?? 0) > 0 && (location["same_line"] as? Int ?? 0) > 0, "\(location)")
+            // The texts as files, read by check with the same network alone.
+            let texts = try String(contentsOfFile: "\(d)/g.jsonl", encoding: .utf8).split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["text"] as? String ?? ""
+            }
+            for (i, t) in texts.enumerated() { try Data(t.utf8).write(to: URL(fileURLWithPath: "\(d)/t/\(String(format: "%03d", i)).c")) }
+            let c = try CLI.run(["check", "\(d)/t", "--model", stack, "--second-opinion", "none", "--format", "json"] + budget)
+            let files = try #require(try JSONSerialization.jsonObject(with: Data(c.stdout.utf8)) as? [String: Any])["files"] as? [[String: Any]]
+            let checked = Dictionary(uniqueKeysWithValues: (files ?? []).map { (URL(fileURLWithPath: $0["file"] as! String).lastPathComponent, $0["valid"] as? Bool) })
+            let predictions = try String(contentsOfFile: "\(d)/p\(budget.count).jsonl", encoding: .utf8).split(separator: "\n").map {
+                try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["valid"] as? Bool
+            }
+            #expect(predictions.count == texts.count)
+            for (i, v) in predictions.enumerated() {
+                #expect(v == checked[String(format: "%03d.c", i)] ?? nil, "\(budget) text \(i): eval \(String(describing: v)), check \(String(describing: checked[String(format: "%03d.c", i)]))")
+            }
         }
-        #expect(predictions.count == texts.count)
-        for (i, v) in predictions.enumerated() {
-            #expect(v == checked[String(format: "%03d.c", i)] ?? nil, "text \(i): eval \(String(describing: v)), check \(String(describing: checked[String(format: "%03d.c", i)]))")
+        // A budget out of range, or for a model that is not a stack network: one line, exit 2 / 1.
+        for (args, message) in [(["--model", stack, "--repair-budget", "11"], "--repair-budget must be between 0 and 10.0 nats"),
+                                ([String](["--repair-budget", "1"]), "is not a stack network: leave it out")] {
+            let r = try CLI.run(["eval", "--data", "\(d)/g.jsonl"] + args)
+            #expect(r.status != 0 && r.stderr.contains(message) && r.stderr.split(separator: "\n").count == 1, "\(args): \(r.stderr)")
         }
+        try? FileManager.default.removeItem(atPath: d)
     }
 }
