@@ -27,7 +27,8 @@ public struct FileResult: Sendable, Equatable {
     /// the file was split at) against the threshold. `step`: the per-step head's P(nesting not
     /// broken yet) fell below the threshold at `offset`, before the end; reading stopped there.
     /// `stack`: a stack network's moves (`ModelChecker.moves`) broke its stack at `offset` (a
-    /// pop), or left it as it was at the end (`offset` the last byte). `repair`: the stack
+    /// pop; with a repair budget, the pop where the last reading within it broke), or left it
+    /// as it was at the end (`offset` the last byte). `repair`: the stack
     /// broke, but another reading of the network's moves within the budget
     /// (`ModelChecker.repairBudget`) does not; p_valid is e^−cost, that reading's likelihood
     /// against the network's own.

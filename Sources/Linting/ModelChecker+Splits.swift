@@ -141,8 +141,9 @@ extension ModelChecker {
         /// A stack network's stretch read to its end for another reading of its moves
         /// (`repairBudget` above 0): its stack (broken or not) and its moves and near-moves, in
         /// order. A break here does not stop the file's later stretches: the other reading
-        /// needs them.
-        case candidates(StackMoves.Stack, [StackMoves.Candidate])
+        /// needs them. `searched`: for a file read as one stretch whose stack broke, the search
+        /// for another reading that followed it to the end (`Carry.repair`).
+        case candidates(StackMoves.Stack, [StackMoves.Candidate], searched: StackMoves.Repair?)
 
         /// Whether the stretch broke (its file's later stretches need not be read for now).
         var breaks: Bool {

@@ -36,6 +36,8 @@ extension ModelChecker {
         // With a repair budget: each file's moves so far, and the stack's verdict once it broke.
         var moves = [[StackMoves.Candidate]](repeating: [], count: repairBudget > 0 ? texts.count : 0)
         var broke = [Verdict?](repeating: nil, count: texts.count)
+        // A file read as one stretch whose stack broke: the search `runMoves` carried to its end.
+        var searched = [StackMoves.Repair?](repeating: nil, count: repairBudget > 0 ? texts.count : 0)
         // Jobs run file by file, each file's stretches in order.
         for (job, outcome) in zip(jobs, runMoves(jobs, texts)) where verdicts[job.file] == nil {
             let f = job.file, text = texts[f]
@@ -46,10 +48,11 @@ extension ModelChecker {
                 // reading died (`runMoves`): its break stands.
                 if repairBudget > 0, let b { verdicts[f] = b; continue }
                 (stretch, broken) = (s, b)
-            case .candidates(let s, let c):
-                moves[f] += c
+            case .candidates(let s, let c, let search):
+                // A one-stretch file's search, carried to its end, is the whole file's.
+                if let search { searched[f] = search } else { moves[f] += c }
                 stretch = s
-                broken = s.broken.map { b in breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(c.first { $0.offset == b.offset }?.pop ?? 0)) }
+                broken = s.broken.map { b in breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(StackMoves.popLogit(at: b.offset, in: c) ?? 0)) }
             case .broken(let v):
                 // An output that is not finite.
                 verdicts[f] = v; continue
@@ -76,9 +79,9 @@ extension ModelChecker {
             } else {
                 v = Verdict(valid: true, pValid: 1, location: nil, message: "", reason: .init(head: .stack, offset: max(0, end - 1)))
             }
-            if !v.valid, repairBudget > 0, let r = repaired(moves[f], end: end) { v = r }
+            if !v.valid, repairBudget > 0 { v = repaired(v, text, moves[f], searched: searched[f]) }
             verdicts[f] = v
-            if repairBudget > 0 { moves[f] = [] }
+            if repairBudget > 0 { moves[f] = []; searched[f] = nil }
         }
         return verdicts.map { $0! }
     }
@@ -112,14 +115,13 @@ extension ModelChecker {
                     var repair = job.carry.repair ?? StackMoves.Repair(budget: budget, beam: repairBeam)
                     repair.read(job.carry.candidates[(job.carry.repair == nil ? 0 : kept)...])
                     guard repair.alive else {
-                        let pop = job.carry.candidates[kept...].first { $0.offset == b.offset }?.pop
-                            ?? job.carry.candidates.first { $0.offset == b.offset }?.pop ?? 0
-                        return .stack(stack, broken: breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(pop)))
+                        let pop = StackMoves.popLogit(at: b.offset, in: job.carry.candidates) ?? 0
+                        return .stack(stack, broken: placed(breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(pop)), text, repair))
                     }
                     job.carry.repair = repair
                 }
                 guard s + n == job.upper else { job.carry.state = r.finalStates?[k]; job.carry.stack = stack; return nil }
-                return .candidates(stack, job.carry.candidates)
+                return .candidates(stack, job.carry.candidates, searched: job.carry.repair)
             }
             if let b = stack.broken {
                 return .stack(stack, broken: breakVerdict(text, b.offset, b.kind, pValid: 1 - Self.sigmoid(steps[(b.offset - s) * P + 1])))
@@ -129,10 +131,10 @@ extension ModelChecker {
         }
     }
 
-    private static func sigmoid(_ z: Float) -> Float { 1 / (1 + Float(Double.exp(Double(-z)))) }
+    static func sigmoid(_ z: Float) -> Float { 1 / (1 + Float(Double.exp(Double(-z)))) }
 
     /// A pop that broke the stack.
-    private func breakVerdict(_ text: [UInt8], _ offset: Int, _ kind: StackMoves.Stack.Break, pValid: Float) -> Verdict {
+    func breakVerdict(_ text: [UInt8], _ offset: Int, _ kind: StackMoves.Stack.Break, pValid: Float) -> Verdict {
         Verdict(valid: false, pValid: pValid, location: .init(offset: offset, in: text), message: Self.message(text, offset, kind),
                 reason: .init(head: .stack, offset: offset))
     }

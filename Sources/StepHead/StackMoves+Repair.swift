@@ -38,6 +38,18 @@ extension StackMoves {
         }
     }
 
+    /// The pop logit of the byte at `offset` among `candidates` (in offset order, as
+    /// `candidates(_:count:outputs:from:budget:into:)` appends them), or nil when that byte is
+    /// not among them: what a break's p_valid is read from. A binary search.
+    public static func popLogit(at offset: Int, in candidates: [Candidate]) -> Float? {
+        var lo = 0, hi = candidates.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if candidates[mid].offset < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < candidates.count && candidates[lo].offset == offset ? candidates[lo].pop : nil
+    }
+
     /// The cheapest reading of `candidates` (in order) that leaves a stack that never breaks
     /// and ends empty, if one costs at most `budget` nats: its cost (0 for the network's own
     /// reading when that is valid), or nil (`Repair`).
@@ -65,19 +77,29 @@ extension StackMoves {
         /// Readings: each a stack of kinds with a hash per depth (so equal stacks are found by
         /// hash, then compared), and its cost.
         struct Reading: Sendable {
-            var kinds: [UInt8] = [], hashes: [UInt64] = [], cost: Float = 0
-            mutating func push(_ k: UInt8) {
-                kinds.append(k)
+            var kinds: [UInt8] = [], hashes: [UInt64] = [], offsets: [Int] = [], cost: Float = 0
+            mutating func push(_ k: UInt8, at offset: Int) {
+                kinds.append(k); offsets.append(offset)
                 hashes.append(((hashes.last ?? 0xcbf2_9ce4_8422_2325) ^ (UInt64(k) &+ 1)) &* 0x0000_0100_0000_01b3)
             }
             /// Pops a `k`; false (and unchanged) when the top is not a `k`.
             mutating func pop(_ k: UInt8) -> Bool {
                 guard kinds.last == k else { return false }
-                kinds.removeLast(); hashes.removeLast(); return true
+                kinds.removeLast(); hashes.removeLast(); offsets.removeLast(); return true
             }
         }
         var readings = [Reading()]
         var next: [Reading] = []
+
+        /// Where the last readings broke (session 46): the pop no reading within the budget gets
+        /// past, its pop logit, and the push open under it in the cheapest reading (nil: none
+        /// was open). Past every misread the budget forgives, it is where the file breaks for
+        /// the network, so `check` places the error there. Nil while a reading is left, and when
+        /// the search gave up at its work bound.
+        public struct Death: Sendable, Equatable {
+            public var offset: Int, pop: Float, opener: Int?
+        }
+        public private(set) var died: Death? = nil
 
         public init(budget: Float, beam: Int) {
             precondition(beam >= 1 && budget >= 0)
@@ -103,16 +125,19 @@ extension StackMoves {
                     if -m.push <= budget { alternatives.append((1, -m.push)) }
                     if -m.pop <= budget { alternatives.append((2, -m.pop)) }
                 }
+                // The cheapest reading so far (the readings are kept cheapest first).
+                let top = readings[0].offsets.last
                 if alternatives.isEmpty {
                     // Every reading takes the network's move: in place, dropping those it breaks.
                     guard move != 0 else { continue }
                     var kept = 0
                     for i in readings.indices {
-                        if move == 1 { readings[i].push(m.kind) } else if !readings[i].pop(m.kind) { continue }
+                        if move == 1 { readings[i].push(m.kind, at: m.offset) } else if !readings[i].pop(m.kind) { continue }
                         if kept != i { readings.swapAt(kept, i) }
                         kept += 1
                     }
                     readings.removeLast(readings.count - kept)
+                    if readings.isEmpty { died = Death(offset: m.offset, pop: m.pop, opener: top) }
                     continue
                 }
                 next.removeAll(keepingCapacity: true)
@@ -121,12 +146,13 @@ extension StackMoves {
                         let c = r.cost + price
                         guard c <= budget else { continue }
                         var n = r; n.cost = c
-                        if a == 1 { n.push(m.kind) } else if a == 2, !n.pop(m.kind) { continue }
+                        if a == 1 { n.push(m.kind, at: m.offset) } else if a == 2, !n.pop(m.kind) { continue }
                         next.append(n)
                         work += 16 + n.kinds.count
                     }
                 }
                 if work > Self.maxWork { readings.removeAll(); return }
+                if next.isEmpty { died = Death(offset: m.offset, pop: m.pop, opener: top); readings.removeAll(); return }
                 // The cheapest of each stack, then the cheapest `beam` (stable: ties in order).
                 let order = next.indices.sorted { (next[$0].cost, $0) < (next[$1].cost, $1) }
                 readings.removeAll(keepingCapacity: true)

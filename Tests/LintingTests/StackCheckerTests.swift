@@ -243,4 +243,29 @@ struct StackCheckerTests {
         #expect(within6[3].reason?.head == .stack && within6[3].pValid == 1)  // its own reading: nothing to repair
         #expect(within6[1].message == own[1].message && within6[2].message == own[2].message)
     }
+
+    /// A file that stays broken is flagged where the last reading within the budget broke
+    /// (session 46): in `x) f(a]` the stack breaks at `)`, which a budget of 6 forgives (4.1
+    /// nats), so the error is the `]` that no reading gets past, named against the `(` open
+    /// in the cheapest reading; within 4 nothing is forgiven and the stack's own place stands.
+    /// The same inside a long file read in stretches.
+    @Test func aBreakIsPlacedWhereTheLastReadingBroke() throws {
+        let block = "int f(int a) {\n  return g(a[0]);\n}\n"
+        let head = String(repeating: block, count: 1200)
+        let long = Array((head + "int g(void) { x) f(a] }\n" + head).utf8)
+        #expect(long.count > ModelChecker.splitFrom)
+        let at = head.utf8.count + "int g(void) { x".utf8.count
+        let texts = [Array("x) f(a]".utf8), long]
+        var c = try Self.checker()
+        c.repairBudget = 4
+        let within4 = c.check(texts)
+        #expect(within4[0].location?.offset == 1 && within4[0].message == "unexpected ')' with nothing open", "\(within4[0])")
+        #expect(within4[1].location?.offset == at && within4[1].message == "expected '}' but found ')'", "\(within4[1])")
+        c.repairBudget = 6
+        let within6 = c.check(texts)
+        #expect(within6.map(\.valid) == [false, false])
+        #expect(within6[0].location?.offset == 6 && within6[0].message == "expected ')' but found ']'", "\(within6[0])")
+        #expect(within6[1].location?.offset == at + " f(a".utf8.count + 1 && within6[1].message == "expected ')' but found ']'", "\(within6[1])")
+        for v in within6 { #expect(v.reason?.head == .stack && v.pValid < 0.05, "\(v)") }
+    }
 }

@@ -89,6 +89,73 @@ struct StackMovesRepairTests {
         #expect(stack.finish() == nil)  // the push at 100 and the pop at 104: the same as reading the logits
     }
 
+    /// Where the last readings broke: past the unsure pop the budget forgives, the first pop
+    /// no reading gets past, with the push the cheapest reading had open there.
+    @Test func theSearchSaysWhereItDied() {
+        // {  )(1.0, another kind)  }  }: the stack breaks at 3; not reading it costs 1, and the
+        // second `}` then finds nothing open.
+        var r = StackMoves.Repair(budget: 1.5, beam: 32)
+        r.read([Self.push(0), Self.pop(3, 1, kind: 0), Self.pop(7), Self.pop(9)][...])
+        #expect(!r.alive && r.died == .init(offset: 9, pop: 9, opener: nil))
+        // {  (  )(1.0, another kind)  }: past the pop at 3, the `}` at 5 finds the `(` of 1 open.
+        var m = StackMoves.Repair(budget: 1.5, beam: 32)
+        m.read([Self.push(0), Self.push(1, kind: 1), Self.pop(3, 1, kind: 0), Self.pop(5)][...])
+        #expect(m.died == .init(offset: 5, pop: 9, opener: 1))
+        // Within a budget of 0.5 nothing is forgiven: it dies at the stack's own break.
+        var o = StackMoves.Repair(budget: 0.5, beam: 32)
+        o.read([Self.push(0), Self.pop(3, 1, kind: 0), Self.pop(7), Self.pop(9)][...])
+        #expect(o.died == .init(offset: 3, pop: 1, opener: 0))
+        // A search left alive, or one that gave up at its work bound, has not died at a pop.
+        var alive = StackMoves.Repair(budget: 1.5, beam: 32)
+        alive.read([Self.push(0)][...])
+        #expect(alive.alive && alive.died == nil && alive.cost == nil)
+        var bounded = StackMoves.Repair(budget: 10, beam: 32)
+        bounded.read((0..<400_000).map { Self.push($0, 0.25) }[...])
+        #expect(!bounded.alive && bounded.died == nil)
+    }
+
+    /// A break's pop logit is looked up by offset (a binary search over the offsets in order).
+    @Test func popLogitIsFoundByOffset() {
+        let moves = [Self.push(100), C(offset: 102, push: -0.5, pop: -1.5, kind: 1), Self.pop(104, 6)]
+        #expect(StackMoves.popLogit(at: 104, in: moves) == 6)
+        #expect(StackMoves.popLogit(at: 102, in: moves) == -1.5)
+        #expect(StackMoves.popLogit(at: 100, in: moves) == -9)
+        for o in [99, 101, 103, 105] { #expect(StackMoves.popLogit(at: o, in: moves) == nil) }
+        #expect(StackMoves.popLogit(at: 0, in: []) == nil)
+    }
+
+    /// A search fed piece by piece (as `check` feeds it while a file is read) ends where one
+    /// over the whole list does: `check` takes a one-stretch file's carried search as its answer.
+    @Test func aSearchFedInPiecesEqualsOneOverTheWhole() {
+        var rng = SplitMix(seed: 11)
+        var repaired = 0
+        for trial in 0..<50 {
+            // Balanced moves, a few of them unsure, and a few unsure moves that break them.
+            var moves: [C] = [], open: [UInt8] = []
+            func z() -> Float { rng.next() % 4 == 0 ? Float(rng.next() % 20 + 1) / 10 : 8 }
+            for o in 0..<400 {
+                if rng.next() % 150 == 0 {
+                    let k = UInt8(rng.next() % 3)
+                    moves.append(rng.next() % 2 == 0 ? Self.push(o, 0.6, kind: k) : Self.pop(o, 0.6, kind: k))
+                } else if !open.isEmpty, rng.next() % 2 == 0 {
+                    moves.append(Self.pop(o, z(), kind: open.removeLast()))
+                } else {
+                    open.append(UInt8(rng.next() % 3)); moves.append(Self.push(o, z(), kind: open.last!))
+                }
+            }
+            for (i, k) in open.reversed().enumerated() { moves.append(Self.pop(400 + i, kind: k)) }
+            var r = StackMoves.Repair(budget: 2.5, beam: 8), at = 0
+            while at < moves.count {
+                let n = Int(rng.next() % 40) + 1
+                r.read(moves[at..<min(moves.count, at + n)]); at += n
+            }
+            let whole = StackMoves.repairCost(moves, budget: 2.5, beam: 8)
+            #expect(r.cost == whole, "trial \(trial)")
+            if let whole, whole > 0 { repaired += 1 }
+        }
+        #expect(repaired >= 10)  // the lists are not all trivially valid or hopeless
+    }
+
     /// Wide lists stay fast and deterministic: many unsure bytes, the beam bounded.
     @Test func longListsAreBoundedAndDeterministic() {
         var rng = SplitMix(seed: 7)
