@@ -68,8 +68,9 @@ struct Eval: ParsableCommand {
     }
 
     /// A stack network's verdicts, read as check reads it (its stack, and another reading of its
-    /// moves within `repairBudget` nats): P(valid) is 1 for a valid text and check's p_valid (held at or under 0.5) for a
-    /// broken one, the error's offset where the stack broke or the innermost push left open.
+    /// moves within `repairBudget` nats): P(valid) is 1 for a valid text and check's p_valid
+    /// (held at or under 0.5) for a broken one, the error's offset where the stack broke (or
+    /// where the last reading within the budget did) or the innermost push left open.
     static func stackEvaluation(_ model: RecurrentModel, _ examples: [Example], threads: Int,
                                 repairBudget: Float = ModelChecker.defaultRepairBudget) -> Evaluation {
         let clock = Clock()
