@@ -22,11 +22,7 @@ extension ModelChecker {
     /// within `repairBudget` nats leaves the stack unbroken and empty; else the break where the
     /// last readings broke (`placed`), or the stack's own when they did not.
     func repaired(_ broken: Verdict, _ text: [UInt8], _ moves: [StackMoves.Candidate], searched: StackMoves.Repair? = nil) -> Verdict {
-        let search = searched ?? {
-            var r = StackMoves.Repair(budget: repairBudget, beam: repairBeam)
-            r.read(moves[...])
-            return r
-        }()
+        let search = searched ?? .searched(moves, budget: repairBudget, beam: repairBeam)
         if let cost = search.cost {
             return Verdict(valid: true, pValid: Float(Double.exp(-Double(cost))), location: nil, message: "",
                            reason: .init(head: .repair, offset: max(0, text.count - 1)))

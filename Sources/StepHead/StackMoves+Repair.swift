@@ -54,9 +54,7 @@ extension StackMoves {
     /// and ends empty, if one costs at most `budget` nats: its cost (0 for the network's own
     /// reading when that is valid), or nil (`Repair`).
     public static func repairCost(_ candidates: [Candidate], budget: Float, beam: Int) -> Float? {
-        var r = Repair(budget: budget, beam: beam)
-        r.read(candidates[...])
-        return r.cost
+        Repair.searched(candidates, budget: budget, beam: beam).cost
     }
 
     /// The search for another reading, fed candidates in order (a file's, piece by piece): a
@@ -106,6 +104,13 @@ extension StackMoves {
             self.budget = budget; self.beam = beam
         }
 
+        /// The search over a whole list of candidates (in order), read at once.
+        public static func searched(_ candidates: [Candidate], budget: Float, beam: Int) -> Repair {
+            var r = Repair(budget: budget, beam: beam)
+            r.read(candidates[...])
+            return r
+        }
+
         /// Whether some reading within the budget is still unbroken.
         public var alive: Bool { !readings.isEmpty }
 
@@ -125,8 +130,6 @@ extension StackMoves {
                     if -m.push <= budget { alternatives.append((1, -m.push)) }
                     if -m.pop <= budget { alternatives.append((2, -m.pop)) }
                 }
-                // The cheapest reading so far (the readings are kept cheapest first).
-                let top = readings[0].offsets.last
                 if alternatives.isEmpty {
                     // Every reading takes the network's move: in place, dropping those it breaks.
                     guard move != 0 else { continue }
@@ -136,8 +139,10 @@ extension StackMoves {
                         if kept != i { readings.swapAt(kept, i) }
                         kept += 1
                     }
+                    // No reading took the pop: each is as it was (a failed pop changes nothing,
+                    // and nothing was swapped), so the first is still the cheapest.
+                    if kept == 0 { died = Death(offset: m.offset, pop: m.pop, opener: readings[0].offsets.last) }
                     readings.removeLast(readings.count - kept)
-                    if readings.isEmpty { died = Death(offset: m.offset, pop: m.pop, opener: top) }
                     continue
                 }
                 next.removeAll(keepingCapacity: true)
@@ -152,7 +157,8 @@ extension StackMoves {
                     }
                 }
                 if work > Self.maxWork { readings.removeAll(); return }
-                if next.isEmpty { died = Death(offset: m.offset, pop: m.pop, opener: top); readings.removeAll(); return }
+                // The readings are kept cheapest first: the first is the cheapest.
+                if next.isEmpty { died = Death(offset: m.offset, pop: m.pop, opener: readings[0].offsets.last); readings.removeAll(); return }
                 // The cheapest of each stack, then the cheapest `beam` (stable: ties in order).
                 let order = next.indices.sorted { (next[$0].cost, $0) < (next[$1].cost, $1) }
                 readings.removeAll(keepingCapacity: true)
