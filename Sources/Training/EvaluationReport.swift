@@ -88,9 +88,14 @@ public struct EvaluationReport: Sendable {
     public var recallInvalid: Double { let d = confusion[1][1] + confusion[1][0]; return d == 0 ? 0 : Double(confusion[1][1]) / Double(d) }
     public var f1Invalid: Double { let p = precisionInvalid, r = recallInvalid; return p + r == 0 ? 0 : 2 * p * r / (p + r) }
 
-    public func text(model: String, data: String) -> String {
+    /// `repairBudget`: how far another reading of a stack network's moves went (nil: the model
+    /// is not one), so a report says which reading its figures are.
+    public func text(model: String, data: String, repairBudget: Float? = nil) -> String {
         let e = evaluation
         var s = "\(model) on \(data): accuracy \(fixed(e.accuracy, 4)) (\(e.correct)/\(e.count)), loss \(fixed(e.loss, 4))\n"
+        if let b = repairBudget {
+            s += b > 0 ? "read by its stack, another reading of its moves within \(b) nats\n" : "read by its stack, its own reading alone (repair budget 0)\n"
+        }
         s += "invalid class: precision \(fixed(precisionInvalid, 4)), recall \(fixed(recallInvalid, 4)), F1 \(fixed(f1Invalid, 4))\n"
         s += "confusion (rows: truth, columns: prediction):\n"
         s += "              valid  invalid\n"
@@ -107,11 +112,12 @@ public struct EvaluationReport: Sendable {
         return s
     }
 
-    public func json(model: String, arch: String, data: String) -> String {
+    public func json(model: String, arch: String, data: String, repairBudget: Float? = nil) -> String {
         let e = evaluation
         var w = JSONWriter()
         w.object { o in
             o.field("model", model); o.field("arch", arch); o.field("data", data)
+            o.field("repair_budget", repairBudget)
             o.field("count", e.count); o.field("accuracy", e.accuracy); o.field("loss", e.loss)
             o.field("precision_invalid", precisionInvalid); o.field("recall_invalid", recallInvalid); o.field("f1_invalid", f1Invalid)
             o.field("confusion") { $0.object { c in

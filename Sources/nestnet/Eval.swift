@@ -61,9 +61,10 @@ struct Eval: ParsableCommand {
             }
         }
         let report = EvaluationReport(e, examples: examples)
+        let budget = stack ? repairBudget ?? ModelChecker.defaultRepairBudget : nil
         switch format {
-        case .json: print(report.json(model: modelName, arch: ckpt.model.config.arch.rawValue, data: data))
-        case .text: print(report.text(model: "\(modelName) (\(ckpt.model.config.shortName))", data: data), terminator: "")
+        case .json: print(report.json(model: modelName, arch: ckpt.model.config.arch.rawValue, data: data, repairBudget: budget))
+        case .text: print(report.text(model: "\(modelName) (\(ckpt.model.config.shortName))", data: data, repairBudget: budget), terminator: "")
         }
     }
 

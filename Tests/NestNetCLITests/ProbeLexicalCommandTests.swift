@@ -186,6 +186,8 @@ struct EvalStackNetworkTests {
             let j = try #require(try JSONSerialization.jsonObject(with: Data(e.stdout.utf8)) as? [String: Any])
             let accuracy = try #require(j["accuracy"] as? Double)
             #expect(accuracy > 0.9, "\(e.stdout)")
+            // The report names the reading its figures are (check's default budget unless given).
+            #expect(j["repair_budget"] as? Double == (budget.isEmpty ? 1.5 : 0), "\(j["repair_budget"] ?? "missing")")
             let location = try #require(j["location"] as? [String: Any], "a stack network places its errors")
             #expect((location["total"] as? Int ?? 0) > 0 && (location["same_line"] as? Int ?? 0) > 0, "\(location)")
             // The texts as files, read by check with the same network alone.
@@ -204,6 +206,14 @@ struct EvalStackNetworkTests {
                 #expect(v == checked[String(format: "%03d.c", i)] ?? nil, "\(budget) text \(i): eval \(String(describing: v)), check \(String(describing: checked[String(format: "%03d.c", i)]))")
             }
         }
+        // The text report says it too; a model that is not a stack network has no budget (null).
+        let t = try CLI.run(["eval", "--model", stack, "--data", "\(d)/g.jsonl"])
+        #expect(t.status == 0 && t.stdout.contains("read by its stack, another reading of its moves within 1.5 nats"), "\(t.stdout)")
+        let lstm = try CLI.run(["eval", "--data", "\(d)/g.jsonl", "--format", "json"])
+        #expect(lstm.status == 0, "\(lstm.stderr)")
+        let lj = try #require(try JSONSerialization.jsonObject(with: Data(lstm.stdout.utf8)) as? [String: Any])
+        #expect(lj["repair_budget"] is NSNull, "\(lj["repair_budget"] ?? "missing")")
+        #expect(!(try CLI.run(["eval", "--data", "\(d)/g.jsonl"]).stdout.contains("read by its stack")))
         // A budget out of range, or for a model that is not a stack network: one line, exit 2 / 1.
         for (args, message) in [(["--model", stack, "--repair-budget", "11"], "--repair-budget must be between 0 and 10.0 nats"),
                                 ([String](["--repair-budget", "1"]), "is not a stack network: leave it out")] {
