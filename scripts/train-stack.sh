@@ -71,22 +71,23 @@ stage() {
 # OUT/fast-moves.safetensors. The shipped networks saw 3.0 (MD2) and 3.6 million examples (MS,
 # MS2; about 9 hours for the script's stages); this is what a fifth of MD2's buys
 # (reports/stack-network.md).
-# With HIDDEN=32 (session 47) a step costs about a third (1.47M against 0.54M tokens a second
-# on the 2-core AMD EPYC), so the same minutes buy 1.5 million examples: a lexer of 600,000
-# and moves of 900,000 with the two state outputs (`later`, `nested`: --step-outputs 7, as MS
-# and MS2), into OUT/fast32-moves.safetensors: 75.6 minutes from a fresh clone with an empty
-# corpus cache; it misses the issue's false-alarm rows as the hidden-64 recipe does
+# With HIDDEN=32 (session 47) a step takes about 1/2.7 of the time (1.47M against 0.54M tokens
+# a second on the 2-core AMD EPYC), so the same minutes buy 1.5 million examples: a lexer of
+# 600,000 and moves of 900,000 with the two state outputs (`later`, `nested`: --step-outputs 7,
+# as MS and MS2), into OUT/fast32-moves.safetensors: 75.6 minutes from a fresh clone with an
+# empty corpus cache; it misses the issue's false-alarm rows as the hidden-64 recipe does
 # (reports/stack-network.md, session 47).
-if [ "${FAST:-0}" = 1 ] && [ "${HIDDEN:-64}" = 32 ]; then
-  stage fast32-lexer --examples-per-epoch 600000 --lr 3e-3 --seed 20261701 --threads 2
-  stage fast32-moves --from fast32-lexer --examples-per-epoch 900000 --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
-  echo "train-stack: $OUT/fast32-moves.safetensors ($(awk '{s += $2} END {print s}' "$OUT/stage-seconds.tsv") s of training)" >&2
-  exit 0
-fi
 if [ "${FAST:-0}" = 1 ]; then
-  stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
-  stage fast-moves --from fast-lexer --examples-per-epoch 350000 --lr 1e-3 --seed 20261602 --threads 2 --stack-moves --step-outputs 5 --directive-habits 0.5
-  echo "train-stack: $OUT/fast-moves.safetensors ($(awk '{s += $2} END {print s}' "$OUT/stage-seconds.tsv") s of training)" >&2
+  if [ "${HIDDEN:-64}" = 32 ]; then
+    fast=fast32
+    stage fast32-lexer --examples-per-epoch 600000 --lr 3e-3 --seed 20261701 --threads 2
+    stage fast32-moves --from fast32-lexer --examples-per-epoch 900000 --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
+  else
+    fast=fast
+    stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
+    stage fast-moves --from fast-lexer --examples-per-epoch 350000 --lr 1e-3 --seed 20261602 --threads 2 --stack-moves --step-outputs 5 --directive-habits 0.5
+  fi
+  echo "train-stack: $OUT/$fast-moves.safetensors ($(awk '{s += $2} END {print s}' "$OUT/stage-seconds.tsv") s of training)" >&2
   exit 0
 fi
 

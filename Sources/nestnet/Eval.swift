@@ -42,9 +42,11 @@ struct Eval: ParsableCommand {
             throw NestNetError("--repair-budget sets how a stack network's moves may be read, but \(modelName) is not a stack network: leave it out")
         }
         let examples = try Dataset.read(data)
-        let e = stack
-            ? Self.stackEvaluation(ckpt.model, examples, threads: threads, repairBudget: repairBudget ?? ModelChecker.defaultRepairBudget)
-            : Evaluation(model: ckpt.model, examples: examples, threads: threads)
+        // A stack network is read within a repair budget (check's default unless given); the
+        // report names it. Other models have none.
+        let budget = stack ? repairBudget ?? ModelChecker.defaultRepairBudget : nil
+        let e = budget.map { Self.stackEvaluation(ckpt.model, examples, threads: threads, repairBudget: $0) }
+            ?? Evaluation(model: ckpt.model, examples: examples, threads: threads)
         let bad = e.probabilities.filter { !$0.isFinite }.count
         guard bad == 0 else {
             throw NestNetError("\(modelName): the model's output is not a finite number on \(bad) of \(examples.count) examples (its weights overflow); nothing was evaluated")
@@ -61,7 +63,6 @@ struct Eval: ParsableCommand {
             }
         }
         let report = EvaluationReport(e, examples: examples)
-        let budget = stack ? repairBudget ?? ModelChecker.defaultRepairBudget : nil
         switch format {
         case .json: print(report.json(model: modelName, arch: ckpt.model.config.arch.rawValue, data: data, repairBudget: budget))
         case .text: print(report.text(model: "\(modelName) (\(ckpt.model.config.shortName))", data: data, repairBudget: budget), terminator: "")
