@@ -19,12 +19,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 COLUMNS = ["later branch", "first branch", "outside conditionals", "no place"]
 
 
-def load_report(path):
-    """`scripts/corpus-focus.py`'s reader of check reports (one-line errors for bad input)."""
+def corpus_focus():
+    """`scripts/corpus-focus.py` as a module: its reader of check reports (one-line errors for
+    bad input) and its choice of flagged valid files and their offsets."""
     spec = importlib.util.spec_from_file_location("corpus_focus", os.path.join(HERE, "corpus-focus.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.load_report(path, tool="break-regions.py")
+    return module
 
 
 def region(text):
@@ -46,13 +47,11 @@ def region(text):
     return "later branch" if any(stack) else "first branch" if stack else "outside conditionals"
 
 
-def count(path):
+def count(focus, path):
     """(flagged valid files, {column: files}) of one report."""
-    files = load_report(path)
-    flagged = [f for f in files if f.get("status") == "checked" and f["exact"]["valid"] and f["valid"] is False]
+    _, flagged = focus.flagged_valid(focus.load_report(path, tool="break-regions.py"))
     counts = dict.fromkeys(COLUMNS, 0)
-    for f in flagged:
-        offset = (f.get("location") or {}).get("offset")
+    for f, offset in flagged:
         if offset is None:
             counts["no place"] += 1
             continue
@@ -73,7 +72,8 @@ def main():
     if not args or any("=" not in a or a.startswith("=") or a.endswith("=") for a in args):
         print("usage: break-regions.py NAME=CHECK.json [NAME=CHECK.json ...]", file=sys.stderr)
         return 2
-    rows = [(name, *count(path)) for name, path in (a.split("=", 1) for a in args)]  # every report read before a line is printed
+    focus = corpus_focus()
+    rows = [(name, *count(focus, path)) for name, path in (a.split("=", 1) for a in args)]  # every report read before a line is printed
     print("| report | valid files flagged | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))
     for name, flagged, counts in rows:

@@ -54,13 +54,18 @@ def load_report(path, tool="corpus-focus"):
     return files
 
 
-def flagged_points(report_path):
-    files = load_report(report_path)
+def flagged_valid(files):
+    """(the files of a check report the oracle calls valid, [(file, offset)] of those the model
+    flags, offset the byte of its error or None when the report gives none)."""
     valid = [f for f in files if f.get("status") == "checked" and f["exact"]["valid"]]
-    flagged = [f for f in valid if f["valid"] is False]
+    return valid, [(f, (f.get("location") or {}).get("offset", (f.get("reason") or {}).get("offset")))
+                   for f in valid if f["valid"] is False]
+
+
+def flagged_points(report_path):
+    valid, flagged = flagged_valid(load_report(report_path))
     out = 0
-    for f in flagged:
-        offset = (f.get("location") or {}).get("offset", (f.get("reason") or {}).get("offset"))
+    for f, offset in flagged:
         if offset is None:
             continue
         sys.stdout.write(f"{f['file']}\t{offset}\n")
