@@ -19,6 +19,9 @@
 #   FAST=1 CORPUS=0 OUT=/tmp/a0 scripts/train-stack.sh        # … on generated C only
 #   FAST=1 HIDDEN=32 scripts/train-stack.sh   # the 90-minute recipe at hidden size 32 (session 47):
 #                                             # 2.7× the tokens a second, so 1.5 million examples
+#   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 scripts/train-stack.sh
+#                                             # the same minutes split otherwise between its two
+#                                             # stages (FAST32L, session 49)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
@@ -31,6 +34,12 @@ mkdir -p "$OUT"
 if [ "${FAST:-0}" != 1 ] && { [ "${PACKAGES:-1}" != 1 ] || [ "${CORPUS:-0.7}" != 0.7 ]; }; then
   echo "train-stack: PACKAGES and CORPUS set the FAST=1 ablation's arms; the recorded stages read all the train packages at 0.7" >&2; exit 2
 fi
+if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
+  echo "train-stack: LEXER and MOVES size FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
+fi
+for v in "${LEXER:-600000}" "${MOVES:-900000}"; do
+  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "train-stack: LEXER and MOVES are counts of examples, not '$v'" >&2; exit 2; }
+done
 case ${HIDDEN:-64} in
   64) ;;
   32) [ "${FAST:-0}" = 1 ] || { echo "train-stack: HIDDEN=32 is a FAST=1 recipe; the recorded stages are hidden 64" >&2; exit 2; } ;;
@@ -80,8 +89,8 @@ stage() {
 if [ "${FAST:-0}" = 1 ]; then
   if [ "${HIDDEN:-64}" = 32 ]; then
     fast=fast32
-    stage fast32-lexer --examples-per-epoch 600000 --lr 3e-3 --seed 20261701 --threads 2
-    stage fast32-moves --from fast32-lexer --examples-per-epoch 900000 --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
+    stage fast32-lexer --examples-per-epoch "${LEXER:-600000}" --lr 3e-3 --seed 20261701 --threads 2
+    stage fast32-moves --from fast32-lexer --examples-per-epoch "${MOVES:-900000}" --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
   else
     fast=fast
     stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
