@@ -21,7 +21,9 @@
 #                                             # 2.7× the tokens a second, so 1.5 million examples
 #   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 scripts/train-stack.sh
 #                                             # the same minutes split otherwise between its two
-#                                             # stages (FAST32L, session 49)
+#                                             # stages (FAST32L, session 49: 51 minutes from a
+#                                             # fresh clone on a Zen 4 machine; fewer false alarms
+#                                             # than FAST32, still far from the table)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
