@@ -42,6 +42,14 @@ fi
 for v in "${LEXER:-600000}" "${MOVES:-900000}"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "train-stack: LEXER and MOVES are counts of examples, not '$v'" >&2; exit 2; }
 done
+# A resumed FAST=1 HIDDEN=32 run keeps its finished stages, so it must have their sizes.
+if [ "${FAST:-0}" = 1 ] && [ "${HIDDEN:-64}" = 32 ]; then
+  sizes="LEXER=${LEXER:-600000} MOVES=${MOVES:-900000}"
+  if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/fast32-sizes" ] && [ "$(cat "$OUT/fast32-sizes")" != "$sizes" ]; then
+    echo "train-stack: $OUT holds a run of $(cat "$OUT/fast32-sizes"); RESUME=1 needs the same sizes, not $sizes" >&2; exit 2
+  fi
+  echo "$sizes" > "$OUT/fast32-sizes"
+fi
 case ${HIDDEN:-64} in
   64) ;;
   32) [ "${FAST:-0}" = 1 ] || { echo "train-stack: HIDDEN=32 is a FAST=1 recipe; the recorded stages are hidden 64" >&2; exit 2; } ;;
