@@ -39,12 +39,14 @@ fi
 if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
   echo "train-stack: LEXER and MOVES size FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
 fi
-for v in "${LEXER:-600000}" "${MOVES:-900000}"; do
+# FAST=1 HIDDEN=32's stage sizes (session 47's recipe by default).
+LEXER=${LEXER:-600000} MOVES=${MOVES:-900000}
+for v in "$LEXER" "$MOVES"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "train-stack: LEXER and MOVES are counts of examples, not '$v'" >&2; exit 2; }
 done
 # A resumed FAST=1 HIDDEN=32 run keeps its finished stages, so it must have their sizes.
 if [ "${FAST:-0}" = 1 ] && [ "${HIDDEN:-64}" = 32 ]; then
-  sizes="LEXER=${LEXER:-600000} MOVES=${MOVES:-900000}"
+  sizes="LEXER=$LEXER MOVES=$MOVES"
   if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/fast32-sizes" ] && [ "$(cat "$OUT/fast32-sizes")" != "$sizes" ]; then
     echo "train-stack: $OUT holds a run of $(cat "$OUT/fast32-sizes"); RESUME=1 needs the same sizes, not $sizes" >&2; exit 2
   fi
@@ -99,8 +101,8 @@ stage() {
 if [ "${FAST:-0}" = 1 ]; then
   if [ "${HIDDEN:-64}" = 32 ]; then
     fast=fast32
-    stage fast32-lexer --examples-per-epoch "${LEXER:-600000}" --lr 3e-3 --seed 20261701 --threads 2
-    stage fast32-moves --from fast32-lexer --examples-per-epoch "${MOVES:-900000}" --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
+    stage fast32-lexer --examples-per-epoch "$LEXER" --lr 3e-3 --seed 20261701 --threads 2
+    stage fast32-moves --from fast32-lexer --examples-per-epoch "$MOVES" --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
   else
     fast=fast
     stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
@@ -119,18 +121,18 @@ echo "train-stack: $OUT/moves.safetensors" >&2
 # about 35 + 35 + 60 + 60 minutes alone).
 # Its control run, M3c, is the last stage without --directive-habits.
 if [ "${LONGER:-0}" = 1 ]; then
-  MOVES=(--lr 1e-3 --threads 2 --stack-moves --step-outputs 5)
-  stage moves-m1 --from moves --examples-per-epoch 300000 --seed 20261503 "${MOVES[@]}"
-  stage moves-m2 --from moves-m1 --examples-per-epoch 300000 --seed 20261504 "${MOVES[@]}"
-  stage moves-md --from moves-m2 --examples-per-epoch 600000 --seed 20261505 --directive-habits 0.5 "${MOVES[@]}"
+  MOVE_ARGS=(--lr 1e-3 --threads 2 --stack-moves --step-outputs 5)
+  stage moves-m1 --from moves --examples-per-epoch 300000 --seed 20261503 "${MOVE_ARGS[@]}"
+  stage moves-m2 --from moves-m1 --examples-per-epoch 300000 --seed 20261504 "${MOVE_ARGS[@]}"
+  stage moves-md --from moves-m2 --examples-per-epoch 600000 --seed 20261505 --directive-habits 0.5 "${MOVE_ARGS[@]}"
   # Session 37: MD2, MD + 600,000 more of the same (about 1 h alone).
-  stage moves-md2 --from moves-md --examples-per-epoch 600000 --seed 20261506 --directive-habits 0.5 "${MOVES[@]}"
+  stage moves-md2 --from moves-md --examples-per-epoch 600000 --seed 20261506 --directive-habits 0.5 "${MOVE_ARGS[@]}"
   echo "train-stack: $OUT/moves-md2.safetensors" >&2
   # Session 38: from MD2, 600,000 more with conditionals as real files write them in 15% of the
   # generated programs, as a 5-output network (MC2) and with the two state outputs (MS:
   # --step-outputs 7, `later` and `nested` at every byte); about 1 h each alone.
   STATE=(--lr 1e-3 --threads 2 --stack-moves --step-outputs 7)
-  stage moves-mc2 --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${MOVES[@]}"
+  stage moves-mc2 --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${MOVE_ARGS[@]}"
   stage moves-ms --from moves-md2 --examples-per-epoch 600000 --seed 20261507 --directive-habits 0.5 --conditional-habits 0.15 "${STATE[@]}"
   echo "train-stack: $OUT/moves-ms.safetensors" >&2
   # Sessions 38–39: MS2, MS's recipe without the conditional habits (another seed); the third
