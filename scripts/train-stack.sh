@@ -26,7 +26,9 @@
 #                                             # than FAST32, still far from the table)
 #   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 scripts/train-stack.sh
 #                                             # … with 8 examples a step instead of 32 (session 50:
-#                                             # four times the updates for 8% fewer tokens a second)
+#                                             # four times the updates for about 10% fewer tokens a
+#                                             # second; FAST32L-B8: 55 minutes, fewer false alarms
+#                                             # than FAST32L, still short of the table)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
