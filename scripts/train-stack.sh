@@ -27,8 +27,9 @@
 #   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 scripts/train-stack.sh
 #                                             # … with 8 examples a step instead of 32 (session 50:
 #                                             # four times the updates for about 10% fewer tokens a
-#                                             # second; FAST32L-B8: 55 minutes, fewer false alarms
-#                                             # than FAST32L, still short of the table)
+#                                             # second; FAST32L-B8: 55 minutes; two seeds flag 56
+#                                             # and 90 valid files against FAST32L's 74, both read
+#                                             # generated C better; still short of the table)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
