@@ -247,6 +247,8 @@ public final class Trainer {
     /// `saveEvery` steps and after each epoch, and the best model (by validation accuracy,
     /// then loss) to `bestPath`.
     public func run(statePath: String?, saveEvery: Int, bestPath: String?, report: (TrainingEvent) -> Void = { _ in }) throws {
+        // Every step of the run, for a schedule that moves the rate at each (`.cosineSteps`).
+        let runSteps = (1...config.epochs).reduce(0) { $0 + (data.count(epoch: $1) + config.batch - 1) / config.batch }
         while !progress.finished && progress.epoch <= config.epochs {
             let epoch = progress.epoch
             optimizer.learningRate = config.learningRate(epoch: epoch)
@@ -304,6 +306,7 @@ public final class Trainer {
                 var trace = progress.stepTrace ?? StepTrace()
                 trace.append(step: step, loss: Float(r.loss), gradNorm: norm)
                 progress.stepTrace = trace
+                optimizer.learningRate = config.learningRate(step: progress.globalStep, of: runSteps, epoch: epoch)
                 optimizer.update(&model.parameters, model.gradients, rateScale: rateScale)
                 model.prepare()
                 progress.globalStep = step

@@ -7,8 +7,11 @@ import RealModule
 /// How the learning rate moves over training.
 public enum LearningRateSchedule: String, Sendable, CaseIterable, Codable {
     case constant
-    /// Cosine decay from the initial rate to 5% of it over all epochs.
+    /// Cosine decay from the initial rate to 5% of it over all epochs: one rate an epoch, so a
+    /// one-epoch run keeps the initial rate throughout.
     case cosine
+    /// The same curve over every step of the run (all epochs), so a one-epoch stage decays too.
+    case cosineSteps = "cosine-steps"
 }
 
 /// The validation number that picks the best checkpoint and drives `--patience`.
@@ -157,10 +160,21 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         switch schedule {
         case .constant: return learningRate
         case .cosine:
-            let f = epochs <= 1 ? 0 : Double(epoch - 1) / Double(epochs - 1)
-            return learningRate * Float(0.05 + 0.95 * 0.5 * (1 + Double.cos(Double.pi * f)))
+            return learningRate * Self.cosine(epochs <= 1 ? 0 : Double(epoch - 1) / Double(epochs - 1))
+        case .cosineSteps:
+            return learningRate
         }
     }
+
+    /// The learning rate for step `step` (0-based) of a run of `steps` steps: `.cosineSteps`
+    /// moves it at every step; the other schedules keep their epoch's rate (`learningRate(epoch:)`).
+    public func learningRate(step: Int, of steps: Int, epoch: Int) -> Float {
+        guard schedule == .cosineSteps else { return learningRate(epoch: epoch) }
+        return learningRate * Self.cosine(steps <= 1 ? 0 : Double(min(max(step, 0), steps - 1)) / Double(steps - 1))
+    }
+
+    /// Half a cosine from 1 (f = 0) to 5% (f = 1).
+    static func cosine(_ f: Double) -> Float { Float(0.05 + 0.95 * 0.5 * (1 + Double.cos(Double.pi * f))) }
 
     /// The configuration as checkpoint metadata (string values).
     public var metadata: [String: String] {

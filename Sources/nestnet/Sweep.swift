@@ -37,7 +37,7 @@ struct Sweep: ParsableCommand {
     @Option(parsing: .unconditional, help: "Generated training examples per epoch. Default 6000.") var examplesPerEpoch: Int?
     @Option(parsing: .unconditional, help: "Minibatch size. Default 32.") var batch: Int?
     @Option(parsing: .unconditional, help: "Learning rate (Adam). Default 0.003.") var lr: Float?
-    @Option(help: "constant or cosine. Default cosine.") var schedule: LearningRateSchedule?
+    @Option(help: "constant, cosine or cosine-steps (as `train --schedule`). Default cosine.") var schedule: LearningRateSchedule?
     @Option(parsing: .unconditional, help: "Length curriculum: longest text of the first epoch (reaches the training length at half the epochs).") var curriculum: Int?
     @Option(help: "Where breaking edits fall: any, early, middle, late. Default any.") var errorPosition: ErrorPosition?
     @Option(help: "Which corrupting edits make the invalid texts (training and test sets): any, count-preserving (a clean stack test) or count-breaking. Default any.") var edits: EditSelection?

@@ -73,7 +73,7 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: "Sequences per minibatch.") var batch: Int = 32
     @Option(parsing: .unconditional, help: "Epochs.") var epochs: Int = 5
     @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float = 2e-3
-    @Option(help: "constant or cosine (to 5% of --lr).") var schedule: LearningRateSchedule = .constant
+    @Option(help: "constant, cosine (to 5% of --lr by the last epoch; one rate an epoch) or cosine-steps (the same curve over every step of the run, so one epoch decays too).") var schedule: LearningRateSchedule = .constant
     @Option(help: "adam, rmsprop or sgd (momentum 0.9).") var optimizer: OptimizerKind = .adam
     @Option(parsing: .unconditional, help: "Global gradient-norm clip (0: off).") var clip: Float = 1
     @Option(parsing: .unconditional, help: "Truncated BPTT chunk length (default: full BPTT).") var bptt: Int?
@@ -267,6 +267,9 @@ struct Train: ParsableCommand {
             }
             if !quiet { writeStderr("\(r): this run already finished; its best model is \(out); nothing to do\n") }
             return
+        }
+        if schedule == .cosine && epochs == 1 && !quiet {
+            writeStderr("train: --schedule cosine moves the rate once an epoch, so this one-epoch run keeps --lr \(lr) throughout (--schedule cosine-steps decays it over the steps)\n")
         }
         if let r = resume, !quiet {
             writeStderr("resuming from \(r) at epoch \(trainer.progress.epoch), step \(trainer.progress.globalStep)\n")

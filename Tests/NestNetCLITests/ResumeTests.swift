@@ -27,13 +27,16 @@ struct ResumeTests {
         return dir
     }
 
-    /// With and without real code mixed in: every example is a function of (seed, epoch, position).
-    @Test(arguments: [false, true])
-    func killedAndResumedRunEndsWithTheSameModel(realCode: Bool) throws {
+    /// With and without real code mixed in: every example is a function of (seed, epoch, position);
+    /// with `--schedule cosine-steps` the rate is a function of the step, so a resumed run
+    /// trains each step at the rate the uninterrupted one did.
+    @Test(arguments: ["generated", "real code", "cosine-steps"])
+    func killedAndResumedRunEndsWithTheSameModel(_ kind: String) throws {
         let d = CLI.tempDir()
         let data = "\(d)/probe.jsonl"
         #expect(try CLI.run(["generate", "--count", "30", "--min-length", "24", "--max-length", "96", "--seed", "99", "--out", data, "--quiet"]).status == 0)
-        let args = Self.args + (realCode ? ["--corpus", try Self.corpus(d), "--corpus-fraction", "0.5", "--bptt", "32"] : [])
+        let args = Self.args + (kind == "real code" ? ["--corpus", try Self.corpus(d), "--corpus-fraction", "0.5", "--bptt", "32"]
+                                : kind == "cosine-steps" ? ["--schedule", "cosine-steps"] : [])
 
         // Uninterrupted reference.
         let a = try CLI.run(args + ["--out", "\(d)/a.safetensors"])

@@ -1,5 +1,6 @@
 import NestNetSupport
 @testable import ProgramGenerator
+import RecurrentNet
 import StepHead
 import Testing
 @testable import Training
@@ -164,6 +165,43 @@ struct TrainingPieceTests {
         #expect(c.learningRate(epoch: 1) == 1)
         #expect(abs(c.learningRate(epoch: 11) - 0.05) < 1e-6)
         #expect(abs(c.learningRate(epoch: 6) - 0.525) < 1e-6)
+    }
+
+    /// `cosine-steps` moves the rate at every step of the whole run, down to 5% at its last
+    /// step, and the optimizer trains with it; `cosine` keeps one rate an epoch, so a one-epoch
+    /// run under it never decays (every one-epoch stage of scripts/train-stack.sh until session 51).
+    @Test func cosineStepsDecaysOverTheRunsSteps() throws {
+        var c = TrainingConfig(model: .init(arch: .lstm))
+        c.learningRate = 1; c.schedule = .cosineSteps
+        #expect(c.learningRate(step: 0, of: 11, epoch: 1) == 1)
+        #expect(abs(c.learningRate(step: 5, of: 11, epoch: 1) - 0.525) < 1e-6)
+        #expect(abs(c.learningRate(step: 10, of: 11, epoch: 1) - 0.05) < 1e-6)
+        c.schedule = .cosine; c.epochs = 1
+        #expect(c.learningRate(step: 10, of: 11, epoch: 1) == 1)
+        #expect(LearningRateSchedule(rawValue: "cosine-steps") == .cosineSteps)
+
+        // Four examples, two a step: each epoch two steps.
+        let texts = ["f(a[0]);", "{ g(x); }", "int a[2] = {1, 2};", "if (a) { b(); }"].map { Array($0.utf8) }
+        let data = TrainingData.fixed(texts.map { Example(labelling: $0, edit: nil) })
+        func run(_ schedule: LearningRateSchedule, epochs: Int) throws -> (rates: [Float], parameters: [Float]) {
+            var cfg = TrainingConfig(model: ModelConfig(arch: .lstm, embed: 4, hidden: 8))
+            cfg.epochs = epochs; cfg.batch = 2; cfg.threads = 1; cfg.learningRate = 0.01; cfg.schedule = schedule
+            let trainer = try Trainer(cfg, data: data, valid: [])
+            try trainer.run(statePath: nil, saveEvery: 0, bestPath: nil)
+            return (trainer.progress.history.map(\.learningRate), trainer.model.parameters)
+        }
+        // Three epochs, six steps: the rate each epoch ends on is that of steps 1, 3 and 5 of 0–5.
+        let steps = try run(.cosineSteps, epochs: 3).rates
+        for (rate, step) in zip(steps, [1.0, 3, 5]) {
+            #expect(abs(rate - 0.01 * Float(0.05 + 0.95 * 0.5 * (1 + cos(Double.pi * step / 5)))) < 1e-7)
+        }
+        let perEpoch = try run(.cosine, epochs: 3).rates
+        #expect(perEpoch.count == 3 && zip(perEpoch, [0.01, 0.00525, 0.0005] as [Float]).allSatisfy { abs($0 - $1) < 1e-7 })
+        // One epoch: cosine-steps ends at 5%, cosine at --lr, and the decayed run's weights differ.
+        let one = try run(.cosineSteps, epochs: 1), flat = try run(.cosine, epochs: 1)
+        #expect(abs(one.rates[0] - 0.0005) < 1e-9 && flat.rates == [0.01])
+        let constant = try run(.constant, epochs: 1)
+        #expect(one.parameters != flat.parameters && flat.parameters == constant.parameters)
     }
 
     /// `--broken-weight` and `--inert-weight` need per-step targets and a positive finite factor;
