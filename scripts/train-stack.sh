@@ -24,6 +24,11 @@
 #                                             # stages (FAST32L, session 49: 51 minutes from a
 #                                             # fresh clone on a Zen 4 machine; fewer false alarms
 #                                             # than FAST32, still far from the table)
+#   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 SCHEDULE=cosine-steps scripts/train-stack.sh
+#                                             # … with the learning rate decayed over each stage's
+#                                             # steps (session 51: every recipe before it asked for
+#                                             # `--schedule cosine`, which with one epoch a stage
+#                                             # kept the rate constant)
 #   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 scripts/train-stack.sh
 #                                             # … with 8 examples a step instead of 32 (session 50:
 #                                             # four times the updates for about 10% fewer tokens a
@@ -42,9 +47,16 @@ mkdir -p "$OUT"
 if [ "${FAST:-0}" != 1 ] && { [ "${PACKAGES:-1}" != 1 ] || [ "${CORPUS:-0.7}" != 0.7 ]; }; then
   echo "train-stack: PACKAGES and CORPUS set the FAST=1 ablation's arms; the recorded stages read all the train packages at 0.7" >&2; exit 2
 fi
-if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
-  echo "train-stack: LEXER, MOVES and BATCH set FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
+if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
+  echo "train-stack: LEXER, MOVES, BATCH and SCHEDULE set FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
 fi
+# The learning-rate schedule of FAST=1 HIDDEN=32's stages: cosine, as every recipe was run (one
+# epoch a stage, so in fact a constant rate: session 51), or cosine-steps (decayed over the steps).
+SCHEDULE=${SCHEDULE:-cosine}
+case $SCHEDULE in
+  cosine|cosine-steps) ;;
+  *) echo "train-stack: SCHEDULE is cosine or cosine-steps, not '$SCHEDULE'" >&2; exit 2 ;;
+esac
 # FAST=1 HIDDEN=32's stage sizes (session 47's recipe by default) and examples a step.
 LEXER=${LEXER:-600000} MOVES=${MOVES:-900000} BATCH=${BATCH:-32}
 for v in "$LEXER" "$MOVES" "$BATCH"; do
@@ -54,6 +66,7 @@ done
 if [ "${FAST:-0}" = 1 ] && [ "${HIDDEN:-64}" = 32 ]; then
   sizes="LEXER=$LEXER MOVES=$MOVES"
   [ "$BATCH" = 32 ] || sizes="$sizes BATCH=$BATCH"
+  [ "$SCHEDULE" = cosine ] || sizes="$sizes SCHEDULE=$SCHEDULE"
   if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/fast32-sizes" ] && [ "$(cat "$OUT/fast32-sizes")" != "$sizes" ]; then
     echo "train-stack: $OUT holds a run of $(cat "$OUT/fast32-sizes"); RESUME=1 needs the same sizes, not $sizes" >&2; exit 2
   fi
@@ -73,7 +86,7 @@ python3 scripts/corpus.py list --split train --fraction "${PACKAGES:-1}" > "$OUT
 COMMON=(--arch lstm --embed 16 --hidden "${HIDDEN:-64}" --language c --min-length 1 --max-length 32768 --lengths log
         --headers 0.4 --bucket 8 --epochs 1 --bptt 4096 --corpus "$OUT/corpus-train.txt"
         --corpus-fraction "${CORPUS:-0.7}" --corpus-whole-files 0.5 --step-loss 1
-        --schedule cosine --clip 1 --batch "$BATCH" --habits 0.5 --inert-weight 10 --lexer-only)
+        --schedule "$SCHEDULE" --clip 1 --batch "$BATCH" --habits 0.5 --inert-weight 10 --lexer-only)
 [ "${RESUME:-0}" = 1 ] || rm -f "$OUT"/*.done "$OUT"/*.state "$OUT/stage-seconds.tsv"
 
 # One stage, NAME [--from EARLIER] ARGS...: kept when done before (RESUME=1), resumed from its
