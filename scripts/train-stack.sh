@@ -37,6 +37,9 @@
 #                                             # second; FAST32L-B8: 55 minutes; two seeds flag 56
 #                                             # and 90 valid files against FAST32L's 74, both read
 #                                             # generated C better; still short of the table)
+#   FAST=1 HIDDEN=32 ... SEEDS=20261721,20261722 scripts/train-stack.sh
+#                                             # any of these with other seeds (lexer, moves): a
+#                                             # second draw of the recipe (session 52)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
@@ -49,8 +52,8 @@ mkdir -p "$OUT"
 if [ "${FAST:-0}" != 1 ] && { [ "${PACKAGES:-1}" != 1 ] || [ "${CORPUS:-0.7}" != 0.7 ]; }; then
   echo "train-stack: PACKAGES and CORPUS set the FAST=1 ablation's arms; the recorded stages read all the train packages at 0.7" >&2; exit 2
 fi
-if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
-  echo "train-stack: LEXER, MOVES, BATCH and SCHEDULE set FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
+if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ] || [ -n "${SEEDS:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
+  echo "train-stack: LEXER, MOVES, BATCH, SCHEDULE and SEEDS set FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
 fi
 # The learning-rate schedule of FAST=1 HIDDEN=32's stages: cosine, as every recipe was run (one
 # epoch a stage, so in fact a constant rate: session 51), or cosine-steps (decayed over the steps).
@@ -64,13 +67,21 @@ LEXER=${LEXER:-600000} MOVES=${MOVES:-900000} BATCH=${BATCH:-32}
 for v in "$LEXER" "$MOVES" "$BATCH"; do
   [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "train-stack: LEXER, MOVES and BATCH are counts, not '$v'" >&2; exit 2; }
 done
-# A resumed FAST=1 HIDDEN=32 run keeps its finished stages, so it must have their sizes.
+# FAST=1 HIDDEN=32's two seeds, LEXER_SEED,MOVES_SEED (session 52): another draw of the same
+# recipe, so that a recipe can be judged on two runs (sessions 50–51: one run's draw moves the
+# valid files flagged by 15–35). The second draws of sessions 50–51 used 20261721,20261722.
+SEEDS=${SEEDS:-20261701,20261702}
+[[ $SEEDS =~ ^[0-9]+,[0-9]+$ ]] || { echo "train-stack: SEEDS is two seeds, LEXER_SEED,MOVES_SEED, not '$SEEDS'" >&2; exit 2; }
+LEXER_SEED=${SEEDS%,*} MOVES_SEED=${SEEDS#*,}
+# A resumed FAST=1 HIDDEN=32 run keeps its finished stages, so it must have their sizes,
+# batch, schedule and seeds (OUT/fast32-sizes).
 if [ "${FAST:-0}" = 1 ] && [ "${HIDDEN:-64}" = 32 ]; then
   sizes="LEXER=$LEXER MOVES=$MOVES"
   [ "$BATCH" = 32 ] || sizes="$sizes BATCH=$BATCH"
   [ "$SCHEDULE" = cosine ] || sizes="$sizes SCHEDULE=$SCHEDULE"
+  [ "$SEEDS" = 20261701,20261702 ] || sizes="$sizes SEEDS=$SEEDS"
   if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/fast32-sizes" ] && [ "$(cat "$OUT/fast32-sizes")" != "$sizes" ]; then
-    echo "train-stack: $OUT holds a run of $(cat "$OUT/fast32-sizes"); RESUME=1 needs the same sizes, not $sizes" >&2; exit 2
+    echo "train-stack: $OUT holds a run of $(cat "$OUT/fast32-sizes"); RESUME=1 needs the same settings, not $sizes" >&2; exit 2
   fi
   echo "$sizes" > "$OUT/fast32-sizes"
 fi
@@ -123,8 +134,8 @@ stage() {
 if [ "${FAST:-0}" = 1 ]; then
   if [ "${HIDDEN:-64}" = 32 ]; then
     fast=fast32
-    stage fast32-lexer --examples-per-epoch "$LEXER" --lr 3e-3 --seed 20261701 --threads 2
-    stage fast32-moves --from fast32-lexer --examples-per-epoch "$MOVES" --lr 1e-3 --seed 20261702 --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
+    stage fast32-lexer --examples-per-epoch "$LEXER" --lr 3e-3 --seed "$LEXER_SEED" --threads 2
+    stage fast32-moves --from fast32-lexer --examples-per-epoch "$MOVES" --lr 1e-3 --seed "$MOVES_SEED" --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
   else
     fast=fast
     stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
