@@ -40,6 +40,10 @@
 #   FAST=1 HIDDEN=32 ... SEEDS=20261721,20261722 scripts/train-stack.sh
 #                                             # any of these with other seeds (lexer, moves): a
 #                                             # second draw of the recipe (session 52)
+#   FAST=1 HIDDEN=64 LEXER=130000 MOVES=500000 BATCH=8 SCHEDULE=cosine-steps OUTPUTS=7 SEEDS=20261701,20261702 scripts/train-stack.sh
+#                                             # the knobs at hidden size 64 too (session 52; OUTPUTS:
+#                                             # the moves stage's 5 or 7 outputs a byte): the decayed
+#                                             # hidden-32 recipe's minutes spent on a wider network
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
@@ -52,44 +56,59 @@ mkdir -p "$OUT"
 if [ "${FAST:-0}" != 1 ] && { [ "${PACKAGES:-1}" != 1 ] || [ "${CORPUS:-0.7}" != 0.7 ]; }; then
   echo "train-stack: PACKAGES and CORPUS set the FAST=1 ablation's arms; the recorded stages read all the train packages at 0.7" >&2; exit 2
 fi
-if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ] || [ -n "${SEEDS:-}" ]; } && { [ "${FAST:-0}" != 1 ] || [ "${HIDDEN:-64}" != 32 ]; }; then
-  echo "train-stack: LEXER, MOVES, BATCH, SCHEDULE and SEEDS set FAST=1 HIDDEN=32's two stages; the other recipes are recorded as run" >&2; exit 2
-fi
-# The learning-rate schedule of FAST=1 HIDDEN=32's stages: cosine, as every recipe was run (one
-# epoch a stage, so in fact a constant rate: session 51), or cosine-steps (decayed over the steps).
-SCHEDULE=${SCHEDULE:-cosine}
-case $SCHEDULE in
-  cosine|cosine-steps) ;;
-  *) echo "train-stack: SCHEDULE is cosine or cosine-steps, not '$SCHEDULE'" >&2; exit 2 ;;
-esac
-# FAST=1 HIDDEN=32's stage sizes (session 47's recipe by default) and examples a step.
-LEXER=${LEXER:-600000} MOVES=${MOVES:-900000} BATCH=${BATCH:-32}
-for v in "$LEXER" "$MOVES" "$BATCH"; do
-  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "train-stack: LEXER, MOVES and BATCH are counts, not '$v'" >&2; exit 2; }
-done
-# FAST=1 HIDDEN=32's two seeds, LEXER_SEED,MOVES_SEED (session 52): another draw of the same
-# recipe, so that a recipe can be judged on two runs (sessions 50–51: one run's draw moves the
-# valid files flagged by 15–35). The second draws of sessions 50–51 used 20261721,20261722.
-SEEDS=${SEEDS:-20261701,20261702}
-[[ $SEEDS =~ ^[0-9]+,[0-9]+$ ]] || { echo "train-stack: SEEDS is two seeds, LEXER_SEED,MOVES_SEED, not '$SEEDS'" >&2; exit 2; }
-LEXER_SEED=${SEEDS%,*} MOVES_SEED=${SEEDS#*,}
-# A resumed FAST=1 HIDDEN=32 run keeps its finished stages, so it must have their sizes,
-# batch, schedule and seeds (OUT/fast32-sizes).
-if [ "${FAST:-0}" = 1 ] && [ "${HIDDEN:-64}" = 32 ]; then
-  sizes="LEXER=$LEXER MOVES=$MOVES"
-  [ "$BATCH" = 32 ] || sizes="$sizes BATCH=$BATCH"
-  [ "$SCHEDULE" = cosine ] || sizes="$sizes SCHEDULE=$SCHEDULE"
-  [ "$SEEDS" = 20261701,20261702 ] || sizes="$sizes SEEDS=$SEEDS"
-  if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/fast32-sizes" ] && [ "$(cat "$OUT/fast32-sizes")" != "$sizes" ]; then
-    echo "train-stack: $OUT holds a run of $(cat "$OUT/fast32-sizes"); RESUME=1 needs the same settings, not $sizes" >&2; exit 2
-  fi
-  echo "$sizes" > "$OUT/fast32-sizes"
-fi
 case ${HIDDEN:-64} in
   64) ;;
   32) [ "${FAST:-0}" = 1 ] || { echo "train-stack: HIDDEN=32 is a FAST=1 recipe; the recorded stages are hidden 64" >&2; exit 2; } ;;
   *) echo "train-stack: HIDDEN is 64 (every recipe) or 32 (FAST=1), not '${HIDDEN}'" >&2; exit 2 ;;
 esac
+if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ] || [ -n "${SEEDS:-}" ] || [ -n "${OUTPUTS:-}" ]; } && [ "${FAST:-0}" != 1 ]; then
+  echo "train-stack: LEXER, MOVES, BATCH, SCHEDULE, SEEDS and OUTPUTS set FAST=1's two stages; the other recipes are recorded as run" >&2; exit 2
+fi
+# FAST=1's two stages (a lexer, then its moves) at either hidden size. Each knob's default is the
+# recorded recipe's: HIDDEN=32 session 47's (fast32-*), HIDDEN=64 session 40's (fast-*).
+if [ "${HIDDEN:-64}" = 32 ]; then
+  fast=fast32 lexer0=600000 moves0=900000 seeds0=20261701,20261702 outputs0=7
+else
+  fast=fast lexer0=250000 moves0=350000 seeds0=20261601,20261602 outputs0=5
+fi
+# The learning-rate schedule: cosine, as every recipe was run (one epoch a stage, so in fact a
+# constant rate: session 51), or cosine-steps (decayed over the steps).
+SCHEDULE=${SCHEDULE:-cosine}
+case $SCHEDULE in
+  cosine|cosine-steps) ;;
+  *) echo "train-stack: SCHEDULE is cosine or cosine-steps, not '$SCHEDULE'" >&2; exit 2 ;;
+esac
+# The stages' sizes in examples, and examples a step.
+LEXER=${LEXER:-$lexer0} MOVES=${MOVES:-$moves0} BATCH=${BATCH:-32}
+for v in "$LEXER" "$MOVES" "$BATCH"; do
+  [[ $v =~ ^[1-9][0-9]*$ ]] || { echo "train-stack: LEXER, MOVES and BATCH are counts, not '$v'" >&2; exit 2; }
+done
+# The two seeds, LEXER_SEED,MOVES_SEED (session 52): another draw of the same recipe, so that a
+# recipe can be judged on two runs (sessions 50–51: one run's draw moves the valid files flagged
+# by 15–35). The second draws of sessions 50–51 used 20261721,20261722.
+SEEDS=${SEEDS:-$seeds0}
+[[ $SEEDS =~ ^[0-9]+,[0-9]+$ ]] || { echo "train-stack: SEEDS is two seeds, LEXER_SEED,MOVES_SEED, not '$SEEDS'" >&2; exit 2; }
+LEXER_SEED=${SEEDS%,*} MOVES_SEED=${SEEDS#*,}
+# The moves stage's outputs a byte: 5 (push, pop, inert, the kind) or 7 (with the state outputs
+# `later` and `nested`, as MS and MS2).
+OUTPUTS=${OUTPUTS:-$outputs0}
+case $OUTPUTS in
+  5|7) ;;
+  *) echo "train-stack: OUTPUTS is 5 or 7, not '$OUTPUTS'" >&2; exit 2 ;;
+esac
+# A resumed FAST=1 run keeps its finished stages, so it must have their settings
+# (OUT/fast32-sizes or OUT/fast-sizes: the sizes, then every knob not at its default).
+if [ "${FAST:-0}" = 1 ]; then
+  sizes="LEXER=$LEXER MOVES=$MOVES"
+  [ "$BATCH" = 32 ] || sizes="$sizes BATCH=$BATCH"
+  [ "$SCHEDULE" = cosine ] || sizes="$sizes SCHEDULE=$SCHEDULE"
+  [ "$SEEDS" = "$seeds0" ] || sizes="$sizes SEEDS=$SEEDS"
+  [ "$OUTPUTS" = "$outputs0" ] || sizes="$sizes OUTPUTS=$OUTPUTS"
+  if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/$fast-sizes" ] && [ "$(cat "$OUT/$fast-sizes")" != "$sizes" ]; then
+    echo "train-stack: $OUT holds a run of $(cat "$OUT/$fast-sizes"); RESUME=1 needs the same settings, not $sizes" >&2; exit 2
+  fi
+  echo "$sizes" > "$OUT/$fast-sizes"
+fi
 swift build -c release --product nestnet >/dev/null
 N=.build/release/nestnet
 python3 scripts/corpus.py fetch | tail -1
@@ -132,15 +151,8 @@ stage() {
 # empty corpus cache; it misses the issue's false-alarm rows as the hidden-64 recipe does
 # (reports/stack-network.md, session 47).
 if [ "${FAST:-0}" = 1 ]; then
-  if [ "${HIDDEN:-64}" = 32 ]; then
-    fast=fast32
-    stage fast32-lexer --examples-per-epoch "$LEXER" --lr 3e-3 --seed "$LEXER_SEED" --threads 2
-    stage fast32-moves --from fast32-lexer --examples-per-epoch "$MOVES" --lr 1e-3 --seed "$MOVES_SEED" --threads 2 --stack-moves --step-outputs 7 --directive-habits 0.5
-  else
-    fast=fast
-    stage fast-lexer --examples-per-epoch 250000 --lr 3e-3 --seed 20261601 --threads 2
-    stage fast-moves --from fast-lexer --examples-per-epoch 350000 --lr 1e-3 --seed 20261602 --threads 2 --stack-moves --step-outputs 5 --directive-habits 0.5
-  fi
+  stage $fast-lexer --examples-per-epoch "$LEXER" --lr 3e-3 --seed "$LEXER_SEED" --threads 2
+  stage $fast-moves --from $fast-lexer --examples-per-epoch "$MOVES" --lr 1e-3 --seed "$MOVES_SEED" --threads 2 --stack-moves --step-outputs "$OUTPUTS" --directive-habits 0.5
   echo "train-stack: $OUT/$fast-moves.safetensors ($(awk '{s += $2} END {print s}' "$OUT/stage-seconds.tsv") s of training)" >&2
   exit 0
 fi
