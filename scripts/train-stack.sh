@@ -28,9 +28,9 @@
 #                                             # … with the learning rate decayed over each stage's
 #                                             # steps (session 51: every recipe before it asked for
 #                                             # `--schedule cosine`, which with one epoch a stage
-#                                             # kept the rate constant). Not yet run whole: two seeds
-#                                             # of its moves stage alone, from constant-rate lexers,
-#                                             # flag 57 and 55 valid files (constant: 56 and 90)
+#                                             # kept the rate constant). Run whole in session 52:
+#                                             # about 57 minutes; two draws (SEEDS) flag 66 and 53
+#                                             # valid files (constant rate: 56 and 90)
 #   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 scripts/train-stack.sh
 #                                             # … with 8 examples a step instead of 32 (session 50:
 #                                             # four times the updates for about 10% fewer tokens a
