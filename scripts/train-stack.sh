@@ -44,6 +44,9 @@
 #                                             # the knobs at hidden size 64 too (session 52; OUTPUTS:
 #                                             # the moves stage's 5 or 7 outputs a byte): the decayed
 #                                             # hidden-32 recipe's minutes spent on a wider network
+#   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 SCHEDULE=cosine-steps LRS=3e-3,3e-3 scripts/train-stack.sh
+#                                             # the stages' peak learning rates, LEXER_LR,MOVES_LR
+#                                             # (session 53; every recipe before ran 3e-3,1e-3)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
@@ -61,8 +64,8 @@ case ${HIDDEN:-64} in
   32) [ "${FAST:-0}" = 1 ] || { echo "train-stack: HIDDEN=32 is a FAST=1 recipe; the recorded stages are hidden 64" >&2; exit 2; } ;;
   *) echo "train-stack: HIDDEN is 64 (every recipe) or 32 (FAST=1), not '${HIDDEN}'" >&2; exit 2 ;;
 esac
-if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ] || [ -n "${SEEDS:-}" ] || [ -n "${OUTPUTS:-}" ]; } && [ "${FAST:-0}" != 1 ]; then
-  echo "train-stack: LEXER, MOVES, BATCH, SCHEDULE, SEEDS and OUTPUTS set FAST=1's two stages; the other recipes are recorded as run" >&2; exit 2
+if { [ -n "${LEXER:-}" ] || [ -n "${MOVES:-}" ] || [ -n "${BATCH:-}" ] || [ -n "${SCHEDULE:-}" ] || [ -n "${SEEDS:-}" ] || [ -n "${OUTPUTS:-}" ] || [ -n "${LRS:-}" ]; } && [ "${FAST:-0}" != 1 ]; then
+  echo "train-stack: LEXER, MOVES, BATCH, SCHEDULE, SEEDS, OUTPUTS and LRS set FAST=1's two stages; the other recipes are recorded as run" >&2; exit 2
 fi
 # FAST=1's two stages (a lexer, then its moves) at either hidden size. Each knob's default is the
 # recorded recipe's: HIDDEN=32 session 47's (fast32-*), HIDDEN=64 session 40's (fast-*).
@@ -89,6 +92,11 @@ done
 SEEDS=${SEEDS:-$seeds0}
 [[ $SEEDS =~ ^[0-9]+,[0-9]+$ ]] || { echo "train-stack: SEEDS is two seeds, LEXER_SEED,MOVES_SEED, not '$SEEDS'" >&2; exit 2; }
 LEXER_SEED=${SEEDS%,*} MOVES_SEED=${SEEDS#*,}
+# The two stages' learning rates, LEXER_LR,MOVES_LR (session 53): each stage's peak under
+# SCHEDULE=cosine-steps. Every recipe before session 53 ran 3e-3,1e-3.
+LRS=${LRS:-3e-3,1e-3}
+[[ $LRS =~ ^[0-9.]+(e-?[0-9]+)?,[0-9.]+(e-?[0-9]+)?$ ]] || { echo "train-stack: LRS is two learning rates, LEXER_LR,MOVES_LR, not '$LRS'" >&2; exit 2; }
+LEXER_LR=${LRS%,*} MOVES_LR=${LRS#*,}
 # The moves stage's outputs a byte: 5 (push, pop, inert, the kind) or 7 (with the state outputs
 # `later` and `nested`, as MS and MS2).
 OUTPUTS=${OUTPUTS:-$outputs0}
@@ -104,6 +112,7 @@ if [ "${FAST:-0}" = 1 ]; then
   [ "$SCHEDULE" = cosine ] || sizes="$sizes SCHEDULE=$SCHEDULE"
   [ "$SEEDS" = "$seeds0" ] || sizes="$sizes SEEDS=$SEEDS"
   [ "$OUTPUTS" = "$outputs0" ] || sizes="$sizes OUTPUTS=$OUTPUTS"
+  [ "$LRS" = 3e-3,1e-3 ] || sizes="$sizes LRS=$LRS"
   if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/$fast-sizes" ] && [ "$(cat "$OUT/$fast-sizes")" != "$sizes" ]; then
     echo "train-stack: $OUT holds a run of $(cat "$OUT/$fast-sizes"); RESUME=1 needs the same settings, not $sizes" >&2; exit 2
   fi
@@ -151,8 +160,8 @@ stage() {
 # empty corpus cache; it misses the issue's false-alarm rows as the hidden-64 recipe does
 # (reports/stack-network.md, session 47).
 if [ "${FAST:-0}" = 1 ]; then
-  stage $fast-lexer --examples-per-epoch "$LEXER" --lr 3e-3 --seed "$LEXER_SEED" --threads 2
-  stage $fast-moves --from $fast-lexer --examples-per-epoch "$MOVES" --lr 1e-3 --seed "$MOVES_SEED" --threads 2 --stack-moves --step-outputs "$OUTPUTS" --directive-habits 0.5
+  stage $fast-lexer --examples-per-epoch "$LEXER" --lr "$LEXER_LR" --seed "$LEXER_SEED" --threads 2
+  stage $fast-moves --from $fast-lexer --examples-per-epoch "$MOVES" --lr "$MOVES_LR" --seed "$MOVES_SEED" --threads 2 --stack-moves --step-outputs "$OUTPUTS" --directive-habits 0.5
   echo "train-stack: $OUT/$fast-moves.safetensors ($(awk '{s += $2} END {print s}' "$OUT/stage-seconds.tsv") s of training)" >&2
   exit 0
 fi
