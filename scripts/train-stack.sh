@@ -46,7 +46,7 @@
 #                                             # hidden-32 recipe's minutes spent on a wider network
 #   FAST=1 HIDDEN=32 LEXER=300000 MOVES=1200000 BATCH=8 SCHEDULE=cosine-steps LRS=3e-3,3e-3 scripts/train-stack.sh
 #                                             # the stages' peak learning rates, LEXER_LR,MOVES_LR
-#                                             # (session 53; every recipe before ran 3e-3,1e-3)
+#                                             # (session 53; every FAST=1 recipe before ran 3e-3,1e-3)
 #
 # The stack network is OUT/moves.safetensors: `nestnet check --model OUT/moves.safetensors`.
 # The embedded networks `nestnet check` reads with by default (session 40) are MD2, confirmed by
@@ -93,8 +93,9 @@ SEEDS=${SEEDS:-$seeds0}
 [[ $SEEDS =~ ^[0-9]+,[0-9]+$ ]] || { echo "train-stack: SEEDS is two seeds, LEXER_SEED,MOVES_SEED, not '$SEEDS'" >&2; exit 2; }
 LEXER_SEED=${SEEDS%,*} MOVES_SEED=${SEEDS#*,}
 # The two stages' learning rates, LEXER_LR,MOVES_LR (session 53): each stage's peak under
-# SCHEDULE=cosine-steps. Every recipe before session 53 ran 3e-3,1e-3.
-LRS=${LRS:-3e-3,1e-3}
+# SCHEDULE=cosine-steps. Every FAST=1 recipe before session 53 ran 3e-3,1e-3.
+lrs0=3e-3,1e-3
+LRS=${LRS:-$lrs0}
 [[ $LRS =~ ^[0-9.]+(e-?[0-9]+)?,[0-9.]+(e-?[0-9]+)?$ ]] || { echo "train-stack: LRS is two learning rates, LEXER_LR,MOVES_LR, not '$LRS'" >&2; exit 2; }
 LEXER_LR=${LRS%,*} MOVES_LR=${LRS#*,}
 # The moves stage's outputs a byte: 5 (push, pop, inert, the kind) or 7 (with the state outputs
@@ -112,7 +113,7 @@ if [ "${FAST:-0}" = 1 ]; then
   [ "$SCHEDULE" = cosine ] || sizes="$sizes SCHEDULE=$SCHEDULE"
   [ "$SEEDS" = "$seeds0" ] || sizes="$sizes SEEDS=$SEEDS"
   [ "$OUTPUTS" = "$outputs0" ] || sizes="$sizes OUTPUTS=$OUTPUTS"
-  [ "$LRS" = 3e-3,1e-3 ] || sizes="$sizes LRS=$LRS"
+  [ "$LRS" = "$lrs0" ] || sizes="$sizes LRS=$LRS"
   if [ "${RESUME:-0}" = 1 ] && [ -f "$OUT/$fast-sizes" ] && [ "$(cat "$OUT/$fast-sizes")" != "$sizes" ]; then
     echo "train-stack: $OUT holds a run of $(cat "$OUT/$fast-sizes"); RESUME=1 needs the same settings, not $sizes" >&2; exit 2
   fi
